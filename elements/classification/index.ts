@@ -1,0 +1,4 @@
+// Element classes of elements/classification/. Add each new class's spec here.
+import type { AnyElementSpec } from '../spec.js';
+
+export const specs: AnyElementSpec[] = [];

@@ -1,0 +1,67 @@
+// The declarative description of an element class. One ElementSpec per class,
+// exported from the class's own file; the checker reads ports, processing,
+// flow and arguments, the host engine instantiates `host`, and the native
+// compiler reads `native`. Nothing else describes a class.
+
+import type { ArgDefs, ArgValues, ConfigContext } from '../config-lang/args/args.js';
+import type { HostElement, ElementInit } from '../host-engine/element.js';
+import type { NativeSpec } from '../dataplane-native/native-spec.js';
+
+/**
+ * A read handler returns the handler's text (Click's conventions: numbers in
+ * decimal, no trailing newline: the driver adds it). A write handler gets the
+ * written text and throws HandlerError for a bad value.
+ */
+export interface HandlerDef<E> {
+  // Method syntax on purpose: handler tables of specific element classes
+  // must be assignable to the registry's type-erased spec.
+  read?(e: E): string;
+  write?(e: E, value: string): void;
+  /** One line of help, shown by `clickvm run -h NAME.handlers`-style listings. */
+  readonly doc?: string;
+}
+
+export class HandlerError extends Error {}
+
+export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E extends HostElement<C> = HostElement<C>> {
+  /** Click class name, e.g. 'CheckIPHeader'. */
+  readonly name: string;
+  /** Click port count code, e.g. '1/1-2', '1/-', '0/1', '-/-', '1/='. */
+  readonly ports: string;
+  /** Click processing code, e.g. 'a/a', 'h/h', 'a/ah', 'h/l'. Last letter repeats. */
+  readonly processing: string;
+  /** Click flow code, e.g. 'x/x' (default), 'x/y', '#/#'. */
+  readonly flow?: string;
+  /** Keyword/positional arguments, in positional order. */
+  readonly args: A;
+  /**
+   * Turn parsed arguments into the final configuration, checking what the
+   * declarative argument list cannot (cross-argument rules, port counts).
+   * Throw ConfigError to report. Default: the parsed arguments themselves.
+   */
+  readonly configure?: (args: ArgValues<A>, ctx: ConfigContext) => C;
+  /** Class-specific handlers; every element also has class, name, config, ports, handlers. */
+  readonly handlers?: { readonly [name: string]: HandlerDef<E> };
+  /** Host-engine implementation. */
+  readonly host: (init: ElementInit<C>) => E;
+  /** Native-dataplane implementation (the C file beside this one). */
+  readonly native?: NativeSpec<C>;
+  /**
+   * Writes a line per packet to a shared stream (Print, IPPrint...). The
+   * delivery-order analysis uses it so batched runs print in Click's order.
+   */
+  readonly writesStream?: 'stderr' | 'stdout';
+  /** Named sub-configurations other elements may look up (e.g. IPRewriter mappers). */
+  readonly provides?: readonly string[];
+}
+
+/** Identity helper that keeps the spec's argument and config types inferred. */
+export function defineElement<A extends ArgDefs, C = ArgValues<A>, E extends HostElement<C> = HostElement<C>>(
+  spec: ElementSpec<A, C, E>,
+): ElementSpec<A, C, E> {
+  return spec;
+}
+
+/** The type-erased spec the registry and the checker handle. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyElementSpec = ElementSpec<ArgDefs, any, HostElement<any>>;

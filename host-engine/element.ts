@@ -1,0 +1,200 @@
+// The host-engine element API. Every element class implements HostElement;
+// the engine calls push/pull/runTask and hands each call an Out through which
+// the element emits packets. The engine, not the element, decides how emitted
+// packets are delivered (whole batches, order-preserving runs, one at a time),
+// so elements stay simple loops over a batch.
+//
+// Accounting: every packet an element receives is emitted, dropped, consumed
+// (by a sink) or held (in a queue); every packet it makes is counted as
+// created. The engine checks in + created = out + dropped + consumed + held
+// for every element at the end of a run. The engine counts `in` and `out`
+// itself (pushes, pulls, and Out emits); elements count the rest through
+// drop/consume/clonePacket/created.
+
+import type { Packet, PacketBatch } from './packet.js';
+
+export type PortMode = 'push' | 'pull';
+
+/** How an element's emitted packets travel on; see graph/delivery.ts. */
+export interface Out {
+  /** Send p out of output `port`. */
+  emit(port: number, p: Packet): void;
+  /** Send a whole batch out of one port, in order. */
+  emitBatch(port: number, batch: PacketBatch): void;
+}
+
+/** A timer owned by an element; callbacks run with an Out for emitting. */
+export interface Timer {
+  /** Fire at an absolute engine time (ns). */
+  scheduleAt(ns: bigint): void;
+  /** Fire `ns` after now. */
+  scheduleAfter(ns: bigint): void;
+  unschedule(): void;
+  readonly scheduled: boolean;
+  /** Absolute expiry time, if scheduled. */
+  readonly expiry: bigint;
+}
+
+/** A task: run repeatedly by the round-robin scheduler while scheduled. */
+export interface Task {
+  schedule(): void;
+  unschedule(): void;
+  readonly scheduled: boolean;
+}
+
+/** Services the engine gives an element. */
+export interface ElementEnv {
+  /** Engine time in nanoseconds since the epoch (simulated in --simtime runs). */
+  now(): bigint;
+  /** Pull up to `max` packets from input `port` (a pull input). */
+  pullInput(port: number, max: number): PacketBatch;
+  /** Create this element's task (call once, from the constructor or initialize). */
+  task(): Task;
+  /** Create a timer whose callback receives an Out. */
+  timer(fire: (out: Out) => void): Timer;
+  /** Lines for standard error (Print, chatter) and standard output. */
+  stderr(line: string): void;
+  stdout(line: string): void;
+  /** A warning in Click's chatter style, prefixed with the element name. */
+  chatter(message: string): void;
+  /** Another element by name (Click's router lookup), relative to this element's compound scope. */
+  lookup(name: string): HostElement | undefined;
+  /** Ask the driver to stop (Click's please_stop_driver); see DriverManager for stop counts. */
+  requestStop(): void;
+  /** Call a handler `element.handler` (used by Script, DriverManager). */
+  readHandler(path: string): string;
+  writeHandler(path: string, value: string): void;
+  /** Resolve a file name from the configuration (relative to the working directory). */
+  resolvePath(path: string): string;
+  /** Deterministic pseudo-random 32-bit unsigned integers, same sequence in every engine. */
+  random32(): number;
+}
+
+export interface ElementInit<C> {
+  readonly name: string;
+  readonly className: string;
+  readonly index: number;
+  readonly conf: C;
+  readonly inputs: readonly PortMode[];
+  readonly outputs: readonly PortMode[];
+  readonly env: ElementEnv;
+}
+
+export interface ElementStats {
+  in: number;
+  out: number;
+  dropped: number;
+  consumed: number;
+  created: number;
+}
+
+export abstract class HostElement<C = unknown> {
+  readonly name: string;
+  readonly className: string;
+  readonly index: number;
+  readonly conf: C;
+  readonly inputs: readonly PortMode[];
+  readonly outputs: readonly PortMode[];
+  protected readonly env: ElementEnv;
+  /** Maintained by the engine and by drop/consume/create below. */
+  readonly stats: ElementStats = { in: 0, out: 0, dropped: 0, consumed: 0, created: 0 };
+
+  constructor(init: ElementInit<C>) {
+    this.name = init.name;
+    this.className = init.className;
+    this.index = init.index;
+    this.conf = init.conf;
+    this.inputs = init.inputs;
+    this.outputs = init.outputs;
+    this.env = init.env;
+  }
+
+  get ninputs(): number {
+    return this.inputs.length;
+  }
+  get noutputs(): number {
+    return this.outputs.length;
+  }
+
+  /** Called once every element exists, in configuration order. Throw Error to fail the router. */
+  initialize(): void {}
+  /** Called when the run ends (close files, flush output). */
+  cleanup(): void {}
+
+  /** A batch arrives on push input `port`. */
+  push(_port: number, _batch: PacketBatch, _out: Out): void {
+    throw new Error(`${this.className} has no push input`);
+  }
+
+  /** Produce up to `max` packets on pull output `port` (empty: nothing now). */
+  pull(_port: number, _max: number, _out: Out): PacketBatch {
+    throw new Error(`${this.className} has no pull output`);
+  }
+
+  /** The element's task body; return true if it did work. Only for elements that call env.task(). */
+  runTask(_out: Out): boolean {
+    return false;
+  }
+
+  /** Packets this element holds right now (queues); part of the accounting invariant. */
+  held(): number {
+    return 0;
+  }
+
+  // --- accounting helpers: use these rather than forgetting packets ---
+
+  /** Drop a packet here (counted). Elements keep their own `drops` handler counts too. */
+  protected drop(p: Packet): void {
+    p.release();
+    this.stats.dropped++;
+  }
+
+  /** A sink consumed the packet (Discard, ToDump). */
+  protected consume(p: Packet): void {
+    p.release();
+    this.stats.consumed++;
+  }
+
+  /** Clone a packet (shares the buffer), counted as created here. */
+  protected clonePacket(p: Packet): Packet {
+    this.stats.created++;
+    return p.clone();
+  }
+
+  /** Count a packet this element made from nothing (sources, ICMP errors, fragments...). */
+  protected created<P extends Packet>(p: P): P {
+    this.stats.created++;
+    return p;
+  }
+}
+
+/**
+ * Elements that decide per packet: `action` returns the output port, or
+ * DROP to drop it here. Covers most one-in elements (Counter, Strip,
+ * CheckIPHeader, DecIPTTL, Paint...). The action may modify the packet.
+ */
+export const DROP = -1;
+
+export abstract class SimpleElement<C = unknown> extends HostElement<C> {
+  abstract action(p: Packet): number;
+
+  override push(_port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) {
+      const port = this.action(p);
+      if (port === DROP || port >= this.noutputs) this.drop(p);
+      else out.emit(port, p);
+    }
+  }
+
+  /** In pull mode, pull from input 0, apply the action, return what goes to output `port`. */
+  override pull(port: number, max: number, out: Out): PacketBatch {
+    const result: PacketBatch = [];
+    for (const p of this.env.pullInput(0, max)) {
+      const k = this.action(p);
+      if (k === DROP || k >= this.noutputs) this.drop(p);
+      else if (k === port) result.push(p);
+      else out.emit(k, p);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The one setup step both README commands run: installs what clickvm needs
+# that npm does not bring (C compiler, QEMU, valgrind), the npm packages, and
+# builds the TypeScript. Safe to run repeatedly; does nothing when all is there.
+set -e
+cd "$(dirname "$0")/.."
+
+missing=""
+for pair in gcc:gcc make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgrind; do
+  cmd=${pair%%:*}; pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+[ -e /usr/include/stdio.h ] || missing="$missing libc6-dev"
+if [ -n "$missing" ]; then
+  echo "setup: installing Debian packages:$missing" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+npx tsc -p .

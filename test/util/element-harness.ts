@@ -1,0 +1,222 @@
+// Run one element on its own: build it from its spec and a configuration
+// string, push packets in, and see what comes out of each port. For element
+// unit tests that do not need a whole router; tasks and timers are driven by
+// hand through the returned harness.
+
+import { ConfigError, parseArgs, type ConfigContext } from '../../config-lang/args/args.js';
+import type { AnyElementSpec } from '../../elements/spec.js';
+import type { ElementEnv, HostElement, Out, PortMode, Task, Timer } from '../../host-engine/element.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+
+export interface HarnessOptions {
+  /** Port modes; defaults: every input push, every output push, counts from the spec's minimum. */
+  inputs?: PortMode[];
+  outputs?: PortMode[];
+  name?: string;
+  /** Starting engine time in ns. */
+  now?: bigint;
+  /** Other elements the configuration may name (name → class). */
+  others?: Record<string, string>;
+}
+
+export interface Harness<E extends HostElement> {
+  readonly element: E;
+  /** Packets emitted so far, per output port. */
+  readonly outputs: Packet[][];
+  /** Lines written to stderr/stdout and chatter. */
+  readonly stderr: string[];
+  readonly stdout: string[];
+  /** Packets waiting to be pulled from each input (for pull inputs). */
+  readonly pullable: Packet[][];
+  push(port: number, ...packets: Packet[]): void;
+  pull(port: number, max?: number): PacketBatch;
+  /** Run the element's task once (if it has one). */
+  runTask(): boolean;
+  /** Advance time to `ns`, firing due timers in order. */
+  advanceTo(ns: bigint): void;
+  now: bigint;
+  readonly stopped: boolean;
+  read(handler: string): string;
+  write(handler: string, value: string): void;
+}
+
+/** Parse a configuration for a spec, as the checker would. Throws ConfigError. */
+export function configure(spec: AnyElementSpec, config: string, ninputs: number, noutputs: number, others: Record<string, string> = {}): unknown {
+  const warnings: string[] = [];
+  const ctx: ConfigContext = {
+    elementName: 'e',
+    className: spec.name,
+    ninputs,
+    noutputs,
+    lookupElement: (n) => others[n],
+    warn: (m) => warnings.push(m),
+  };
+  const { values } = parseArgs(spec.args, config, ctx);
+  return spec.configure ? spec.configure(values, ctx) : values;
+}
+
+export function harness<E extends HostElement = HostElement>(spec: AnyElementSpec, config = '', opts: HarnessOptions = {}): Harness<E> {
+  const [inSpec, outSpec] = spec.ports.split('/');
+  const minPorts = (s: string | undefined) => {
+    const m = /^(\d+)/.exec(s ?? '0');
+    return m ? Number(m[1]) : 1;
+  };
+  const inputs = opts.inputs ?? Array.from({ length: minPorts(inSpec) }, () => 'push' as PortMode);
+  const outputs = opts.outputs ?? Array.from({ length: minPorts(outSpec) }, () => 'push' as PortMode);
+  const conf = configure(spec, config, inputs.length, outputs.length, opts.others);
+
+  const emitted: Packet[][] = outputs.map(() => []);
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  const pullable: Packet[][] = inputs.map(() => []);
+  const timers: { t: TimerImpl }[] = [];
+  let taskRef: TaskImpl | undefined;
+  let stopped = false;
+  const state = { now: opts.now ?? 0n };
+  let element!: E;
+
+  const out: Out = {
+    emit(port, p) {
+      element.stats.out++;
+      emitted[port]!.push(p);
+    },
+    emitBatch(port, batch) {
+      element.stats.out += batch.length;
+      emitted[port]!.push(...batch);
+    },
+  };
+
+  class TimerImpl implements Timer {
+    scheduled = false;
+    expiry = 0n;
+    constructor(readonly fire: (out: Out) => void) {}
+    scheduleAt(ns: bigint) {
+      this.expiry = ns;
+      this.scheduled = true;
+    }
+    scheduleAfter(ns: bigint) {
+      this.scheduleAt(state.now + ns);
+    }
+    unschedule() {
+      this.scheduled = false;
+    }
+  }
+  class TaskImpl implements Task {
+    scheduled = false;
+    schedule() {
+      this.scheduled = true;
+    }
+    unschedule() {
+      this.scheduled = false;
+    }
+  }
+
+  let rng = 0x12345678;
+  const env: ElementEnv = {
+    now: () => state.now,
+    pullInput(port, max) {
+      const q = pullable[port]!;
+      const got = q.splice(0, max);
+      element.stats.in += got.length;
+      return got;
+    },
+    task() {
+      taskRef = new TaskImpl();
+      return taskRef;
+    },
+    timer(fire) {
+      const t = new TimerImpl(fire);
+      timers.push({ t });
+      return t;
+    },
+    stderr: (l) => stderr.push(l),
+    stdout: (l) => stdout.push(l),
+    chatter: (m) => stderr.push(`${opts.name ?? 'e'}: ${m}`),
+    lookup: () => undefined,
+    requestStop: () => {
+      stopped = true;
+    },
+    readHandler: () => {
+      throw new Error('no router in the element harness');
+    },
+    writeHandler: () => {
+      throw new Error('no router in the element harness');
+    },
+    resolvePath: (p) => p,
+    random32() {
+      rng ^= rng << 13;
+      rng ^= rng >>> 17;
+      rng ^= rng << 5;
+      return rng >>> 0;
+    },
+  };
+
+  element = spec.host({ name: opts.name ?? 'e', className: spec.name, index: 0, conf, inputs, outputs, env }) as E;
+  element.initialize();
+
+  const handler = (name: string) => {
+    const h = spec.handlers?.[name];
+    if (!h) throw new Error(`no handler ${name}`);
+    return h;
+  };
+
+  return {
+    element,
+    outputs: emitted,
+    stderr,
+    stdout,
+    pullable,
+    push(port, ...packets) {
+      element.stats.in += packets.length;
+      element.push(port, packets, out);
+    },
+    pull(port, max = 1) {
+      const got = element.pull(port, max, out);
+      element.stats.out += got.length;
+      return got;
+    },
+    runTask() {
+      return taskRef ? element.runTask(out) : false;
+    },
+    advanceTo(ns) {
+      for (;;) {
+        const due = timers.filter(({ t }) => t.scheduled && t.expiry <= ns).sort((x, y) => (x.t.expiry < y.t.expiry ? -1 : 1))[0];
+        if (!due) break;
+        state.now = due.t.expiry;
+        due.t.scheduled = false;
+        due.t.fire(out);
+      }
+      state.now = ns;
+    },
+    get now() {
+      return state.now;
+    },
+    set now(v: bigint) {
+      state.now = v;
+    },
+    get stopped() {
+      return stopped;
+    },
+    read: (name) => {
+      const h = handler(name);
+      if (!h.read) throw new Error(`${name} is not readable`);
+      return h.read(element);
+    },
+    write: (name, value) => {
+      const h = handler(name);
+      if (!h.write) throw new Error(`${name} is not writable`);
+      h.write(element, value);
+    },
+  };
+}
+
+/** Assert-friendly: the message of a configuration error, or undefined if it configures. */
+export function configError(spec: AnyElementSpec, config: string, ninputs = 1, noutputs = 1): string | undefined {
+  try {
+    configure(spec, config, ninputs, noutputs);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+}
