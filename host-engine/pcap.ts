@@ -19,7 +19,9 @@ export interface Capture {
   readonly packets: CapturedPacket[];
 }
 
-export class PcapError extends Error {}
+export class PcapError extends Error {
+  override name = 'PcapError';
+}
 
 const MAGIC_US = 0xa1b2c3d4;
 const MAGIC_NS = 0xa1b23c4d;
