@@ -35,7 +35,14 @@ export interface Timer {
   readonly expiry: bigint;
 }
 
-/** A task: run repeatedly by the round-robin scheduler while scheduled. */
+/**
+ * A task: run by the round-robin scheduler while scheduled. As in Click, the
+ * engine takes a task off the run queue just before calling runTask, so a
+ * task that wants to run again calls schedule() from runTask (sources do so
+ * while they have packets to send; a task with nothing to do stays
+ * unscheduled until something, e.g. an upstream push, schedules it).
+ * Schedule it once from initialize() to start it.
+ */
 export interface Task {
   schedule(): void;
   unschedule(): void;
@@ -139,6 +146,15 @@ export abstract class HostElement<C = unknown> {
   /** Packets this element holds right now (queues); part of the accounting invariant. */
   held(): number {
     return 0;
+  }
+
+  /**
+   * Called when the run is about to end because stops were requested (one
+   * call per pending stop). Return true to keep the driver running, as
+   * Click's DriverManager does for `wait_stop N`; only such elements override it.
+   */
+  handleStoppedDriver(): boolean {
+    return false;
   }
 
   // --- accounting helpers: use these rather than forgetting packets ---
