@@ -1,29 +1,71 @@
 // How an element class tells the native compiler about its C implementation.
 // The C file beside the element's TypeScript file defines `struct <prefix>`
-// and the entry points the class needs (see dataplane-native/README.md);
-// `init` renders the configuration, already parsed and checked in TypeScript,
-// as the C initializer of that struct, so the dataplane never parses text.
+// (starting with `CvmElement base;`) and the entry points the class needs;
+// `init` renders the configuration, already parsed and checked in
+// TypeScript, as C initializers of that struct, so the dataplane never
+// parses text. The contract is spelled out in dataplane-native/README.md.
+
+import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 
 export interface NativeSpec<C> {
-  /** C file name, relative to the element's TypeScript file (e.g. 'counter.c'). */
+  /** C file, relative to the repository root (use `nativeSource`). */
   readonly source: string;
   /** Identifier prefix of the struct and functions (e.g. 'counter'). */
   readonly prefix: string;
-  /** C designated-initializer body for `struct <prefix>` (without braces). */
-  init(conf: C, ctx: NativeInitContext): string;
+  /** Designated initializers for the class's own fields (e.g. `.limit = 5, .data = e3_data`). */
+  init?(conf: C, ctx: NativeInitContext): string;
+  /**
+   * The class emits at most one packet per packet it reads, in order, so in
+   * batch delivery output 0 may reuse the input batch. Required for agnostic
+   * classes used in pull paths without their own `pull` function.
+   */
+  readonly inPlace?: boolean;
+  /** Entry points the C file defines besides `<prefix>_push` (see the README). */
+  readonly hooks?: {
+    readonly init?: boolean;     // int <prefix>_init(struct <prefix> *e, CvmStr *err)
+    readonly cleanup?: boolean;  // void <prefix>_cleanup(struct <prefix> *e)
+    readonly pull?: boolean;     // void <prefix>_pull(e, int port, PacketBatch *b, unsigned max, CvmIn *in, CvmOut *out)
+    readonly task?: boolean;     // int <prefix>_run_task(e, CvmIn *in, CvmOut *out); struct has `CvmTask task`
+    readonly timer?: boolean;    // void <prefix>_run_timer(e, CvmIn *in, CvmOut *out); struct has `CvmTimer timer`
+    readonly held?: boolean;     // uint64_t <prefix>_held(struct <prefix> *e)
+  };
+  /**
+   * Code specialised for one instance (compiled classifiers), emitted at file
+   * scope. It must define `static inline void <inst>_push(struct <prefix> *e,
+   * int port, Packet **in, unsigned n, CvmOut *out)`, used instead of the
+   * class's push function.
+   */
+  instanceCode?(conf: C, ctx: NativeInitContext, inst: string): string;
 }
 
 /** What `init` may ask of the compiler. */
 export interface NativeInitContext {
   readonly elementName: string;
+  /** The C identifier of this instance (e.g. `e3`), for naming file-scope data. */
+  readonly instance: string;
   readonly ninputs: number;
   readonly noutputs: number;
   /** Emit a static constant array at file scope and return its C name. */
   constArray(ctype: string, values: readonly (number | bigint | string)[]): string;
-  /** Emit a static byte array holding `bytes` and return its C name. */
+  /** Emit a static constant byte array holding `bytes` and return its C name. */
   constBytes(bytes: Uint8Array): string;
-  /** A C string literal for `s` (bytes 0-255). */
+  /** A C string literal for `s` (characters 0-255 as bytes). */
   cString(s: string): string;
-  /** The C name of another element's instance struct (for element references). */
+  /** `&eN.base`-style pointer to another element's struct, by element name (resolved like Click). */
   elementRef(name: string): string;
+}
+
+/** Repository root (works from the sources and from dist/). */
+export const repoRoot = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = join(here, '..');
+  return root.endsWith('/dist') || root.endsWith('\\dist') ? join(root, '..') : root;
+})();
+
+/** Path of a C file beside the calling module, relative to the repository root. */
+export function nativeSource(moduleUrl: string, file: string): string {
+  const abs = join(dirname(fileURLToPath(moduleUrl)), file);
+  const rel = relative(repoRoot, abs);
+  return rel.startsWith('dist/') ? rel.slice(5) : rel;
 }

@@ -1,0 +1,101 @@
+// Turning generated C into a binary or a shared library with gcc, cached by
+// a hash of everything that goes into the build.
+
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GeneratedProgram } from './codegen.js';
+import { repoRoot } from './native-spec.js';
+
+export const runtimeDir = join(repoRoot, 'dataplane-native', 'runtime');
+/** Runtime sources compiled into the same translation unit as the generated code (unity.c). */
+const RUNTIME_UNITY = ['unity.c', 'packet.c', 'sched.c', 'str.c', 'router.c', 'packet.h', 'element.h', 'sched.h', 'str.h', 'router.h', 'cvm.h'];
+
+export type BuildKind = 'exe' | 'shared';
+
+export interface BuildOptions {
+  readonly kind: BuildKind;
+  /** Add -fsanitize=address,undefined (tests). */
+  readonly sanitize?: boolean;
+  /** Add -march=native (not portable). */
+  readonly marchNative?: boolean;
+  /** Build with debug info and no optimisation. */
+  readonly debug?: boolean;
+  /** Where cached builds live; default <repo>/.cache/native. */
+  readonly cacheDir?: string;
+  /** Packets per batch (CVM_BATCH_MAX). */
+  readonly batch?: number;
+}
+
+export interface BuildResult {
+  /** Path of the binary or shared library. */
+  readonly output: string;
+  /** Folder with generated.c and the output. */
+  readonly dir: string;
+  /** The exact compiler command, runnable from `dir`. */
+  readonly command: readonly string[];
+  readonly cached: boolean;
+}
+
+export class NativeBuildError extends Error {
+  override name = 'NativeBuildError';
+}
+
+let gccVersion: string | undefined;
+function compilerVersion(): string {
+  if (gccVersion === undefined) {
+    try {
+      gccVersion = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'gcc';
+    } catch {
+      throw new NativeBuildError('gcc is not installed (run scripts/setup.sh)');
+    }
+  }
+  return gccVersion;
+}
+
+/** The gcc arguments for a build, with generated.c in the current directory. */
+export function compilerCommand(opts: BuildOptions, output: string): string[] {
+  const flags = opts.debug ? ['-O0', '-g'] : ['-O2', '-g'];
+  if (opts.sanitize) flags.push('-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined');
+  if (opts.marchNative) flags.push('-march=native');
+  if (opts.batch) flags.push(`-DCVM_BATCH_MAX=${opts.batch}`);
+  const driver = opts.kind === 'exe' ? join(runtimeDir, 'main.c') : join(runtimeDir, 'lib.c');
+  const kindFlags = opts.kind === 'shared' ? ['-shared', '-fPIC'] : [];
+  return [
+    'gcc', '-std=gnu11', ...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
+    ...kindFlags, `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', driver, '-o', output, '-lm',
+  ];
+}
+
+/** Compile a generated program, reusing a cached build when nothing changed. */
+export function buildNative(program: GeneratedProgram, opts: BuildOptions): BuildResult {
+  const hash = createHash('sha256');
+  hash.update(compilerVersion());
+  hash.update(JSON.stringify({ ...opts, cacheDir: undefined }));
+  hash.update(program.source);
+  for (const f of [...RUNTIME_UNITY, 'main.c', 'lib.c']) hash.update(readFileSync(join(runtimeDir, f)));
+  for (const f of program.elementSources) hash.update(readFileSync(join(repoRoot, f)));
+  const key = hash.digest('hex').slice(0, 24);
+  const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), key);
+  const output = join(dir, opts.kind === 'exe' ? 'router' : 'router.so');
+  const command = compilerCommand(opts, output);
+  if (existsSync(output)) return { output, dir, command, cached: true };
+
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'generated.c'), program.source);
+  writeFileSync(join(dir, 'build.sh'), `#!/bin/sh\ncd "$(dirname "$0")" && ${command.map(shellQuote).join(' ')}\n`, { mode: 0o755 });
+  const tmp = `${output}.tmp${process.pid}`;
+  try {
+    execFileSync(command[0]!, [...command.slice(1, -3), '-o', tmp, '-lm'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
+    throw new NativeBuildError(`C compilation failed in ${dir}:\n${stderr}`);
+  }
+  renameSync(tmp, output);
+  return { output, dir, command, cached: false };
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./=,:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,10 @@
+/* Everything an element C file needs. */
+#ifndef CVM_H
+#define CVM_H
+#include "packet.h"
+#include "element.h"
+#include "sched.h"
+#include "str.h"
+#include <stdlib.h>
+#include <string.h>
+#endif

@@ -1,0 +1,71 @@
+/* The standalone driver of a compiled configuration, with the userlevel
+ * click driver's handler options:
+ *   -h ELEMENT.HANDLER   print a read handler after the run (repeatable)
+ *   -x ELEMENT.HANDLER   exit status from a read handler's value
+ *   --simtime            simulated time   --seed N   seed of random32
+ *   -q                   initialize only, do not run
+ *   --accounting         fail (exit 3) if any element loses track of a packet */
+#include "router.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    const char *reads[256];
+    int nreads = 0, quiet = 0, accounting = 0;
+    const char *exit_handler = NULL;
+    uint32_t seed = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") && i + 1 < argc && nreads < 256) reads[nreads++] = argv[++i];
+        else if (!strcmp(a, "-x") && i + 1 < argc) exit_handler = argv[++i];
+        else if (!strcmp(a, "--simtime")) cvm_sim_time = 1;
+        else if (!strcmp(a, "--seed") && i + 1 < argc) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
+        else if (!strcmp(a, "-q")) quiet = 1;
+        else if (!strcmp(a, "--accounting")) accounting = 1;
+        else {
+            fprintf(stderr, "usage: %s [-h ELEMENT.HANDLER]... [-x ELEMENT.HANDLER] [--simtime] [--seed N] [-q] [--accounting]\n", argv[0]);
+            return 1;
+        }
+    }
+    CvmStr err = { 0 };
+    if (cvm_router_start(&err) < 0) {
+        fprintf(stderr, "%s\n", err.s ? err.s : "router initialization failed");
+        return 1;
+    }
+    if (seed) cvm_random_seed(seed);
+    if (!quiet) cvm_router_run();
+    cvm_router_finish();
+
+    int status = 0;
+    CvmStr val = { 0 };
+    for (int i = 0; i < nreads; i++) {
+        cvm_str_clear(&val);
+        if (cvm_read_handler(reads[i], &val) < 0) {
+            fprintf(stderr, "%s\n", val.s);
+            status = 1;
+            continue;
+        }
+        if (nreads > 1) printf("%s:\n", reads[i]);
+        fputs(val.s ? val.s : "", stdout);
+        if (!val.len || val.s[val.len - 1] != '\n') putchar('\n');
+        if (nreads > 1) putchar('\n');
+    }
+    if (exit_handler) {
+        cvm_str_clear(&val);
+        if (cvm_read_handler(exit_handler, &val) < 0) status = 1;
+        else if (!strcmp(val.s, "true")) status = 0;
+        else if (!strcmp(val.s, "false")) status = 1;
+        else status = atoi(val.s);
+    }
+    if (accounting) {
+        CvmStr msg = { 0 };
+        if (cvm_check_accounting(&msg)) {
+            fprintf(stderr, "packet accounting failed:\n%s", msg.s);
+            status = 3;
+        }
+    }
+    fflush(stdout);
+    return status;
+}

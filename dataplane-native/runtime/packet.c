@@ -1,0 +1,138 @@
+/* Packet and buffer pools. Packets and standard-size buffers are recycled
+ * through free lists; only oversized buffers go back to the allocator. */
+#include "packet.h"
+#include <stdlib.h>
+
+static Packet *free_packets;
+static CvmBuf *free_bufs;
+static uint64_t packets_allocated, packets_in_use;
+
+static CvmBuf *buf_alloc(uint32_t size)
+{
+    CvmBuf *b;
+    if (size <= CVM_BUF_SIZE && free_bufs) {
+        b = free_bufs;
+        free_bufs = b->next_free;
+    } else {
+        uint32_t sz = size <= CVM_BUF_SIZE ? CVM_BUF_SIZE : size;
+        b = malloc(sizeof(CvmBuf) + sz);
+        if (!b) return NULL;
+        b->size = sz;
+    }
+    b->refs = 1;
+    return b;
+}
+
+static void buf_release(CvmBuf *b)
+{
+    if (--b->refs) return;
+    if (b->size == CVM_BUF_SIZE) {
+        b->next_free = free_bufs;
+        free_bufs = b;
+    } else {
+        free(b);
+    }
+}
+
+static Packet *header_alloc(void)
+{
+    Packet *p = free_packets;
+    if (p) {
+        free_packets = p->next_free;
+    } else {
+        p = malloc(sizeof(Packet));
+        if (!p) return NULL;
+        packets_allocated++;
+    }
+    packets_in_use++;
+    return p;
+}
+
+static void header_free(Packet *p)
+{
+    packets_in_use--;
+    p->next_free = free_packets;
+    free_packets = p;
+}
+
+Packet *cvm_packet_alloc(uint32_t len, uint32_t headroom, uint32_t tailroom)
+{
+    Packet *p = header_alloc();
+    if (!p) return NULL;
+    CvmBuf *b = buf_alloc(headroom + len + tailroom);
+    if (!b) {
+        header_free(p);
+        return NULL;
+    }
+    p->buf = b;
+    p->data = b->head + headroom;
+    p->len = len;
+    /* Headroom starts zeroed, as in the host engine: a push past what was
+     * pulled (Unstrip on a runt) must show the same bytes in both engines. */
+    memset(b->head, 0, headroom);
+    p->mac = p->net = p->trans = -1;
+    p->ts_sec = 0;
+    p->ts_nsec = 0;
+    p->pkt_type = CVM_PKT_HOST;
+    memset(p->anno, 0, sizeof p->anno);
+    return p;
+}
+
+Packet *cvm_packet_make(const uint8_t *bytes, uint32_t len)
+{
+    Packet *p = cvm_packet_alloc(len, CVM_HEADROOM, 0);
+    if (p && len) memcpy(p->data, bytes, len);
+    return p;
+}
+
+void cvm_packet_release_slow(Packet *p)
+{
+    buf_release(p->buf);
+    header_free(p);
+}
+
+Packet *cvm_packet_clone(Packet *p)
+{
+    Packet *q = header_alloc();
+    if (!q) return NULL;
+    *q = *p;
+    q->buf->refs++;
+    return q;
+}
+
+/* Copy the whole buffer, keeping the data window and header offsets. */
+uint8_t *cvm_packet_writable_slow(Packet *p)
+{
+    CvmBuf *old = p->buf;
+    CvmBuf *b = buf_alloc(old->size);
+    if (!b) return NULL;
+    memcpy(b->head, old->head, old->size);
+    p->data = b->head + (p->data - old->head);
+    p->buf = b;
+    buf_release(old);
+    return p->data;
+}
+
+int cvm_packet_realloc(Packet *p, uint32_t extra_head, uint32_t extra_tail)
+{
+    CvmBuf *old = p->buf;
+    CvmBuf *b = buf_alloc(old->size + extra_head + extra_tail);
+    if (!b) return 0;
+    /* New room is zero so that pushed bytes never expose stale data. */
+    memset(b->head, 0, extra_head);
+    memcpy(b->head + extra_head, old->head, old->size);
+    memset(b->head + extra_head + old->size, 0, b->size - extra_head - old->size);
+    p->data = b->head + extra_head + (p->data - old->head);
+    if (p->mac >= 0) p->mac += (int32_t)extra_head;
+    if (p->net >= 0) p->net += (int32_t)extra_head;
+    if (p->trans >= 0) p->trans += (int32_t)extra_head;
+    p->buf = b;
+    buf_release(old);
+    return 1;
+}
+
+void cvm_pool_stats(uint64_t *allocated, uint64_t *in_use)
+{
+    *allocated = packets_allocated;
+    *in_use = packets_in_use;
+}

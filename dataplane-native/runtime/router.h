@@ -1,0 +1,52 @@
+/* What the generated code describes (one CvmRouter per configuration) and
+ * what the runtime offers on top of it: lifecycle, handlers, accounting. The
+ * standalone driver (main.c) and the shared library (lib.c) both use it. */
+#ifndef CVM_ROUTER_H
+#define CVM_ROUTER_H
+
+#include "element.h"
+#include "sched.h"
+#include "str.h"
+
+typedef struct CvmHandler {
+    int element;                 /* index into elements, or -1 for global handlers */
+    const char *name;
+    void (*read)(void *e, CvmStr *out);
+    int (*write)(void *e, const char *value, CvmStr *err);   /* 0 ok, else message in err */
+} CvmHandler;
+
+typedef struct CvmRouter {
+    CvmElement *const *elements;
+    int nelements;
+    const CvmHandler *handlers;
+    int nhandlers;
+    const char *config;          /* the configuration as given */
+    const char *flat_config;     /* clickvm flatten output */
+    const char *const *configs;  /* per element: configuration string */
+    const char *const *port_info;/* per element: Click's `ports` handler text */
+    /* Restore every element struct to its compiled initial state. */
+    void (*reset)(void);
+    /* initialize() of every element, in configuration order; 0 or -1 with a message. */
+    int (*initialize)(CvmStr *err);
+    void (*cleanup)(void);
+    /* Packets each element holds (queues), for the accounting check. */
+    uint64_t (*held)(int element);
+} CvmRouter;
+
+extern const CvmRouter cvm_router;   /* defined by the generated code */
+
+int cvm_router_start(CvmStr *err);
+int cvm_router_run(void);
+void cvm_router_finish(void);
+
+/* Handlers by `element.handler` or `handler` (global). 0 ok; -1 with a message. */
+int cvm_read_handler(const char *path, CvmStr *out);
+int cvm_write_handler(const char *path, const char *value, CvmStr *err);
+
+/* Check in + created = out + dropped + consumed + held for every element;
+ * returns the number of violations and describes them in msg. */
+int cvm_check_accounting(CvmStr *msg);
+
+extern const char cvm_version[];
+
+#endif

@@ -1,0 +1,48 @@
+/* Tasks, timers, time, and the driver's services to elements: the same
+ * semantics as the host engine's scheduler (host-engine/), so that
+ * simulated-time runs give identical results in both engines. */
+#ifndef CVM_SCHED_H
+#define CVM_SCHED_H
+
+#include <stdint.h>
+#include <stdarg.h>
+
+typedef struct CvmTask {
+    int (*run)(void);            /* generated wrapper; returns nonzero if it did work */
+    int scheduled;
+    struct CvmTask *next, *prev; /* circular run list while scheduled */
+} CvmTask;
+
+typedef struct CvmTimer {
+    void (*fire)(void);          /* generated wrapper */
+    int64_t expiry;              /* ns */
+    uint64_t seq;                /* scheduling order, breaks expiry ties */
+    int heap_index;              /* -1 when not scheduled */
+} CvmTimer;
+
+void cvm_task_schedule(CvmTask *t);
+void cvm_task_unschedule(CvmTask *t);
+
+void cvm_timer_schedule_at(CvmTimer *t, int64_t ns);
+void cvm_timer_schedule_after(CvmTimer *t, int64_t ns);
+void cvm_timer_unschedule(CvmTimer *t);
+static inline int cvm_timer_scheduled(const CvmTimer *t) { return t->heap_index >= 0; }
+
+/* Engine time in ns since the epoch (simulated when cvm_sim_time is set). */
+int64_t cvm_now(void);
+extern int cvm_sim_time;
+
+void cvm_request_stop(void);
+uint32_t cvm_random32(void);
+void cvm_random_seed(uint32_t seed);
+
+/* Lines on stderr: chatter is prefixed with the element's name, as Click does. */
+void cvm_chatter(const char *element_name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cvm_stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cvm_stdout_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Run until stopped or quiescent. Returns 0. */
+int cvm_run_loop(void);
+void cvm_sched_reset(void);
+
+#endif

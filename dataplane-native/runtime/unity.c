@@ -1,0 +1,6 @@
+/* The runtime compiled into the generated translation unit, so that the
+ * packet pool and the scheduler inline into element code. */
+#include "packet.c"
+#include "sched.c"
+#include "str.c"
+#include "router.c"
