@@ -17,6 +17,8 @@ export interface HandlerDef<E> {
   // must be assignable to the registry's type-erased spec.
   read?(e: E): string;
   write?(e: E, value: string): void;
+  /** A read handler that takes a parameter (Click's read_param handlers, e.g. IPRouteTable's `lookup ADDR`). */
+  readParam?(e: E, param: string): string;
   /** One line of help, shown by `clickvm run -h NAME.handlers`-style listings. */
   readonly doc?: string;
 }

@@ -75,6 +75,14 @@ export interface ElementEnv {
   resolvePath(path: string): string;
   /** Deterministic pseudo-random 32-bit unsigned integers, same sequence in every engine. */
   random32(): number;
+  /**
+   * Router-wide named storage, one Map per router shared by all its elements:
+   * for state Click keeps per router (Router::force_attachment) or in statics
+   * shared by every instance of a class (ICMPError's IP ID counter,
+   * SetUDPChecksum's once-per-router warning, IPRewriterPatterns' named
+   * patterns). Optional: elements fall back to per-element state without it.
+   */
+  readonly attachments?: Map<string, unknown>;
 }
 
 export interface ElementInit<C> {

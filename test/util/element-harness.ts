@@ -17,6 +17,10 @@ export interface HarnessOptions {
   now?: bigint;
   /** Other elements the configuration may name (name → class). */
   others?: Record<string, string>;
+  /** Elements `env.lookup` finds by name (e.g. other harnesses' elements). */
+  elements?: Record<string, HostElement>;
+  /** The router-wide attachments map; share one between harnesses to model one router. Default: a fresh map. */
+  attachments?: Map<string, unknown>;
 }
 
 export interface Harness<E extends HostElement> {
@@ -36,7 +40,8 @@ export interface Harness<E extends HostElement> {
   advanceTo(ns: bigint): void;
   now: bigint;
   readonly stopped: boolean;
-  read(handler: string): string;
+  /** Read a handler; with `param`, call its read-with-parameter form. */
+  read(handler: string, param?: string): string;
   write(handler: string, value: string): void;
 }
 
@@ -132,7 +137,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
     stderr: (l) => stderr.push(l),
     stdout: (l) => stdout.push(l),
     chatter: (m) => stderr.push(`${opts.name ?? 'e'}: ${m}`),
-    lookup: () => undefined,
+    lookup: (n) => opts.elements?.[n],
     requestStop: () => {
       stopped = true;
     },
@@ -149,6 +154,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
       rng ^= rng << 5;
       return rng >>> 0;
     },
+    attachments: opts.attachments ?? new Map<string, unknown>(),
   };
 
   element = spec.host({ name: opts.name ?? 'e', className: spec.name, index: 0, conf, inputs, outputs, env }) as E;
@@ -197,8 +203,12 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
     get stopped() {
       return stopped;
     },
-    read: (name) => {
+    read: (name, param) => {
       const h = handler(name);
+      if (param !== undefined) {
+        if (!h.readParam) throw new Error(`${name} takes no parameter`);
+        return h.readParam(element, param);
+      }
       if (!h.read) throw new Error(`${name} is not readable`);
       return h.read(element);
     },
