@@ -145,17 +145,39 @@ static void sleep_until(int64_t ns)
     nanosleep(&ts, NULL);
 }
 
+/* One round: every task scheduled when the round starts runs once, in
+ * order. As in Click, a task leaves the run list before it runs and
+ * reschedules itself (to the back) if it wants to run again. */
+static void run_round(void)
+{
+    static CvmTask **round;
+    static size_t cap;
+    size_t n = 0;
+    CvmTask *t = run_list;
+    do {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            round = realloc(round, cap * sizeof *round);
+            if (!round) {
+                fprintf(stderr, "clickvm: out of memory for tasks\n");
+                exit(1);
+            }
+        }
+        round[n++] = t;
+        t = t->next;
+    } while (t != run_list);
+    for (size_t i = 0; i < n && !stop_requested; i++) {
+        if (!round[i]->scheduled) continue;
+        cvm_task_unschedule(round[i]);
+        round[i]->run();
+    }
+}
+
 int cvm_run_loop(void)
 {
     while (!stop_requested) {
         if (run_list) {
-            /* One round: each scheduled task runs once. */
-            CvmTask *first = run_list;
-            do {
-                CvmTask *t = run_list;
-                run_list = t->next;
-                t->run();
-            } while (run_list && run_list != first && !stop_requested);
+            run_round();
             run_due_timers(cvm_now());
         } else if (heap_n) {
             if (cvm_sim_time) sim_now = heap[0]->expiry;
