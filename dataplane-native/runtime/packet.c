@@ -100,13 +100,14 @@ Packet *cvm_packet_clone(Packet *p)
     return q;
 }
 
-/* Copy the whole buffer, keeping the data window and header offsets. */
+/* Copy the buffer up to the end of the data (headroom included: an Unstrip
+ * may bring it back; tailroom is never read before put() zeroes it). */
 uint8_t *cvm_packet_writable_slow(Packet *p)
 {
     CvmBuf *old = p->buf;
     CvmBuf *b = buf_alloc(old->size);
     if (!b) return NULL;
-    memcpy(b->head, old->head, old->size);
+    memcpy(b->head, old->head, (size_t)(p->data - old->head) + p->len);
     p->data = b->head + (p->data - old->head);
     p->buf = b;
     buf_release(old);
