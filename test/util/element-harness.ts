@@ -21,6 +21,10 @@ export interface HarnessOptions {
   elements?: Record<string, HostElement>;
   /** The router-wide attachments map; share one between harnesses to model one router. Default: a fresh map. */
   attachments?: Map<string, unknown>;
+  /** What env.readHandler / env.writeHandler do (Script, DriverManager, END_CALL); default: throw. */
+  handlers?: { read?(path: string): string; write?(path: string, value: string): void };
+  /** env.resolvePath; default: the path unchanged. */
+  resolvePath?: (path: string) => string;
 }
 
 export interface Harness<E extends HostElement> {
@@ -40,6 +44,18 @@ export interface Harness<E extends HostElement> {
   advanceTo(ns: bigint): void;
   now: bigint;
   readonly stopped: boolean;
+  /** How many times the element called env.requestStop(). */
+  readonly stopCount: number;
+  /** Whether the element's task is scheduled. */
+  readonly taskScheduled: boolean;
+  /**
+   * Run the task as the engine does: only if scheduled, taking it off the
+   * run queue first (the element reschedules itself to run again). Returns
+   * false if it was not scheduled.
+   */
+  runTaskLikeEngine(): boolean;
+  /** Call the element's cleanup() (end of run: files are closed and flushed). */
+  cleanup(): void;
   /** Read a handler; with `param`, call its read-with-parameter form. */
   read(handler: string, param?: string): string;
   write(handler: string, value: string): void;
@@ -77,6 +93,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
   const timers: { t: TimerImpl }[] = [];
   let taskRef: TaskImpl | undefined;
   let stopped = false;
+  let stopCount = 0;
   const state = { now: opts.now ?? 0n };
   let element!: E;
 
@@ -140,14 +157,17 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
     lookup: (n) => opts.elements?.[n],
     requestStop: () => {
       stopped = true;
+      stopCount++;
     },
-    readHandler: () => {
-      throw new Error('no router in the element harness');
+    readHandler: (path) => {
+      if (!opts.handlers?.read) throw new Error('no router in the element harness');
+      return opts.handlers.read(path);
     },
-    writeHandler: () => {
-      throw new Error('no router in the element harness');
+    writeHandler: (path, value) => {
+      if (!opts.handlers?.write) throw new Error('no router in the element harness');
+      opts.handlers.write(path, value);
     },
-    resolvePath: (p) => p,
+    resolvePath: (p) => (opts.resolvePath ? opts.resolvePath(p) : p),
     random32() {
       rng ^= rng << 13;
       rng ^= rng >>> 17;
@@ -202,6 +222,20 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
     },
     get stopped() {
       return stopped;
+    },
+    get stopCount() {
+      return stopCount;
+    },
+    get taskScheduled() {
+      return taskRef?.scheduled ?? false;
+    },
+    runTaskLikeEngine() {
+      if (!taskRef?.scheduled) return false;
+      taskRef.unschedule();
+      return element.runTask(out);
+    },
+    cleanup() {
+      element.cleanup();
     },
     read: (name, param) => {
       const h = handler(name);
