@@ -40,8 +40,10 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
    * Turn parsed arguments into the final configuration, checking what the
    * declarative argument list cannot (cross-argument rules, port counts).
    * Throw ConfigError to report. Default: the parsed arguments themselves.
+   * (Method syntax, like HandlerDef's, so specs with specific arguments stay
+   * assignable to the registry's type-erased AnyElementSpec.)
    */
-  readonly configure?: (args: ArgValues<A>, ctx: ConfigContext) => C;
+  configure?(args: ArgValues<A>, ctx: ConfigContext): C;
   /** Class-specific handlers; every element also has class, name, config, ports, handlers. */
   readonly handlers?: { readonly [name: string]: HandlerDef<E> };
   /** Host-engine implementation. */
