@@ -1,0 +1,635 @@
+// The host engine: runs a checked router graph in TypeScript, the reference
+// every other engine is compared with.
+//
+// Construction instantiates every element from its spec and wires push
+// outputs to downstream push() calls and pull inputs to upstream pull() calls.
+// initialize() calls each element's initialize() in configuration order;
+// run() drives tasks (round-robin, Click's rule: a task is taken off the run
+// queue before it runs and reschedules itself to run again) and timers (by
+// expiry, ties in scheduling order) on real or simulated time.
+//
+// A run ends when a stop is requested (an element's requestStop(), the `stop`
+// handler; a DriverManager may keep the driver going) or when nothing can
+// happen any more: no task did any work during a whole round, no packet moved,
+// and no timer is pending. That second rule is a deliberate difference from
+// Click, whose driver would wait forever for input that cannot come.
+//
+// Emitted packets travel as graph/delivery.ts decides per element (whole
+// batches, order-preserving runs, or one by one; pulls limited to one packet
+// where Print lines must interleave), so a batched run keeps Click's
+// packet-at-a-time order everywhere it is observable.
+
+import { ClickError, type Diagnostic } from '../config-lang/diagnostics.js';
+import { analyzeDelivery, type Delivery, type DeliveryMode } from '../graph/delivery.js';
+import type { CheckedElement, CheckedGraph, PortRef } from '../graph/router-graph.js';
+import { accountFor, type AccountingReport } from './accounting.js';
+import { RealClock, SimClock, SIMTIME_EPOCH_NS, type Clock } from './clock.js';
+import type { ElementEnv, HostElement } from './element.js';
+import {
+  HandlerError,
+  HandlerSet,
+  handlerErrors,
+  parseHandlerPath,
+  unparseHandlerName,
+  type HandlerEntry,
+} from './handlers.js';
+import { FdLineSink, type LineWriter } from './output.js';
+import { makeOut, type EngineOut } from './out.js';
+import type { Packet, PacketBatch } from './packet.js';
+import { DEFAULT_SEED, Xorshift32 } from './random.js';
+import { TaskQueue, TimerQueue, type TaskImpl, type TimerImpl } from './scheduler.js';
+import { unparseFlat } from './unparse.js';
+import { resolve } from 'node:path';
+
+/** The Click language version this engine implements (the `version` handler). */
+export const CLICK_VERSION = '2.1';
+
+export interface RouterOptions {
+  /** Simulated time: true starts at Click's default epoch (10^9 s); a bigint gives the start in ns. */
+  readonly simtime?: boolean | bigint;
+  /** Seed of the router's xorshift32 generator (nonzero); default 0x2545F491. */
+  readonly seed?: number;
+  /** Directory that relative file names in the configuration are relative to (default: the working directory). */
+  readonly baseDir?: string;
+  /** Receives Print-style lines and chatter (default: standard error). */
+  readonly stderr?: LineWriter;
+  /** Receives lines elements write to standard output (default: standard output). */
+  readonly stdout?: LineWriter;
+  /** false: drop element warnings (chatter), as `click -w`. Print lines are kept. */
+  readonly warnings?: boolean;
+  /** The configuration text, for the `config` handler (default: the flat configuration). */
+  readonly configText?: string;
+  /** Override the delivery analysis (tests use all-`single` delivery as the per-packet reference). */
+  readonly delivery?: Delivery;
+  /** Text of the `flatconfig` handler; default: the graph unparsed in Click's layout. */
+  readonly flatConfig?: () => string;
+  /**
+   * Every class the `classes` handler lists (the CLI passes the registry's).
+   * Default: the classes this router uses. Kept out of the engine's imports
+   * so the engine does not load the whole element library.
+   */
+  readonly classNames?: () => readonly string[];
+}
+
+export type StopReason = 'stopped' | 'idle';
+
+export interface RunResult {
+  /** `stopped`: a stop was requested; `idle`: nothing could happen any more. */
+  readonly reason: StopReason;
+  readonly taskRuns: number;
+  readonly timerFirings: number;
+  /** Engine time at the start and end of the run (ns). */
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+}
+
+/** An exception that escaped an element while the router ran; names the element. */
+export class ElementFailure extends Error {
+  constructor(
+    readonly element: string,
+    readonly className: string,
+    readonly during: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${element} :: ${className}: ${during} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ElementFailure';
+  }
+}
+
+type Step = { readonly kind: 'continue' } | { readonly kind: 'done'; readonly reason: StopReason } | { readonly kind: 'wait'; readonly until: bigint };
+const CONTINUE: Step = { kind: 'continue' };
+
+interface PushTarget {
+  readonly element: HostElement;
+  readonly index: number;
+  readonly port: number;
+}
+
+export class Router {
+  readonly graph: CheckedGraph;
+  readonly elements: readonly HostElement[];
+  readonly delivery: Delivery;
+  readonly clock: Clock;
+
+  private readonly byName = new Map<string, number>();
+  private readonly pushTargets: (PushTarget | undefined)[][];
+  private readonly pullSources: (PortRef | undefined)[][];
+  private readonly modes: readonly DeliveryMode[];
+  private readonly outs: EngineOut[];
+  private readonly tasks = new TaskQueue();
+  private readonly timers: TimerQueue;
+  private readonly rng: Xorshift32;
+  private readonly handlerSets: HandlerSet[];
+  private readonly globals = new HandlerSet();
+  private readonly stderrSink: FdLineSink | undefined;
+  private readonly stdoutSink: FdLineSink | undefined;
+  private readonly writeErr: LineWriter;
+  private readonly writeOut: LineWriter;
+  private readonly warnings: boolean;
+  private readonly baseDir: string;
+
+  /** Click's run count: starts at 1; each stop request takes one away; the driver stops at <= 0. */
+  private runcount = 1;
+  /** Packets moved by the engine (pushes and pulls); an idle round moves none. */
+  private moved = 0;
+  private state: 'new' | 'initialized' | 'running' | 'ran' | 'cleaned' = 'new';
+  private taskRuns = 0;
+  private timerFirings = 0;
+  private readonly unconnectedWarned = new Set<string>();
+
+  constructor(graph: CheckedGraph, readonly options: RouterOptions = {}) {
+    this.graph = graph;
+    this.delivery = options.delivery ?? analyzeDelivery(graph);
+    // An element limited to one-packet pulls (a stream is written both above
+    // and below it) must also pass each packet on before pulling the next,
+    // or its batch would reach the lower Print only after all upper lines.
+    this.modes = this.delivery.mode.map((m, i) => (this.delivery.pullLimit[i] === 1 ? 'single' : m));
+    this.clock =
+      options.simtime === undefined || options.simtime === false
+        ? new RealClock()
+        : new SimClock(options.simtime === true ? SIMTIME_EPOCH_NS : options.simtime);
+    this.timers = new TimerQueue(() => this.clock.now());
+    this.rng = new Xorshift32(options.seed ?? DEFAULT_SEED);
+    this.warnings = options.warnings ?? true;
+    this.baseDir = options.baseDir ?? process.cwd();
+    if (options.stderr) this.writeErr = options.stderr;
+    else {
+      this.stderrSink = new FdLineSink(2);
+      this.writeErr = this.stderrSink.write;
+    }
+    if (options.stdout) this.writeOut = options.stdout;
+    else {
+      this.stdoutSink = new FdLineSink(1);
+      this.writeOut = this.stdoutSink.write;
+    }
+
+    graph.elements.forEach((e, i) => this.byName.set(e.name, i));
+    const { pushTargets, pullSources } = this.wire(graph);
+    this.pullSources = pullSources;
+
+    const elements: HostElement[] = [];
+    for (const ge of graph.elements) {
+      let el: HostElement;
+      try {
+        el = ge.spec.host({
+          name: ge.name,
+          className: ge.className,
+          index: ge.index,
+          conf: ge.conf,
+          inputs: ge.inputs,
+          outputs: ge.outputs,
+          env: this.makeEnv(ge.index),
+        });
+      } catch (err) {
+        throw elementError(ge, 'While configuring', err);
+      }
+      elements.push(el);
+    }
+    this.elements = elements;
+    this.pushTargets = pushTargets.map((ports) =>
+      ports.map((t) => (t ? { element: elements[t.element]!, index: t.element, port: t.port } : undefined)),
+    );
+    this.outs = elements.map((el, i) => makeOut(this.modes[i] ?? 'batch', i, this.deliver, el.noutputs));
+    this.handlerSets = graph.elements.map((ge, i) => this.elementHandlers(ge, elements[i]!));
+    this.installGlobalHandlers();
+  }
+
+  // --- construction -------------------------------------------------------
+
+  /** Connections as per-port lookups; Click allows one connection per push output and per pull input. */
+  private wire(g: CheckedGraph): { pushTargets: (PortRef | undefined)[][]; pullSources: (PortRef | undefined)[][] } {
+    const pushTargets: (PortRef | undefined)[][] = g.elements.map((e) => e.outputs.map(() => undefined));
+    const pullSources: (PortRef | undefined)[][] = g.elements.map((e) => e.inputs.map(() => undefined));
+    const problems: Diagnostic[] = [];
+    for (const c of g.connections) {
+      const from = g.elements[c.from.element]!;
+      const to = g.elements[c.to.element]!;
+      if (from.outputs[c.from.port] === 'push') {
+        if (pushTargets[c.from.element]![c.from.port]) {
+          problems.push({ severity: 'error', message: `'${from.name}' push output ${c.from.port} connected more than once`, span: c.span, related: c.context });
+        }
+        pushTargets[c.from.element]![c.from.port] = c.to;
+      } else if (to.inputs[c.to.port] === 'pull') {
+        if (pullSources[c.to.element]![c.to.port]) {
+          problems.push({ severity: 'error', message: `'${to.name}' pull input ${c.to.port} connected more than once`, span: c.span, related: c.context });
+        }
+        pullSources[c.to.element]![c.to.port] = c.from;
+      }
+    }
+    if (problems.length) throw new ClickError(problems);
+    return { pushTargets, pullSources };
+  }
+
+  private makeEnv(index: number): ElementEnv {
+    const name = this.graph.elements[index]!.name;
+    return {
+      now: () => this.clock.now(),
+      pullInput: (port, max) => this.pullInput(index, port, max),
+      task: () => this.tasks.create(index),
+      timer: (fire) => this.timers.create(index, fire),
+      stderr: (line) => this.writeErr(line),
+      stdout: (line) => this.writeOut(line),
+      chatter: (message) => {
+        if (this.warnings) this.writeErr(`${name}: ${message}`);
+      },
+      lookup: (other) => {
+        const i = this.findElement(other, name);
+        return i === undefined ? undefined : this.elements[i];
+      },
+      requestStop: () => this.requestStop(),
+      readHandler: (path) => this.readHandler(path, name),
+      writeHandler: (path, value) => this.writeHandler(path, value, name),
+      resolvePath: (p) => resolve(this.baseDir, p),
+      random32: () => this.rng.next(),
+    };
+  }
+
+  // --- lifecycle ----------------------------------------------------------
+
+  /** Call every element's initialize() in configuration order. Failures throw a ClickError naming the element. */
+  initialize(): void {
+    if (this.state !== 'new') return;
+    for (let i = 0; i < this.elements.length; i++) {
+      try {
+        this.elements[i]!.initialize();
+      } catch (err) {
+        throw elementError(this.graph.elements[i]!, 'While initializing', err);
+      }
+    }
+    this.state = 'initialized';
+  }
+
+  /** Run until a stop request or until nothing can happen; synchronous. */
+  run(): RunResult {
+    const startNs = this.beginRun();
+    for (;;) {
+      const s = this.step();
+      if (s.kind === 'done') return this.endRun(s.reason, startNs);
+      if (s.kind === 'wait') this.clock.waitUntil(s.until);
+    }
+  }
+
+  /**
+   * Like run(), but yields to the event loop between rounds (about every
+   * `sliceMs` of work) and while waiting for timers in real time, so signals
+   * and `signal` can stop the run. Simulated runs never wait.
+   */
+  async runAsync(opts: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<RunResult> {
+    const startNs = this.beginRun();
+    const sliceNs = BigInt(Math.round((opts.sliceMs ?? 20) * 1e6));
+    const onAbort = () => this.requestStop();
+    opts.signal?.addEventListener('abort', onAbort);
+    try {
+      let sliceStart = process.hrtime.bigint();
+      for (;;) {
+        const s = this.step();
+        if (s.kind === 'done') return this.endRun(s.reason, startNs);
+        if (s.kind === 'wait') {
+          if (this.clock.simulated) this.clock.waitUntil(s.until);
+          else {
+            const ms = Math.max(0, Math.min(1000, Number(s.until - this.clock.now()) / 1e6));
+            await new Promise((r) => setTimeout(r, Math.ceil(ms)));
+          }
+          sliceStart = process.hrtime.bigint();
+        } else if (process.hrtime.bigint() - sliceStart > sliceNs) {
+          await new Promise((r) => setImmediate(r));
+          sliceStart = process.hrtime.bigint();
+        }
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private beginRun(): bigint {
+    if (this.state === 'new') this.initialize();
+    if (this.state !== 'initialized') throw new Error('a router runs once');
+    this.state = 'running';
+    return this.clock.now();
+  }
+
+  private endRun(reason: StopReason, startNs: bigint): RunResult {
+    this.state = 'ran';
+    this.flushOutput();
+    return { reason, taskRuns: this.taskRuns, timerFirings: this.timerFirings, startNs, endNs: this.clock.now() };
+  }
+
+  /** Call every element's cleanup() (closing files, flushing dumps), then flush output. */
+  cleanup(): void {
+    if (this.state === 'cleaned') return;
+    const failures: Diagnostic[] = [];
+    for (let i = 0; i < this.elements.length; i++) {
+      try {
+        this.elements[i]!.cleanup();
+      } catch (err) {
+        failures.push(...elementError(this.graph.elements[i]!, 'While cleaning up', err).diagnostics);
+      }
+    }
+    this.state = 'cleaned';
+    this.flushOutput();
+    if (failures.length) throw new ClickError(failures);
+  }
+
+  /** Write out buffered standard output and standard error text. */
+  flushOutput(): void {
+    this.stderrSink?.flush();
+    this.stdoutSink?.flush();
+  }
+
+  /** Click's please_stop_driver: one stop request. */
+  requestStop(count = 1): void {
+    this.runcount -= count;
+  }
+
+  get stopRequested(): boolean {
+    return this.runcount <= 0;
+  }
+
+  /** Every element's packet counts and whether each balances. */
+  accounting(): AccountingReport {
+    return accountFor(this.elements);
+  }
+
+  // --- the driver loop ----------------------------------------------------
+
+  /** One round: every task scheduled at its start runs once, then the timers that are due fire. */
+  private step(): Step {
+    if (this.runcount <= 0 && !this.reserveDriver()) return { kind: 'done', reason: 'stopped' };
+    const movedBefore = this.moved;
+    let worked = false;
+    for (let n = this.tasks.size; n > 0; n--) {
+      const t = this.tasks.shift();
+      if (!t) break;
+      if (this.runTask(t)) worked = true;
+      if (this.runcount <= 0) return CONTINUE;
+    }
+    let fired = false;
+    if (this.timers.size > 0) {
+      const now = this.clock.now();
+      const mark = this.timers.seqMark;
+      for (let t = this.timers.popDue(now, mark); t; t = this.timers.popDue(now, mark)) {
+        this.fireTimer(t);
+        fired = true;
+        if (this.runcount <= 0) return CONTINUE;
+      }
+    }
+    if (worked || fired || this.moved !== movedBefore) return CONTINUE;
+    // An idle round: nothing runnable did anything. Only a timer can change that.
+    const next = this.timers.peekExpiry();
+    if (next === undefined) return { kind: 'done', reason: 'idle' };
+    return { kind: 'wait', until: next };
+  }
+
+  /** Offer each pending stop to elements that manage the driver (DriverManager); true if the run goes on. */
+  private reserveDriver(): boolean {
+    while (this.runcount <= 0) {
+      let reserved = false;
+      for (const el of this.elements) {
+        if (el.handleStoppedDriver()) {
+          reserved = true;
+          break;
+        }
+      }
+      if (!reserved) return false;
+      this.runcount++;
+    }
+    return true;
+  }
+
+  private runTask(t: TaskImpl): boolean {
+    const i = t.owner;
+    const el = this.elements[i]!;
+    const out = this.acquireOut(i);
+    let worked: boolean;
+    try {
+      worked = el.runTask(out);
+      out.finish();
+    } catch (err) {
+      throw blame(el, 'task', err);
+    } finally {
+      out.busy = false;
+    }
+    this.taskRuns++;
+    return worked;
+  }
+
+  private fireTimer(t: TimerImpl): void {
+    const i = t.owner;
+    const el = this.elements[i]!;
+    const out = this.acquireOut(i);
+    try {
+      t.fire(out);
+      out.finish();
+    } catch (err) {
+      throw blame(el, 'timer', err);
+    } finally {
+      out.busy = false;
+    }
+    this.timerFirings++;
+  }
+
+  private acquireOut(i: number): EngineOut {
+    let out = this.outs[i]!;
+    // A re-entrant call (a push loop back into the element) gets its own Out
+    // so it cannot deliver the outer call's pending packets early.
+    if (out.busy) out = makeOut(this.modes[i] ?? 'batch', i, this.deliver, this.elements[i]!.noutputs);
+    out.busy = true;
+    return out;
+  }
+
+  /** Hand `batch` from element `from`'s push output `port` to the connected element. */
+  private readonly deliver = (from: number, port: number, batch: PacketBatch): void => {
+    const n = batch.length;
+    if (n === 0) return;
+    const src = this.elements[from]!;
+    const target = this.pushTargets[from]![port];
+    if (!target) {
+      this.dropUnconnected(src, port, batch);
+      return;
+    }
+    src.stats.out += n;
+    this.moved += n;
+    const dst = target.element;
+    dst.stats.in += n;
+    const out = this.acquireOut(target.index);
+    try {
+      dst.push(target.port, batch, out);
+      out.finish();
+    } catch (err) {
+      throw blame(dst, 'push', err);
+    } finally {
+      out.busy = false;
+    }
+  };
+
+  /** env.pullInput for element `index`: pull from whatever feeds its input `port`. */
+  private pullInput(index: number, port: number, max: number): PacketBatch {
+    const limit = Math.min(max, this.delivery.pullLimit[index] ?? Infinity);
+    const src = this.pullSources[index]?.[port];
+    if (!src || !(limit > 0)) return [];
+    const up = this.elements[src.element]!;
+    const out = this.acquireOut(src.element);
+    let got: PacketBatch;
+    try {
+      got = up.pull(src.port, limit, out);
+      out.finish();
+    } catch (err) {
+      throw blame(up, 'pull', err);
+    } finally {
+      out.busy = false;
+    }
+    const n = got.length;
+    if (n > 0) {
+      up.stats.out += n;
+      this.elements[index]!.stats.in += n;
+      this.moved += n;
+    }
+    return got;
+  }
+
+  /**
+   * A packet sent to a push output with no connection (the checker normally
+   * rejects such graphs): dropped and counted at the sender, with one warning.
+   */
+  private dropUnconnected(src: HostElement, port: number, batch: PacketBatch): void {
+    for (const p of batch) (p as Packet).release();
+    src.stats.dropped += batch.length;
+    const key = `${src.index}:${port}`;
+    if (!this.unconnectedWarned.has(key)) {
+      this.unconnectedWarned.add(key);
+      this.writeErr(`${src.name}: packets sent to unconnected output ${port} are dropped`);
+    }
+  }
+
+  // --- elements and handlers ----------------------------------------------
+
+  /** Index of element `name`, looked up as Click does from `context`'s compound scope (a/b/x: a/b/name, a/name, name). */
+  findElement(name: string, context?: string): number | undefined {
+    if (context !== undefined) {
+      let scope = context;
+      for (;;) {
+        const slash = scope.lastIndexOf('/');
+        if (slash < 0) break;
+        scope = scope.slice(0, slash);
+        const hit = this.byName.get(`${scope}/${name}`);
+        if (hit !== undefined) return hit;
+      }
+    }
+    return this.byName.get(name);
+  }
+
+  element(name: string): HostElement | undefined {
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.elements[i];
+  }
+
+  /** Element `name`'s handler `handler` (undefined element: a global handler). */
+  handler(element: string | undefined, handler: string): HandlerEntry | undefined {
+    if (element === undefined) return this.globals.get(handler);
+    const i = this.byName.get(element);
+    return i === undefined ? undefined : this.handlerSets[i]!.get(handler);
+  }
+
+  /** Handlers of an element (or the global ones), in Click's order. */
+  handlers(element: string | undefined): HandlerEntry[] {
+    if (element === undefined) return this.globals.entries();
+    const i = this.byName.get(element);
+    return i === undefined ? [] : this.handlerSets[i]!.entries();
+  }
+
+  /** Read handler `path` (`e.h`, `.h` or `h`); throws HandlerError with Click's message if there is none. */
+  readHandler(path: string, context?: string): string {
+    const h = this.resolveHandler(path, context);
+    if (!h.entry?.read) throw new HandlerError(handlerErrors.noReadHandler(h.full));
+    return h.entry.read();
+  }
+
+  /** Write handler `path`; throws HandlerError with Click's message if there is none or the value is bad. */
+  writeHandler(path: string, value: string, context?: string): void {
+    const h = this.resolveHandler(path, context);
+    if (!h.entry?.write) throw new HandlerError(handlerErrors.noWriteHandler(h.full));
+    h.entry.write(value);
+  }
+
+  private resolveHandler(path: string, context?: string): { entry: HandlerEntry | undefined; full: string } {
+    const p = parseHandlerPath(path);
+    if (p.element === undefined) return { entry: this.globals.get(p.handler), full: p.handler };
+    const i = this.findElement(p.element, context);
+    if (i === undefined) throw new HandlerError(handlerErrors.noElement(p.element));
+    const name = this.graph.elements[i]!.name;
+    return { entry: this.handlerSets[i]!.get(p.handler), full: unparseHandlerName(name, p.handler) };
+  }
+
+  private elementHandlers(ge: CheckedElement, el: HostElement): HandlerSet {
+    const set = new HandlerSet();
+    set.add({ name: 'name', read: () => ge.name, calm: true });
+    set.add({ name: 'class', read: () => ge.className, calm: true });
+    set.add({ name: 'config', read: () => ge.config, calm: true });
+    set.add({ name: 'ports', read: () => this.portsText(ge.index), calm: true });
+    set.add({ name: 'handlers', read: () => set.listing(), calm: true });
+    for (const [name, def] of Object.entries(ge.spec.handlers ?? {})) {
+      set.add({
+        name,
+        read: def.read ? () => def.read!(el) : undefined,
+        write: def.write ? (v: string) => def.write!(el, v) : undefined,
+      });
+    }
+    return set;
+  }
+
+  /** Click's `ports` handler text: counts, then per port its mode (`~` if agnostic), `-`, and its connections. */
+  private portsText(index: number): string {
+    const ge = this.graph.elements[index]!;
+    const [inCodes = '', outCodes = ''] = ge.spec.processing.split('/');
+    const agnostic = (codes: string, port: number) => (codes[Math.min(port, codes.length - 1)] ?? '') === 'a';
+    const name = (i: number) => this.graph.elements[i]!.name;
+    let s = `${ge.inputs.length} ${ge.inputs.length === 1 ? 'input' : 'inputs'}\n`;
+    ge.inputs.forEach((mode, port) => {
+      const from = this.graph.connections.filter((c) => c.to.element === index && c.to.port === port);
+      s += `${mode}${agnostic(inCodes, port) ? '~' : ''}\t-\t${from.map((c) => `${name(c.from.element)} [${c.from.port}]`).join(', ')}\n`;
+    });
+    s += `${ge.outputs.length} ${ge.outputs.length === 1 ? 'output' : 'outputs'}\n`;
+    ge.outputs.forEach((mode, port) => {
+      const to = this.graph.connections.filter((c) => c.from.element === index && c.from.port === port);
+      s += `${mode}${agnostic(outCodes, port) ? '~' : ''}\t-\t${to.map((c) => `[${c.to.port}] ${name(c.to.element)}`).join(', ')}\n`;
+    });
+    return s;
+  }
+
+  private installGlobalHandlers(): void {
+    const g = this.globals;
+    const flat = () => (this.options.flatConfig ? this.options.flatConfig() : unparseFlat(this.graph));
+    g.add({ name: 'version', read: () => CLICK_VERSION });
+    g.add({ name: 'driver', read: () => 'userlevel' });
+    g.add({ name: 'config', read: () => this.options.configText ?? flat() });
+    g.add({ name: 'flatconfig', read: flat });
+    g.add({ name: 'requirements', read: () => this.graph.requirements.map((r) => `${r}\n`).join('') });
+    g.add({ name: 'handlers', read: () => g.listing() });
+    g.add({ name: 'list', read: () => `${this.graph.elements.length}\n${this.graph.elements.map((e) => `${e.name}\n`).join('')}` });
+    const classes = () => this.options.classNames?.() ?? [...new Set(this.graph.elements.map((e) => e.className))];
+    g.add({ name: 'classes', read: () => [...classes()].sort().map((c) => `${c}\n`).join('') });
+    g.add({
+      name: 'stop',
+      write: (v: string) => {
+        // Click: an optional count of stop requests, 1 if absent or not a number.
+        const t = v.trim();
+        const n = /^[+-]?\d+$/.test(t) ? Number(t) : 1;
+        this.requestStop(n);
+      },
+    });
+  }
+}
+
+function elementError(ge: CheckedElement, during: string, err: unknown): ClickError {
+  if (err instanceof ClickError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ClickError([
+    { severity: 'error', message: `${during} '${ge.name} :: ${ge.className}': ${message}`, span: ge.span, related: ge.context },
+  ]);
+}
+
+/** Attribute an exception to the innermost element it escaped from. */
+function blame(el: HostElement, during: string, err: unknown): unknown {
+  if (err instanceof ElementFailure || err instanceof ClickError) return err;
+  return new ElementFailure(el.name, el.className, during, err);
+}
