@@ -7,7 +7,7 @@
  *             with the engine time. In push mode the task sends BURST packets per run,
  *             as one batch, until LIMIT packets have been sent (LIMIT < 0: forever).
  * Arguments:
- *   DATA      data string; default Click's 70-byte text
+ *   DATA      data string; default Click's 69-byte text
  *   LIMIT     total packets, -1 for no limit (default -1)
  *   BURST     packets per task run, at least 1 (default 1)
  *   ACTIVE    send only while true (default true)

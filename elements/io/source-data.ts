@@ -3,7 +3,7 @@
 
 import { stringToBytes } from '../../config-lang/args/types.js';
 
-/** Click's default source data: 70 bytes of text, "at least 64 bytes long". */
+/** Click's default source data: 69 bytes of text, "at least 64 bytes long". */
 export const DEFAULT_SOURCE_DATA = stringToBytes('Random bullshit in a packet, at least 64 bytes long. Well, now it is.');
 
 /**

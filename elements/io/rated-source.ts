@@ -1,0 +1,190 @@
+/**
+ * RatedSource — send copies of one packet at RATE packets per second.
+ *
+ * Synopsis:   RatedSource([DATA, RATE, LIMIT, ACTIVE, KEYWORDS])
+ * Ports:      no inputs, 1 output; agnostic.
+ * Processing: a token bucket (RATE tokens per second, room for 2 tokens, or RATE/100
+ *             from 200 packets/s up; one token at start) paces the packets. In push mode
+ *             the task sends one packet per run while a token is there and otherwise
+ *             sleeps on a timer until the next token; in pull mode a pull returns as many
+ *             packets as there are tokens. Packets are stamped with the engine time.
+ * Arguments:
+ *   DATA       data string (default Click's 69-byte text)
+ *   RATE       packets per second, unsigned (default 10)
+ *   LIMIT      total packets, -1 for no limit (default -1)
+ *   ACTIVE     send only while true (default true)
+ *   LENGTH     packet length: DATA cut or repeated (DATASIZE is the old name)
+ *   BANDWIDTH  a rate in bytes per second instead of RATE (RATE = BANDWIDTH / packet length)
+ *   STOP       ask the driver to stop once LIMIT packets are sent (default false)
+ * Handlers:   count (r), reset (w), data, rate, limit, active, length, datasize (r/w).
+ * Differences from Click: tokens accrue in exact nanoseconds (Click counts whole jiffies);
+ * no downstream-full notification.
+ */
+
+import { a } from '../../config-lang/args/args.js';
+import { stringToBytes, T } from '../../config-lang/args/types.js';
+import { HostElement, type Out, type Task, type Timer } from '../../host-engine/element.js';
+import { Packet, type PacketBatch } from '../../host-engine/packet.js';
+import { defineElement, HandlerError } from '../spec.js';
+import { handlerBool, handlerInt } from './handler-values.js';
+import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** Click leaves room for RatedSource packets to be encapsulated: Ethernet, IP, UDP-ish. */
+const RATED_SOURCE_HEADROOM = 16 + 20 + 24;
+
+export interface RatedSourceConf {
+  data: Uint8Array;
+  rate: number;
+  burst: number;
+  limit: number;
+  active: boolean;
+  length: number;
+  stop: boolean;
+}
+
+const burstFor = (rate: number) => (rate < 200 ? 2 : Math.floor(rate / 100));
+
+export class RatedSourceElement extends HostElement<RatedSourceConf> {
+  data = this.conf.data;
+  length = this.conf.length;
+  limit = this.conf.limit;
+  active = this.conf.active;
+  count = 0;
+  readonly bucket = new TokenBucket(this.conf.rate, this.conf.burst);
+  private proto = this.makeProto();
+  private task: Task | undefined;
+  private timer: Timer | undefined;
+
+  override initialize(): void {
+    this.bucket.set(1, this.env.now());
+    if (this.outputs[0] === 'push') {
+      this.task = this.env.task();
+      this.timer = this.env.timer(() => this.task!.schedule());
+      this.task.schedule();
+    }
+  }
+
+  private makeProto(): Packet {
+    return Packet.make(sourceBytes(this.data, this.length), RATED_SOURCE_HEADROOM);
+  }
+
+  setData(data: Uint8Array, length: number): void {
+    this.data = data;
+    this.length = length;
+    this.proto = this.makeProto();
+  }
+
+  private make(): Packet {
+    const p = this.clonePacket(this.proto);
+    const now = this.env.now();
+    p.tsSec = Number(now / 1_000_000_000n);
+    p.tsNsec = Number(now % 1_000_000_000n);
+    return p;
+  }
+
+  private limited(): boolean {
+    if (this.limit < 0 || this.count < this.limit) return false;
+    if (this.conf.stop) this.env.requestStop();
+    return true;
+  }
+
+  override runTask(out: Out): boolean {
+    if (!this.active || this.limited()) return false;
+    this.bucket.refill(this.env.now());
+    if (this.bucket.take()) {
+      this.count++;
+      out.emit(0, this.make());
+      this.task!.schedule();
+      return true;
+    }
+    const wait = this.bucket.timeUntilToken();
+    if (wait !== undefined) this.timer!.scheduleAfter(wait);
+    return false;
+  }
+
+  override pull(_port: number, max: number): PacketBatch {
+    const batch: PacketBatch = [];
+    if (!this.active) return batch;
+    this.bucket.refill(this.env.now());
+    while (batch.length < max && !this.limited() && this.bucket.take()) {
+      this.count++;
+      batch.push(this.make());
+    }
+    return batch;
+  }
+
+  /** Restart after `active` or `reset`: one token now, and the task if it sleeps. */
+  restart(): void {
+    if (!this.active) return;
+    if (!this.task) this.bucket.set(1, this.env.now());
+    else if (!this.task.scheduled) {
+      this.bucket.set(1, this.env.now());
+      this.timer!.unschedule();
+      this.task.schedule();
+    }
+  }
+}
+
+type E = RatedSourceElement;
+
+const args = {
+  DATA: a.p(T.bytes, DEFAULT_SOURCE_DATA),
+  RATE: a.p(T.unsigned, 10),
+  LIMIT: a.p(T.int, -1),
+  ACTIVE: a.p(T.bool, true),
+  LENGTH: a.ko(T.int),
+  DATASIZE: a.ko(T.int),
+  STOP: a.kw(T.bool, false),
+  BANDWIDTH: a.ko(T.bandwidth),
+};
+
+const writeLength = (e: E, v: string) => e.setData(e.data, handlerInt(v, 'syntax error'));
+
+export const spec = defineElement<typeof args, RatedSourceConf, E>({
+  name: 'RatedSource',
+  ports: '0/1',
+  processing: 'a/a',
+  args,
+  configure: (v): RatedSourceConf => {
+    const length = v.DATASIZE ?? v.LENGTH ?? -1;
+    let rate = v.RATE;
+    let burst = burstFor(rate);
+    const bandwidth = Math.floor(v.BANDWIDTH ?? 0);
+    if (bandwidth > 0) {
+      const size = length < 0 ? v.DATA.length : length;
+      rate = size > 0 ? Math.floor(bandwidth / size) : 0;
+      burst = Math.max(burstFor(rate), 2 * length);
+    }
+    return { data: v.DATA, rate, burst, limit: v.LIMIT, active: v.ACTIVE, length, stop: v.STOP };
+  },
+  host: (init) => new RatedSourceElement(init),
+  handlers: {
+    count: { read: (e: E) => String(e.count) },
+    reset: {
+      write: (e: E) => {
+        e.count = 0;
+        e.restart();
+      },
+    },
+    data: { read: (e: E) => String.fromCharCode(...e.data), write: (e: E, v) => e.setData(stringToBytes(v), -1) },
+    rate: {
+      read: (e: E) => String(e.bucket.rate),
+      write: (e: E, v) => {
+        const rate = handlerInt(v, 'syntax error');
+        if (rate < 0 || rate > 0xffffffff) throw new HandlerError('syntax error');
+        e.bucket.assign(rate, burstFor(rate));
+      },
+    },
+    limit: { read: (e: E) => String(e.limit < 0 ? -1 : e.limit), write: (e: E, v) => void (e.limit = handlerInt(v, 'syntax error')) },
+    active: {
+      read: (e: E) => String(e.active),
+      write: (e: E, v) => {
+        e.active = handlerBool(v, 'syntax error');
+        e.restart();
+      },
+    },
+    length: { read: (e: E) => String(e.length), write: writeLength },
+    datasize: { read: (e: E) => String(e.length), write: writeLength },
+  },
+});
