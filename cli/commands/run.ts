@@ -1,0 +1,228 @@
+// `clickvm run`: run a configuration on the host engine, with the options of
+// Click's userlevel `click` driver (userlevel/click.cc, doc/click.1):
+//
+//   FILE | -f FILE | -e EXPR   the configuration (`-` reads standard input)
+//   NAME=VALUE ...             override `define`d $NAME values
+//   -h ELEMENT.HANDLER         after the run, print a read handler (repeatable;
+//                              patterns and class names expand as in Click)
+//   -x ELEMENT.HANDLER         exit status from a handler's value
+//   -q                         initialize but do not run
+//   -o FILE                    write the flat configuration (`-o -`: stdout)
+//   -t                         print the run's user/system/elapsed time
+//   -w                         no warnings
+//   --simtime[=SECONDS]        simulated time (default start 10^9 s)
+//   --seed N                   seed of the random generator
+//
+// Differences from Click, on purpose: the run also ends when nothing can
+// happen any more (no task did work in a round and no timer is pending);
+// -t prints to standard error, not standard output; and every element's
+// packet accounting is checked at the end (`--no-check-accounting` to skip),
+// an imbalance being an error with exit status 1.
+
+import type { Argv, CommandModule } from 'yargs';
+import { ClickError } from '../../config-lang/diagnostics.js';
+import { loadConfig } from '../../config-lang/load.js';
+import { registry } from '../../elements/registry.js';
+import { formatAccountingTable, formatViolation } from '../../host-engine/accounting.js';
+import { exitStatusFromHandler, printReadHandlers } from '../../host-engine/driver-handlers.js';
+import { parseSeed } from '../../host-engine/random.js';
+import { ElementFailure, Router } from '../../host-engine/router.js';
+import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
+import { ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
+
+export interface RunArgs extends InputArgs {
+  f?: string;
+  handler?: string | string[];
+  'exit-handler'?: string;
+  quit?: boolean;
+  output?: string;
+  time?: boolean;
+  w?: boolean;
+  warnings?: boolean;
+  simtime?: string;
+  seed?: string;
+  'check-accounting'?: boolean;
+  accounting?: boolean;
+}
+
+/** A line writer that batches text for io.err/io.out (a run may print millions of lines). */
+class BufferedLines {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: (text: string) => void) {}
+  readonly line = (l: string): void => {
+    this.parts.push(l, '\n');
+    this.size += l.length + 1;
+    if (this.size > 1 << 16) this.flush();
+  };
+  flush(): void {
+    if (!this.parts.length) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.sink(text);
+  }
+}
+
+/** `--simtime` takes an optional start time; a non-numeric value is really the FILE after it. */
+function simtimeStart(args: RunArgs): { start: bigint | boolean; stray?: string } {
+  if (args.simtime === undefined) return { start: false };
+  const v = String(args.simtime);
+  if (v === '' || v === 'true') return { start: true };
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const [sec = '0', frac = ''] = v.split('.');
+    return { start: BigInt(sec) * 1_000_000_000n + BigInt((frac + '000000000').slice(0, 9)) };
+  }
+  return { start: true, stray: v };
+}
+
+/** Click's -t line: user and system CPU seconds, then elapsed minutes:seconds.hundredths. */
+export function formatTimes(userUs: number, sysUs: number, elapsedNs: bigint): string {
+  const ms = (us: number) => {
+    const r = Math.round(us / 1000);
+    return `${Math.floor(r / 1000)}.${String(r % 1000).padStart(3, '0')}`;
+  };
+  const cs = Number((elapsedNs + 5_000_000n) / 10_000_000n);
+  const sec = Math.floor(cs / 100);
+  return `${ms(userUs)}u ${ms(sysUs)}s ${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}\n`;
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+export async function runHandler(args: RunArgs): Promise<void> {
+  // -f FILE is the positional FILE by another name.
+  if (args.f !== undefined) {
+    if (args.file !== undefined || args.expression !== undefined) throw new UsageError('router configuration specified twice');
+    args = { ...args, file: args.f };
+  }
+  const sim = simtimeStart(args);
+  if (sim.stray !== undefined) {
+    args = args.file === undefined ? { ...args, file: sim.stray } : { ...args, params: [sim.stray, ...(args.params ?? [])] };
+  }
+  let seed: number | undefined;
+  if (args.seed !== undefined) {
+    seed = parseSeed(String(args.seed));
+    if (seed === undefined) throw new UsageError(`--seed expects a nonzero 32-bit integer, not '${args.seed}'`);
+  }
+  const warnings = args.warnings !== false && !args.w;
+  const handlers = asList(args.handler);
+  const exitHandlers = asList(args['exit-handler']);
+  if (exitHandlers.length > 1) throw new UsageError('--exit-handler specified twice');
+  const outputs = asList(args.output);
+  if (outputs.length > 1) throw new UsageError('output file specified twice');
+
+  const input = readInput(args);
+  const graph = loadConfig(input.text, input.fileName, { defines: input.defines });
+  if (warnings) printDiagnostics(graph.warnings);
+
+  const err = new BufferedLines(io.err);
+  const out = new BufferedLines(io.out);
+  const flushAll = () => {
+    err.flush();
+    out.flush();
+  };
+  const router = new Router(graph, {
+    simtime: sim.start,
+    seed,
+    warnings,
+    configText: input.text,
+    classNames: () => [...registry.keys()],
+    stderr: err.line,
+    stdout: out.line,
+  });
+
+  let status = 0;
+  try {
+    router.initialize();
+
+    if (outputs.length) {
+      flushAll();
+      writeOutput(router.readHandler('flatconfig'), outputs[0]);
+    }
+
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = process.hrtime.bigint();
+    if (!args.quit && graph.elements.length > 0) {
+      const ac = new AbortController();
+      // Click's driver: the first interrupt stops the run cleanly, a second one kills.
+      const onSignal = () => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await router.runAsync({ signal: ac.signal });
+      } catch (e) {
+        if (e instanceof ElementFailure) {
+          flushAll();
+          throw new ClickError([{ severity: 'error', message: e.message, span: graph.elements.find((g) => g.name === e.element)!.span }]);
+        }
+        throw e;
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
+    } else if (!args.quit && warnings) {
+      err.line(`${input.fileName}: warning: configuration has no elements, exiting`);
+    }
+    if (args.time) {
+      const cpu = process.cpuUsage(cpuBefore);
+      err.line(formatTimes(cpu.user, cpu.system, process.hrtime.bigint() - wallBefore).trimEnd());
+    }
+
+    if (handlers.length) {
+      const printed = printReadHandlers(router, handlers);
+      flushAll();
+      io.out(printed.stdout);
+      for (const m of printed.errors) err.line(`clickvm: ${m}`);
+      if (printed.errors.length) status = 1;
+    }
+
+    if (exitHandlers.length) {
+      const r = exitStatusFromHandler(router, exitHandlers[0]!);
+      if ('error' in r) {
+        err.line(`clickvm: ${r.error}`);
+        status = 255;
+      } else status = r.status;
+    }
+
+    const report = router.accounting();
+    if (args.accounting) err.line(formatAccountingTable(report).trimEnd());
+    if (args['check-accounting'] !== false && !report.ok) {
+      for (const v of report.violations) err.line(`clickvm: error: ${formatViolation(v)}`);
+      if (status === 0) status = 1;
+    }
+  } finally {
+    try {
+      router.cleanup();
+    } finally {
+      flushAll();
+    }
+  }
+  if (status !== 0) throw new ExitStatus(status);
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: `run ${INPUT_POSITIONALS}`,
+  describe: 'run a configuration on the host engine (options as Click\'s userlevel driver)',
+  builder: (y: Argv) =>
+    inputOptions(y)
+      .option('f', { type: 'string', describe: 'read the configuration from FILE', requiresArg: true })
+      // Plain strings (not arrays) so `-h c.count config.click` keeps the file;
+      // yargs collects repeated options into an array.
+      .option('handler', { alias: 'h', type: 'string', describe: 'print read handler ELEMENT.HANDLER after the run (repeatable)', requiresArg: true })
+      .option('exit-handler', { alias: 'x', type: 'string', describe: 'exit status from handler ELEMENT.HANDLER', requiresArg: true })
+      .option('quit', { alias: 'q', type: 'boolean', describe: 'initialize, but do not run' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the flat configuration to FILE (- for stdout)', requiresArg: true })
+      .option('time', { alias: 't', type: 'boolean', describe: 'print how long the run took (to stderr)' })
+      .option('w', { type: 'boolean', describe: 'do not print warnings' })
+      .option('warnings', { type: 'boolean', describe: 'print warnings (default; --no-warnings is -w)' })
+      .option('simtime', { type: 'string', describe: 'simulated time, starting at SECONDS (default 1000000000): reproducible timing' })
+      .option('seed', { type: 'string', describe: 'seed of the deterministic random generator (default 0x2545F491)' })
+      .option('check-accounting', { type: 'boolean', default: true, describe: 'fail if an element loses or invents packets' })
+      .option('accounting', { type: 'boolean', describe: "print every element's packet counts to stderr after the run" })
+      .example('$0 run router.click -h c.count', 'run, then print handler c.count')
+      .example('$0 run --simtime -e "InfiniteSource(LIMIT 5, STOP true) -> c :: Counter -> Discard" -h c.count', 'inline configuration')
+      .example('$0 run -qo- router.click', 'print the flat configuration without running') as unknown as Argv<RunArgs>,
+  handler: runHandler,
+};
