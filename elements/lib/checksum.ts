@@ -26,3 +26,21 @@ export function checksum(bytes: Uint8Array, start: number, len: number, initial 
 export function pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number {
   return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;
 }
+
+/**
+ * Incrementally adjust a checksum field for one 16-bit word changing from
+ * `oldWord` to `newWord` (RFC 1624 equation 3, as Click's
+ * click_update_in_cksum computes it). One's-complement arithmetic does not
+ * depend on byte order, so callers pass big-endian words.
+ */
+export function updateChecksum(sum: number, oldWord: number, newWord: number): number {
+  let s = (~sum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
+  s = (s & 0xffff) + (s >>> 16);
+  return ~(s + (s >>> 16)) & 0xffff;
+}
+
+/** One's-complement sum of two 16-bit words, folded to 16 bits (Click's `x[0] + x[1]` with carry). */
+export function addWords(a: number, b: number): number {
+  const s = a + b;
+  return (s + (s >>> 16)) & 0xffff;
+}

@@ -1,0 +1,88 @@
+/**
+ * EtherEncap — encapsulate packets in a fixed Ethernet header.
+ *
+ * Synopsis:   EtherEncap(ETHERTYPE, SRC, DST)
+ * Ports:      1 input, 1 output; agnostic.
+ * Processing: prepends a 14-byte Ethernet header with destination DST,
+ *   source SRC and type ETHERTYPE, and marks it as the MAC header (the
+ *   network header annotation then points just after it).
+ * Arguments:
+ *   ETHERTYPE  16-bit type in host order, e.g. 0x0800.
+ *   SRC, DST   Ethernet addresses.
+ * Handlers:
+ *   src, dst (read/write)  the addresses (read as 00-11-22-33-44-55)
+ *   ethertype (read/write) the type, read in decimal; etht is an old alias
+ */
+
+import { a } from '../../config-lang/args/args.js';
+import { T } from '../../config-lang/args/types.js';
+import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { ETH, setMacHeader, unparseEther } from '../lib/ether-header.js';
+import { parseHandlerValue } from '../lib/handler-values.js';
+import { setU16 } from '../lib/ip-header.js';
+import { defineElement } from '../spec.js';
+
+export interface EtherEncapConf {
+  ethertype: number;
+  src: Uint8Array;
+  dst: Uint8Array;
+}
+
+export class EtherEncapElement extends HostElement<EtherEncapConf> {
+  ethertype = this.conf.ethertype;
+  src = this.conf.src;
+  dst = this.conf.dst;
+
+  override push(_port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) out.emit(0, this.encap(p));
+  }
+
+  override pull(_port: number, max: number): PacketBatch {
+    return this.env.pullInput(0, max).map((p) => this.encap(p));
+  }
+
+  private encap(p: Packet): Packet {
+    p.push(ETH.LEN);
+    const d = p.writable();
+    d.set(this.dst, ETH.DST);
+    d.set(this.src, ETH.SRC);
+    setU16(d, ETH.TYPE, this.ethertype);
+    setMacHeader(p, 0, ETH.LEN);
+    return p;
+  }
+}
+
+const ethertypeHandler = {
+  read: (e: EtherEncapElement) => String(e.ethertype),
+  write: (e: EtherEncapElement, value: string) => {
+    e.ethertype = parseHandlerValue(T.uint16, value);
+  },
+};
+
+export const spec = defineElement({
+  name: 'EtherEncap',
+  ports: '1/1',
+  processing: 'a/a',
+  args: { ETHERTYPE: a.mp(T.uint16), SRC: a.mp(T.ether), DST: a.mp(T.ether) },
+  configure: (v): EtherEncapConf => ({ ethertype: v.ETHERTYPE, src: v.SRC, dst: v.DST }),
+  host: (init: ElementInit<EtherEncapConf>) => new EtherEncapElement(init),
+  handlers: {
+    src: {
+      read: (e: EtherEncapElement) => unparseEther(e.src),
+      write: (e: EtherEncapElement, value: string) => {
+        e.src = parseHandlerValue(T.ether, value);
+      },
+      doc: 'the source address',
+    },
+    dst: {
+      read: (e: EtherEncapElement) => unparseEther(e.dst),
+      write: (e: EtherEncapElement, value: string) => {
+        e.dst = parseHandlerValue(T.ether, value);
+      },
+      doc: 'the destination address',
+    },
+    ethertype: { ...ethertypeHandler, doc: 'the Ethernet type' },
+    etht: { ...ethertypeHandler, doc: 'old name of ethertype' },
+  },
+});

@@ -1,0 +1,54 @@
+/**
+ * SetIPAddress — set the destination IP annotation to a fixed address.
+ *
+ * Synopsis:   SetIPAddress(IPADDR [, keyword ANNO])
+ * Ports:      1 input, 1 output; agnostic.
+ * Processing: writes IPADDR into the destination IP annotation (or the
+ *   4-byte annotation ANNO) of every packet, which then leaves unchanged.
+ * Arguments:
+ *   IPADDR  IP address.
+ *   ANNO    annotation offset or name, default the destination IP annotation.
+ * Handlers:
+ *   addr (read/write)  the address
+ */
+
+import { a } from '../../config-lang/args/args.js';
+import { T, formatIPv4 } from '../../config-lang/args/types.js';
+import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
+import { ANNO, type Packet } from '../../host-engine/packet.js';
+import { annoArg } from '../lib/anno-arg.js';
+import { setU32 } from '../lib/ip-header.js';
+import { parseHandlerValue } from '../lib/handler-values.js';
+import { defineElement } from '../spec.js';
+
+export interface SetIPAddressConf {
+  addr: number;
+  anno: number;
+}
+
+class SetIPAddressElement extends SimpleElement<SetIPAddressConf> {
+  addr = this.conf.addr;
+
+  action(p: Packet): number {
+    setU32(p.anno, this.conf.anno, this.addr);
+    return 0;
+  }
+}
+
+export const spec = defineElement({
+  name: 'SetIPAddress',
+  ports: '1/1',
+  processing: 'a/a',
+  args: { IPADDR: a.mp(T.ip), ANNO: a.kw(annoArg(4), ANNO.DST_IP) },
+  configure: (v): SetIPAddressConf => ({ addr: v.IPADDR, anno: v.ANNO }),
+  host: (init: ElementInit<SetIPAddressConf>) => new SetIPAddressElement(init),
+  handlers: {
+    addr: {
+      read: (e: SetIPAddressElement) => formatIPv4(e.addr),
+      write: (e: SetIPAddressElement, value: string) => {
+        e.addr = parseHandlerValue(T.ip, value);
+      },
+      doc: 'the address written into the annotation',
+    },
+  },
+});

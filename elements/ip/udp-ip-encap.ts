@@ -1,0 +1,155 @@
+/**
+ * UDPIPEncap — encapsulate packets in fixed UDP and IP headers.
+ *
+ * Synopsis:   UDPIPEncap(SRC, SPORT, DST, DPORT [, CHECKSUM])
+ * Ports:      1 input, 1 output; agnostic.
+ * Processing: prepends a 20-byte IPv4 header (TOS 0, TTL 250, no flags,
+ *   identifier counting up from 0, protocol UDP, valid checksum) and an
+ *   8-byte UDP header, marks the IP header, and sets the destination IP
+ *   annotation to DST. With CHECKSUM true (the default) the UDP checksum is
+ *   computed over the pseudo-header and the whole datagram (a computed 0 is
+ *   kept as 0, as Click does); otherwise it is 0. With DST `DST_ANNO` the
+ *   destination comes from the packet's destination IP annotation.
+ * Arguments:
+ *   SRC, DST      IP addresses (DST may be DST_ANNO).
+ *   SPORT, DPORT  UDP ports.
+ *   CHECKSUM      boolean, default true.
+ * Handlers:
+ *   src, sport, dst, dport (read/write)  the corresponding arguments
+ */
+
+import { ConfigError, a } from '../../config-lang/args/args.js';
+import { T, formatIPv4, parseIPv4 } from '../../config-lang/args/types.js';
+import { unquote } from '../../config-lang/args/split.js';
+import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
+import { parseHandlerValue } from '../lib/handler-values.js';
+import { IPH, IP_PROTO, setU16, setU32 } from '../lib/ip-header.js';
+import { HandlerError, defineElement } from '../spec.js';
+
+export interface UDPIPEncapConf {
+  src: number;
+  sport: number;
+  dst: number;
+  useDstAnno: boolean;
+  dport: number;
+  checksum: boolean;
+}
+
+const UDP_LEN = 8;
+const HEADERS = IPH.MIN_LEN + UDP_LEN;
+
+function parseDst(text: string): { dst: number; useDstAnno: boolean } {
+  const t = unquote(text.trim());
+  if (t.startsWith('DST_ANNO')) return { dst: 0, useDstAnno: true };
+  return { dst: parseIPv4(t), useDstAnno: false };
+}
+
+export class UDPIPEncapElement extends HostElement<UDPIPEncapConf> {
+  src = this.conf.src;
+  sport = this.conf.sport;
+  dst = this.conf.dst;
+  useDstAnno = this.conf.useDstAnno;
+  dport = this.conf.dport;
+  private id = 0;
+
+  override push(_port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) out.emit(0, this.encap(p));
+  }
+
+  override pull(_port: number, max: number): PacketBatch {
+    return this.env.pullInput(0, max).map((p) => this.encap(p));
+  }
+
+  private encap(p: Packet): Packet {
+    p.push(HEADERS);
+    const h = p.writable();
+    h.fill(0, 0, HEADERS);
+    const dst = this.useDstAnno ? p.dstIP : this.dst;
+    h[IPH.VHL] = 0x45;
+    setU16(h, IPH.LEN, p.length);
+    setU16(h, IPH.ID, this.id);
+    this.id = (this.id + 1) & 0xffff;
+    h[IPH.TTL] = 250;
+    h[IPH.PROTO] = IP_PROTO.UDP;
+    setU32(h, IPH.SRC, this.src);
+    setU32(h, IPH.DST, dst);
+    if (!this.useDstAnno) p.dstIP = dst;
+    setU16(h, IPH.SUM, checksum(h, 0, IPH.MIN_LEN));
+    p.setNetworkHeader(0, IPH.MIN_LEN);
+
+    const u = IPH.MIN_LEN;
+    const len = (p.length - IPH.MIN_LEN) & 0xffff;
+    setU16(h, u, this.sport);
+    setU16(h, u + 2, this.dport);
+    setU16(h, u + 4, len);
+    if (this.conf.checksum) {
+      setU16(h, u + 6, checksum(h, u, len, pseudoHeaderSum(this.src, dst, IP_PROTO.UDP, len)));
+    }
+    return p;
+  }
+}
+
+function dstArgError(): ConfigError {
+  return new ConfigError('bad DST', 2, "DST is an IP address or 'DST_ANNO'");
+}
+
+export const spec = defineElement({
+  name: 'UDPIPEncap',
+  ports: '1/1',
+  processing: 'a/a',
+  args: {
+    SRC: a.mp(T.ip),
+    SPORT: a.mp(T.port),
+    DST: a.mp(T.raw),
+    DPORT: a.mp(T.port),
+    CHECKSUM: a.p(T.bool, true),
+  },
+  configure: (v): UDPIPEncapConf => {
+    let d: { dst: number; useDstAnno: boolean };
+    try {
+      d = parseDst(v.DST);
+    } catch {
+      throw dstArgError();
+    }
+    return { src: v.SRC, sport: v.SPORT, dst: d.dst, useDstAnno: d.useDstAnno, dport: v.DPORT, checksum: v.CHECKSUM };
+  },
+  host: (init: ElementInit<UDPIPEncapConf>) => new UDPIPEncapElement(init),
+  handlers: {
+    src: {
+      read: (e: UDPIPEncapElement) => formatIPv4(e.src),
+      write: (e: UDPIPEncapElement, value: string) => {
+        e.src = parseHandlerValue(T.ip, value);
+      },
+      doc: 'the source address',
+    },
+    sport: {
+      read: (e: UDPIPEncapElement) => String(e.sport),
+      write: (e: UDPIPEncapElement, value: string) => {
+        e.sport = parseHandlerValue(T.port, value);
+      },
+      doc: 'the source port',
+    },
+    dst: {
+      read: (e: UDPIPEncapElement) => formatIPv4(e.dst),
+      write: (e: UDPIPEncapElement, value: string) => {
+        try {
+          const d = parseDst(value);
+          e.dst = d.dst;
+          e.useDstAnno = d.useDstAnno;
+        } catch {
+          throw new HandlerError('bad DST');
+        }
+      },
+      doc: 'the destination address (0.0.0.0 in DST_ANNO mode)',
+    },
+    dport: {
+      read: (e: UDPIPEncapElement) => String(e.dport),
+      write: (e: UDPIPEncapElement, value: string) => {
+        e.dport = parseHandlerValue(T.port, value);
+      },
+      doc: 'the destination port',
+    },
+  },
+});

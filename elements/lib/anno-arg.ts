@@ -1,0 +1,43 @@
+// Annotation arguments (Click's AnnoArg): a byte offset into the 48-byte
+// annotation area, written as a number or as the name of a known annotation.
+// A named annotation must have the size the element needs.
+
+import type { ArgType } from '../../config-lang/args/args.js';
+import { parseInteger } from '../../config-lang/args/types.js';
+import { unquote } from '../../config-lang/args/split.js';
+import { ANNO } from '../../host-engine/packet.js';
+
+/** Known annotation names with their offset and size in bytes. */
+const NAMED: Record<string, { offset: number; size: number }> = {
+  DST_IP: { offset: ANNO.DST_IP, size: 4 },
+  PAINT: { offset: ANNO.PAINT, size: 1 },
+  ICMP_PARAMPROB: { offset: ANNO.ICMP_PARAMPROB, size: 1 },
+  FIX_IP_SRC: { offset: ANNO.FIX_IP_SRC, size: 1 },
+  VLAN_TCI: { offset: ANNO.VLAN_TCI, size: 2 },
+  AGGREGATE: { offset: ANNO.AGGREGATE, size: 4 },
+  EXTRA_PACKETS: { offset: ANNO.EXTRA_PACKETS, size: 4 },
+  EXTRA_LENGTH: { offset: ANNO.EXTRA_LENGTH, size: 4 },
+  FIRST_TIMESTAMP: { offset: ANNO.FIRST_TIMESTAMP, size: 8 },
+  PACKET_NUMBER: { offset: ANNO.PACKET_NUMBER, size: 4 },
+  SEQUENCE_NUMBER: { offset: ANNO.SEQUENCE_NUMBER, size: 4 },
+};
+
+/** An annotation offset that leaves room for `size` bytes. */
+export function annoArg(size: number): ArgType<number> {
+  return {
+    description: `annotation (offset or name) of ${size} byte${size === 1 ? '' : 's'}`,
+    parse(text) {
+      const t = unquote(text.trim());
+      const named = NAMED[t.toUpperCase().replace(/_ANNO$/, '')];
+      let offset: number;
+      if (named) {
+        if (named.size !== size) throw new Error(`annotation ${t} has ${named.size} bytes, not ${size}`);
+        offset = named.offset;
+      } else {
+        offset = parseInteger(t);
+      }
+      if (offset < 0 || offset + size > ANNO.SIZE) throw new Error(`annotation offset ${offset} is out of range`);
+      return offset;
+    },
+  };
+}
