@@ -25,6 +25,10 @@ export interface HarnessOptions {
   handlers?: { read?(path: string): string; write?(path: string, value: string): void };
   /** env.resolvePath; default: the path unchanged. */
   resolvePath?: (path: string) => string;
+  /** Where env.pullInput gets packets (e.g. another harness's pull); default: the `pullable` arrays. */
+  pullFrom?: (port: number, max: number) => PacketBatch;
+  /** Give env.pullInput at most this many packets per call, as the engine may (default: no limit). */
+  pullLimit?: number;
 }
 
 export interface Harness<E extends HostElement> {
@@ -63,6 +67,17 @@ export interface Harness<E extends HostElement> {
 
 /** Parse a configuration for a spec, as the checker would. Throws ConfigError. */
 export function configure(spec: AnyElementSpec, config: string, ninputs: number, noutputs: number, others: Record<string, string> = {}): unknown {
+  return configureWithWarnings(spec, config, ninputs, noutputs, others).conf;
+}
+
+/** Like configure, also returning the warnings the configuration drew (ConfigContext.warn). */
+export function configureWithWarnings(
+  spec: AnyElementSpec,
+  config: string,
+  ninputs: number,
+  noutputs: number,
+  others: Record<string, string> = {},
+): { conf: unknown; warnings: string[] } {
   const warnings: string[] = [];
   const ctx: ConfigContext = {
     elementName: 'e',
@@ -73,7 +88,7 @@ export function configure(spec: AnyElementSpec, config: string, ninputs: number,
     warn: (m) => warnings.push(m),
   };
   const { values } = parseArgs(spec.args, config, ctx);
-  return spec.configure ? spec.configure(values, ctx) : values;
+  return { conf: spec.configure ? spec.configure(values, ctx) : values, warnings };
 }
 
 export function harness<E extends HostElement = HostElement>(spec: AnyElementSpec, config = '', opts: HarnessOptions = {}): Harness<E> {
@@ -137,8 +152,8 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
   const env: ElementEnv = {
     now: () => state.now,
     pullInput(port, max) {
-      const q = pullable[port]!;
-      const got = q.splice(0, max);
+      const n = Math.min(max, opts.pullLimit ?? max);
+      const got = opts.pullFrom ? opts.pullFrom(port, n) : pullable[port]!.splice(0, n);
       element.stats.in += got.length;
       return got;
     },
