@@ -1,9 +1,11 @@
 // Element classes of elements/io/. Add each new class's spec here.
 import type { AnyElementSpec } from '../spec.js';
 import { spec as discard } from './discard.js';
+import { spec as fromDump } from './from-dump.js';
 import { spec as idle } from './idle.js';
 import { spec as infiniteSource } from './infinite-source.js';
 import { spec as ratedSource } from './rated-source.js';
 import { spec as timedSource } from './timed-source.js';
+import { spec as toDump } from './to-dump.js';
 
-export const specs: AnyElementSpec[] = [infiniteSource, ratedSource, timedSource, idle, discard];
+export const specs: AnyElementSpec[] = [infiniteSource, ratedSource, timedSource, idle, discard, fromDump, toDump];
