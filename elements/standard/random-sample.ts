@@ -1,0 +1,137 @@
+/**
+ * RandomSample — keep packets with some probability.
+ *
+ * Synopsis:   RandomSample([P, SAMPLE, DROP, ACTIVE])
+ * Ports:      1 input, 1 or 2 outputs; input and output 0 agnostic, output 1 push.
+ * Processing: each packet goes out of output 0 with probability P (a number
+ *             from 0 to 1, kept with 28 fraction bits); the others are
+ *             counted in `drops` and go out of output 1, or are dropped.
+ *             SAMPLE P is the same as P; DROP Q means P = 1 - Q; give at most
+ *             one of SAMPLE and DROP. ACTIVE false (default true) sends every
+ *             packet to output 0. Randomness comes from the engine's
+ *             deterministic generator.
+ * Handlers:
+ *   sampling_prob (read/write), drop_prob (read/write)   P and 1 - P
+ *   active (read/write)   ACTIVE
+ *   drops (read)          packets not sampled
+ *   config (read)         "SAMPLE p, ACTIVE true|false"
+ *
+ * In pull mode a packet that is not sampled ends the pull (Click returns no
+ * packet for that pull).
+ */
+
+import { a, ConfigError, type ArgType } from '../../config-lang/args/args.js';
+import { T } from '../../config-lang/args/types.js';
+import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { defineElement, HandlerError } from '../spec.js';
+import { parseFixedPoint, unparseReal2U32 } from './click-numbers.js';
+import { boolValue } from './handler-values.js';
+
+const SHIFT = 28;
+const ONE = 2 ** SHIFT;
+const MASK = ONE - 1;
+
+const probability: ArgType<number> = {
+  description: 'probability (0 to 1)',
+  parse(text) {
+    const v = parseFixedPoint(text, SHIFT);
+    if (v === undefined) throw new Error(`'${text.trim()}' is not a number from 0 to 1`);
+    return v;
+  },
+};
+
+export interface RandomSampleConf {
+  /** Sampling probability out of 2^28. */
+  readonly sampling: number;
+  readonly active: boolean;
+}
+
+export class RandomSampleElement extends HostElement<RandomSampleConf> {
+  sampling: number;
+  active: boolean;
+  drops = 0;
+
+  constructor(init: ElementInit<RandomSampleConf>) {
+    super(init);
+    this.sampling = init.conf.sampling;
+    this.active = init.conf.active;
+  }
+
+  private keep(): boolean {
+    return !this.active || (this.env.random32() & MASK) < this.sampling;
+  }
+
+  private reject(p: Packet, out: Out): void {
+    this.drops = (this.drops + 1) >>> 0;
+    if (this.noutputs > 1) out.emit(1, p);
+    else this.drop(p);
+  }
+
+  override push(_port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) {
+      if (this.keep()) out.emit(0, p);
+      else this.reject(p, out);
+    }
+  }
+
+  override pull(_port: number, max: number, out: Out): PacketBatch {
+    const got: PacketBatch = [];
+    while (got.length < max) {
+      const [p] = this.env.pullInput(0, 1);
+      if (!p) break;
+      if (this.keep()) {
+        got.push(p);
+      } else {
+        this.reject(p, out);
+        break;
+      }
+    }
+    return got;
+  }
+
+  setProbability(value: string, which: 'sample' | 'drop'): void {
+    const p = parseFixedPoint(value, SHIFT);
+    if (p === undefined || p > ONE) throw new HandlerError(`${which === 'sample' ? 'sampling_prob' : 'drop_prob'}: give a number from 0 to 1`);
+    this.sampling = which === 'sample' ? p : ONE - p;
+  }
+}
+
+const args = {
+  P: a.po(probability),
+  SAMPLE: a.ko(probability),
+  DROP: a.ko(probability),
+  ACTIVE: a.kw(T.bool, true),
+};
+
+export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleElement>({
+  name: 'RandomSample',
+  ports: '1/1-2',
+  processing: 'a/ah',
+  args,
+  configure: (args) => {
+    if (args.SAMPLE !== undefined && args.DROP !== undefined) throw new ConfigError('give at most one of SAMPLE and DROP');
+    if (args.P === undefined && args.SAMPLE === undefined && args.DROP === undefined) throw new ConfigError('missing sampling probability: give P, SAMPLE or DROP');
+    let sampling = args.SAMPLE ?? args.P ?? 0xffffffff;
+    if (args.DROP !== undefined) sampling = ONE - args.DROP;
+    if (sampling < 0 || sampling > ONE) throw new ConfigError('the sampling probability must be between 0 and 1');
+    return { sampling, active: args.ACTIVE };
+  },
+  host: (init) => new RandomSampleElement(init),
+  handlers: {
+    sampling_prob: {
+      read: (e: RandomSampleElement) => unparseReal2U32(e.sampling, SHIFT),
+      write: (e: RandomSampleElement, v: string) => e.setProbability(v, 'sample'),
+    },
+    drop_prob: {
+      read: (e: RandomSampleElement) => unparseReal2U32(ONE - e.sampling, SHIFT),
+      write: (e: RandomSampleElement, v: string) => e.setProbability(v, 'drop'),
+    },
+    active: {
+      read: (e: RandomSampleElement) => String(e.active),
+      write: (e: RandomSampleElement, v: string) => void (e.active = boolValue(v, 'active')),
+    },
+    drops: { read: (e: RandomSampleElement) => String(e.drops) },
+    config: { read: (e: RandomSampleElement) => `SAMPLE ${unparseReal2U32(e.sampling, SHIFT)}, ACTIVE ${e.active}` },
+  },
+});
