@@ -85,7 +85,7 @@ export function parseClickInt(text: string): number | undefined {
   const body = m[2]!;
   let v: number;
   if (/^0[xX]/.test(body)) v = parseInt(body.slice(2), 16);
-  else if (body.length > 1) v = parseInt(body, 8);
+  else if (body.length > 1 && body[0] === '0') v = parseInt(body, 8);
   else v = parseInt(body, 10);
   v = m[1] === '-' ? -v : v;
   return v >= -(2 ** 31) && v < 2 ** 31 ? v : undefined;

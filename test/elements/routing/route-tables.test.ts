@@ -65,6 +65,13 @@ t.test('duplicate prefixes: the first route stays, with a warning', async (t) =>
   t.equal(h.read('table'), '10.0.0.0/8\t\t-\t\t0\n');
 });
 
+t.test('ports are Click integers: decimal, 0x hex, leading-zero octal', async (t) => {
+  const h = routed(radix, '1.0.0.0/8 10, 2.0.0.0/8 0x0b, 3.0.0.0/8 012', [], 12);
+  t.equal(h.read('lookup', '1.1.1.1'), '10');
+  t.equal(h.read('lookup', '2.1.1.1'), '11');
+  t.equal(h.read('lookup', '3.1.1.1'), '10');
+});
+
 for (const s of [linear, radix]) {
   t.test(`${s.name}: add, set, remove, table format`, async (t) => {
     const h = routed(s, '10.0.0.0/8 0', [], 3);
