@@ -1,0 +1,331 @@
+// Compiling first-match rule lists into decision programs (see program.ts).
+//
+// The optimising compiler walks the rules the way a packet would: it takes the
+// first test the first undecided rule would make, and builds the code for
+// each outcome (match, mismatch, packet too short) knowing that outcome. Tests
+// whose result the path already decides are left out, and states that agree
+// on everything still relevant share one piece of code, so common tests are
+// made once and redundant ones never (the effect Click gets from its
+// dominator optimiser). Afterwards, consecutive tests of one word that must
+// both hold are merged into a single wider test, and the nodes are numbered
+// so that every jump goes forward.
+//
+// Knowing each outcome can duplicate code; a program that would grow past
+// `maxNodes` is compiled straightforwardly instead (each pattern's tests in
+// order, with short-circuit jumps), which is always linear in the patterns.
+
+import { Knowledge, testNeed } from './knowledge.js';
+import { type Expr, type Rule, type WordTest, exprText, FALSE, ruleJump, TRUE, not, ite } from './expr.js';
+import { type Base, type DecisionProgram, type Insn, DROP_JUMP, requiredBytes } from './program.js';
+
+export interface CompileOptions {
+  /** Use the knowledge-driven optimiser (default true). */
+  readonly optimize?: boolean;
+  /** Largest number of decision nodes the optimiser may build before falling back. */
+  readonly maxNodes?: number;
+}
+
+interface Node {
+  test: WordTest;
+  yes: number;
+  no: number;
+  short: number;
+}
+
+/** Nodes under construction; references >= 0 are node ids, < 0 are leaf jumps. */
+class NodeTable {
+  readonly nodes: Node[] = [];
+  private readonly interned = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  make(test: WordTest, yes: number, no: number, short: number): number {
+    if (yes === no && no === short) return yes;
+    const key = `${test.base}:${test.offset}:${test.mask}:${test.value}:${yes}:${no}:${short}`;
+    const hit = this.interned.get(key);
+    if (hit !== undefined) return hit;
+    if (this.nodes.length >= this.limit) throw new TooBig();
+    this.nodes.push({ test, yes, no, short });
+    this.interned.set(key, this.nodes.length - 1);
+    return this.nodes.length - 1;
+  }
+}
+
+class TooBig extends Error {}
+
+// ---------------------------------------------------------------------------
+// Simplification under known facts.
+
+function simplify(e: Expr, k: Knowledge): Expr {
+  switch (e.kind) {
+    case 'const':
+      return e;
+    case 'test': {
+      const d = k.decide(e.test);
+      return d === undefined ? e : d ? TRUE : FALSE;
+    }
+    case 'not': {
+      const a = simplify(e.arg, k);
+      if (a.kind === 'const') return a.value ? FALSE : TRUE;
+      return a.kind === 'not' ? a.arg : not(a);
+    }
+    case 'and':
+    case 'or': {
+      const absorbing = e.kind === 'or';
+      const out: Expr[] = [];
+      for (const arg of e.args) {
+        const s = simplify(arg, k);
+        if (s.kind === 'const') {
+          if (s.value === absorbing) return s;
+          continue;
+        }
+        out.push(s);
+      }
+      if (out.length === 0) return absorbing ? FALSE : TRUE;
+      return out.length === 1 ? out[0]! : { kind: e.kind, args: out };
+    }
+    case 'ite': {
+      const c = simplify(e.cond, k);
+      if (c.kind === 'const') return simplify(c.value ? e.then : e.else, k);
+      const t = simplify(e.then, k);
+      const f = simplify(e.else, k);
+      if (t.kind === 'const' && f.kind === 'const') {
+        if (t.value === f.value) return t;
+        return t.value ? c : not(c);
+      }
+      return ite(c, t, f);
+    }
+  }
+}
+
+/** The first test a short-circuit evaluation of `e` makes. */
+function firstTest(e: Expr): WordTest | undefined {
+  switch (e.kind) {
+    case 'const':
+      return undefined;
+    case 'test':
+      return e.test;
+    case 'not':
+      return firstTest(e.arg);
+    case 'and':
+    case 'or':
+      return firstTest(e.args[0]!);
+    case 'ite':
+      return firstTest(e.cond);
+  }
+}
+
+function collectTests(e: Expr, out: WordTest[]): void {
+  switch (e.kind) {
+    case 'const':
+      return;
+    case 'test':
+      out.push(e.test);
+      return;
+    case 'not':
+      collectTests(e.arg, out);
+      return;
+    case 'and':
+    case 'or':
+      for (const a of e.args) collectTests(a, out);
+      return;
+    case 'ite':
+      collectTests(e.cond, out);
+      collectTests(e.then, out);
+      collectTests(e.else, out);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The optimising compiler.
+
+interface Pending {
+  readonly expr: Expr;
+  readonly jump: number;
+}
+
+function compileOptimized(rules: readonly Rule[], table: NodeTable, maxStates: number): number {
+  const memo = new Map<string, number>();
+  let states = 0;
+
+  const build = (pending: readonly Pending[], k: Knowledge): number => {
+    const live: Pending[] = [];
+    for (const p of pending) {
+      const e = simplify(p.expr, k);
+      if (e.kind === 'const') {
+        if (!e.value) continue;
+        if (live.length === 0) return p.jump;
+        live.push({ expr: e, jump: p.jump });
+        break;
+      }
+      live.push({ expr: e, jump: p.jump });
+    }
+    if (live.length === 0) return DROP_JUMP;
+
+    const tests: WordTest[] = [];
+    for (const p of live) collectTests(p.expr, tests);
+    const key = live.map((p) => `${exprText(p.expr)}>${p.jump}`).join(';') + '|' + k.key(tests);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+
+    if (++states > maxStates) throw new TooBig();
+    const t = firstTest(live[0]!.expr)!;
+    const yes = build(live, k.withResult(t, true));
+    const no = build(live, k.withResult(t, false));
+    const short = k.readable(t) === true ? no : build(live, k.withShort(t));
+    const ref = table.make(t, yes, no, short);
+    memo.set(key, ref);
+    return ref;
+  };
+
+  const pending = rules.map((r) => ({ expr: r.expr, jump: ruleJump(r.output) }));
+  // IP headers are nearly always complete: test the network header's length
+  // once, up front, so the common path has no short branches for it, and
+  // keep the code for truncated headers apart.
+  const all: WordTest[] = [];
+  for (const r of rules) collectTests(r.expr, all);
+  const guard = lengthGuard('network', all);
+  if (!guard) return build(pending, Knowledge.empty());
+  const long = build(pending, Knowledge.empty().withResult(guard, true).forgetWord(guard));
+  const short = build(pending, Knowledge.empty().withShort(guard));
+  return table.make(guard, long, long, short);
+}
+
+/**
+ * A test that reads exactly as far into `base` as the farthest test of
+ * `tests` does, and whose outcome does not matter: only whether it can read.
+ */
+function lengthGuard(base: Base, tests: readonly WordTest[]): WordTest | undefined {
+  let need = 0;
+  for (const t of tests) if (t.base === base) need = Math.max(need, testNeed(t));
+  if (need === 0) return undefined;
+  const last = need - 1;
+  const offset = last - (last % 4);
+  return { base, offset, mask: (0xff << (8 * (3 - (last % 4)))) >>> 0, value: 0, short: false };
+}
+
+// ---------------------------------------------------------------------------
+// The straightforward compiler: short-circuit jumps, no knowledge.
+
+function compileStraight(rules: readonly Rule[], table: NodeTable): number {
+  const cf = (e: Expr, yes: number, no: number): number => {
+    switch (e.kind) {
+      case 'const':
+        return e.value ? yes : no;
+      case 'test':
+        return table.make(e.test, yes, no, e.test.short ? yes : no);
+      case 'not':
+        return cf(e.arg, no, yes);
+      case 'and': {
+        let next = yes;
+        for (let i = e.args.length - 1; i >= 0; i--) next = cf(e.args[i]!, next, no);
+        return next;
+      }
+      case 'or': {
+        let next = no;
+        for (let i = e.args.length - 1; i >= 0; i--) next = cf(e.args[i]!, yes, next);
+        return next;
+      }
+      case 'ite':
+        return cf(e.cond, cf(e.then, yes, no), cf(e.else, yes, no));
+    }
+  };
+  let next = DROP_JUMP;
+  for (let i = rules.length - 1; i >= 0; i--) next = cf(rules[i]!.expr, ruleJump(rules[i]!.output), next);
+  return next;
+}
+
+// ---------------------------------------------------------------------------
+// Peephole: `A && B` on one word becomes one test of both masks.
+
+function mergeSameWord(nodes: Node[], entry: number): void {
+  const seen = new Set<number>();
+  const visit = (ref: number): void => {
+    if (ref < 0 || seen.has(ref)) return;
+    seen.add(ref);
+    const x = nodes[ref]!;
+    for (;;) {
+      if (x.yes < 0) break;
+      const y = nodes[x.yes]!;
+      if (y.test.base !== x.test.base || y.test.offset !== x.test.offset || y.no !== x.no) break;
+      const a = x.test;
+      const b = y.test;
+      const both = (a.mask & b.mask) >>> 0;
+      if (((a.value ^ b.value) & both) >>> 0) break;
+      const needA = requiredBytes(a.mask);
+      const needB = requiredBytes(b.mask);
+      let short: number;
+      if (needB <= needA) short = x.short;
+      else if (x.short === x.no && y.short === x.no) short = x.no;
+      else break;
+      // Shared nodes change in place: the merged test decides exactly as the pair did.
+      x.test = { base: a.base, offset: a.offset, mask: (a.mask | b.mask) >>> 0, value: (a.value | b.value) >>> 0, short: false };
+      x.yes = y.yes;
+      x.short = short;
+    }
+    visit(x.yes);
+    visit(x.no);
+    visit(x.short);
+  };
+  visit(entry);
+}
+
+// ---------------------------------------------------------------------------
+// Numbering: reverse postorder from the entry, so jumps go forward.
+
+function layout(nodes: readonly Node[], entry: number): DecisionProgram {
+  const order: number[] = [];
+  const state = new Map<number, boolean>();
+  // Iterative DFS (programs can be deep).
+  const stack: { ref: number; i: number }[] = [];
+  if (entry >= 0) stack.push({ ref: entry, i: 0 });
+  if (entry >= 0) state.set(entry, false);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const n = nodes[top.ref]!;
+    const kids = [n.short, n.no, n.yes];
+    if (top.i < kids.length) {
+      const c = kids[top.i++]!;
+      if (c >= 0 && !state.has(c)) {
+        state.set(c, false);
+        stack.push({ ref: c, i: 0 });
+      }
+    } else {
+      order.push(top.ref);
+      state.set(top.ref, true);
+      stack.pop();
+    }
+  }
+  order.reverse();
+  const index = new Map<number, number>();
+  order.forEach((ref, i) => index.set(ref, i));
+  const jump = (r: number) => (r < 0 ? r : index.get(r)!);
+  const insns: Insn[] = order.map((ref) => {
+    const n = nodes[ref]!;
+    return { base: n.test.base, offset: n.test.offset, mask: n.test.mask, value: n.test.value, yes: jump(n.yes), no: jump(n.no), short: jump(n.short) };
+  });
+  const safeLength = { link: 0, network: 0, transport: 0 };
+  for (const n of insns) safeLength[n.base] = Math.max(safeLength[n.base], n.offset + requiredBytes(n.mask));
+  return { insns, entry: entry < 0 ? entry : 0, safeLength };
+}
+
+/** Compile first-match rules (no match: drop) into a decision program. */
+export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}): DecisionProgram {
+  const maxNodes = opts.maxNodes ?? 20000;
+  let table = new NodeTable(maxNodes);
+  let entry: number;
+  if (opts.optimize ?? true) {
+    try {
+      entry = compileOptimized(rules, table, 4 * maxNodes);
+    } catch (e) {
+      if (!(e instanceof TooBig)) throw e;
+      table = new NodeTable(Infinity);
+      entry = compileStraight(rules, table);
+    }
+  } else {
+    entry = compileStraight(rules, table);
+  }
+  mergeSameWord(table.nodes, entry);
+  return layout(table.nodes, entry);
+}
