@@ -14,10 +14,10 @@
  *   prefixes the later argument wins (with a warning).
  * Handlers:
  *   table (read)   one line per entry: "ADDR/LEN ETH"
+ *   lookup (read with an IP address parameter)  the Ethernet address answered
+ *                  for it, or nothing
  *   add (write)    add entries, "IP/MASK [IP/MASK...] ETH"
  *   remove (write) remove the entry for "IP/MASK"
- * Differences from Click: the `lookup` read-with-parameter handler is not
- *   provided (the handler API has no parameters).
  */
 
 import { ConfigError, a, type ConfigContext } from '../../config-lang/args/args.js';
@@ -27,6 +27,7 @@ import { HostElement, type ElementInit, type Out } from '../../host-engine/eleme
 import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { ARPH, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, ETH, ETHERTYPE_ARP, ETHERTYPE_IP, unparseEther } from '../lib/ether-header.js';
 import { getU16, getU32, setU16 } from '../lib/ip-header.js';
+import { parseHandlerValue } from '../lib/handler-values.js';
 import { HandlerError, defineElement } from '../spec.js';
 
 export interface ARPEntry {
@@ -196,6 +197,13 @@ export const spec = defineElement({
     table: {
       read: (e: ARPResponderElement) => e.entries.map((x) => `${unparsePrefix(x.dst, x.mask)} ${unparseEther(x.eth)}`).join('\n'),
       doc: 'the prefixes answered, most specific first',
+    },
+    lookup: {
+      readParam: (e: ARPResponderElement, param: string) => {
+        const eth = e.lookup(parseHandlerValue(T.ip, param));
+        return eth ? unparseEther(eth) : '';
+      },
+      doc: 'the Ethernet address answered for an IP address',
     },
     add: {
       write: (e: ARPResponderElement, value: string) => {
