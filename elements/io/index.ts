@@ -4,8 +4,10 @@ import { spec as discard } from './discard.js';
 import { spec as fromDump } from './from-dump.js';
 import { spec as idle } from './idle.js';
 import { spec as infiniteSource } from './infinite-source.js';
+import { spec as ipPrint } from './ip-print.js';
+import { spec as print } from './print.js';
 import { spec as ratedSource } from './rated-source.js';
 import { spec as timedSource } from './timed-source.js';
 import { spec as toDump } from './to-dump.js';
 
-export const specs: AnyElementSpec[] = [infiniteSource, ratedSource, timedSource, idle, discard, fromDump, toDump];
+export const specs: AnyElementSpec[] = [infiniteSource, ratedSource, timedSource, idle, discard, fromDump, toDump, print, ipPrint];
