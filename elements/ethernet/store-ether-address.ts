@@ -2,7 +2,7 @@
  * StoreEtherAddress — write an Ethernet address into the packet.
  *
  * Synopsis:   StoreEtherAddress(ADDR, OFFSET)
- *             StoreEtherAddress(OFFSET, keyword ANNO)
+ *             StoreEtherAddress(OFFSET OFFSET, ANNO ANNO)
  * Ports:      1 input; 1 or 2 outputs. Agnostic input and output 0; output 1 is push.
  * Processing: writes ADDR (or the six annotation bytes starting at ANNO)
  *   at byte OFFSET of the packet. A packet too short for the six bytes leaves
@@ -10,7 +10,9 @@
  * Arguments:
  *   ADDR    Ethernet address (give exactly one of ADDR and ANNO).
  *   OFFSET  unsigned, or `dst` (0) or `src` (6).
- *   ANNO    annotation offset or name of a 6-byte annotation.
+ *   ANNO    annotation offset or name of a 6-byte annotation. With ANNO,
+ *           OFFSET must be given by keyword: a first positional argument
+ *           is always ADDR (as in Click).
  * Handlers:
  *   addr (read/write)  the ADDR argument
  */
