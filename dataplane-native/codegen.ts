@@ -254,6 +254,10 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
       'return 0;',
     ]),
     fn('static void router_cleanup(void)', plans.filter((p) => p.native.hooks?.cleanup).map((p) => `${p.native.prefix}_cleanup(&${p.inst});`)),
+    fn('static int router_reserve_driver(void)', [
+      ...plans.flatMap((p) => (p.native.hooks?.stopped ? [`if (${p.native.prefix}_handle_stopped(&${p.inst})) return 1;`] : [])),
+      'return 0;',
+    ]),
     fn('static uint64_t router_held(int i)', [
       'switch (i) {',
       ...plans.flatMap((p, i) => (p.native.hooks?.held ? [`case ${i}: return ${p.native.prefix}_held(&${p.inst});`] : [])),
@@ -271,7 +275,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     `const CvmRouter cvm_router = {`,
     `    elements, ${plans.length}, handlers, ${handlerRows.length},`,
     `    ${cString(opts.configText ?? '')}, ${cString(opts.flatConfig ?? '')}, configs, port_info,`,
-    `    router_reset, router_initialize, router_cleanup, router_held`,
+    `    router_reset, router_initialize, router_cleanup, router_held, router_reserve_driver`,
     `};`,
   ];
 

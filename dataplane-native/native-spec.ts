@@ -29,6 +29,7 @@ export interface NativeSpec<C> {
     readonly task?: boolean;     // int <prefix>_run_task(e, CvmIn *in, CvmOut *out); struct has `CvmTask task`
     readonly timer?: boolean;    // void <prefix>_run_timer(e, CvmIn *in, CvmOut *out); struct has `CvmTimer timer`
     readonly held?: boolean;     // uint64_t <prefix>_held(struct <prefix> *e)
+    readonly stopped?: boolean;  // int <prefix>_handle_stopped(struct <prefix> *e): 1 keeps the driver running
   };
   /**
    * Code specialised for one instance (compiled classifiers), emitted at file

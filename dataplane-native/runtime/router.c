@@ -5,9 +5,18 @@
 
 const char cvm_version[] = "2.1.0 (clickvm native)";
 
+/* Packets moved so far: every push and pull lands in some element's `in`. */
+static uint64_t router_packets_moved(void)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < cvm_router.nelements; i++) n += cvm_router.elements[i]->stats.in;
+    return n;
+}
+
 int cvm_router_start(CvmStr *err)
 {
     cvm_sched_reset();
+    cvm_sched_hooks(cvm_router.reserve_driver, router_packets_moved);
     cvm_router.reset();
     return cvm_router.initialize(err);
 }
@@ -106,7 +115,8 @@ int cvm_write_handler(const char *path, const char *value, CvmStr *err)
     int e = split_path(path, &name, err);
     if (e == -2) return -1;
     if (e == -1 && !strcmp(name, "stop")) {
-        cvm_request_stop();
+        int n = value && *value ? atoi(value) : 1;
+        cvm_request_stops(n > 0 ? n : 1);
         return 0;
     }
     const CvmHandler *h = find_handler(e, name);

@@ -31,6 +31,8 @@ typedef struct CvmRouter {
     void (*cleanup)(void);
     /* Packets each element holds (queues), for the accounting check. */
     uint64_t (*held)(int element);
+    /* Offer a pending stop to elements that manage the driver; 1 if one keeps it running. */
+    int (*reserve_driver)(void);
 } CvmRouter;
 
 extern const CvmRouter cvm_router;   /* defined by the generated code */

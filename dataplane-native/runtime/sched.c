@@ -6,8 +6,9 @@
 
 int cvm_sim_time;
 static int64_t sim_now;
-static int stop_requested;
-static CvmTask *run_list;        /* next task to run, or NULL */
+static int runcount = 1;         /* Click's: the run stops when it drops to 0 */
+static CvmTask *run_head, *run_tail;
+static unsigned task_count;
 static CvmTimer **heap;
 static int heap_n, heap_cap;
 static uint64_t timer_seq;
@@ -24,7 +25,9 @@ int64_t cvm_now(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void cvm_request_stop(void) { stop_requested = 1; }
+void cvm_request_stop(void) { runcount--; }
+
+void cvm_request_stops(int n) { runcount -= n; }
 
 void cvm_random_seed(uint32_t seed) { rng_state = seed ? seed : 0x2545F491u; }
 
@@ -37,33 +40,29 @@ uint32_t cvm_random32(void)
     return rng_state = x;
 }
 
+/* The run queue is a FIFO: scheduling appends (a queued task keeps its place). */
 void cvm_task_schedule(CvmTask *t)
 {
     if (t->scheduled) return;
     t->scheduled = 1;
-    if (!run_list) {
-        t->next = t->prev = t;
-        run_list = t;
-    } else {
-        /* Join at the back of the round: just before the next task to run. */
-        t->next = run_list;
-        t->prev = run_list->prev;
-        run_list->prev->next = t;
-        run_list->prev = t;
-    }
+    t->next = NULL;
+    t->prev = run_tail;
+    if (run_tail) run_tail->next = t;
+    else run_head = t;
+    run_tail = t;
+    task_count++;
 }
 
 void cvm_task_unschedule(CvmTask *t)
 {
     if (!t->scheduled) return;
     t->scheduled = 0;
-    if (t->next == t) {
-        run_list = NULL;
-    } else {
-        t->prev->next = t->next;
-        t->next->prev = t->prev;
-        if (run_list == t) run_list = t->next;
-    }
+    if (t->prev) t->prev->next = t->next;
+    else run_head = t->next;
+    if (t->next) t->next->prev = t->prev;
+    else run_tail = t->prev;
+    t->next = t->prev = NULL;
+    task_count--;
 }
 
 static int timer_less(const CvmTimer *a, const CvmTimer *b)
@@ -127,16 +126,6 @@ void cvm_timer_schedule_at(CvmTimer *t, int64_t ns)
 
 void cvm_timer_schedule_after(CvmTimer *t, int64_t ns) { cvm_timer_schedule_at(t, cvm_now() + ns); }
 
-static void run_due_timers(int64_t now)
-{
-    while (heap_n && heap[0]->expiry <= now && !stop_requested) {
-        CvmTimer *t = heap[0];
-        cvm_timer_unschedule(t);
-        if (cvm_sim_time && t->expiry > sim_now) sim_now = t->expiry;
-        t->fire();
-    }
-}
-
 static void sleep_until(int64_t ns)
 {
     int64_t d = ns - cvm_now();
@@ -145,55 +134,68 @@ static void sleep_until(int64_t ns)
     nanosleep(&ts, NULL);
 }
 
-/* One round: every task scheduled when the round starts runs once, in
- * order. As in Click, a task leaves the run list before it runs and
- * reschedules itself (to the back) if it wants to run again. */
-static void run_round(void)
+/* The driver loop, step for step the host engine's (host-engine/router.ts):
+ * run as many tasks as are queued (each leaves the queue before it runs and
+ * reschedules itself to run again), then the timers due now that were
+ * scheduled before this pass; a step in which nothing worked, fired or moved
+ * waits for the next timer (simulated time jumps) or ends the run. */
+static int (*reserve_driver)(void);
+static uint64_t (*packets_moved)(void);
+
+void cvm_sched_hooks(int (*reserve)(void), uint64_t (*moved)(void))
 {
-    static CvmTask **round;
-    static size_t cap;
-    size_t n = 0;
-    CvmTask *t = run_list;
-    do {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            round = realloc(round, cap * sizeof *round);
-            if (!round) {
-                fprintf(stderr, "clickvm: out of memory for tasks\n");
-                exit(1);
-            }
-        }
-        round[n++] = t;
-        t = t->next;
-    } while (t != run_list);
-    for (size_t i = 0; i < n && !stop_requested; i++) {
-        if (!round[i]->scheduled) continue;
-        cvm_task_unschedule(round[i]);
-        round[i]->run();
-    }
+    reserve_driver = reserve;
+    packets_moved = moved;
 }
 
-int cvm_run_loop(void)
+static int stopped(void)
 {
-    while (!stop_requested) {
-        if (run_list) {
-            run_round();
-            run_due_timers(cvm_now());
-        } else if (heap_n) {
-            if (cvm_sim_time) sim_now = heap[0]->expiry;
-            else sleep_until(heap[0]->expiry);
-            run_due_timers(cvm_now());
-        } else {
-            break;   /* quiescent: nothing can happen any more */
-        }
+    while (runcount <= 0) {
+        if (!reserve_driver || !reserve_driver()) return 1;
+        runcount++;
     }
     return 0;
 }
 
+int cvm_run_loop(void)
+{
+    for (;;) {
+        if (stopped()) return 0;
+        uint64_t moved_before = packets_moved ? packets_moved() : 0;
+        int worked = 0, fired = 0;
+        for (unsigned n = task_count; n > 0 && run_head; n--) {
+            CvmTask *t = run_head;
+            cvm_task_unschedule(t);
+            if (t->run()) worked = 1;
+            if (runcount <= 0) goto next_step;
+        }
+        if (heap_n) {
+            int64_t now = cvm_now();
+            uint64_t mark = timer_seq;
+            while (heap_n && heap[0]->expiry <= now && heap[0]->seq < mark) {
+                CvmTimer *t = heap[0];
+                cvm_timer_unschedule(t);
+                t->fire();
+                fired = 1;
+                if (runcount <= 0) goto next_step;
+            }
+        }
+        if (worked || fired || (packets_moved && packets_moved() != moved_before)) continue;
+        if (!heap_n) return 0;   /* idle: nothing can happen any more */
+        if (cvm_sim_time) {
+            if (heap[0]->expiry > sim_now) sim_now = heap[0]->expiry;
+        } else {
+            sleep_until(heap[0]->expiry);
+        }
+    next_step:;
+    }
+}
+
 void cvm_sched_reset(void)
 {
-    stop_requested = 0;
-    run_list = NULL;
+    runcount = 1;
+    run_head = run_tail = NULL;
+    task_count = 0;
     heap_n = 0;
     timer_seq = 0;
     sim_now = CVM_SIM_EPOCH_NS;

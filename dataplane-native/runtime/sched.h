@@ -10,7 +10,7 @@
 typedef struct CvmTask {
     int (*run)(void);            /* generated wrapper; returns nonzero if it did work */
     int scheduled;
-    struct CvmTask *next, *prev; /* circular run list while scheduled */
+    struct CvmTask *next, *prev; /* run queue links while scheduled */
 } CvmTask;
 
 typedef struct CvmTimer {
@@ -32,7 +32,12 @@ static inline int cvm_timer_scheduled(const CvmTimer *t) { return t->heap_index 
 int64_t cvm_now(void);
 extern int cvm_sim_time;
 
+/* Click's please_stop_driver: one stop request (n for the `stop` handler's count). */
 void cvm_request_stop(void);
+void cvm_request_stops(int n);
+/* Driver hooks from the router: elements that keep the driver running past a
+ * stop (DriverManager), and the count of packets moved, to detect idleness. */
+void cvm_sched_hooks(int (*reserve)(void), uint64_t (*moved)(void));
 uint32_t cvm_random32(void);
 void cvm_random_seed(uint32_t seed);
 
