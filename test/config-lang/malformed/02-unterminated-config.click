@@ -1,0 +1,2 @@
+// expect: 2:14: unterminated configuration string: missing ')'
+Idle -> Print(hello -> Discard;

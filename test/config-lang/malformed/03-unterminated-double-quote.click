@@ -1,0 +1,2 @@
+// expect: 2:15: unterminated string: missing closing "
+Idle -> Print("abc) -> Discard;

@@ -1,0 +1,2 @@
+// expect: 2:16: unterminated compound element: missing '}'
+elementclass A { input -> output

@@ -1,0 +1,2 @@
+// expect: 2:9: unterminated element group: missing ')'
+Idle -> ( -> Discard

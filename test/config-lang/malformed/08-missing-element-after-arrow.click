@@ -1,0 +1,2 @@
+// expect: 2:9: expected an element after '->', found ';'
+Idle -> ;

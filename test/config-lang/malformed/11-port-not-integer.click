@@ -1,0 +1,2 @@
+// expect: 2:7: port number 'x' is not an integer
+Idle [x] -> Discard;

@@ -1,0 +1,2 @@
+// expect: 2:1: input port at the start of a chain connects to nothing
+[1] Idle -> Discard;

@@ -1,0 +1,3 @@
+// expect: 2:1: 'connectiontunnel' is not supported
+connectiontunnel a -> b;
+Idle -> Discard;

@@ -1,0 +1,3 @@
+// expect: 2:1: unknown preprocessor directive
+#include "other.click"
+Idle -> Discard;

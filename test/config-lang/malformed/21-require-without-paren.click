@@ -1,0 +1,2 @@
+// expect: 2:9: expected '(' after 'require', found 'standard'
+require standard;

@@ -1,0 +1,2 @@
+// expect: 2:9: unknown element class 'Countr'
+Idle -> Countr -> Discard;

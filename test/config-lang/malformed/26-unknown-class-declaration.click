@@ -1,0 +1,3 @@
+// expect: 2:6: unknown element class 'Tea'
+t :: Tea(2);
+Idle -> t -> Discard;

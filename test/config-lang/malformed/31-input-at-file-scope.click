@@ -1,0 +1,2 @@
+// expect: 2:1: 'input' is not defined outside compound elements and element groups
+input -> Discard;

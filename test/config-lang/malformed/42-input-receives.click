@@ -1,0 +1,2 @@
+// expect: 2:35: 'input' of compound 'A' cannot receive connections
+elementclass A { input -> output; Idle -> input }

@@ -1,0 +1,2 @@
+// expect: 2:26: 'require(library ...)' may only be used at file scope, not inside a compound element
+elementclass A { require(library x.click) input -> output }

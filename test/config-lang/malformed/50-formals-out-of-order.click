@@ -1,0 +1,2 @@
+// expect: 2:26: compound element parameters out of order
+elementclass A { KEY $k, $p | input -> output }

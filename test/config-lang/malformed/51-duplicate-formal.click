@@ -1,0 +1,2 @@
+// expect: 2:22: parameter '$a' is declared twice
+elementclass A { $a, $a | input -> output }

@@ -1,0 +1,2 @@
+// expect: 2:9: element group has no output 0
+Idle -> ( -> Discard ) -> Discard;
