@@ -3,14 +3,12 @@
 
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedProgram } from './codegen.js';
 import { repoRoot } from './native-spec.js';
 
 export const runtimeDir = join(repoRoot, 'dataplane-native', 'runtime');
-/** Runtime sources compiled into the same translation unit as the generated code (unity.c). */
-const RUNTIME_UNITY = ['unity.c', 'packet.c', 'sched.c', 'str.c', 'router.c', 'packet.h', 'element.h', 'sched.h', 'str.h', 'router.h', 'cvm.h'];
 
 export type BuildKind = 'exe' | 'shared';
 
@@ -61,7 +59,9 @@ export function compilerCommand(opts: BuildOptions, output: string): string[] {
   if (opts.marchNative) flags.push('-march=native');
   if (opts.batch) flags.push(`-DCVM_BATCH_MAX=${opts.batch}`);
   const driver = opts.kind === 'exe' ? join(runtimeDir, 'main.c') : join(runtimeDir, 'lib.c');
-  const kindFlags = opts.kind === 'shared' ? ['-shared', '-fPIC'] : [];
+  // -Bsymbolic: several compiled routers may live in one process (tests); each
+  // library must bind to its own runtime symbols, never to another's.
+  const kindFlags = opts.kind === 'shared' ? ['-shared', '-fPIC', '-Wl,-Bsymbolic'] : [];
   return [
     'gcc', '-std=gnu11', ...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
     ...kindFlags, `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', driver, '-o', output, '-lm',
@@ -74,7 +74,7 @@ export function buildNative(program: GeneratedProgram, opts: BuildOptions): Buil
   hash.update(compilerVersion());
   hash.update(JSON.stringify({ ...opts, cacheDir: undefined }));
   hash.update(program.source);
-  for (const f of [...RUNTIME_UNITY, 'main.c', 'lib.c']) hash.update(readFileSync(join(runtimeDir, f)));
+  for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
   for (const f of program.elementSources) hash.update(readFileSync(join(repoRoot, f)));
   const key = hash.digest('hex').slice(0, 24);
   const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), key);

@@ -5,6 +5,7 @@
 #include "element.h"
 #include "sched.h"
 #include "str.h"
+#include "output.h"
 #include <stdlib.h>
 #include <string.h>
 #endif

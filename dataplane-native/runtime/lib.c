@@ -19,6 +19,9 @@ static int copy_out(const CvmStr *s, char *buf, int cap)
 int cvm_lib_start(int sim_time, unsigned seed)
 {
     cvm_str_clear(&lib_err);
+    cvm_output_capture(1);
+    cvm_str_clear(cvm_output_captured(CVM_STDOUT));
+    cvm_str_clear(cvm_output_captured(CVM_STDERR));
     cvm_sim_time = sim_time;
     if (cvm_router_start(&lib_err) < 0) return -1;
     if (seed) cvm_random_seed(seed);
@@ -59,4 +62,16 @@ int cvm_lib_accounting(char *buf, int cap)
     copy_out(&m, buf, cap);
     cvm_str_free(&m);
     return bad;
+}
+
+/* Captured standard output (0) or standard error (1): its length, and a take
+ * that copies it out and clears it. */
+int cvm_lib_output_length(int stream) { return (int)cvm_output_captured(stream)->len; }
+
+int cvm_lib_take_output(int stream, char *buf, int cap)
+{
+    CvmStr *s = cvm_output_captured(stream);
+    int n = copy_out(s, buf, cap);
+    cvm_str_clear(s);
+    return n;
 }

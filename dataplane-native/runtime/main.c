@@ -66,6 +66,6 @@ int main(int argc, char **argv)
             status = 3;
         }
     }
-    fflush(stdout);
+    cvm_output_flush();
     return status;
 }

@@ -7,6 +7,7 @@
 #include "element.h"
 #include "sched.h"
 #include "str.h"
+#include "output.h"
 
 typedef struct CvmHandler {
     int element;                 /* index into elements, or -1 for global handlers */

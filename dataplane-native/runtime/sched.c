@@ -201,34 +201,3 @@ void cvm_sched_reset(void)
     sim_now = CVM_SIM_EPOCH_NS;
     rng_state = 0x2545F491u;
 }
-
-static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
-{
-    if (prefix) fprintf(f, "%s: ", prefix);
-    vfprintf(f, fmt, ap);
-    fputc('\n', f);
-}
-
-void cvm_chatter(const char *element_name, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vline(stderr, element_name, fmt, ap);
-    va_end(ap);
-}
-
-void cvm_stderr_line(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vline(stderr, NULL, fmt, ap);
-    va_end(ap);
-}
-
-void cvm_stdout_line(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vline(stdout, NULL, fmt, ap);
-    va_end(ap);
-}

@@ -5,7 +5,6 @@
 #define CVM_SCHED_H
 
 #include <stdint.h>
-#include <stdarg.h>
 
 typedef struct CvmTask {
     int (*run)(void);            /* generated wrapper; returns nonzero if it did work */
@@ -40,11 +39,6 @@ void cvm_request_stops(int n);
 void cvm_sched_hooks(int (*reserve)(void), uint64_t (*moved)(void));
 uint32_t cvm_random32(void);
 void cvm_random_seed(uint32_t seed);
-
-/* Lines on stderr: chatter is prefixed with the element's name, as Click does. */
-void cvm_chatter(const char *element_name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cvm_stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void cvm_stdout_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Run until stopped or quiescent. Returns 0. */
 int cvm_run_loop(void);

@@ -26,18 +26,25 @@ void cvm_str_append(CvmStr *str, const char *s, size_t n)
     str->s[str->len] = 0;
 }
 
+void cvm_str_vprintf(CvmStr *str, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n > 0) {
+        reserve(str, (size_t)n);
+        vsnprintf(str->s + str->len, (size_t)n + 1, fmt, ap2);
+        str->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+
 void cvm_str_printf(CvmStr *str, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    cvm_str_vprintf(str, fmt, ap);
     va_end(ap);
-    if (n <= 0) return;
-    reserve(str, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(str->s + str->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    str->len += (size_t)n;
 }
 
 void cvm_str_clear(CvmStr *str)

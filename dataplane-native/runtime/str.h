@@ -2,6 +2,7 @@
 #ifndef CVM_STR_H
 #define CVM_STR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@ typedef struct CvmStr {
 } CvmStr;
 
 void cvm_str_printf(CvmStr *str, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cvm_str_vprintf(CvmStr *str, const char *fmt, va_list ap);
 void cvm_str_append(CvmStr *str, const char *s, size_t n);
 void cvm_str_clear(CvmStr *str);
 void cvm_str_free(CvmStr *str);

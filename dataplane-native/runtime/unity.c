@@ -3,4 +3,5 @@
 #include "packet.c"
 #include "sched.c"
 #include "str.c"
+#include "output.c"
 #include "router.c"

@@ -75,3 +75,19 @@ t.test('the sanitizer build runs clean', async (t) => {
   const out = execFileSync(built.output, ['-h', 'sink.count', '--accounting'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
   t.equal(out, '1000\n');
 });
+
+t.test('the shared library runs in-process through koffi', async (t) => {
+  const { NativeRouter } = await import('../../dataplane-native/native-router.js');
+  const built = buildNative(generateC(chain), { kind: 'shared', cacheDir });
+  const r = new NativeRouter(built.output);
+  r.start({ simtime: true });
+  r.run();
+  r.finish();
+  t.equal(r.read('c.count'), '1000');
+  t.equal(r.read('sink.count'), '1000');
+  t.same(r.accounting(), []);
+  r.write('c.reset', '');
+  t.equal(r.read('c.count'), '0');
+  t.throws(() => r.read('nosuch.count'), /no element named 'nosuch'/);
+  t.equal(r.read('c.class'), 'Counter');
+});
