@@ -46,6 +46,12 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
   configure?(args: ArgValues<A>, ctx: ConfigContext): C;
   /** Class-specific handlers; every element also has class, name, config, ports, handlers. */
   readonly handlers?: { readonly [name: string]: HandlerDef<E> };
+  /**
+   * Handlers whose names depend on the configuration (Click's per-port
+   * handlers, such as IPClassifier's pattern0, pattern1...), added after
+   * `handlers`. (Method syntax, for the same reason as `configure`.)
+   */
+  instanceHandlers?(conf: C, ports: { readonly ninputs: number; readonly noutputs: number }): { readonly [name: string]: HandlerDef<E> };
   /** Host-engine implementation. */
   readonly host: (init: ElementInit<C>) => E;
   /** Native-dataplane implementation (the C file beside this one). */

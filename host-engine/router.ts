@@ -567,7 +567,8 @@ export class Router {
     set.add({ name: 'config', read: () => ge.config, calm: true });
     set.add({ name: 'ports', read: () => this.portsText(ge.index), calm: true });
     set.add({ name: 'handlers', read: () => set.listing(), calm: true });
-    for (const [name, def] of Object.entries(ge.spec.handlers ?? {})) {
+    const perInstance = ge.spec.instanceHandlers?.(ge.conf, { ninputs: ge.inputs.length, noutputs: ge.outputs.length });
+    for (const [name, def] of Object.entries({ ...ge.spec.handlers, ...perInstance })) {
       set.add({
         name,
         read: def.read ? () => def.read!(el) : undefined,

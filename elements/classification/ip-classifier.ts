@@ -97,4 +97,5 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
   handlers: {
     program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
   },
+  instanceHandlers: (conf) => Object.fromEntries(conf.patterns.map((_, i) => [`pattern${i}`, patternHandler(i)])),
 });

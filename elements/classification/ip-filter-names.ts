@@ -145,7 +145,9 @@ export function lookupWord(word: string, type: PrimType | 'none', proto: number)
     return { kind: 'value', data: VALUE_PHRASES[i]![0], value: got[i]! };
   }
   const tries = [...new Set(got.map((g, i) => (g === undefined ? '' : `'${VALUE_PHRASES[i]![1]} ${word}'`)).filter((s) => s))];
-  const context = [typeName(type), protoName(proto)].filter((s) => s).join(' ');
-  const what = context ? `'${context} ${word}'` : `'${word}'`;
-  return { kind: 'bad', message: `${what} is ${hits.length > 1 ? 'ambiguous' : 'meaningless'}; try ${tries.join(', ')}` };
+  const tn = typeName(type);
+  const pn = protoName(proto);
+  const context = pn && !tn.startsWith(`${pn} `) ? `${pn} ${tn}`.trim() : tn;
+  const verdict = hits.length > 1 ? 'is ambiguous' : 'makes no sense';
+  return { kind: 'bad', message: `'${word}' ${verdict}${context ? ` after '${context}'` : ''}; try ${tries.join(', ')}` };
 }

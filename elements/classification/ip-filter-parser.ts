@@ -319,12 +319,17 @@ class Parser {
       } else if (isEther(wd)) {
         throw new PatternError(`Ethernet address '${wd}': 'ether' primitives are not supported`);
       } else {
+        if ((prim.type === 'host' || prim.type === 'net') && /^[0-9.]+(\/[0-9.]*)?$/.test(wd)) {
+          throw new PatternError(`'${prim.describe()}': bad ${prim.type === 'net' ? 'IP prefix' : 'IP address'} '${wd}'`);
+        }
         if (prim.op !== 'eq' || prim.opNegated) throw new PatternError(`dangling operator near '${wd}'`);
         pos--;
       }
     }
 
-    if (pos === firstPos) throw new PatternError(`empty term near '${wd}'`);
+    if (pos === firstPos) {
+      throw new PatternError(/^[A-Za-z]/.test(wd) ? `unknown primitive '${wd}'` : `empty term near '${wd}'`);
+    }
 
     prim.check(this.prev, maskKind, provided, this.warn);
     let e = prim.compile();

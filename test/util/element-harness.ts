@@ -196,7 +196,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
   element.initialize();
 
   const handler = (name: string) => {
-    const h = spec.handlers?.[name];
+    const h = spec.handlers?.[name] ?? spec.instanceHandlers?.(conf, { ninputs: inputs.length, noutputs: outputs.length })[name];
     if (!h) throw new Error(`no handler ${name}`);
     return h;
   };

@@ -4,7 +4,7 @@
 // other elements (NAT, DSCP marking, ping answers) are checked through what
 // those elements leave recognisable.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spec as Classifier } from '../../../elements/classification/classifier.js';
 import { spec as IPClassifier } from '../../../elements/classification/ip-classifier.js';
 import { spec as IPFilter } from '../../../elements/classification/ip-filter.js';
@@ -21,7 +21,7 @@ function run(spec: AnyElementSpec, config: string, noutputs: number, packets: Pa
   return h;
 }
 
-function sameFrames(t: Tap.Test, got: Uint8Array[], want: Uint8Array[], what: string) {
+function sameFrames(t: Test, got: Uint8Array[], want: Uint8Array[], what: string) {
   t.equal(got.length, want.length, `${what}: packet count`);
   const n = Math.min(got.length, want.length);
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,7 @@
 // where direct evaluation of the parsed expressions says it belongs. Seeded,
 // so a failure names a reproducible pattern and packet.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseClassifierPattern } from '../../../elements/classification/classifier-pattern.js';
 import { compileRules } from '../../../elements/classification/compile.js';
 import { type Rule, classifyDirect, exprText } from '../../../elements/classification/expr.js';
@@ -145,7 +145,7 @@ function classifierPattern(r: Rng): string {
   return terms.join(' ');
 }
 
-function check(t: Tap.Test, rules: Rule[], packets: PacketView[], label: string): boolean {
+function check(t: Test, rules: Rule[], packets: PacketView[], label: string): boolean {
   const programs: [string, DecisionProgram][] = [
     ['optimised', compileRules(rules)],
     ['straight', compileRules(rules, { optimize: false })],
