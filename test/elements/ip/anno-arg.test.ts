@@ -1,0 +1,17 @@
+import t from 'tap';
+import { annoArg } from '../../../elements/lib/anno-arg.js';
+import type { ConfigContext } from '../../../config-lang/args/args.js';
+
+const ctx = {} as ConfigContext;
+
+t.test('annotation names and offsets', async (t) => {
+  t.equal(annoArg(4).parse('DST_IP', ctx), 0);
+  t.equal(annoArg(2).parse('VLAN_TCI', ctx), 20);
+  t.equal(annoArg(1).parse('PAINT', ctx), 16);
+  t.equal(annoArg(4).parse('12', ctx), 12);
+  t.equal(annoArg(6).parse('0x10', ctx), 16);
+  t.throws(() => annoArg(4).parse('PAINT', ctx), /1 bytes, not 4/);
+  t.throws(() => annoArg(4).parse('45', ctx), /out of range/);
+  t.throws(() => annoArg(4).parse('dst_ip', ctx), 'names are case-sensitive, as in Click');
+  t.throws(() => annoArg(4).parse('-1', ctx));
+});
