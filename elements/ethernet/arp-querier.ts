@@ -191,7 +191,7 @@ export class ARPQuerierElement extends HostElement<ARPQuerierConf> {
     d.set(this.conf.eth, arp + ARPH.SHA);
     setU32(d, arp + ARPH.SPA, this.myIP);
     setU32(d, arp + ARPH.TPA, p.dstIP);
-    q.setMacHeader(0);
+    setMacHeader(q, 0, ETH.LEN);
     q.tsSec = p.tsSec;
     q.tsNsec = p.tsNsec;
     q.anno[ANNO.VLAN_TCI] = p.anno[ANNO.VLAN_TCI]!;

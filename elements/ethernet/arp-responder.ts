@@ -25,7 +25,7 @@ import { T, formatIPv4, maskFromLength, parseEther, parseIPPrefix } from '../../
 import { splitWords, unquote } from '../../config-lang/args/split.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
-import { ARPH, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, ETH, ETHERTYPE_ARP, ETHERTYPE_IP, unparseEther } from '../lib/ether-header.js';
+import { ARPH, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, ETH, ETHERTYPE_ARP, ETHERTYPE_IP, setMacHeader, unparseEther } from '../lib/ether-header.js';
 import { getU16, getU32, setU16 } from '../lib/ip-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { HandlerError, defineElement } from '../spec.js';
@@ -153,7 +153,7 @@ export class ARPResponderElement extends HostElement<ARPResponderConf> {
   }
 }
 
-/** A 42-byte Ethernet ARP reply from (srcEth, srcIP) to (targetEth, targetIP), MAC header marked. */
+/** A 42-byte Ethernet ARP reply from (srcEth, srcIP) to (targetEth, targetIP), MAC header marked (network header after it). */
 export function makeARPReply(targetEth: Uint8Array, targetIP: Uint8Array, srcEth: Uint8Array, srcIP: Uint8Array): Packet {
   const q = Packet.make(ARP_FRAME_LEN);
   const d = q.writable();
@@ -170,7 +170,7 @@ export function makeARPReply(targetEth: Uint8Array, targetIP: Uint8Array, srcEth
   d.set(srcIP, arp + ARPH.SPA);
   d.set(targetEth, arp + ARPH.THA);
   d.set(targetIP, arp + ARPH.TPA);
-  q.setMacHeader(0);
+  setMacHeader(q, 0, ETH.LEN);
   return q;
 }
 

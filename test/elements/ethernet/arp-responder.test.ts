@@ -19,6 +19,7 @@ t.test('answers requests for configured prefixes with a 42-byte reply', async (t
   t.equal(toHex(b!.data.subarray(6, 12)), '0000c0112244');
   t.same([b!.anno[ANNO.VLAN_TCI], b!.anno[ANNO.VLAN_TCI + 1]], [0x12, 0x34], 'VLAN TCI annotation copied');
   t.equal(b!.macHeaderOffset, 0);
+  t.equal(b!.networkHeaderOffset, 14, 'Click marks the Ethernet header with set_ether_header');
   t.equal(h.outputs[1]!.length, 1, 'unknown address to output 1');
   const s = h.element.stats;
   t.same([s.in, s.created, s.out, s.consumed], [3, 2, 3, 2]);
