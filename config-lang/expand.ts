@@ -66,7 +66,20 @@ export class Expander {
 
   private addEntry(e: Omit<FlatEntry, 'maxIn' | 'maxOut'>): number {
     const idx = this.entries.length;
-    this.entries.push({ ...e, maxIn: -1, maxOut: -1 });
+    // One object shape for every entry keeps large configurations fast.
+    this.entries.push({
+      name: e.name,
+      kind: e.kind,
+      cls: e.cls,
+      className: e.className,
+      config: e.config,
+      configSpan: e.configSpan,
+      span: e.span,
+      context: e.context,
+      maxIn: -1,
+      maxOut: -1,
+      passthrough: e.passthrough,
+    });
     this.names.set(e.name, idx);
     return idx;
   }
@@ -254,87 +267,93 @@ export class Expander {
   // --- connecting through pass-through entries ------------------------------
 
   private buildGraph(requirements: readonly string[]): RouterGraph {
-    const byFrom = new Map<string, FlatConnection[]>();
-    const byTo = new Map<string, FlatConnection[]>();
-    const key = (p: PortRef): string => `${p.idx}:${p.port}`;
+    // Connections leaving and entering each pass-through entry (real ones need no index).
+    const byFrom = new Map<number, FlatConnection[]>();
+    const byTo = new Map<number, FlatConnection[]>();
     for (const c of this.connections) {
-      const f = key(c.from);
-      const t = key(c.to);
-      (byFrom.get(f) ?? byFrom.set(f, []).get(f)!).push(c);
-      (byTo.get(t) ?? byTo.set(t, []).get(t)!).push(c);
+      if (this.entries[c.from.idx]!.kind === 'passthrough') (byFrom.get(c.from.idx) ?? byFrom.set(c.from.idx, []).get(c.from.idx)!).push(c);
+      if (this.entries[c.to.idx]!.kind === 'passthrough') (byTo.get(c.to.idx) ?? byTo.set(c.to.idx, []).get(c.to.idx)!).push(c);
     }
-    const memo = new Map<string, PortRef[]>();
-    const isReal = (idx: number): boolean => this.entries[idx]!.kind === 'element';
-    const isDead = (idx: number): boolean => this.entries[idx]!.kind === 'error';
+    const memoSources = new Map<number, Map<number, PortRef[]>>();
+    const memoTargets = new Map<number, Map<number, PortRef[]>>();
+    const memoFor = (memo: Map<number, Map<number, PortRef[]>>, idx: number): Map<number, PortRef[]> =>
+      memo.get(idx) ?? memo.set(idx, new Map()).get(idx)!;
 
     // Real output ports that feed `p` when `p` is a pass-through's output side.
-    const sources = (p: PortRef, cause: FlatConnection): PortRef[] => {
-      if (isReal(p.idx)) return [p];
-      if (isDead(p.idx)) return [];
-      const k = 's' + key(p);
-      const done = memo.get(k);
+    const sources = (p: PortRef, cause: FlatConnection): readonly PortRef[] => {
+      const kind = this.entries[p.idx]!.kind;
+      if (kind === 'element') return [p];
+      if (kind === 'error') return [];
+      const memo = memoFor(memoSources, p.idx);
+      const done = memo.get(p.port);
       if (done) return done;
       const out: PortRef[] = [];
-      memo.set(k, out); // a cycle of pass-throughs contributes nothing
+      memo.set(p.port, out); // a cycle of pass-throughs contributes nothing
       const entry = this.entryOf.get(p.idx);
       if (entry === undefined) return out;
-      const feeding = byTo.get(key({ idx: entry, port: p.port })) ?? [];
+      const feeding = (byTo.get(entry) ?? []).filter((c) => c.to.port === p.port);
       if (feeding.length === 0) this.reportDangling(p, entry, 'source', cause);
       for (const c of feeding) out.push(...sources(c.from, c));
       return out;
     };
 
     // Real input ports that `p` reaches when `p` is a pass-through's input side.
-    const targets = (p: PortRef, cause: FlatConnection): PortRef[] => {
-      if (isReal(p.idx)) return [p];
-      if (isDead(p.idx)) return [];
-      const k = 't' + key(p);
-      const done = memo.get(k);
+    const targets = (p: PortRef, cause: FlatConnection): readonly PortRef[] => {
+      const kind = this.entries[p.idx]!.kind;
+      if (kind === 'element') return [p];
+      if (kind === 'error') return [];
+      const memo = memoFor(memoTargets, p.idx);
+      const done = memo.get(p.port);
       if (done) return done;
       const out: PortRef[] = [];
-      memo.set(k, out);
+      memo.set(p.port, out);
       const exit = this.exitOf.get(p.idx);
       if (exit === undefined) return out;
-      const leaving = byFrom.get(key({ idx: exit, port: p.port })) ?? [];
+      const leaving = (byFrom.get(exit) ?? []).filter((c) => c.from.port === p.port);
       if (leaving.length === 0) this.reportDangling(p, exit, 'target', cause);
       for (const c of leaving) out.push(...targets(c.to, c));
       return out;
     };
 
-    const index = new Map<number, number>();
+    const index = new Int32Array(this.entries.length).fill(-1);
     const elements: GraphElement[] = [];
     this.entries.forEach((e, i) => {
       if (e.kind !== 'element') return;
-      index.set(i, elements.length);
-      elements.push({
+      index[i] = elements.length;
+      const el: GraphElement = {
         index: elements.length,
         name: e.name,
         className: e.className!,
         config: e.config,
         span: e.span,
-        ...(e.configSpan ? { configSpan: e.configSpan } : {}),
+        configSpan: e.configSpan,
         context: e.context,
-      });
+      };
+      if (!e.configSpan) delete (el as { configSpan?: SourceSpan }).configSpan;
+      elements.push(el);
     });
+    // Click drops repeated connections; key them by element and port numbers.
     const seen = new Set<string>();
     const connections: GraphConnection[] = [];
+    const add = (f: PortRef, t: PortRef, c: FlatConnection): void => {
+      const from = index[f.idx]!;
+      const to = index[t.idx]!;
+      const k = `${from}.${f.port}>${to}.${t.port}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      connections.push({ from: { element: from, port: f.port }, to: { element: to, port: t.port }, span: c.span, context: c.context });
+    };
     for (const c of this.connections) {
+      const fk = this.entries[c.from.idx]!.kind;
+      const tk = this.entries[c.to.idx]!.kind;
+      if (fk === 'element' && tk === 'element') {
+        add(c.from, c.to, c);
+        continue;
+      }
       const froms = sources(c.from, c);
       if (froms.length === 0) continue;
       const tos = targets(c.to, c);
-      for (const f of froms) {
-        for (const t of tos) {
-          const k = `${f.idx}:${f.port}>${t.idx}:${t.port}`;
-          if (seen.has(k)) continue; // Click drops repeated connections
-          seen.add(k);
-          connections.push({
-            from: { element: index.get(f.idx)!, port: f.port },
-            to: { element: index.get(t.idx)!, port: t.port },
-            span: c.span,
-            context: c.context,
-          });
-        }
-      }
+      for (const f of froms) for (const t of tos) add(f, t, c);
     }
     return { elements, connections, requirements: [...requirements] };
   }

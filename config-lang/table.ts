@@ -103,7 +103,21 @@ export class ElementTable {
 
   add(entry: Omit<TableEntry, 'maxIn' | 'maxOut'>): number {
     const idx = this.entries.length;
-    this.entries.push({ ...entry, maxIn: -1, maxOut: -1 });
+    // One object shape for every entry keeps large configurations fast.
+    this.entries.push({
+      name: entry.name,
+      kind: entry.kind,
+      cls: entry.cls,
+      config: entry.config,
+      configSpan: entry.configSpan,
+      span: entry.span,
+      maxIn: -1,
+      maxOut: -1,
+      usedOut: undefined,
+      usedIn: undefined,
+      firstInSpan: undefined,
+      firstOutSpan: undefined,
+    });
     this.names.set(entry.name, idx);
     return idx;
   }
