@@ -27,6 +27,20 @@ export interface PortCheck {
 
 const declaredHere = (el: GraphElement): RelatedNote => ({ span: el.span, message: `${declaration(el)} declared here` });
 
+/** Notes from several sources, each once (two ends of a connection often share a compound). */
+function notes(...lists: (readonly RelatedNote[])[]): RelatedNote[] {
+  const seen = new Set<string>();
+  const out: RelatedNote[] = [];
+  for (const n of lists.flat()) {
+    const key = `${n.span.file.name}:${n.span.start}:${n.span.end}:${n.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(n);
+    }
+  }
+  return out;
+}
+
 /**
  * Check the connections of `elements` (whose specs are `specs`; undefined for
  * elements already reported, whose connections are skipped). Reports into
@@ -78,10 +92,8 @@ export function checkPorts(
       if (end.port < end.count[end.el]!) continue;
       const el = elements[end.el]!;
       const code = codes[end.el]!;
-      bag.error(c.span, `${declaration(el)} has no ${end.kind} ${end.port}`, `${el.className} has ${describePortCount(code)} (port count '${specs[end.el]!.ports}')`, [
-        declaredHere(el),
-        ...c.context,
-      ]);
+      bag.error(c.span, `${declaration(el)} has no ${end.kind} ${end.port}`, `${el.className} has ${describePortCount(code)} (port count '${specs[end.el]!.ports}')`,
+        notes([declaredHere(el)], c.context, el.context));
       ok = false;
     }
     if (ok) live.push({ c, index });
@@ -102,7 +114,8 @@ export function checkPorts(
         ? 'a push output must feed a push input; put a Queue between them to go from push to pull'
         : 'a pull output must feed a pull input; put an Unqueue between them to go from pull to push';
       bag.error(c.span, `'${from.name}' ${k.fromMode} output ${c.from.port} connected to '${to.name}' ${toMode} input ${c.to.port}`,
-        `${declaration(from)} output ${c.from.port} is ${k.fromMode}, ${declaration(to)} input ${c.to.port} is ${toMode}; ${fix}`, c.context);
+        `${declaration(from)} output ${c.from.port} is ${k.fromMode}, ${declaration(to)} input ${c.to.port} is ${toMode}; ${fix}`,
+        notes(c.context, from.context, to.context));
       deadLinks.add(k.link.index);
     } else {
       const el = elements[k.element]!;
@@ -130,7 +143,7 @@ export function checkPorts(
       const el = elements[c.from.element]!;
       bag.error(c.span, `${declaration(el)} push output ${c.from.port} connected more than once`,
         'a push output sends each packet to one place; use a Tee to copy packets to several', [
-          { span: prevOut.span, message: `output ${c.from.port} first connected here` }, ...c.context,
+          { span: prevOut.span, message: `output ${c.from.port} first connected here` }, ...notes(c.context, el.context),
         ]);
       continue;
     }
@@ -138,7 +151,7 @@ export function checkPorts(
       const el = elements[c.to.element]!;
       bag.error(c.span, `${declaration(el)} pull input ${c.to.port} connected more than once`,
         'a pull input pulls from one place; merge pull paths with a scheduler such as RoundRobinSched', [
-          { span: prevIn.span, message: `input ${c.to.port} first connected here` }, ...c.context,
+          { span: prevIn.span, message: `input ${c.to.port} first connected here` }, ...notes(c.context, el.context),
         ]);
       continue;
     }

@@ -76,7 +76,7 @@ export function resolvePortModes(elements: readonly ElementPorts[], links: reado
 
 /** Breadth-first spreading of known modes; false (and no result) on the first conflict. */
 function spreadByWorklist(inp: Processing[][], out: Processing[][], hookups: readonly Hookup[]): boolean {
-  // Port nodes: inputs as [element, port, 0], outputs as [element, port, 1], keyed by hookup ends.
+  // Work on copies so a conflict leaves the starting modes for Click's loop.
   const work = { inp: inp.map((ps) => [...ps]), out: out.map((ps) => [...ps]) };
   const inEdges = inp.map((ps) => ps.map((): number[] => []));
   const outEdges = out.map((ps) => ps.map((): number[] => []));
