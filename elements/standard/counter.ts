@@ -28,7 +28,6 @@
 
 import { a, type ArgType } from '../../config-lang/args/args.js';
 import { splitWords } from '../../config-lang/args/split.js';
-import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';

@@ -8,7 +8,7 @@
  */
 
 import { HostElement } from '../../host-engine/element.js';
-import type { PacketBatch } from '../../host-engine/packet.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 
 class PrioSchedElement extends HostElement<Record<string, never>> {
@@ -17,7 +17,7 @@ class PrioSchedElement extends HostElement<Record<string, never>> {
     // One Click pull per packet: the highest-priority input is asked again
     // before each packet, so packets arriving meanwhile jump ahead.
     while (got.length < max) {
-      let p;
+      let p: Packet | undefined;
       for (let i = 0; i < this.ninputs && !p; i++) p = this.env.pullInput(i, 1)[0];
       if (!p) break;
       got.push(p);
