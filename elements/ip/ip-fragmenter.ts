@@ -28,7 +28,8 @@
  * Differences from Click: a packet without an IP header annotation, or whose
  *   header or total length does not fit in the packet (Click would read past
  *   the data), is dropped and counted in the engine's drop statistics. An
- *   option with a length below 2 ends the option copy (Click loops forever).
+ *   option whose length byte is 0 ends the option copy (Click would loop
+ *   forever on it).
  */
 
 import { ConfigError, a } from '../../config-lang/args/args.js';
@@ -55,7 +56,7 @@ function copyOptions(src: Uint8Array, from: number, optsLen: number, dst?: Uint8
     if (opt !== IPOPT.NOP) {
       if (opt === IPOPT.EOL || i === optsLen - 1) break;
       optlen = src[from + i + 1]!;
-      if (i + optlen > optsLen || optlen < 2) break;
+      if (i + optlen > optsLen || optlen === 0) break;
     }
     if (opt & 0x80) {
       dst?.set(src.subarray(from + i, from + i + optlen), to + outpos);

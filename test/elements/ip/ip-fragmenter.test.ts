@@ -64,6 +64,14 @@ t.test('only options with the copy bit go to later fragments', async (t) => {
   for (const q of out) t.equal(checksum(q.data, 0, (q.data[0]! & 15) * 4), 0);
 });
 
+t.test('a zero option length ends the option copy instead of looping', async (t) => {
+  const h = harness(spec, '60');
+  h.push(0, ipPacket(64, { options: [131, 0, 0, 0] }));
+  const out = h.outputs[0]!;
+  t.equal(out.length, 2);
+  t.equal(out[1]!.data[0], 0x45, 'later fragment without options');
+});
+
 t.test('DF packets go to output 1 with five messages at most', async (t) => {
   const h = harness(spec, '100', two);
   for (let i = 0; i < 7; i++) h.push(0, ipPacket(200, { frag: 0x4000, src: '10.0.0.7', dst: '192.0.2.4' }));
