@@ -451,16 +451,26 @@ export class Router {
     this.moved += n;
     const dst = target.element;
     dst.stats.in += n;
-    const out = this.acquireOut(target.index);
+    // An element whose packets must travel one by one (it writes a stream
+    // that something downstream also writes) also takes them one by one, so
+    // its per-packet effect (a Print line) interleaves with the downstream
+    // ones however it loops over a batch.
+    if (n > 1 && this.modes[target.index] === 'single') {
+      for (const p of batch) this.pushInto(dst, target.index, target.port, [p]);
+    } else this.pushInto(dst, target.index, target.port, batch);
+  };
+
+  private pushInto(dst: HostElement, index: number, port: number, batch: PacketBatch): void {
+    const out = this.acquireOut(index);
     try {
-      dst.push(target.port, batch, out);
+      dst.push(port, batch, out);
       out.finish();
     } catch (err) {
       throw blame(dst, 'push', err);
     } finally {
       out.busy = false;
     }
-  };
+  }
 
   /** env.pullInput for element `index`: pull from whatever feeds its input `port`. */
   private pullInput(index: number, port: number, max: number): PacketBatch {

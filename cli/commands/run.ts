@@ -21,6 +21,7 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { ClickError } from '../../config-lang/diagnostics.js';
+import { flatten } from '../../config-lang/flatten.js';
 import { loadConfig } from '../../config-lang/load.js';
 import { registry } from '../../elements/registry.js';
 import { formatAccountingTable, formatViolation } from '../../host-engine/accounting.js';
@@ -93,9 +94,11 @@ function asList(v: string | string[] | undefined): string[] {
 
 export async function runHandler(args: RunArgs): Promise<void> {
   // -f FILE is the positional FILE by another name.
+  // Positionals after it can only be NAME=VALUE settings (readInput checks).
   if (args.f !== undefined) {
-    if (args.file !== undefined || args.expression !== undefined) throw new UsageError('router configuration specified twice');
-    args = { ...args, file: args.f };
+    if (args.expression !== undefined) throw new UsageError('router configuration specified twice');
+    const rest = [...(args.file !== undefined ? [args.file] : []), ...(args.params ?? [])];
+    args = { ...args, file: args.f, params: rest };
   }
   const sim = simtimeStart(args);
   if (sim.stray !== undefined) {
@@ -128,6 +131,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
     seed,
     warnings,
     configText: input.text,
+    flatConfig: () => flatten(graph),
     classNames: () => [...registry.keys()],
     stderr: err.line,
     stdout: out.line,

@@ -57,8 +57,12 @@ export function comparePcaps(expectedBytes: Uint8Array, actualBytes: Uint8Array,
   return problems;
 }
 
-/** Lines Click's `Print` writes: `LABEL: LEN | HEX...` (the label may be absent or carry a timestamp). */
-export const PRINT_LINE = /^(?:.*: )?\s*\d+ \|(?: |$)/;
+/**
+ * Lines Click's `Print` writes: `LABEL: LEN | HEX...` (the label may be absent
+ * or carry a timestamp); the hex groups have an even number of digits, which
+ * keeps source excerpts of diagnostics (` 8 | text`) out.
+ */
+export const PRINT_LINE = /^(?:.*: )?\s*\d+ \|(?: (?:[0-9a-f]{2})+)*$/;
 
 export function printLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => PRINT_LINE.test(l));

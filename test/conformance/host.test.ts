@@ -73,7 +73,7 @@ function runInProcess(dir: string, handlers: string[]): Outcome {
 }
 
 function runThroughCli(dir: string, handlers: string[]): Outcome {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'cli', 'main.ts'), 'run', ...handlers.flatMap((h) => ['-h', h]), 'config.click'], {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'cli', 'main.ts'), 'run', ...handlers.flatMap((h) => ['-h', h]), 'config.click'], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 120_000,
@@ -84,7 +84,7 @@ function runThroughCli(dir: string, handlers: string[]): Outcome {
 function compareOutcome(t: Test, name: string, dir: string, got: Outcome): void {
   const expectedDir = join(fixtures, name, 'expected');
   const expStatus = Number(readFileSync(join(expectedDir, 'status.txt'), 'utf8').trim());
-  t.equal(got.status, expStatus, `exit status ${expStatus}`, { stderr: got.stderr.slice(0, 4000) });
+  t.equal(got.status, expStatus, `exit status ${expStatus}`, { runStderr: got.stderr.slice(0, 4000) });
 
   for (const f of readdirSync(expectedDir).filter((f) => f.endsWith('.pcap')).sort()) {
     const produced = join(dir, f);
@@ -139,7 +139,7 @@ for (const name of cases) {
   });
 }
 
-const cliRegistered = readFileSync(join(repo, 'cli', 'main.ts'), 'utf8').includes('runCommand');
+const cliRegistered = /^import \{[^}]*\brunCommand\b[^}]*\} from '\.\/commands\/run\.js';$/m.test(readFileSync(join(repo, 'cli', 'main.ts'), 'utf8'));
 for (const name of cases.filter((c) => CLI_CASES.has(c))) {
   t.test(`${name} through clickvm run`, { skip: cliRegistered ? false : 'cli/main.ts does not register the run command yet' }, async (t) => {
     const handlers = caseHandlers(join(fixtures, name));

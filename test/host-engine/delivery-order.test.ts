@@ -9,7 +9,7 @@ import t, { type Test } from 'tap';
 import type { Delivery } from '../../graph/delivery.js';
 import { Router } from '../../host-engine/router.js';
 import { buildGraph, chain, type ConnDecl, type ElementDecl } from './graph-builder.js';
-import { Drain, Dup, Fifo, Pass, Say, Sink, Source, Switch, type SinkEl } from './test-elements.js';
+import { Drain, Dup, Fifo, Pass, Say, SayAll, Sink, Source, Switch, type SinkEl } from './test-elements.js';
 
 type Mode = 'engine' | 'per-packet' | 'all-batch';
 
@@ -97,4 +97,16 @@ compare('Print above and below a pull boundary', (burst) => ({
     { name: 'sink', spec: Sink, inputs: ['push'] },
   ],
   connections: chain('src', 'q', 'up', 'uq', 'down', 'sink'),
+}));
+
+compare('a Print that prints its whole batch before sending it on, behind a classifier (conformance 22)', (burst) => ({
+  elements: [
+    { name: 'src', spec: Source, conf: { count: 60, burst }, outputs: ['push'] },
+    { name: 'cl', spec: Switch, conf: { div: 2 }, inputs: ['push'], outputs: ['push', 'push', 'push'] },
+    { name: 'arp', spec: SayAll, conf: { label: 'arp' }, inputs: ['push'], outputs: ['push'] },
+    { name: 'head', spec: SayAll, conf: { label: 'head' }, inputs: ['push'], outputs: ['push'] },
+    { name: 'sink', spec: Sink, inputs: ['push'] },
+  ],
+  // Packets go to outputs 0,0,1,1,2,2,...: pairs reach `arp` as one run.
+  connections: [['src', 0, 'cl', 0], ['cl', 0, 'arp', 0], ['cl', 1, 'head', 0], ['cl', 2, 'sink', 0], ['arp', 0, 'head', 0], ['head', 0, 'sink', 0]],
 }));

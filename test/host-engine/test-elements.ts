@@ -86,11 +86,11 @@ class PassEl extends HostElement<Record<string, never>> {
 }
 export const Pass = defineElement({ name: 'TestPass', ports: '1/1', processing: 'a/a', args: {}, host: (init) => new PassEl(init as never) });
 
-// --- Switch: output = seq mod noutputs (a Classifier stand-in) ------------
+// --- Switch: output = (seq div `div`) mod noutputs (a Classifier stand-in) --
 
-class SwitchEl extends SimpleElement<Record<string, never>> {
+class SwitchEl extends SimpleElement<{ div?: number }> {
   action(p: Packet): number {
-    return seqOf(p) % this.noutputs;
+    return Math.floor(seqOf(p) / (this.conf.div ?? 1)) % this.noutputs;
   }
 }
 export const Switch = defineElement({ name: 'TestSwitch', ports: '1/-', processing: 'a/ah', args: {}, host: (init) => new SwitchEl(init as never) });
@@ -226,4 +226,21 @@ export const Value = defineElement({
     value: { read: (e: ValueEl) => e.value, write: (e: ValueEl, v: string) => void (e.value = v) },
     poke: { write: (e: ValueEl, v: string) => void (e.value = `poked ${v}`) },
   },
+});
+
+// --- SayAll: prints the whole batch, then sends it on (as Print does) -----
+
+class SayAllEl extends HostElement<{ label: string }> {
+  override push(_port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) this.env.stderr(`${this.conf.label}: ${seqOf(p)}`);
+    out.emitBatch(0, batch);
+  }
+}
+export const SayAll = defineElement({
+  name: 'TestSayAll',
+  ports: '1/1',
+  processing: 'h/h',
+  args: {},
+  writesStream: 'stderr',
+  host: (init) => new SayAllEl(init as never),
 });
