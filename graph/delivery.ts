@@ -20,7 +20,8 @@
 //
 // `pullLimit` is 1 for elements that pull from an upstream that writes a
 // stream their own downstream also writes: they must take packets one by one
-// (env.pullInput may return fewer packets than asked; elements loop).
+// (env.pullInput may return fewer packets than asked; elements loop), and
+// their delivery mode is then `single`.
 //
 // Both engines read this analysis: the host engine's Out and the native
 // compiler's generated emit code implement the three modes.
@@ -125,7 +126,11 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
     }
     const up = pullStreams(e);
     const down = reachFrom(e).streams;
-    pullLimit.push([...up].some((s) => down.has(s)) ? 1 : Infinity);
+    const one = [...up].some((s) => down.has(s));
+    pullLimit.push(one ? 1 : Infinity);
+    // Taking packets one by one is pointless unless each also goes on alone,
+    // or the lines below the pull would still come after all lines above it.
+    if (one) mode[e] = 'single';
   }
   return { mode, pullLimit };
 }
