@@ -1,5 +1,8 @@
 // Element classes of elements/nat/. Add each new class's spec here.
 import type { AnyElementSpec } from '../spec.js';
+import { spec as ipAddrRewriter } from './ip-addr-rewriter.js';
 import { spec as ipRewriter } from './ip-rewriter.js';
+import { spec as ipRewriterPatterns } from './ip-rewriter-patterns.js';
+import { spec as roundRobinIPMapper } from './round-robin-ip-mapper.js';
 
-export const specs: AnyElementSpec[] = [ipRewriter];
+export const specs: AnyElementSpec[] = [ipRewriter, ipAddrRewriter, roundRobinIPMapper, ipRewriterPatterns];
