@@ -1,4 +1,6 @@
 // Element classes of elements/driver/. Add each new class's spec here.
 import type { AnyElementSpec } from '../spec.js';
+import { spec as driverManager } from './driver-manager.js';
+import { spec as script } from './script.js';
 
-export const specs: AnyElementSpec[] = [];
+export const specs: AnyElementSpec[] = [script, driverManager];
