@@ -30,10 +30,11 @@ export function printReadHandlers(router: Router, specs: readonly string[]): Han
   const printOne = (element: string | undefined, handler: string, withName: boolean) => {
     const full = unparseHandlerName(element, handler);
     const h = router.handler(element, handler);
-    if (!h || (!h.read && !h.write)) return void errors.push(`no '${full}' handler`);
-    if (!h.read) return void errors.push(`'${full}' is a write handler`);
+    const read = h?.read ?? (h?.readParam ? () => h.readParam!('') : undefined);
+    if (!h || (!read && !h.write)) return void errors.push(`no '${full}' handler`);
+    if (!read) return void errors.push(`'${full}' is a write handler`);
     if (withName) stdout += `${full}:\n`;
-    let value = h.read();
+    let value = read();
     if (value.length > 0 && !value.endsWith('\n')) value += '\n';
     stdout += value;
     if (withName) stdout += '\n';
@@ -55,7 +56,8 @@ export function printReadHandlers(router: Router, specs: readonly string[]): Han
     for (const e of router.graph.elements) {
       if (re ? !re.test(e.name) : e.className !== element) continue;
       any = true;
-      if (router.handler(e.name, handler)?.read) printOne(e.name, handler, true);
+      const h = router.handler(e.name, handler);
+      if (h?.read || h?.readParam) printOne(e.name, handler, true);
     }
     if (!any) errors.push(pattern ? `no element matching '${element}'` : `no element '${element}'`);
   }

@@ -15,6 +15,8 @@ export { HandlerError };
 export interface HandlerEntry {
   readonly name: string;
   read?: () => string;
+  /** A read handler that takes a parameter (`e.h PARAM`); listed with `+`. */
+  readParam?: (param: string) => string;
   write?: (value: string) => void;
   /** Click's "calm" flag: shown as `.` in `handlers` listings (the default handlers have it). */
   readonly calm?: boolean;
@@ -38,8 +40,9 @@ export class HandlerSet {
   listing(): string {
     let s = '';
     for (const h of this.map.values()) {
-      if (!h.read && !h.write) continue;
-      s += `${h.name}\t${h.read ? 'r' : ''}${h.write ? 'w' : ''}${h.calm ? '.' : ''}\n`;
+      const read = h.read ?? h.readParam;
+      if (!read && !h.write) continue;
+      s += `${h.name}\t${read ? 'r' : ''}${h.write ? 'w' : ''}${h.readParam ? '+' : ''}${h.calm ? '.' : ''}\n`;
     }
     return s;
   }
@@ -69,6 +72,7 @@ export const handlerErrors = {
   noElement: (name: string) => `no element named '${name}'`,
   noReadHandler: (full: string) => `no '${full}' read handler`,
   noWriteHandler: (full: string) => `no '${full}' write handler`,
+  noParams: (full: string) => `read handler '${full}' does not take parameters`,
 };
 
 /** Click's glob patterns in `-h` arguments: `*`, `?` and `[...]` classes. */

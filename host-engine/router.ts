@@ -121,6 +121,8 @@ export class Router {
   private readonly rng: Xorshift32;
   private readonly handlerSets: HandlerSet[];
   private readonly globals = new HandlerSet();
+  /** Router-wide named storage shared by all elements (env.attachments). */
+  readonly attachments = new Map<string, unknown>();
   private readonly stderrSink: FdLineSink | undefined;
   private readonly stdoutSink: FdLineSink | undefined;
   private readonly writeErr: LineWriter;
@@ -241,6 +243,7 @@ export class Router {
       writeHandler: (path, value) => this.writeHandler(path, value, name),
       resolvePath: (p) => resolve(this.baseDir, p),
       random32: () => this.rng.next(),
+      attachments: this.attachments,
     };
   }
 
@@ -547,11 +550,21 @@ export class Router {
     return i === undefined ? [] : this.handlerSets[i]!.entries();
   }
 
-  /** Read handler `path` (`e.h`, `.h` or `h`); throws HandlerError with Click's message if there is none. */
+  /**
+   * Read handler `path` (`e.h`, `.h` or `h`), optionally followed by a space
+   * and a parameter for handlers that take one (`rt.lookup 10.0.0.1`);
+   * throws HandlerError with Click's message if there is no such handler.
+   */
   readHandler(path: string, context?: string): string {
-    const h = this.resolveHandler(path, context);
-    if (!h.entry?.read) throw new HandlerError(handlerErrors.noReadHandler(h.full));
-    return h.entry.read();
+    const m = /^(\S*)\s+([\s\S]*)$/.exec(path.trim());
+    const h = this.resolveHandler(m ? m[1]! : path.trim(), context);
+    const e = h.entry;
+    if (!e || (!e.read && !e.readParam)) throw new HandlerError(handlerErrors.noReadHandler(h.full));
+    if (m) {
+      if (!e.readParam) throw new HandlerError(handlerErrors.noParams(h.full));
+      return e.readParam(m[2]!);
+    }
+    return e.read ? e.read() : e.readParam!('');
   }
 
   /** Write handler `path`; throws HandlerError with Click's message if there is none or the value is bad. */
@@ -582,6 +595,7 @@ export class Router {
       set.add({
         name,
         read: def.read ? () => def.read!(el) : undefined,
+        readParam: def.readParam ? (param: string) => def.readParam!(el, param) : undefined,
         write: def.write ? (v: string) => def.write!(el, v) : undefined,
       });
     }

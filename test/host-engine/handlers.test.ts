@@ -30,7 +30,7 @@ t.test('element handlers: name, class, config, ports, handlers, then the class h
   t.equal(r.readHandler('src.config'), 'COUNT 3');
   t.equal(r.readHandler('c/p.ports'), '1 input\npush~\t-\tsrc [0]\n1 output\npush~\t-\t[0] q\n');
   t.equal(r.readHandler('q.ports'), '1 input\npush\t-\tc/p [0]\n1 output\npull\t-\t[0] sink\n');
-  t.equal(r.readHandler('v.handlers'), 'name\tr.\nclass\tr.\nconfig\tr.\nports\tr.\nhandlers\tr.\nvalue\trw\npoke\tw\n');
+  t.equal(r.readHandler('v.handlers'), 'name\tr.\nclass\tr.\nconfig\tr.\nports\tr.\nhandlers\tr.\nvalue\trw\npoke\tw\necho\tr+\n');
   t.equal(r.readHandler('v.value'), '42');
   r.writeHandler('v.value', 'seven');
   t.equal(r.readHandler('v.value'), 'seven');
@@ -118,4 +118,13 @@ t.test('glob patterns', async (t) => {
   t.notOk(globToRegExp('[!ab]x').test('bx'));
   t.ok(globToRegExp('a.b').test('a.b'));
   t.notOk(globToRegExp('a.b').test('axb'));
+});
+
+t.test('read handlers with a parameter', async (t) => {
+  const r = router();
+  t.equal(r.readHandler('v.echo 10.0.0.1'), '42:10.0.0.1');
+  t.equal(r.readHandler('v.echo   a b '), '42:a b', 'the parameter is the rest after the first spaces');
+  t.equal(r.readHandler('v.echo'), '42:', 'no parameter: empty');
+  t.throws(() => r.readHandler('v.value x'), new HandlerError("read handler 'v.value' does not take parameters"));
+  t.same(printReadHandlers(r, ['v.echo']), { stdout: '42:\n', errors: [] });
 });

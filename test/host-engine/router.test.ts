@@ -429,3 +429,20 @@ t.test('runAsync yields and can be aborted', async (t) => {
   t.equal(res.reason, 'stopped');
   t.ok((r.element('sink') as SinkEl).seen.length > 0);
 });
+
+t.test('attachments: one map per router, shared by its elements', async (t) => {
+  const maps: unknown[] = [];
+  class A extends HostElement<Record<string, never>> {
+    override initialize() {
+      maps.push(this.env.attachments);
+      this.env.attachments?.set(this.name, true);
+    }
+  }
+  const spec = defineElement({ name: 'A', ports: '0/0', processing: 'h/h', args: {}, host: (i) => new A(i as never) });
+  const { r } = quiet(buildGraph([{ name: 'a', spec }, { name: 'b', spec }], []));
+  r.initialize();
+  t.equal(maps[0], maps[1]);
+  t.same([...r.attachments.keys()], ['a', 'b']);
+  quiet(buildGraph([{ name: 'c', spec }], [])).r.initialize();
+  t.not(maps[2], maps[0], 'another router has its own');
+});

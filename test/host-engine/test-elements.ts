@@ -225,6 +225,7 @@ export const Value = defineElement({
   handlers: {
     value: { read: (e: ValueEl) => e.value, write: (e: ValueEl, v: string) => void (e.value = v) },
     poke: { write: (e: ValueEl, v: string) => void (e.value = `poked ${v}`) },
+    echo: { readParam: (e: ValueEl, param: string) => `${e.value}:${param}` },
   },
 });
 
