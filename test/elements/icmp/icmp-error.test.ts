@@ -154,3 +154,11 @@ t.test('configuration errors', async (t) => {
   t.equal(configError(spec, '1.1.1.1, unreachable, host, 1.2.3'), "BADADDRS: '1.2.3' is not an IP address");
   t.equal(configError(spec, '1.1.1.1, parameterproblem, length'), undefined);
 });
+
+t.test('works in pull mode too', async (t) => {
+  const h = harness(spec, '1.1.1.1, timeexceeded', { inputs: ['pull'], outputs: ['pull'] });
+  h.pullable[0]!.push(ipPacket(frames.udp()), ipPacket(frames.udp({ dst: '255.255.255.255' })), ipPacket(frames.udp()));
+  const got = h.pull(0, 3);
+  t.equal(got.length, 2, 'the broadcast makes no error');
+  t.same(h.element.stats, { in: 3, out: 2, dropped: 1, consumed: 2, created: 2 });
+});
