@@ -83,6 +83,16 @@ export interface ElementEnv {
    * patterns). Optional: elements fall back to per-element state without it.
    */
   readonly attachments?: Map<string, unknown>;
+  /**
+   * Whether this element's task may send more packets per run than Click
+   * would (a batch instead of Click's BURST) without any observable change:
+   * true when it is the only element with ports that runs a task, so no other
+   * task's work (an Unqueue draining a Queue, a second source feeding the same
+   * dump) can interleave with its packets. Ask from runTask (the answer is
+   * known once every element is initialized; before that it is false).
+   * Optional: without it, use Click's burst.
+   */
+  canBatch?(): boolean;
 }
 
 export interface ElementInit<C> {

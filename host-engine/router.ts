@@ -121,6 +121,9 @@ export class Router {
   private readonly rng: Xorshift32;
   private readonly handlerSets: HandlerSet[];
   private readonly globals = new HandlerSet();
+  /** Elements that created a task, and the one of them that may batch (see canBatch). */
+  private readonly taskOwners = new Set<number>();
+  private batchable: number | undefined | null;
   /** Router-wide named storage shared by all elements (env.attachments). */
   readonly attachments = new Map<string, unknown>();
   private readonly stderrSink: FdLineSink | undefined;
@@ -227,7 +230,11 @@ export class Router {
     return {
       now: () => this.clock.now(),
       pullInput: (port, max) => this.pullInput(index, port, max),
-      task: () => this.tasks.create(index),
+      task: () => {
+        this.taskOwners.add(index);
+        this.batchable = undefined;
+        return this.tasks.create(index);
+      },
       timer: (fire) => this.timers.create(index, fire),
       stderr: (line) => this.writeErr(line),
       stdout: (line) => this.writeOut(line),
@@ -244,6 +251,7 @@ export class Router {
       resolvePath: (p) => resolve(this.baseDir, p),
       random32: () => this.rng.next(),
       attachments: this.attachments,
+      canBatch: () => this.canBatch(index),
     };
   }
 
@@ -351,6 +359,23 @@ export class Router {
   /** Every element's packet counts and whether each balances. */
   accounting(): AccountingReport {
     return accountFor(this.elements);
+  }
+
+  /**
+   * env.canBatch: a task may send bigger bursts than Click's only when no
+   * other task can interleave with it, i.e. it is the only element with ports
+   * that runs a task. (Timers cannot interleave observably: in simulated time
+   * they fire only when tasks are idle, and in real time their interleaving
+   * is not reproducible in Click either. Tasks of port-less elements move no
+   * packets.)
+   */
+  private canBatch(index: number): boolean {
+    if (this.state === 'new') return false;
+    if (this.batchable === undefined) {
+      const withPorts = [...this.taskOwners].filter((i) => this.elements[i]!.ninputs + this.elements[i]!.noutputs > 0);
+      this.batchable = withPorts.length === 1 ? withPorts[0]! : null;
+    }
+    return this.batchable === index;
   }
 
   // --- the driver loop ----------------------------------------------------

@@ -446,3 +446,36 @@ t.test('attachments: one map per router, shared by its elements', async (t) => {
   quiet(buildGraph([{ name: 'c', spec }], [])).r.initialize();
   t.not(maps[2], maps[0], 'another router has its own');
 });
+
+t.test('canBatch: only for the single packet-moving task of a router', async (t) => {
+  const answers = new Map<string, boolean[]>();
+  class Probe extends HostElement<{ withTask: boolean }> {
+    private task: Task | undefined;
+    override initialize() {
+      answers.set(this.name, [this.env.canBatch?.() ?? true]);
+      if (this.conf.withTask) {
+        this.task = this.env.task();
+        this.task.schedule();
+      }
+    }
+    override runTask(): boolean {
+      answers.get(this.name)!.push(this.env.canBatch?.() ?? false);
+      return false;
+    }
+  }
+  const spec = defineElement({ name: 'Probe', ports: '0/-', processing: 'h/h', args: {}, host: (i) => new Probe(i as never) });
+  const one = buildGraph(
+    [{ name: 'src', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 'portless', spec, conf: { withTask: true } }, { name: 's', spec: Sink, inputs: ['push'] }],
+    chain('src', 's'),
+  );
+  quiet(one).r.run();
+  t.same(answers.get('src'), [false, true], 'false during initialize, then true: the only task with ports');
+  t.same(answers.get('portless'), [false, false]);
+  answers.clear();
+  const two = buildGraph(
+    [{ name: 'a', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 'b', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 's', spec: Sink, inputs: ['push', 'push'] }],
+    [['a', 0, 's', 0], ['b', 0, 's', 1]],
+  );
+  quiet(two).r.run();
+  t.same([answers.get('a'), answers.get('b')], [[false, false], [false, false]], 'two packet-moving tasks: neither batches');
+});
