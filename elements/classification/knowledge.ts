@@ -122,45 +122,64 @@ export class Knowledge {
   }
 
   /**
-   * A canonical text of the facts that matter for deciding `tests` (and any
-   * facts their outcomes can add): equal keys mean equal decisions, so the
-   * compiler can share the code built for one state with the other.
+   * A canonical text of the facts that matter for deciding the tests in
+   * `parts` (and any facts their outcomes can add): equal keys mean equal
+   * decisions, so the compiler can share the code built for one state with
+   * the other. Only facts this state has are looked at, so the cost follows
+   * the path length, not the number of rules.
    */
-  key(tests: readonly WordTest[]): string {
-    const parts: string[] = [];
-    const needs = new Map<Base, number[]>();
-    const byWord = new Map<string, WordTest[]>();
-    for (const t of tests) {
-      const n = needs.get(t.base) ?? [];
-      n.push(testNeed(t));
-      needs.set(t.base, n);
-      const k = wordKey(t);
-      byWord.set(k, [...(byWord.get(k) ?? []), t]);
-    }
-    for (const base of [...needs.keys()].sort()) {
-      const l = this.length(base);
-      const ns = needs.get(base)!;
+  key(parts: readonly TestSummary[]): string {
+    const out: string[] = [];
+    for (const [base, l] of [...this.lengths].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       let atLeast = 0;
       let below = Infinity;
-      for (const n of ns) {
-        if (n <= l.atLeast) atLeast = Math.max(atLeast, n);
-        if (n >= l.below) below = Math.min(below, n);
+      for (const part of parts) {
+        for (const n of part.needs.get(base) ?? []) {
+          if (n <= l.atLeast) atLeast = Math.max(atLeast, n);
+          if (n >= l.below) below = Math.min(below, n);
+        }
       }
-      if (atLeast > 0 || below !== Infinity) parts.push(`${base}>=${atLeast}<${below}`);
+      if (atLeast > 0 || below !== Infinity) out.push(`${base}>=${atLeast}<${below}`);
     }
-    for (const k of [...byWord.keys()].sort()) {
-      const w = this.words.get(k);
-      if (!w) continue;
-      const ts = byWord.get(k)!;
-      const union = ts.reduce((m, t) => (m | t.mask) >>> 0, 0);
+    for (const [k, w] of [...this.words].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      let union = 0;
+      const failed = new Set<string>();
+      for (const part of parts) {
+        const ts = part.words.get(k);
+        if (!ts) continue;
+        for (const t of ts) {
+          union = (union | t.mask) >>> 0;
+          for (const f of w.failed) {
+            if (((f.mask & ~t.mask) >>> 0) === 0 && ((t.value & f.mask) >>> 0) === f.value) failed.add(`${f.mask.toString(16)}/${f.value.toString(16)}`);
+          }
+        }
+      }
       const mask = (w.mask & union) >>> 0;
-      const failed = w.failed
-        .filter((f) => ts.some((t) => ((f.mask & ~t.mask) >>> 0) === 0 && ((t.value & f.mask) >>> 0) === f.value))
-        .map((f) => `${f.mask.toString(16)}/${f.value.toString(16)}`)
-        .sort();
-      const uniq = failed.filter((f, i) => i === 0 || failed[i - 1] !== f);
-      if (mask || uniq.length) parts.push(`${k}=${mask.toString(16)}/${((w.value & mask) >>> 0).toString(16)}!${uniq.join(',')}`);
+      if (mask || failed.size) out.push(`${k}=${mask.toString(16)}/${((w.value & mask) >>> 0).toString(16)}!${[...failed].sort().join(',')}`);
     }
-    return parts.join(' ');
+    return out.join(' ');
   }
+}
+
+/** The tests of one expression, grouped for Knowledge.key. */
+export interface TestSummary {
+  /** Tests by word (wordKey). */
+  readonly words: ReadonlyMap<string, readonly WordTest[]>;
+  /** Bytes each test needs, by base. */
+  readonly needs: ReadonlyMap<Base, readonly number[]>;
+}
+
+export function summarizeTests(tests: readonly WordTest[]): TestSummary {
+  const words = new Map<string, WordTest[]>();
+  const needs = new Map<Base, number[]>();
+  for (const t of tests) {
+    const k = wordKey(t);
+    const w = words.get(k);
+    if (w) w.push(t);
+    else words.set(k, [t]);
+    const n = needs.get(t.base);
+    if (n) n.push(testNeed(t));
+    else needs.set(t.base, [testNeed(t)]);
+  }
+  return { words, needs };
 }

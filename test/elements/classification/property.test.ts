@@ -149,7 +149,7 @@ function check(t: Test, rules: Rule[], packets: PacketView[], label: string): bo
   const programs: [string, DecisionProgram][] = [
     ['optimised', compileRules(rules)],
     ['straight', compileRules(rules, { optimize: false })],
-    ['fallback', compileRules(rules, { maxNodes: 3 })],
+    ['split', compileRules(rules, { work: 40 })],
   ];
   for (const [name, prog] of programs) {
     validateProgram(prog);
