@@ -85,6 +85,8 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     instance: p.inst,
     ninputs: p.el.inputs.length,
     noutputs: p.el.outputs.length,
+    inputs: p.el.inputs,
+    outputs: p.el.outputs,
     constArray(ctype, values) {
       const name = `${p.inst}_c${constCounter++}`;
       fileScope.push(`static const ${ctype} ${name}[${Math.max(1, values.length)}] = { ${values.length ? values.map(String).join(', ') : '0'} };`);

@@ -47,6 +47,9 @@ export interface NativeInitContext {
   readonly instance: string;
   readonly ninputs: number;
   readonly noutputs: number;
+  /** Push or pull, per port, as the checker resolved them. */
+  readonly inputs: readonly ('push' | 'pull')[];
+  readonly outputs: readonly ('push' | 'pull')[];
   /** Emit a static constant array at file scope and return its C name. */
   constArray(ctype: string, values: readonly (number | bigint | string)[]): string;
   /** Emit a static constant byte array holding `bytes` and return its C name. */

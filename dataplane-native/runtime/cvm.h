@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "str.h"
 #include "output.h"
+#include "handlers.h"
 #include <stdlib.h>
 #include <string.h>
 #endif

@@ -36,7 +36,6 @@ int main(int argc, char **argv)
     }
     if (seed) cvm_random_seed(seed);
     if (!quiet) cvm_router_run();
-    cvm_router_finish();
 
     int status = 0;
     CvmStr val = { 0 };
@@ -66,6 +65,7 @@ int main(int argc, char **argv)
             status = 3;
         }
     }
+    cvm_router_finish();   /* after handlers and accounting, as Click's driver reads handlers first */
     cvm_output_flush();
     return status;
 }

@@ -76,11 +76,12 @@ static int read_global(const char *name, CvmStr *out)
     return 0;
 }
 
-/* Split `element.handler`; the element part may itself contain dots? Click
- * splits at the last dot. Returns the element index, -1 for global, -2 unknown. */
+/* Split `element.handler` at the first dot (element names have none); no
+ * dot, or a leading one, means a global handler. Returns the element index,
+ * -1 for global, -2 for an unknown element (message in err). */
 static int split_path(const char *path, const char **hname, CvmStr *err)
 {
-    const char *dot = strrchr(path, '.');
+    const char *dot = strchr(path, '.');
     if (!dot || dot == path) {
         *hname = dot ? dot + 1 : path;
         return -1;

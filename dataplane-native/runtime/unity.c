@@ -5,3 +5,4 @@
 #include "str.c"
 #include "output.c"
 #include "router.c"
+#include "handlers.c"

@@ -19,6 +19,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Task } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { handlerBool } from './handler-values.js';
 
 /** BURST 0 pulls until the input is empty, but never more than this per run (an endless source would never empty). */
@@ -83,6 +84,12 @@ export const spec = defineElement<typeof args, DiscardConf, E>({
   args,
   configure: (v): DiscardConf => ({ active: v.ACTIVE, burst: v.BURST }),
   host: (init) => new DiscardElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'discard.c'),
+    prefix: 'discard',
+    hooks: { init: true, task: true },
+    init: (c, ctx) => `.burst = ${c.burst}, .active = ${+c.active}, .pull_mode = ${+(ctx.inputs[0] === 'pull')}`,
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     reset_counts: { write: (e: E) => void (e.count = 0) },

@@ -29,6 +29,7 @@ import { HostElement, type Out, type Task } from '../../host-engine/element.js';
 import { Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
 import { defineElement, HandlerError } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { handlerBool, handlerInt } from './handler-values.js';
 import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
 
@@ -176,6 +177,18 @@ export const spec = defineElement<typeof args, InfiniteSourceConf, E>({
     };
   },
   host: (init) => new InfiniteSourceElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'infinite-source.c'),
+    prefix: 'infinite_source',
+    hooks: { init: true, cleanup: true, task: true, pull: true },
+    init: (c, ctx) =>
+      [
+        `.init_data = ${ctx.constBytes(c.data)}, .init_data_len = ${c.data.length}`,
+        `.limit = ${c.limit}, .length = ${c.length}, .burst = ${c.burst}`,
+        `.active = ${+c.active}, .timestamp = ${+c.timestamp}, .push_mode = ${+(ctx.outputs[0] === 'push')}`,
+        c.endCall ? `.end_path = ${ctx.cString(c.endCall.path)}, .end_value = ${ctx.cString(c.endCall.value)}` : '',
+      ].filter(Boolean).join(',\n    '),
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     reset: {

@@ -1,0 +1,214 @@
+/* InfiniteSource: clones of one prototype packet, BURST per task run (push)
+ * or as many as pulled, until LIMIT; then the end call (STOP's `stop`). */
+#include "cvm.h"
+
+struct infinite_source {
+    CvmElement base;
+    CvmTask task;
+    const uint8_t *init_data;    /* DATA as configured (compile-time constant) */
+    uint32_t init_data_len;
+    int64_t limit;
+    int64_t length;              /* -1: DATA as is */
+    uint32_t burst;
+    uint8_t active, timestamp, push_mode;
+    const char *end_path, *end_value;   /* NULL: no end call */
+    /* state */
+    uint8_t *data;               /* current DATA (handlers may replace it) */
+    uint32_t data_len;
+    int64_t count;
+    int ended;
+    Packet *proto;
+};
+
+/* DATA cut to, or repeated up to, LENGTH bytes (elements/io/source-data.ts). */
+static Packet *infinite_source_make_proto(const uint8_t *data, uint32_t n, int64_t length)
+{
+    uint32_t len = length < 0 ? n : (uint32_t)length;
+    Packet *p = cvm_packet_alloc(len, CVM_HEADROOM, 0);
+    if (!p) return NULL;
+    if (len && n == 0) memset(p->data, 0, len);
+    else
+        for (uint32_t off = 0; off < len; off += n) memcpy(p->data + off, data, len - off < n ? len - off : n);
+    return p;
+}
+
+static int infinite_source_set_data(struct infinite_source *e, const uint8_t *data, uint32_t n, int64_t length, CvmStr *err)
+{
+    uint8_t *copy = malloc(n ? n : 1);
+    Packet *proto = infinite_source_make_proto(data, n, length);
+    if (!copy || !proto) {
+        free(copy);
+        if (proto) cvm_packet_free(proto);
+        cvm_str_printf(err, "out of memory");
+        return -1;
+    }
+    memcpy(copy, data, n);
+    free(e->data);
+    if (e->proto) cvm_packet_free(e->proto);
+    e->data = copy;
+    e->data_len = n;
+    e->length = length;
+    e->proto = proto;
+    return 0;
+}
+
+static int infinite_source_init(struct infinite_source *e, CvmStr *err)
+{
+    e->data = NULL;
+    e->proto = NULL;
+    if (infinite_source_set_data(e, e->init_data, e->init_data_len, e->length, err) < 0) return -1;
+    if (e->push_mode) cvm_task_schedule(&e->task);
+    return 0;
+}
+
+static void infinite_source_cleanup(struct infinite_source *e)
+{
+    if (e->proto) cvm_packet_free(e->proto);
+    free(e->data);
+    e->proto = NULL;
+    e->data = NULL;
+}
+
+static inline uint32_t infinite_source_allowance(const struct infinite_source *e, uint32_t want)
+{
+    if (e->limit < 0) return want;
+    int64_t left = e->limit - e->count;
+    return left <= 0 ? 0 : left < (int64_t)want ? (uint32_t)left : want;
+}
+
+static void infinite_source_at_end(struct infinite_source *e)
+{
+    if (e->ended || e->limit < 0 || e->count < e->limit) return;
+    e->ended = 1;
+    if (e->end_path) {
+        CvmStr err = { 0 };
+        if (cvm_call_write(e->end_path, e->end_value, &err) < 0)
+            cvm_chatter(e->base.name, "While calling '%s': %s", e->end_path, err.s ? err.s : "");
+        cvm_str_free(&err);
+    }
+}
+
+/* Emit n clones of the prototype through `out` to output 0. */
+static inline void infinite_source_send(struct infinite_source *e, uint32_t n, CvmOut *out)
+{
+    int64_t sec = 0;
+    uint32_t nsec = 0;
+    if (e->timestamp) {
+        int64_t now = cvm_now();
+        sec = now / 1000000000;
+        nsec = (uint32_t)(now % 1000000000);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        Packet *p = cvm_clone(out, e->proto);
+        if (!p) break;
+        p->ts_sec = sec;
+        p->ts_nsec = nsec;
+        cvm_emit(out, 0, p);
+    }
+    e->count += n;
+}
+
+static int infinite_source_run_task(struct infinite_source *e, CvmIn *in, CvmOut *out)
+{
+    (void)in;
+    if (!e->active) return 0;
+    uint32_t n = infinite_source_allowance(e, e->burst);
+    if (n == 0) {
+        infinite_source_at_end(e);
+        return 0;
+    }
+    infinite_source_send(e, n, out);
+    cvm_task_schedule(&e->task);
+    return 1;
+}
+
+/* Pull mode: the packets go straight into b. */
+static void infinite_source_pull(struct infinite_source *e, int port, PacketBatch *b, unsigned max, CvmIn *in, CvmOut *out)
+{
+    (void)port; (void)in;
+    b->n = 0;
+    if (!e->active) return;
+    uint32_t n = infinite_source_allowance(e, max);
+    if (n == 0) {
+        infinite_source_at_end(e);
+        return;
+    }
+    int64_t now = e->timestamp ? cvm_now() : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        Packet *p = cvm_clone(out, e->proto);
+        if (!p) break;
+        p->ts_sec = now / 1000000000;
+        p->ts_nsec = (uint32_t)(now % 1000000000);
+        b->p[b->n++] = p;
+    }
+    e->count += n;
+}
+
+static void infinite_source_wake(struct infinite_source *e)
+{
+    if (e->limit < 0 || e->count < e->limit) e->ended = 0;
+    if (e->active && !e->ended && e->push_mode) cvm_task_schedule(&e->task);
+}
+
+static void infinite_source_read_count(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->count); }
+static void infinite_source_read_data(struct infinite_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
+static void infinite_source_read_limit(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->limit); }
+static void infinite_source_read_burst(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%u", e->burst); }
+static void infinite_source_read_active(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%s", e->active ? "true" : "false"); }
+static void infinite_source_read_length(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->length); }
+static void infinite_source_read_burstsize(struct infinite_source *e, CvmStr *o) { infinite_source_read_burst(e, o); }
+static void infinite_source_read_datasize(struct infinite_source *e, CvmStr *o) { infinite_source_read_length(e, o); }
+
+static int infinite_source_write_reset(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    (void)v; (void)err;
+    e->count = 0;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_data(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    if (infinite_source_set_data(e, (const uint8_t *)v, (uint32_t)strlen(v), e->length, err) < 0) return -1;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_limit(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    int64_t n;
+    if (cvm_parse_int(v, &n) < 0) return cvm_str_printf(err, "limit parameter must be integer"), -1;
+    e->limit = n;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_burst(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    int64_t n;
+    if (cvm_parse_int(v, &n) < 0 || n < 1) return cvm_str_printf(err, "burstsize parameter must be integer >= 1"), -1;
+    e->burst = (uint32_t)n;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_active(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    int b;
+    if (cvm_parse_bool(v, &b) < 0) return cvm_str_printf(err, "active parameter must be boolean"), -1;
+    e->active = (uint8_t)b;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_length(struct infinite_source *e, const char *v, CvmStr *err)
+{
+    int64_t n;
+    if (cvm_parse_int(v, &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
+    if (infinite_source_set_data(e, e->data, e->data_len, n, err) < 0) return -1;
+    infinite_source_wake(e);
+    return 0;
+}
+
+static int infinite_source_write_burstsize(struct infinite_source *e, const char *v, CvmStr *err) { return infinite_source_write_burst(e, v, err); }
+static int infinite_source_write_datasize(struct infinite_source *e, const char *v, CvmStr *err) { return infinite_source_write_length(e, v, err); }
