@@ -355,6 +355,31 @@ function mergeSameWord(nodes: Node[], entry: number): void {
   visit(entry);
 }
 
+/**
+ * A length guard (both outcomes alike) followed by a test that needs exactly
+ * as many bytes becomes that test, taking the guard's short branch.
+ */
+function foldGuards(nodes: Node[], entry: number): void {
+  const seen = new Set<number>();
+  const visit = (ref: number): void => {
+    if (ref < 0 || seen.has(ref)) return;
+    seen.add(ref);
+    const g = nodes[ref]!;
+    if (g.yes === g.no && g.yes >= 0) {
+      const x = nodes[g.yes]!;
+      if (x.test.base === g.test.base && testNeed(x.test) === testNeed(g.test)) {
+        g.test = x.test;
+        g.yes = x.yes;
+        g.no = x.no;
+      }
+    }
+    visit(g.yes);
+    visit(g.no);
+    visit(g.short);
+  };
+  visit(entry);
+}
+
 // ---------------------------------------------------------------------------
 // Numbering: reverse postorder from the entry, so jumps go forward.
 
@@ -399,5 +424,6 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
   const table = new NodeTable();
   const entry = (opts.optimize ?? true) ? compileOptimized(rules, table, opts.work ?? DEFAULT_WORK) : compileStraight(rules, table);
   mergeSameWord(table.nodes, entry);
+  foldGuards(table.nodes, entry);
   return layout(table.nodes, entry);
 }
