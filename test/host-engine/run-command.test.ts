@@ -131,3 +131,10 @@ t.test('--accounting prints every element', async (t) => {
   t.match(r.stderr, /^element\s+in\s+created\s+out\s+dropped\s+consumed\s+held$/m);
   t.match(r.stderr, /^c :: Counter\s+5\s+0\s+5\s+0\s+0\s+0$/m);
 });
+
+t.test('an initialization error names the element and exits 1', async (t) => {
+  const r = await cli('run', '-e', `FromDump(${join(dir, 'missing.pcap')}) -> Discard;`);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /<expr>:1:1: error: While initializing 'FromDump@1 :: FromDump': /);
+  t.notMatch(r.stderr, /\n\s+at /);
+});
