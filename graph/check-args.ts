@@ -51,6 +51,31 @@ function argumentSpan(el: GraphElement, err: ConfigError, located?: { offset: nu
   return { file: cs.file, start: cs.start + offset, end: cs.start + offset + Math.max(1, length) };
 }
 
+/** What an element's argument parsers may ask; one per element, methods on the prototype. */
+class ElementContext implements ConfigContext {
+  readonly elementName: string;
+  readonly className: string;
+  constructor(
+    private readonly el: GraphElement,
+    readonly ninputs: number,
+    readonly noutputs: number,
+    private readonly classOf: ReadonlyMap<string, string>,
+    private readonly bag: DiagnosticBag,
+  ) {
+    this.elementName = el.name;
+    this.className = el.className;
+  }
+
+  lookupElement(name: string): string | undefined {
+    return lookupInScope(this.classOf, this.el.name, name);
+  }
+
+  warn(message: string): void {
+    const d: Diagnostic = { severity: 'warning', message: `${declaration(this.el)}: ${message}`, span: this.el.span, related: this.el.context };
+    this.bag.add(d);
+  }
+}
+
 /** Configure one element; errors and warnings go to `bag`. */
 export function checkArguments(
   el: GraphElement,
@@ -59,18 +84,7 @@ export function checkArguments(
   classOf: ReadonlyMap<string, string>,
   bag: DiagnosticBag,
 ): ArgCheck {
-  const warn = (message: string): void => {
-    const d: Diagnostic = { severity: 'warning', message: `${declaration(el)}: ${message}`, span: el.span, related: el.context };
-    bag.add(d);
-  };
-  const ctx: ConfigContext = {
-    elementName: el.name,
-    className: el.className,
-    ninputs: ports.ninputs,
-    noutputs: ports.noutputs,
-    lookupElement: (name) => lookupInScope(classOf, el.name, name),
-    warn,
-  };
+  const ctx = new ElementContext(el, ports.ninputs, ports.noutputs, classOf, bag);
   let sources: { index: number; offset: number; length: number }[] = [];
   try {
     const parsed = parseArgs(spec.args, el.config, ctx);

@@ -41,6 +41,47 @@ function notes(...lists: (readonly RelatedNote[])[]): RelatedNote[] {
   return out;
 }
 
+/** A class's codes, parsed once per class (undefined where the code is bad). */
+interface ClassCodes {
+  readonly ports?: PortCountSpec;
+  readonly portError?: string;
+  readonly processingError?: string;
+  readonly flows: (input: number, output: number) => boolean;
+  readonly flowError?: string;
+}
+
+const ALL_FLOW = (): boolean => true;
+const NO_FLOW = (): boolean => false;
+
+function classCodes(spec: AnyElementSpec): ClassCodes {
+  let ports: PortCountSpec | undefined;
+  let portError: string | undefined;
+  try {
+    ports = parsePortCount(spec.ports);
+  } catch (e) {
+    if (!(e instanceof PortCodeError)) throw e;
+    portError = e.message;
+  }
+  let processingError: string | undefined;
+  try {
+    processingVector(spec.processing, 1, 1);
+  } catch (e) {
+    if (!(e instanceof CodeError)) throw e;
+    processingError = e.message;
+  }
+  const code = spec.flow ?? COMPLETE_FLOW;
+  if (code === COMPLETE_FLOW) return { ports, portError, processingError, flows: ALL_FLOW };
+  try {
+    const flow = parseFlowCode(code);
+    return { ports, portError, processingError, flows: (i, o) => flows(flow, i, o) };
+  } catch (e) {
+    if (!(e instanceof CodeError)) throw e;
+    return { ports, portError, processingError, flows: NO_FLOW, flowError: e.message };
+  }
+}
+
+const NO_PORTS: ElementPorts = { inputs: [], outputs: [], flows: NO_FLOW };
+
 /**
  * Check the connections of `elements` (whose specs are `specs`; undefined for
  * elements already reported, whose connections are skipped). Reports into
@@ -53,55 +94,57 @@ export function checkPorts(
   bag: DiagnosticBag,
 ): PortCheck {
   const n = elements.length;
+  const cache = new Map<AnyElementSpec, ClassCodes>();
+  const codes: (ClassCodes | undefined)[] = specs.map((spec, i) => {
+    if (!spec) return undefined;
+    let c = cache.get(spec);
+    if (!c) cache.set(spec, (c = classCodes(spec)));
+    const el = elements[i]!;
+    for (const problem of [c.portError, c.processingError, c.flowError]) {
+      if (problem) bag.error(el.span, `${declaration(el)}: class ${spec.name} has a ${problem}`, undefined, el.context);
+    }
+    return c.ports && !c.processingError ? c : undefined;
+  });
 
   // 1. Port counts: 1 + highest port used, clamped into the class's range.
-  const usedIn = new Array<number>(n).fill(0);
-  const usedOut = new Array<number>(n).fill(0);
+  const usedIn = new Int32Array(n);
+  const usedOut = new Int32Array(n);
   for (const c of connections) {
-    usedOut[c.from.element] = Math.max(usedOut[c.from.element]!, c.from.port + 1);
-    usedIn[c.to.element] = Math.max(usedIn[c.to.element]!, c.to.port + 1);
+    if (c.from.port >= usedOut[c.from.element]!) usedOut[c.from.element] = c.from.port + 1;
+    if (c.to.port >= usedIn[c.to.element]!) usedIn[c.to.element] = c.to.port + 1;
   }
-  const codes: (PortCountSpec | undefined)[] = specs.map((spec, i) => {
-    if (!spec) return undefined;
-    try {
-      return parsePortCount(spec.ports);
-    } catch (e) {
-      if (!(e instanceof PortCodeError)) throw e;
-      bag.error(elements[i]!.span, `${declaration(elements[i]!)}: class ${spec.name} has a ${e.message}`, undefined, elements[i]!.context);
-      return undefined;
-    }
-  });
-  const nin = new Array<number>(n).fill(0);
-  const nout = new Array<number>(n).fill(0);
-  codes.forEach((code, i) => {
-    if (!code) return;
-    const counts = portCounts(code, usedIn[i]!, usedOut[i]!);
+  const nin = new Int32Array(n);
+  const nout = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const ports = codes[i]?.ports;
+    if (!ports) continue;
+    const counts = portCounts(ports, usedIn[i]!, usedOut[i]!);
     nin[i] = counts.ninputs;
     nout[i] = counts.noutputs;
-  });
+  }
 
-  const live: { c: GraphConnection; index: number }[] = [];
+  const noPort = (c: GraphConnection, e: number, port: number, kind: 'input' | 'output'): void => {
+    const el = elements[e]!;
+    bag.error(c.span, `${declaration(el)} has no ${kind} ${port}`,
+      `${el.className} has ${describePortCount(codes[e]!.ports!)} (port count '${specs[e]!.ports}')`,
+      notes([declaredHere(el)], c.context, el.context));
+  };
+  const links: ModeLink[] = [];
   connections.forEach((c, index) => {
     if (!codes[c.from.element] || !codes[c.to.element]) return;
-    let ok = true;
-    const ends = [
-      { el: c.from.element, port: c.from.port, count: nout, kind: 'output' },
-      { el: c.to.element, port: c.to.port, count: nin, kind: 'input' },
-    ] as const;
-    for (const end of ends) {
-      if (end.port < end.count[end.el]!) continue;
-      const el = elements[end.el]!;
-      const code = codes[end.el]!;
-      bag.error(c.span, `${declaration(el)} has no ${end.kind} ${end.port}`, `${el.className} has ${describePortCount(code)} (port count '${specs[end.el]!.ports}')`,
-        notes([declaredHere(el)], c.context, el.context));
-      ok = false;
-    }
-    if (ok) live.push({ c, index });
+    const badFrom = c.from.port >= nout[c.from.element]!;
+    const badTo = c.to.port >= nin[c.to.element]!;
+    if (badFrom) noPort(c, c.from.element, c.from.port, 'output');
+    if (badTo) noPort(c, c.to.element, c.to.port, 'input');
+    if (!badFrom && !badTo) links.push({ from: c.from, to: c.to, index });
   });
 
   // 2. Push and pull.
-  const ports: ElementPorts[] = specs.map((spec, i) => portsOf(elements[i]!, spec, codes[i] ? nin[i]! : 0, codes[i] ? nout[i]! : 0, bag));
-  const links: ModeLink[] = live.map(({ c, index }) => ({ from: c.from, to: c.to, index }));
+  const ports: ElementPorts[] = codes.map((code, i) => {
+    if (!code) return NO_PORTS;
+    const pv = processingVector(specs[i]!.processing, nin[i]!, nout[i]!);
+    return { inputs: pv.inputs, outputs: pv.outputs, flows: code.flows };
+  });
   const modes = resolvePortModes(ports, links);
   const deadLinks = new Set<number>();
   for (const k of modes.conflicts) {
@@ -120,94 +163,81 @@ export function checkPorts(
     } else {
       const el = elements[k.element]!;
       const inMode = k.outputMode === 'push' ? 'pull' : 'push';
-      const related: RelatedNote[] = [...el.context];
-      for (const { c } of live) {
+      const related: RelatedNote[] = [];
+      for (const { index } of links) {
+        const c = connections[index]!;
         if (c.to.element === k.element && c.to.port === k.input) related.push({ span: c.span, message: `input ${k.input} connected here` });
         if (c.from.element === k.element && c.from.port === k.output) related.push({ span: c.span, message: `output ${k.output} connected here` });
       }
       bag.error(el.span, `agnostic ${declaration(el)} in mixed context: ${inMode} input ${k.input}, ${k.outputMode} output ${k.output}`,
-        `packets entering input ${k.input} may leave on output ${k.output}, so both must be push or both pull`, related);
+        `packets entering input ${k.input} may leave on output ${k.output}, so both must be push or both pull`, notes(related, el.context));
     }
   }
 
   // 3. Completeness: every port used; push outputs and pull inputs used once.
-  const firstOut = new Map<string, GraphConnection>();
-  const firstIn = new Map<string, GraphConnection>();
-  for (const { c, index } of live) {
+  // Ports are numbered globally (element base + port) to keep this linear.
+  const inBase = new Int32Array(n + 1);
+  const outBase = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    inBase[i + 1] = inBase[i]! + nin[i]!;
+    outBase[i + 1] = outBase[i]! + nout[i]!;
+  }
+  const firstOut = new Int32Array(outBase[n]!).fill(-1); // connection index
+  const firstIn = new Int32Array(inBase[n]!).fill(-1);
+  // Ports some connection names, even one rejected above: not reported again as unused.
+  const namedOut = new Uint8Array(outBase[n]!);
+  const namedIn = new Uint8Array(inBase[n]!);
+  for (const c of connections) {
+    if (c.from.port < nout[c.from.element]!) namedOut[outBase[c.from.element]! + c.from.port] = 1;
+    if (c.to.port < nin[c.to.element]!) namedIn[inBase[c.to.element]! + c.to.port] = 1;
+  }
+  for (const { index } of links) {
     if (deadLinks.has(index)) continue;
-    const fromKey = `${c.from.element}:${c.from.port}`;
-    const toKey = `${c.to.element}:${c.to.port}`;
-    const prevOut = firstOut.get(fromKey);
-    const prevIn = firstIn.get(toKey);
-    if (prevOut && modes.outputs[c.from.element]![c.from.port] === 'push') {
+    const c = connections[index]!;
+    const go = outBase[c.from.element]! + c.from.port;
+    const gi = inBase[c.to.element]! + c.to.port;
+    if (firstOut[go]! >= 0 && modes.outputs[c.from.element]![c.from.port] === 'push') {
       const el = elements[c.from.element]!;
       bag.error(c.span, `${declaration(el)} push output ${c.from.port} connected more than once`,
         'a push output sends each packet to one place; use a Tee to copy packets to several', [
-          { span: prevOut.span, message: `output ${c.from.port} first connected here` }, ...notes(c.context, el.context),
+          { span: connections[firstOut[go]!]!.span, message: `output ${c.from.port} first connected here` }, ...notes(c.context, el.context),
         ]);
       continue;
     }
-    if (prevIn && modes.inputs[c.to.element]![c.to.port] === 'pull') {
+    if (firstIn[gi]! >= 0 && modes.inputs[c.to.element]![c.to.port] === 'pull') {
       const el = elements[c.to.element]!;
       bag.error(c.span, `${declaration(el)} pull input ${c.to.port} connected more than once`,
         'a pull input pulls from one place; merge pull paths with a scheduler such as RoundRobinSched', [
-          { span: prevIn.span, message: `input ${c.to.port} first connected here` }, ...notes(c.context, el.context),
+          { span: connections[firstIn[gi]!]!.span, message: `input ${c.to.port} first connected here` }, ...notes(c.context, el.context),
         ]);
       continue;
     }
-    if (!prevOut) firstOut.set(fromKey, c);
-    if (!prevIn) firstIn.set(toKey, c);
+    if (firstOut[go]! < 0) firstOut[go] = index;
+    if (firstIn[gi]! < 0) firstIn[gi] = index;
   }
-  // Ports some connection names, even one rejected above: not reported again as unused.
-  const named = new Set<string>();
-  for (const c of connections) {
-    named.add(`o${c.from.element}:${c.from.port}`);
-    named.add(`i${c.to.element}:${c.to.port}`);
-  }
-  elements.forEach((el, i) => {
-    if (!codes[i]) return;
-    const sides = [
-      { kind: 'input', count: nin[i]!, used: usedIn[i]!, first: firstIn, conns: (c: GraphConnection) => c.to },
-      { kind: 'output', count: nout[i]!, used: usedOut[i]!, first: firstOut, conns: (c: GraphConnection) => c.from },
-    ] as const;
-    for (const side of sides) {
-      for (let p = 0; p < side.count; p++) {
-        if (side.first.has(`${i}:${p}`) || named.has(`${side.kind[0]}${i}:${p}`)) continue;
-        // Ports below one that is connected: a gap. Ports beyond: the class needs more.
-        const higher = p < side.used ? live.find(({ c }) => side.conns(c).element === i && side.conns(c).port > p) : undefined;
-        const hint = higher
-          ? `connect ${side.kind} ${p}: ports are numbered from 0 and none may be skipped`
-          : `${el.className} has ${describePortCount(codes[i]!)} (port count '${specs[i]!.ports}')`;
-        const related: RelatedNote[] = higher
-          ? [{ span: higher.c.span, message: `${side.kind} ${side.conns(higher.c).port} connected here` }, ...el.context]
-          : [...el.context];
-        bag.error(el.span, `${declaration(el)} ${side.kind} ${p} unused`, hint, related);
-      }
+  for (let i = 0; i < n; i++) {
+    if (!codes[i]) continue;
+    for (let p = 0; p < nin[i]!; p++) {
+      const g = inBase[i]! + p;
+      if (firstIn[g]! < 0 && !namedIn[g]) unusedPort(i, p, 'input');
     }
-  });
+    for (let p = 0; p < nout[i]!; p++) {
+      const g = outBase[i]! + p;
+      if (firstOut[g]! < 0 && !namedOut[g]) unusedPort(i, p, 'output');
+    }
+  }
+
+  function unusedPort(i: number, p: number, kind: 'input' | 'output'): void {
+    const el = elements[i]!;
+    // A port below one that is connected is a gap; otherwise the class needs more ports.
+    const end = (c: GraphConnection) => (kind === 'input' ? c.to : c.from);
+    const higher = links.map((l) => connections[l.index]!).find((c) => end(c).element === i && end(c).port > p);
+    const hint = higher
+      ? `connect ${kind} ${p}: ports are numbered from 0 and none may be skipped`
+      : `${el.className} has ${describePortCount(codes[i]!.ports!)} (port count '${specs[i]!.ports}')`;
+    const related = higher ? [{ span: higher.span, message: `${kind} ${end(higher).port} connected here` }, ...el.context] : [...el.context];
+    bag.error(el.span, `${declaration(el)} ${kind} ${p} unused`, hint, related);
+  }
 
   return { inputs: modes.inputs, outputs: modes.outputs };
-}
-
-function portsOf(el: GraphElement, spec: AnyElementSpec | undefined, ninputs: number, noutputs: number, bag: DiagnosticBag): ElementPorts {
-  const none: ElementPorts = { inputs: [], outputs: [], flows: () => false };
-  if (!spec) return none;
-  let pv: { inputs: Processing[]; outputs: Processing[] };
-  try {
-    pv = processingVector(spec.processing, ninputs, noutputs);
-  } catch (e) {
-    if (!(e instanceof CodeError)) throw e;
-    bag.error(el.span, `${declaration(el)}: class ${spec.name} has a ${e.message}`, undefined, el.context);
-    return { inputs: new Array(ninputs).fill('agnostic'), outputs: new Array(noutputs).fill('agnostic'), flows: () => false };
-  }
-  const code = spec.flow ?? COMPLETE_FLOW;
-  if (code === COMPLETE_FLOW) return { ...pv, flows: () => true };
-  try {
-    const flow = parseFlowCode(code);
-    return { ...pv, flows: (i, o) => flows(flow, i, o) };
-  } catch (e) {
-    if (!(e instanceof CodeError)) throw e;
-    bag.error(el.span, `${declaration(el)}: class ${spec.name} has a bad ${e.message}`, undefined, el.context);
-    return { ...pv, flows: () => false };
-  }
 }

@@ -23,14 +23,17 @@ export interface CheckResult extends CheckedGraph {
 }
 
 /** Click ignores a connection given twice; so do we (the first one is kept). */
-function uniqueConnections(connections: readonly GraphConnection[]): GraphConnection[] {
-  const seen = new Set<string>();
-  return connections.filter((c) => {
-    const key = `${c.from.element}:${c.from.port}>${c.to.element}:${c.to.port}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+function uniqueConnections(connections: readonly GraphConnection[], nelements: number): GraphConnection[] {
+  // Earlier connections by source element: duplicates share one, and fan-out is small.
+  const bySource: (GraphConnection[] | undefined)[] = new Array(nelements);
+  const out: GraphConnection[] = [];
+  for (const c of connections) {
+    const same = (bySource[c.from.element] ??= []);
+    if (same.some((d) => d.from.port === c.from.port && d.to.element === c.to.element && d.to.port === c.to.port)) continue;
+    same.push(c);
+    out.push(c);
+  }
+  return out;
 }
 
 export function checkGraph(graph: RouterGraph, opts: CheckOptions = {}): CheckResult {
@@ -48,7 +51,7 @@ export function checkGraph(graph: RouterGraph, opts: CheckOptions = {}): CheckRe
     return spec;
   });
 
-  const connections = uniqueConnections(graph.connections);
+  const connections = uniqueConnections(graph.connections, elements.length);
   for (const c of connections) {
     if (!elements[c.from.element] || !elements[c.to.element] || c.from.port < 0 || c.to.port < 0) {
       throw new Error(`malformed router graph: connection ${c.from.element}[${c.from.port}] -> ${c.to.element}[${c.to.port}]`);

@@ -42,96 +42,181 @@ export interface ElementPorts {
   flows(input: number, output: number): boolean;
 }
 
-interface Hookup {
-  readonly from: PortEnd;
-  readonly to: PortEnd;
-  readonly link?: ModeLink;
-  dead: boolean;
+/** Numeric modes for the flat arrays below. */
+const AGN = 0;
+const PUSH = 1;
+const PULL = 2;
+const CODE: Record<Processing, number> = { agnostic: AGN, push: PUSH, pull: PULL };
+
+/**
+ * Ports are numbered globally: element e's input p is inBase[e] + p, its
+ * output p is outBase[e] + p. Hookups (real connections, then the internal
+ * ones) are parallel arrays of global output, global input and link index
+ * (-1 for internal).
+ */
+interface Net {
+  readonly inBase: Int32Array;
+  readonly outBase: Int32Array;
+  readonly hookFrom: number[];
+  readonly hookTo: number[];
+  readonly hookLink: number[];
 }
 
 export function resolvePortModes(elements: readonly ElementPorts[], links: readonly ModeLink[]): ModeResolution {
-  const inp: Processing[][] = elements.map((e) => [...e.inputs]);
-  const out: Processing[][] = elements.map((e) => [...e.outputs]);
+  const n = elements.length;
+  const inBase = new Int32Array(n + 1);
+  const outBase = new Int32Array(n + 1);
+  for (let e = 0; e < n; e++) {
+    inBase[e + 1] = inBase[e]! + elements[e]!.inputs.length;
+    outBase[e + 1] = outBase[e]! + elements[e]!.outputs.length;
+  }
+  const inMode = new Uint8Array(inBase[n]!);
+  const outMode = new Uint8Array(outBase[n]!);
+  for (let e = 0; e < n; e++) {
+    const el = elements[e]!;
+    for (let p = 0; p < el.inputs.length; p++) inMode[inBase[e]! + p] = CODE[el.inputs[p]!];
+    for (let p = 0; p < el.outputs.length; p++) outMode[outBase[e]! + p] = CODE[el.outputs[p]!];
+  }
 
-  const hookups: Hookup[] = links.map((link) => ({ from: link.from, to: link.to, link, dead: false }));
-  elements.forEach((e, element) => {
-    e.inputs.forEach((mode, input) => {
-      if (mode !== 'agnostic') return;
-      e.outputs.forEach((omode, output) => {
-        if (omode === 'agnostic' && e.flows(input, output)) {
-          hookups.push({ from: { element, port: output }, to: { element, port: input }, dead: false });
+  const net: Net = { inBase, outBase, hookFrom: [], hookTo: [], hookLink: [] };
+  for (const l of links) {
+    net.hookFrom.push(outBase[l.from.element]! + l.from.port);
+    net.hookTo.push(inBase[l.to.element]! + l.to.port);
+    net.hookLink.push(l.index);
+  }
+  // Inside an element: each agnostic input is tied to each agnostic output its packets reach.
+  for (let e = 0; e < n; e++) {
+    const el = elements[e]!;
+    for (let i = 0; i < el.inputs.length; i++) {
+      if (inMode[inBase[e]! + i] !== AGN) continue;
+      for (let o = 0; o < el.outputs.length; o++) {
+        if (outMode[outBase[e]! + o] === AGN && el.flows(i, o)) {
+          net.hookFrom.push(outBase[e]! + o);
+          net.hookTo.push(inBase[e]! + i);
+          net.hookLink.push(-1);
         }
-      });
-    });
-  });
+      }
+    }
+  }
 
   // Without conflicts the result is unique (every connected group of ports
   // takes the one mode known in it), so a linear worklist finds it. Only when
   // a conflict exists do the order-dependent details matter (which
   // connections Click reports); then replay Click's pass-until-stable loop.
-  const conflicts = spreadByWorklist(inp, out, hookups) ? [] : spreadLikeClick(inp, out, hookups);
-  const settle = (m: Processing): PortMode => (m === 'pull' ? 'pull' : 'push');
-  return { inputs: inp.map((ps) => ps.map(settle)), outputs: out.map((ps) => ps.map(settle)), conflicts };
+  let conflicts: ModeConflict[] = [];
+  const worked = spreadByWorklist(net, inMode, outMode);
+  if (worked) {
+    inMode.set(worked.inMode);
+    outMode.set(worked.outMode);
+  } else {
+    conflicts = spreadLikeClick(net, inMode, outMode, links);
+  }
+
+  const settle = (m: number): PortMode => (m === PULL ? 'pull' : 'push');
+  const inputs: PortMode[][] = [];
+  const outputs: PortMode[][] = [];
+  for (let e = 0; e < n; e++) {
+    const ins: PortMode[] = [];
+    for (let g = inBase[e]!; g < inBase[e + 1]!; g++) ins.push(settle(inMode[g]!));
+    const outs: PortMode[] = [];
+    for (let g = outBase[e]!; g < outBase[e + 1]!; g++) outs.push(settle(outMode[g]!));
+    inputs.push(ins);
+    outputs.push(outs);
+  }
+  return { inputs, outputs, conflicts };
 }
 
-/** Breadth-first spreading of known modes; false (and no result) on the first conflict. */
-function spreadByWorklist(inp: Processing[][], out: Processing[][], hookups: readonly Hookup[]): boolean {
-  // Work on copies so a conflict leaves the starting modes for Click's loop.
-  const work = { inp: inp.map((ps) => [...ps]), out: out.map((ps) => [...ps]) };
-  const inEdges = inp.map((ps) => ps.map((): number[] => []));
-  const outEdges = out.map((ps) => ps.map((): number[] => []));
-  hookups.forEach((h, i) => {
-    outEdges[h.from.element]![h.from.port]!.push(i);
-    inEdges[h.to.element]![h.to.port]!.push(i);
-  });
-  const queue: [number, number, boolean][] = [];
-  work.inp.forEach((ps, e) => ps.forEach((m, p) => m !== 'agnostic' && queue.push([e, p, false])));
-  work.out.forEach((ps, e) => ps.forEach((m, p) => m !== 'agnostic' && queue.push([e, p, true])));
-  for (let q = 0; q < queue.length; q++) {
-    const [e, p, isOut] = queue[q]!;
-    const mode = (isOut ? work.out : work.inp)[e]![p]!;
-    for (const i of (isOut ? outEdges : inEdges)[e]![p]!) {
-      const h = hookups[i]!;
-      const other = isOut ? h.to : h.from;
-      const side = isOut ? work.inp : work.out;
-      const m = side[other.element]![other.port]!;
-      if (m === 'agnostic') {
-        side[other.element]![other.port] = mode;
-        queue.push([other.element, other.port, !isOut]);
-      } else if (m !== mode) {
-        return false;
+/** Breadth-first spreading of known modes over copies; undefined on the first conflict. */
+function spreadByWorklist(net: Net, inMode0: Uint8Array, outMode0: Uint8Array): { inMode: Uint8Array; outMode: Uint8Array } | undefined {
+  const inMode = inMode0.slice();
+  const outMode = outMode0.slice();
+  const nIn = inMode.length;
+  const nodes = nIn + outMode.length; // inputs first, then outputs
+  const h = net.hookFrom.length;
+  // Adjacency in compressed rows: the hookups touching each port node.
+  const start = new Int32Array(nodes + 1);
+  for (let k = 0; k < h; k++) {
+    start[net.hookTo[k]! + 1]!++;
+    start[nIn + net.hookFrom[k]! + 1]!++;
+  }
+  for (let v = 0; v < nodes; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, nodes);
+  const adj = new Int32Array(2 * h);
+  for (let k = 0; k < h; k++) {
+    adj[fill[net.hookTo[k]!]!++] = k;
+    adj[fill[nIn + net.hookFrom[k]!]!++] = k;
+  }
+  const queue = new Int32Array(nodes);
+  let tail = 0;
+  for (let g = 0; g < nIn; g++) if (inMode[g] !== AGN) queue[tail++] = g;
+  for (let g = 0; g < outMode.length; g++) if (outMode[g] !== AGN) queue[tail++] = nIn + g;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    const isOut = v >= nIn;
+    const mode = isOut ? outMode[v - nIn]! : inMode[v]!;
+    for (let a = start[v]!; a < start[v + 1]!; a++) {
+      const k = adj[a]!;
+      if (isOut) {
+        const g = net.hookTo[k]!;
+        if (inMode[g] === AGN) {
+          inMode[g] = mode;
+          queue[tail++] = g;
+        } else if (inMode[g] !== mode) return undefined;
+      } else {
+        const g = net.hookFrom[k]!;
+        if (outMode[g] === AGN) {
+          outMode[g] = mode;
+          queue[tail++] = nIn + g;
+        } else if (outMode[g] !== mode) return undefined;
       }
     }
   }
-  work.inp.forEach((ps, e) => (inp[e] = ps));
-  work.out.forEach((ps, e) => (out[e] = ps));
-  return true;
+  return { inMode, outMode };
 }
 
-/** Click's exact loop: passes over all connections until nothing changes. */
-function spreadLikeClick(inp: Processing[][], out: Processing[][], hookups: Hookup[]): ModeConflict[] {
+/** Which element owns global port g (binary search in a base array). */
+function ownerOf(base: Int32Array, g: number): number {
+  let lo = 0;
+  let hi = base.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (base[mid]! <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Click's exact loop: passes over all hookups until nothing changes. */
+function spreadLikeClick(net: Net, inMode: Uint8Array, outMode: Uint8Array, links: readonly ModeLink[]): ModeConflict[] {
   const conflicts: ModeConflict[] = [];
+  const dead = new Uint8Array(net.hookFrom.length);
+  const byIndex = new Map(links.map((l) => [l.index, l]));
+  const name = (m: number): PortMode => (m === PUSH ? 'push' : 'pull');
   for (let changed = true; changed; ) {
     changed = false;
-    for (const h of hookups) {
-      if (h.dead) continue;
-      const pf = out[h.from.element]![h.from.port]!;
-      const pt = inp[h.to.element]![h.to.port]!;
-      if (pt === 'agnostic') {
-        if (pf !== 'agnostic') {
-          inp[h.to.element]![h.to.port] = pf;
+    for (let k = 0; k < net.hookFrom.length; k++) {
+      if (dead[k]) continue;
+      const gf = net.hookFrom[k]!;
+      const gt = net.hookTo[k]!;
+      const pf = outMode[gf]!;
+      const pt = inMode[gt]!;
+      if (pt === AGN) {
+        if (pf !== AGN) {
+          inMode[gt] = pf;
           changed = true;
         }
-      } else if (pf === 'agnostic') {
-        out[h.from.element]![h.from.port] = pt;
+      } else if (pf === AGN) {
+        outMode[gf] = pt;
         changed = true;
       } else if (pf !== pt) {
-        h.dead = true;
-        conflicts.push(
-          h.link
-            ? { kind: 'connection', link: h.link, fromMode: pf }
-            : { kind: 'agnostic', element: h.from.element, input: h.to.port, output: h.from.port, outputMode: pf },
-        );
+        dead[k] = 1;
+        const link = net.hookLink[k]! >= 0 ? byIndex.get(net.hookLink[k]!) : undefined;
+        if (link) {
+          conflicts.push({ kind: 'connection', link, fromMode: name(pf) });
+        } else {
+          const element = ownerOf(net.outBase, gf);
+          conflicts.push({ kind: 'agnostic', element, input: gt - net.inBase[element]!, output: gf - net.outBase[element]!, outputMode: name(pf) });
+        }
       }
     }
   }
