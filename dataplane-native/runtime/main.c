@@ -4,16 +4,19 @@
  *   -x ELEMENT.HANDLER   exit status from a read handler's value
  *   --simtime            simulated time   --seed N   seed of random32
  *   -q                   initialize only, do not run
- *   --accounting         fail (exit 3) if any element loses track of a packet */
+ *   --accounting         fail (exit 3) if any element loses track of a packet
+ *   -t                   print the run's elapsed and CPU time to stderr, and
+ *                        `clickvm-run-ns N` for benchmarks */
 #include "router.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int main(int argc, char **argv)
 {
     const char *reads[256];
-    int nreads = 0, quiet = 0, accounting = 0;
+    int nreads = 0, quiet = 0, accounting = 0, timing = 0;
     const char *exit_handler = NULL;
     uint32_t seed = 0;
     for (int i = 1; i < argc; i++) {
@@ -24,8 +27,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed") && i + 1 < argc) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(a, "-q")) quiet = 1;
         else if (!strcmp(a, "--accounting")) accounting = 1;
+        else if (!strcmp(a, "-t")) timing = 1;
         else {
-            fprintf(stderr, "usage: %s [-h ELEMENT.HANDLER]... [-x ELEMENT.HANDLER] [--simtime] [--seed N] [-q] [--accounting]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-h ELEMENT.HANDLER]... [-x ELEMENT.HANDLER] [--simtime] [--seed N] [-q] [-t] [--accounting]\n", argv[0]);
             return 1;
         }
     }
@@ -35,7 +39,17 @@ int main(int argc, char **argv)
         return 1;
     }
     if (seed) cvm_random_seed(seed);
+    struct timespec w0, w1, c0, c1;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     if (!quiet) cvm_router_run();
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    if (timing) {
+        long long wall = (w1.tv_sec - w0.tv_sec) * 1000000000LL + (w1.tv_nsec - w0.tv_nsec);
+        long long cpu = (c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec);
+        fprintf(stderr, "%.6fs elapsed, %.6fs cpu\nclickvm-run-ns %lld\n", wall / 1e9, cpu / 1e9, wall);
+    }
 
     int status = 0;
     CvmStr val = { 0 };
