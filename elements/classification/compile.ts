@@ -18,7 +18,8 @@
 
 import { Knowledge, type TestSummary, summarizeTests, testNeed, wordKey } from './knowledge.js';
 import { type Expr, type Rule, type WordTest, exprText, FALSE, ruleJump, TRUE, not, ite } from './expr.js';
-import { type Base, type DecisionProgram, type Insn, DROP_JUMP, requiredBytes } from './program.js';
+import { type Base, type DecisionProgram, DROP_JUMP } from './program.js';
+import { NodeTable, foldGuards, layout, mergeSameWord } from './decision-nodes.js';
 
 export interface CompileOptions {
   /** Use the knowledge-driven optimiser (default true). */
@@ -29,29 +30,6 @@ export interface CompileOptions {
    * less sharing between far-apart rules.
    */
   readonly work?: number;
-}
-
-interface Node {
-  test: WordTest;
-  yes: number;
-  no: number;
-  short: number;
-}
-
-/** Nodes under construction; references >= 0 are node ids, < 0 are leaf jumps. */
-class NodeTable {
-  readonly nodes: Node[] = [];
-  private readonly interned = new Map<string, number>();
-
-  make(test: WordTest, yes: number, no: number, short: number): number {
-    if (yes === no && no === short) return yes;
-    const key = `${test.base}:${test.offset}:${test.mask}:${test.value}:${yes}:${no}:${short}`;
-    const hit = this.interned.get(key);
-    if (hit !== undefined) return hit;
-    this.nodes.push({ test, yes, no, short });
-    this.interned.set(key, this.nodes.length - 1);
-    return this.nodes.length - 1;
-  }
 }
 
 class TooBig extends Error {}
@@ -318,105 +296,6 @@ function compileStraight(rules: readonly Rule[], table: NodeTable): number {
   let next = DROP_JUMP;
   for (let i = rules.length - 1; i >= 0; i--) next = straight(rules[i]!.expr, ruleJump(rules[i]!.output), next, table);
   return next;
-}
-
-// ---------------------------------------------------------------------------
-// Peephole: `A && B` on one word becomes one test of both masks.
-
-function mergeSameWord(nodes: Node[], entry: number): void {
-  const seen = new Set<number>();
-  const visit = (ref: number): void => {
-    if (ref < 0 || seen.has(ref)) return;
-    seen.add(ref);
-    const x = nodes[ref]!;
-    for (;;) {
-      if (x.yes < 0) break;
-      const y = nodes[x.yes]!;
-      if (y.test.base !== x.test.base || y.test.offset !== x.test.offset || y.no !== x.no) break;
-      const a = x.test;
-      const b = y.test;
-      const both = (a.mask & b.mask) >>> 0;
-      if (((a.value ^ b.value) & both) >>> 0) break;
-      const needA = requiredBytes(a.mask);
-      const needB = requiredBytes(b.mask);
-      let short: number;
-      if (needB <= needA) short = x.short;
-      else if (x.short === x.no && y.short === x.no) short = x.no;
-      else break;
-      // Shared nodes change in place: the merged test decides exactly as the pair did.
-      x.test = { base: a.base, offset: a.offset, mask: (a.mask | b.mask) >>> 0, value: (a.value | b.value) >>> 0, short: false };
-      x.yes = y.yes;
-      x.short = short;
-    }
-    visit(x.yes);
-    visit(x.no);
-    visit(x.short);
-  };
-  visit(entry);
-}
-
-/**
- * A length guard (both outcomes alike) followed by a test that needs exactly
- * as many bytes becomes that test, taking the guard's short branch.
- */
-function foldGuards(nodes: Node[], entry: number): void {
-  const seen = new Set<number>();
-  const visit = (ref: number): void => {
-    if (ref < 0 || seen.has(ref)) return;
-    seen.add(ref);
-    const g = nodes[ref]!;
-    if (g.yes === g.no && g.yes >= 0) {
-      const x = nodes[g.yes]!;
-      if (x.test.base === g.test.base && testNeed(x.test) === testNeed(g.test)) {
-        g.test = x.test;
-        g.yes = x.yes;
-        g.no = x.no;
-      }
-    }
-    visit(g.yes);
-    visit(g.no);
-    visit(g.short);
-  };
-  visit(entry);
-}
-
-// ---------------------------------------------------------------------------
-// Numbering: reverse postorder from the entry, so jumps go forward.
-
-function layout(nodes: readonly Node[], entry: number): DecisionProgram {
-  const order: number[] = [];
-  const state = new Map<number, boolean>();
-  // Iterative DFS (programs can be deep).
-  const stack: { ref: number; i: number }[] = [];
-  if (entry >= 0) stack.push({ ref: entry, i: 0 });
-  if (entry >= 0) state.set(entry, false);
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const n = nodes[top.ref]!;
-    const kids = [n.short, n.no, n.yes];
-    if (top.i < kids.length) {
-      const c = kids[top.i++]!;
-      if (c >= 0 && !state.has(c)) {
-        state.set(c, false);
-        stack.push({ ref: c, i: 0 });
-      }
-    } else {
-      order.push(top.ref);
-      state.set(top.ref, true);
-      stack.pop();
-    }
-  }
-  order.reverse();
-  const index = new Map<number, number>();
-  order.forEach((ref, i) => index.set(ref, i));
-  const jump = (r: number) => (r < 0 ? r : index.get(r)!);
-  const insns: Insn[] = order.map((ref) => {
-    const n = nodes[ref]!;
-    return { base: n.test.base, offset: n.test.offset, mask: n.test.mask, value: n.test.value, yes: jump(n.yes), no: jump(n.no), short: jump(n.short) };
-  });
-  const safeLength = { link: 0, network: 0, transport: 0 };
-  for (const n of insns) safeLength[n.base] = Math.max(safeLength[n.base], n.offset + requiredBytes(n.mask));
-  return { insns, entry: entry < 0 ? entry : 0, safeLength };
 }
 
 /** Compile first-match rules (no match: drop) into a decision program. */

@@ -103,10 +103,6 @@ class Parser {
     private readonly warn: (m: string) => void,
   ) {}
 
-  private at(i: number): string | undefined {
-    return this.words[i];
-  }
-
   private peek(): string | undefined {
     return this.words[this.pos];
   }
