@@ -165,13 +165,69 @@ export class BatchOut implements EngineOut {
   }
 }
 
+/**
+ * Batch delivery for the common one-output element: a single pending batch.
+ * (Runs and batch delivery are the same thing with one port.) Emits to other
+ * ports (which the engine drops and reports as unconnected) go through a
+ * general BatchOut so their order is kept.
+ */
+export class OnePortOut implements EngineOut {
+  busy = false;
+  private pending: PacketBatch = [];
+  private borrowed = false;
+  private other: BatchOut | undefined;
+
+  constructor(
+    private readonly element: number,
+    private readonly deliver: DeliverFn,
+  ) {}
+
+  emit(port: number, p: Packet): void {
+    if (port !== 0) return this.others().emit(port, p);
+    if (this.borrowed) {
+      this.pending = this.pending.slice();
+      this.borrowed = false;
+    }
+    this.pending.push(p);
+  }
+
+  emitBatch(port: number, batch: PacketBatch): void {
+    if (port !== 0) return this.others().emitBatch(port, batch);
+    if (batch.length === 0) return;
+    if (this.pending.length === 0) {
+      this.pending = batch;
+      this.borrowed = true;
+      return;
+    }
+    if (this.borrowed) {
+      this.pending = this.pending.slice();
+      this.borrowed = false;
+    }
+    for (const p of batch) this.pending.push(p);
+  }
+
+  finish(): void {
+    if (this.pending.length > 0) {
+      const q = this.pending;
+      this.pending = [];
+      this.borrowed = false;
+      this.deliver(this.element, 0, q);
+    }
+    this.other?.finish();
+  }
+
+  private others(): BatchOut {
+    return (this.other ??= new BatchOut(this.element, this.deliver, 0));
+  }
+}
+
 export function makeOut(mode: DeliveryMode, element: number, deliver: DeliverFn, noutputs: number): EngineOut {
   switch (mode) {
     case 'single':
       return new SingleOut(element, deliver);
     case 'runs':
-      return new RunsOut(element, deliver);
+      return noutputs === 1 ? new OnePortOut(element, deliver) : new RunsOut(element, deliver);
     case 'batch':
-      return new BatchOut(element, deliver, noutputs);
+      return noutputs === 1 ? new OnePortOut(element, deliver) : new BatchOut(element, deliver, noutputs);
   }
 }
