@@ -93,6 +93,10 @@ function isEther(s: string): boolean {
   }
 }
 
+const PRIMITIVES_HINT =
+  'primitives: [src|dst] host ADDR, [src|dst] net ADDR/LEN, [tcp|udp] [src|dst] port PORT, ip proto PROTO, tcp, udp, icmp, ' +
+  'tcp opt FLAG, icmp type TYPE, ip ttl|tos|dscp|len|id|vers|hl N, ip frag, ip unfrag, ip[POS:LEN], transp[POS:LEN], true, false';
+
 /** Parses the expression of one pattern (the words after the action). */
 class Parser {
   private pos = 0;
@@ -120,7 +124,7 @@ class Parser {
       this.pos++;
       const before = this.pos;
       items.push(this.expr());
-      if (this.pos === before || this.peek() !== ':') throw new PatternError(`missing ':' in ternary expression`);
+      if (this.pos === before || this.peek() !== ':') throw new PatternError(`missing ':' in ternary expression`, `write 'COND ? A : B' with spaces around ':'`);
       this.pos++;
       items.push(this.orexpr());
     }
@@ -324,7 +328,8 @@ class Parser {
     }
 
     if (pos === firstPos) {
-      throw new PatternError(/^[A-Za-z]/.test(wd) ? `unknown primitive '${wd}'` : `empty term near '${wd}'`);
+      if (/^[A-Za-z]/.test(wd)) throw new PatternError(`unknown primitive '${wd}'`, PRIMITIVES_HINT);
+      throw new PatternError(`empty term near '${wd}'`, PRIMITIVES_HINT);
     }
 
     prim.check(this.prev, maskKind, provided, this.warn);

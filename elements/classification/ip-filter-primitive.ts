@@ -12,8 +12,15 @@ import { type Expr, TRUE, and, or, wordTest, flipNegate } from './expr.js';
 import { type FieldDef, type PrimType, type ValueKind, FIELDS, PROTO, UNKNOWN_PROTO, protoName, sameField, typeName } from './ip-filter-names.js';
 import type { Base } from './program.js';
 
-/** An error in a pattern; the element reports it as `pattern N: message`. */
-export class PatternError extends Error {}
+/** An error in a pattern; the element reports it as `pattern N: message`, with the hint if any. */
+export class PatternError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 export type DataKind = 'none' | 'int' | 'host' | 'net' | ValueKind;
 export type Op = 'eq' | 'gt' | 'lt';
@@ -145,7 +152,7 @@ export class Primitive {
           if (this.transpProto === UNKNOWN_PROTO) this.transpProto = prev.transpProto;
         } else if (d === 'int') {
           const pt = prev.type;
-          if (guard > 0 || !(isField(pt) || pt === 'proto' || pt === 'port')) throw new PatternError(`specify header field or 'port'`);
+          if (guard > 0 || !(isField(pt) || pt === 'proto' || pt === 'port')) throw new PatternError(`specify header field or 'port'`, `a bare value needs a type first, e.g. 'dst port 80' or 'ip ttl 5'; later values may repeat it: 'dst port 80 or 443'`);
           this.data = pt;
           continue;
         } else if (d === 'none') {

@@ -33,7 +33,7 @@ export function filterRules(texts: readonly string[], noutputs: number, warn: (m
     try {
       return parseFilterPattern(text, noutputs, (m) => warn(`pattern ${n}: ${m}`));
     } catch (e) {
-      if (e instanceof PatternError) throw new ConfigError(`pattern ${n}: ${e.message}`, i);
+      if (e instanceof PatternError) throw new ConfigError(`pattern ${n}: ${e.message}`, i, e.hint);
       throw e;
     }
   });

@@ -138,3 +138,17 @@ t.test('IPClassifier patternN handlers read and replace patterns', async (t) => 
   t.equal(h.read('pattern1'), 'udp', 'a bad pattern leaves the old one');
   t.notOk(IPFilter.instanceHandlers, 'IPFilter has no pattern handlers (as in Click)');
 });
+
+t.test('errors carry hints for the common mistakes', async (t) => {
+  const hintOf = (config: string, n = 2) => {
+    try {
+      configure(IPClassifier, config, 1, n);
+    } catch (e) {
+      return (e as { hint?: string }).hint;
+    }
+    return undefined;
+  };
+  t.match(hintOf('tcp foo, -'), /primitives: .*host ADDR/);
+  t.match(hintOf('5, -'), /e\.g\. 'dst port 80'/);
+  t.match(hintOf('tcp ? udp, -'), /spaces around ':'/);
+});
