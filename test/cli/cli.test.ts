@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'clickvm-cli-'));
@@ -37,7 +37,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const noStackTrace = (t: Tap.Test, r: Result) => t.notMatch(r.stderr, /\n\s+at .*:\d+:\d+\)?\n/, 'no stack trace');
+const noStackTrace = (t: Test, r: Result) => t.notMatch(r.stderr, /\n\s+at .*:\d+:\d+\)?\n/, 'no stack trace');
 
 const GOOD = `// a small correct configuration
 src :: InfiniteSource(LIMIT 5, STOP true)
