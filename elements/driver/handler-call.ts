@@ -42,7 +42,9 @@ export const handlerCallArg: ArgType<HandlerCall> = {
 export function callWrite(env: ElementEnv, call: HandlerCall): string | undefined {
   const path = call.path.startsWith('.') ? call.path.slice(1) : call.path;
   if (path === 'stop') {
-    env.requestStop();
+    // Click's global stop handler takes an optional count of stop requests.
+    const n = /^[+-]?\d+$/.test(call.value.trim()) ? Number(call.value.trim()) : 1;
+    for (let i = 0; i < n; i++) env.requestStop();
     return undefined;
   }
   try {

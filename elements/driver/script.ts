@@ -43,6 +43,7 @@ import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { formatTimestampNs } from '../io/click-time.js';
 import { fileErrorText } from '../io/file-errors.js';
 import { parseWith } from '../io/handler-values.js';
+import { callWrite } from './handler-call.js';
 import { BUILTINS, type BuiltinContext } from './script-builtins.js';
 import { GOTO_END, GOTO_ERROR, GOTO_EXIT, GOTO_STOP, parseScript, parseScriptType, type Insn, type ScriptProgram, type ScriptType } from './script-insns.js';
 import { expand, shiftWord, unquote } from './script-text.js';
@@ -410,12 +411,8 @@ export class ScriptElement extends HostElement<ScriptProgram> {
     const t = this.target(path);
     try {
       if ('script' in t) return { name: t.name, value: t.script.readOwn(t.handler, param) };
-      if (param) {
-        // ElementEnv.readHandler has no parameter; an engine that accepts one gets it.
-        const read = this.env.readHandler as (path: string, param?: string) => string;
-        return { name: t.path, value: read.call(this.env, t.path, param) };
-      }
-      return { name: t.path, value: this.env.readHandler(t.path) };
+      // the engine reads `e.h PARAM` as handler e.h with a parameter
+      return { name: t.path, value: this.env.readHandler(param ? `${t.path} ${param}` : t.path) };
     } catch (e) {
       this.env.chatter(`While calling '${path}': ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -429,8 +426,10 @@ export class ScriptElement extends HostElement<ScriptProgram> {
     const t = this.target(path);
     try {
       if ('script' in t) t.script.writeOwn(t.handler, value);
-      else if (t.path === 'stop') this.env.requestStop();
-      else this.env.writeHandler(t.path, value);
+      else {
+        const err = callWrite(this.env, { path: t.path, value });
+        if (err !== undefined) throw new Error(err);
+      }
       return 0;
     } catch (e) {
       this.env.chatter(`While calling '${path}': ${e instanceof Error ? e.message : String(e)}`);

@@ -6,8 +6,9 @@
  * Processing: reads records in file order and emits each as a packet (copied, with
  *             headroom) carrying the capture timestamp, the MAC header annotation at its
  *             start and the extra-length annotation set to the bytes not captured. In push
- *             mode the task emits up to 32 packets per run (one batch); with TIMING it
- *             emits each packet when engine time reaches its capture time, the first at once.
+ *             mode the task emits one packet per run, as Click does, or a batch of up to 32
+ *             when the engine says no other task can interleave (env.canBatch); with TIMING
+ *             it emits each packet when engine time reaches its capture time, the first at once.
  *             Reads classic pcap (micro- or nanosecond, either byte order, the modified
  *             Linux format, version 2.3 and older), pcapng (any interface time resolution),
  *             gzip-compressed files, and standard input (`-`). Files are read in chunks,
@@ -33,7 +34,7 @@
  *             reset_timing (w).
  * Malformed input: a file that is not a capture is an error at initialization; a record cut
  * short or with a nonsense length ends the input with a chatter message (Click stops silently).
- * Differences from Click: 32 packets per task run instead of one; the end action runs once
+ * Differences from Click: up to 32 packets per task run when nothing can tell; the end action runs once
  * per end reached (Click's task repeats it if rescheduled); packets have the engine's
  * default headroom (Click's share the file buffer).
  */
@@ -53,7 +54,7 @@ import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-poin
 import { handlerBool, handlerInt } from './handler-values.js';
 import { canForceIP, canonicalLinkType, DLT, encapName, forceIP } from './link-types.js';
 
-/** Packets emitted per task run when not replaying with TIMING. */
+/** Packets emitted per task run when not replaying with TIMING and the engine allows batches. */
 export const FROMDUMP_BURST = 32;
 /** Records examined per task run at most (skipped ones included), so a run stays short. */
 const RECORDS_PER_RUN = FROMDUMP_BURST * 16;
@@ -305,7 +306,8 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
   override runTask(out: Out): boolean {
     if (!this.active || !this.reader) return false;
     const before = this.stats.out;
-    const { more } = this.produce(this.conf.timing ? Infinity : FROMDUMP_BURST, out, true);
+    const burst = this.conf.timing ? Infinity : this.env.canBatch?.() ? FROMDUMP_BURST : 1;
+    const { more } = this.produce(burst, out, true);
     if (more) this.task!.schedule();
     return this.stats.out > before || more;
   }

@@ -8,8 +8,8 @@
  *             version 4, TTL 100, protocol PROTO (default TCP) unless given, addresses and
  *             ports from the line or the flow ID, other bytes zero. Packets are short: the
  *             extra-length annotation stands for bytes not in the line (or CHECKSUM fills
- *             them). Lines with `-` leave a field unset. Push mode: a task emits up to 32
- *             packets per run; TIMING replays at the trace's pace on engine time.
+ *             them). Lines with `-` leave a field unset. Push mode: a task emits one packet per
+ *             run (up to 32 when env.canBatch allows); TIMING replays at the trace's pace.
  * Keywords:
  *   STOP         stop the driver at the end of the file (default false)
  *   TIMING       replay at the trace's pace (default false)
@@ -376,7 +376,7 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
 
   override runTask(out: Out): boolean {
     if (!this.active) return false;
-    const { batch, more } = this.produce(this.conf.timing ? Infinity : BURST);
+    const { batch, more } = this.produce(this.conf.timing ? Infinity : this.env.canBatch?.() ? BURST : 1);
     if (batch.length) out.emitBatch(0, batch);
     if (more) this.task!.schedule();
     return batch.length > 0;

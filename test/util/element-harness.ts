@@ -29,6 +29,8 @@ export interface HarnessOptions {
   pullFrom?: (port: number, max: number) => PacketBatch;
   /** Give env.pullInput at most this many packets per call, as the engine may (default: no limit). */
   pullLimit?: number;
+  /** What env.canBatch() answers (the engine says true when the element's task is the only one moving packets); default: no canBatch. */
+  canBatch?: boolean;
 }
 
 export interface Harness<E extends HostElement> {
@@ -190,6 +192,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
       return rng >>> 0;
     },
     attachments: opts.attachments ?? new Map<string, unknown>(),
+    ...(opts.canBatch === undefined ? {} : { canBatch: () => opts.canBatch! }),
   };
 
   element = spec.host({ name: opts.name ?? 'e', className: spec.name, index: 0, conf, inputs, outputs, env }) as E;

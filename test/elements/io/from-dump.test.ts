@@ -20,8 +20,18 @@ const S = 1_000_000_000n;
 const tenSeconds = file('ten.pcap', writeCapture(Array.from({ length: 10 }, (_, i) => ({ tsSec: 100 + i, tsNsec: 0, origLen: 1, data: Uint8Array.of(i) }))));
 const firstBytes = (h: { outputs: { data: Uint8Array }[][] }) => h.outputs[0]!.map((p) => p.data[0]);
 
+t.test('one packet per task run, as Click, unless the engine allows batches', async (t) => {
+  const h = fromDump(FIXTURE);
+  h.runTaskLikeEngine();
+  t.equal(h.outputs[0]!.length, 1, 'Click pace: another task may interleave');
+  const alone = fromDump(FIXTURE, { canBatch: false });
+  alone.runTaskLikeEngine();
+  t.equal(alone.outputs[0]!.length, 1);
+  t.equal(drain(h), 300, 'one run per packet, the last finds the end');
+});
+
 t.test('reads a capture in batches of 32 and stops the driver at the end', async (t) => {
-  const h = fromDump(`${FIXTURE}, STOP true`);
+  const h = fromDump(`${FIXTURE}, STOP true`, { canBatch: true });
   t.ok(h.taskScheduled);
   h.runTaskLikeEngine();
   t.equal(h.outputs[0]!.length, FROMDUMP_BURST, 'one batch per task run');
