@@ -36,6 +36,19 @@ function uniqueConnections(connections: readonly GraphConnection[], nelements: n
   return out;
 }
 
+/**
+ * Diagnostics in source order, as elaboration reports them: by file (in the
+ * order files first appear), then by position; ties keep the checking order.
+ */
+function inSourceOrder(ds: readonly Diagnostic[]): Diagnostic[] {
+  const fileRank = new Map<unknown, number>();
+  for (const d of ds) if (!fileRank.has(d.span.file)) fileRank.set(d.span.file, fileRank.size);
+  return ds
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => fileRank.get(a.d.span.file)! - fileRank.get(b.d.span.file)! || a.d.span.start - b.d.span.start || a.i - b.i)
+    .map(({ d }) => d);
+}
+
 export function checkGraph(graph: RouterGraph, opts: CheckOptions = {}): CheckResult {
   const lookup = opts.lookupClass ?? registryLookup;
   const known = opts.knownClasses ?? (opts.lookupClass ? [] : registry.keys());
@@ -71,7 +84,7 @@ export function checkGraph(graph: RouterGraph, opts: CheckOptions = {}): CheckRe
     if (args.ok) checked.push({ ...el, spec, conf: args.conf, inputs, outputs });
   });
 
-  if (bag.hasErrors) throw new ClickError(bag.items);
+  if (bag.hasErrors) throw new ClickError(inSourceOrder(bag.items));
   const warnings = bag.items.filter((d) => d.severity !== 'error');
   return { elements: checked, connections, requirements: graph.requirements, warnings };
 }

@@ -167,12 +167,12 @@ t.test('every error of the graph is reported at once, with compound context note
   const graph: RouterGraph = { ...g, elements: g.elements.map((e, i) => (i === 2 ? { ...e, context: [ctx] } : e)) };
   const ds = diagnosticsOf(graph);
   t.same(ds.map((d) => `${lineCol(d.span)} ${d.message}`), [
-    "3:1 unknown element class 'Nul' (element 'd')",
     "1:1 'a' push output 0 connected to 'b' pull input 0",
+    "1:17 'a' :: PushSource: LIMIT: 'x' is not an integer",
     "2:1 'c' :: Null input 0 unused",
     "2:1 'c' :: Null output 0 unused",
-    "1:17 'a' :: PushSource: LIMIT: 'x' is not an integer",
-  ]);
+    "3:1 unknown element class 'Nul' (element 'd')",
+  ], 'in source order');
   t.same(ds[2]!.related, [ctx]);
   const text = formatDiagnostics(ds);
   t.match(text, /test\.click:2:1: error: 'c' :: Null input 0 unused\n(.*\n){4}test\.click:2:1: note: in compound element 'C' used here/);

@@ -1,6 +1,6 @@
 // Malformed configurations through the real front end (parseConfigText, then
 // checkGraph) with the synthetic classes of specs.ts: each case lists every
-// error as `line:col message`, in the order they are reported.
+// error as `line:col message`, in the order they are reported (source order).
 
 import t from 'tap';
 import { ClickError, formatDiagnostics, type Diagnostic } from '../../config-lang/diagnostics.js';
@@ -22,7 +22,7 @@ function diagnostics(text: string): readonly Diagnostic[] {
 
 const cases: [title: string, text: string, errors: string[]][] = [
   // Port counts.
-  ['output beyond the class maximum', 's :: PushSource -> n :: Null;\nn[1] -> Sink;', ["2:1 'n' :: Null has no output 1", "1:20 'n' :: Null output 0 unused"]],
+  ['output beyond the class maximum', 's :: PushSource -> n :: Null;\nn[1] -> Sink;', ["1:20 'n' :: Null output 0 unused", "2:1 'n' :: Null has no output 1"]],
   ['input beyond the class maximum', 'PushSource -> [1]n :: Null -> Sink;', ["1:1 'n' :: Null has no input 1", "1:18 'n' :: Null input 0 unused"]],
   ['a sink has no outputs', 'PushSource -> k :: Sink;\nk -> Sink;', ["2:1 'k' :: Sink has no output 0"]],
   ['a source has no inputs', 'Sink -> PushSource;', ["1:1 'Sink@1' :: Sink has no output 0", "1:1 'PushSource@2' :: PushSource has no input 0", "1:1 'Sink@1' :: Sink input 0 unused", "1:9 'PushSource@2' :: PushSource output 0 unused"]],
@@ -30,7 +30,7 @@ const cases: [title: string, text: string, errors: string[]][] = [
   ['too few inputs for the class', 'PushSource -> m :: Mux -> Sink;', ["1:15 'm' :: Mux input 1 unused"]],
   ['an element connected to nothing', 'PushSource -> Sink;\nn :: Null;', ["2:1 'n' :: Null input 0 unused", "2:1 'n' :: Null output 0 unused"]],
   ['an unconnected source', 'x :: PushSource;\nPushSource -> Sink;', ["1:1 'x' :: PushSource output 0 unused"]],
-  ["'=' port counts follow the inputs", 'p :: Paired;\nPushSource -> p;\np[1] -> Sink;', ["3:1 'p' :: Paired has no output 1", "1:1 'p' :: Paired output 0 unused"]],
+  ["'=' port counts follow the inputs", 'p :: Paired;\nPushSource -> p;\np[1] -> Sink;', ["1:1 'p' :: Paired output 0 unused", "3:1 'p' :: Paired has no output 1"]],
   // Push and pull.
   ['push output into a pull input', 'PushSource -> PullSink;', ["1:1 'PushSource@1' push output 0 connected to 'PullSink@2' pull input 0"]],
   ['pull output into a push input', 'src :: PullSource;\nsrc -> Sink;', ["2:1 'src' pull output 0 connected to 'Sink@2' push input 0"]],
@@ -56,8 +56,8 @@ const cases: [title: string, text: string, errors: string[]][] = [
   ['argument count checked against the class', 'PushSource -> Target(Target@2, LIMIT -1) -> Sink;', ["1:38 'Target@2' :: Target: LIMIT: -1 is out of range (0 to 4294967295)"]],
   // Several problems at once.
   ['every error reported together', 'a :: PushSource(x) -> b :: PullSink;\nc :: Null;\nd :: Tee(two);\nPushSource -> d -> Sink;',
-    ["1:1 'a' push output 0 connected to 'b' pull input 0", "2:1 'c' :: Null input 0 unused", "2:1 'c' :: Null output 0 unused",
-      "1:17 'a' :: PushSource: LIMIT: 'x' is not an integer", "3:10 'd' :: Tee: N: 'two' is not an integer"]],
+    ["1:1 'a' push output 0 connected to 'b' pull input 0", "1:17 'a' :: PushSource: LIMIT: 'x' is not an integer",
+      "2:1 'c' :: Null input 0 unused", "2:1 'c' :: Null output 0 unused", "3:10 'd' :: Tee: N: 'two' is not an integer"]],
 ];
 
 t.test(`${cases.length} malformed configurations`, async (t) => {
