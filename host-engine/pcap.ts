@@ -475,9 +475,16 @@ export function pcapFileHeader(o: PcapHeaderOptions): Uint8Array {
 
 /** Write one 16-byte record header into `out` at `off`. `frac` is microseconds or nanoseconds to match the file. */
 export function writeRecordHeader(out: Uint8Array, off: number, sec: number, frac: number, caplen: number, origLen: number): void {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(off, sec >>> 0, true);
-  view.setUint32(off + 4, frac >>> 0, true);
-  view.setUint32(off + 8, caplen >>> 0, true);
-  view.setUint32(off + 12, origLen >>> 0, true);
+  // byte by byte: no DataView per record on the hot path
+  putLE32(out, off, sec);
+  putLE32(out, off + 4, frac);
+  putLE32(out, off + 8, caplen);
+  putLE32(out, off + 12, origLen);
+}
+
+function putLE32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v & 255;
+  out[o + 1] = (v >>> 8) & 255;
+  out[o + 2] = (v >>> 16) & 255;
+  out[o + 3] = (v >>> 24) & 255;
 }

@@ -51,7 +51,8 @@ export class ToDumpElement extends HostElement<ToDumpConf> {
   linkType = this.conf.linkType;
   private fd = -1;
   private active = false;
-  private chunks: Uint8Array[] = [];
+  /** Records not yet written; flushed when full, at cleanup, and after each packet if UNBUFFERED. */
+  private buf = new Uint8Array(FLUSH_AT);
   private buffered = 0;
   private task: Task | undefined;
 
@@ -101,20 +102,27 @@ export class ToDumpElement extends HostElement<ToDumpConf> {
     this.fd = -1;
   }
 
+  /** Room for `n` more bytes in the buffer (flushing, or growing it for a huge record). */
+  private reserve(n: number): void {
+    if (this.buffered + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = new Uint8Array(n);
+  }
+
   private append(bytes: Uint8Array): void {
-    this.chunks.push(bytes);
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.buffered);
     this.buffered += bytes.length;
-    if (this.conf.unbuffered || this.buffered >= FLUSH_AT) this.flush();
+    if (this.conf.unbuffered) this.flush();
   }
 
   private flush(): void {
     if (this.fd < 0 || this.buffered === 0) return;
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
+    const n = this.buffered;
     this.buffered = 0;
     try {
       let off = 0;
-      while (off < all.length) off += writeSync(this.fd, all, off, all.length - off);
+      while (off < n) off += writeSync(this.fd, this.buf, off, n - off);
     } catch (e) {
       this.active = false;
       this.env.chatter(`ToDump(${this.filename}): ${fileErrorText(e)}`);
@@ -132,12 +140,18 @@ export class ToDumpElement extends HostElement<ToDumpConf> {
     }
     const len = p.length;
     const caplen = Math.min(len, this.conf.snaplen);
-    const wire = len + (this.conf.extraLength ? p.annoU32(ANNO.EXTRA_LENGTH) : 0);
-    const rec = new Uint8Array(16 + caplen);
-    writeRecordHeader(rec, 0, sec, this.conf.nano ? nsec : Math.floor(nsec / 1000), caplen, wire);
-    rec.set(caplen === len ? p.data : p.data.subarray(0, caplen), 16);
+    const x = p.anno;
+    const e = ANNO.EXTRA_LENGTH;
+    // the extra-length annotation, read in place (little-endian, as Packet.annoU32 does)
+    const extra = this.conf.extraLength ? (x[e]! | (x[e + 1]! << 8) | (x[e + 2]! << 16) | (x[e + 3]! << 24)) >>> 0 : 0;
+    const wire = len + extra;
+    this.reserve(16 + caplen);
+    const at = this.buffered;
+    writeRecordHeader(this.buf, at, sec, this.conf.nano ? nsec : Math.floor(nsec / 1000), caplen, wire);
+    this.buf.set(caplen === len ? p.data : p.data.subarray(0, caplen), at + 16);
+    this.buffered = at + 16 + caplen;
     this.count++;
-    this.append(rec);
+    if (this.conf.unbuffered) this.flush();
   }
 
   override push(_port: number, batch: PacketBatch, out: Out): void {
