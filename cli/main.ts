@@ -66,6 +66,8 @@ const internal = (e: unknown): void => {
   process.exit(EXIT_INTERNAL);
 };
 process.on('uncaughtException', internal);
+// A reader that stops early (`clickvm graph x.click | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(EXIT_OK) : internal(e)));
 process.on('unhandledRejection', internal);
 
 process.exitCode = await runCli(hideBin(process.argv));

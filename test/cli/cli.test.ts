@@ -187,3 +187,15 @@ t.test('graph --format dot: Graphviz with ports', async (t) => {
   t.equal(bad.code, 1);
   t.match(bad.stderr, /Invalid values|Choices/);
 });
+
+t.test('a reader that stops early is not an error', async (t) => {
+  const big = file('big.click', 'InfiniteSource -> Counter -> Discard;\n'.repeat(3000));
+  const result = await new Promise<{ code: number | null; stderr: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), 'graph', '--format', 'json', big], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.on('close', (code) => done({ code, stderr }));
+  });
+  t.same(result, { code: 0, stderr: '' });
+});

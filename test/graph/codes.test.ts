@@ -18,6 +18,7 @@ t.test('port count codes parse as in Click', async (t) => {
   t.throws(() => parsePortCount('1/x'), /bad port count code '1\/x'/);
   t.throws(() => parsePortCount('3-1/1'), /bad port count/);
   t.throws(() => parsePortCount('1/=-'), /bad port count/);
+  t.throws(() => parsePortCount('=/='), /bad port count/, "'=' is for outputs only, as in Click");
   t.equal(describePortCount(parsePortCount('1/1-2')), '1 input and 1 or 2 outputs');
   t.equal(describePortCount(parsePortCount('0/-')), 'no inputs and any number of outputs');
   t.equal(describePortCount(parsePortCount('2-/-6')), 'at least 2 inputs and 0 to 6 outputs');
