@@ -76,16 +76,14 @@ export class LineReader {
 
   /** The next line, left in place. */
   peek(): string | undefined {
-    const pos = this.position;
-    const n = this.lineNumber;
-    const saved = this.buf;
-    const line = this.next();
-    if (line !== undefined) {
-      this.buf = `${line}\n${this.buf}`;
-      this.position = pos;
-      this.lineNumber = n;
-    } else this.buf = saved;
-    return line;
+    for (;;) {
+      const nl = this.buf.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.buf.slice(0, nl);
+        return line.endsWith('\r') ? line.slice(0, -1) : line;
+      }
+      if (!this.fill()) return this.buf || undefined;
+    }
   }
 
   close(): void {
