@@ -110,6 +110,8 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
   /** A packet read but not yet emitted (waiting for its time under TIMING). */
   private pending: Packet | undefined;
   private endReached = false;
+  /** The file is damaged at the read position: it stays at its end (until a seek). */
+  private damaged = false;
   // the time window, as Click keeps it: made absolute at the first packet
   private firstTime = this.conf.start ?? 0n;
   private haveFirstTime = this.conf.start !== undefined;
@@ -182,6 +184,7 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
     const size = this.reader.size;
     if (size !== undefined && pos > size) throw new HandlerError('FILEPOS out of range');
     this.reader.seek(pos);
+    this.damaged = false;
     if (this.pending) {
       this.drop(this.pending);
       this.pending = undefined;
@@ -199,10 +202,12 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
 
   /** Read the next record and turn it into a packet, applying the time window and sampling. */
   private read(): Read {
+    if (this.damaged) return 'end';
     const r: RecordResult = this.reader!.next();
     if (r.kind === 'end') return 'end';
     if (r.kind === 'damaged') {
       this.env.chatter(`${this.filename}: ${r.message}`);
+      this.damaged = true;
       return 'end';
     }
     const rec = r.record;

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { spec, FROMDUMP_BURST, type FromDumpElement } from '../../../elements/io/from-dump.js';
 import { ANNO } from '../../../host-engine/packet.js';
 import { readCapture, writeCapture, type CapturedPacket } from '../../../host-engine/pcap.js';
-import { configError, harness } from '../../util/element-harness.js';
+import { configError, configureWithWarnings, harness } from '../../util/element-harness.js';
 import { ether, frames } from '../../util/packets.js';
 import { bigEndianPcap, pcapng, seq, tempDir, writeTemp } from './capture-files.js';
 import { drain } from './run-util.js';
@@ -93,6 +93,10 @@ t.test('damaged and unreadable files', async (t) => {
   t.equal(cut.stderr.length, 1);
   t.match(cut.stderr[0]!, /^e: .*cut\.pcap: packet at offset \d+ is cut short/);
   t.equal(cut.stopCount, 1, 'the damage ends the input like the end of the file');
+  cut.write('active', 'true');
+  drain(cut);
+  t.equal(cut.stderr.length, 1, 'said once');
+  t.equal(cut.stopCount, 2, 'the end action runs again when reactivated, as in Click');
   const noPackets = fromDump(`${file('header-only.pcap', writeCapture([]))}, STOP true`);
   drain(noPackets);
   t.equal(noPackets.outputs[0]!.length, 0);
@@ -158,6 +162,8 @@ t.test('SAMPLE keeps packets with the given probability', async (t) => {
   drain(none);
   t.equal(none.outputs[0]!.length, 0);
   t.equal(fromDump(`${FIXTURE}, SAMPLE 2`).read('sampling_prob'), '1');
+  t.same(configureWithWarnings(spec, 'f, SAMPLE 2', 0, 1).warnings, ['SAMPLE probability reduced to 1']);
+  t.same(configureWithWarnings(spec, 'f, SAMPLE 0', 0, 1).warnings, ['SAMPLE probability is 0; emitting no packets']);
 });
 
 t.test('FORCE_IP sets IP annotations and sends other packets to output 1 or drops them', async (t) => {
