@@ -46,6 +46,7 @@ import { parseClickIP, parseClickInt, unparseIP } from '../lib/ip-route.js';
 import { headerPositions } from '../lib/packet-headers.js';
 import { routerAttachment } from '../lib/router-attachments.js';
 import { be16, be32, isFirstFragment, setBe16, setBe32 } from '../lib/transport-checksum.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 const UNREACH = 3;
 const REDIRECT = 5;
@@ -256,4 +257,16 @@ export const spec = anySpec(defineElement<typeof icmpErrorArgs, ICMPErrorConf, I
     pmtu: { read: (e: ICMPErrorElement) => String(e.pmtu), write: (e: ICMPErrorElement, v: string) => void (e.pmtu = parseUnsignedHandler(v)) },
   },
   host: (init) => new ICMPErrorElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'icmp-error.c'),
+    prefix: 'icmp_error',
+    inPlace: true,
+    hooks: { init: true },
+    init: (c, ctx) =>
+      [
+        `.src = ${c.src >>> 0}u, .type = ${c.type}, .code = ${c.code}, .set_fix_anno = ${+c.setFixAnno}`,
+        `.bad_addrs = ${ctx.constArray('uint32_t', c.badAddrs.map((x) => `${x >>> 0}u`))}, .nbad = ${c.badAddrs.length}`,
+        `.mtu = ${c.mtu}, .pmtu = ${c.pmtu}`,
+      ].join(',\n    '),
+  },
 }));

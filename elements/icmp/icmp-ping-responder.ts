@@ -23,6 +23,7 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
 import { be16, be32, fixZeroChecksum, setBe32, updateField } from '../lib/transport-checksum.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class ICMPPingResponderElement extends SimpleElement<Record<string, never>> {
   override action(p: Packet): number {
@@ -63,4 +64,9 @@ export const spec = anySpec(defineElement({
   args: {},
   configure: (): Record<string, never> => ({}),
   host: (init) => new ICMPPingResponderElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'icmp-ping-responder.c'),
+    prefix: 'icmp_ping_responder',
+    inPlace: true,
+  },
 }));

@@ -11,6 +11,7 @@ import type { PacketBatch } from '../../host-engine/packet.js';
 import { HandlerError, type HandlerDef } from '../spec.js';
 import { parseClickIP, parseRoute, unparseIP, unparseRoute, type IPRoute } from '../lib/ip-route.js';
 import { routerAttachment } from '../lib/router-attachments.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export interface RouteTableConf {
   /** Routes in argument order; a later route for a prefix already given is left out (Click keeps the first). */
@@ -146,4 +147,23 @@ export const routeTableHandlers: { readonly [name: string]: HandlerDef<RouteTabl
 /** Two routes for the same destination prefix and, unless `want.port` is negative, the same gateway and port (Click's IPRoute::match). */
 export function routeMatches(want: IPRoute, have: IPRoute): boolean {
   return want.addr === have.addr && want.mask === have.mask && (want.port < 0 || (want.gw === have.gw && want.port === have.port));
+}
+
+/**
+ * The native entry of a routing-table class: the routes as a constant array
+ * (addr, mask, gw, port per route, in configuration order), from which the
+ * C init builds the table as the host constructor does.
+ */
+export function routeTableNative(moduleUrl: string, file: string, prefix: string): NativeSpec<RouteTableConf> {
+  return {
+    source: nativeSource(moduleUrl, file),
+    prefix,
+    inPlace: true,
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) =>
+      [
+        `.routes = ${ctx.constArray('uint32_t', c.routes.flatMap((r) => [r.addr >>> 0, r.mask >>> 0, r.gw >>> 0, r.port >>> 0]))}`,
+        `.nroutes = ${c.routes.length}, .noutputs = ${ctx.noutputs}`,
+      ].join(', '),
+  };
 }

@@ -32,6 +32,7 @@ import {
   RouteTableElement,
   routeMatches,
   routeTableArgs,
+  routeTableNative,
   routeTableHandlers,
   type ChangeOutcome,
   type RouteTableConf,
@@ -152,4 +153,5 @@ export const spec = anySpec(defineElement({
   configure: configureRoutes,
   handlers: routeTableHandlers,
   host: (init) => new LinearIPLookupElement(init),
+  native: routeTableNative(import.meta.url, 'linear-ip-lookup.c', 'linear_ip_lookup'),
 }));

@@ -34,6 +34,7 @@ import {
   RouteTableElement,
   routeMatches,
   routeTableArgs,
+  routeTableNative,
   routeTableHandlers,
   type ChangeOutcome,
   type RouteTableConf,
@@ -190,4 +191,5 @@ export const spec = anySpec(defineElement({
     flush: { write: (e: RadixIPLookupElement) => e.flush(), doc: 'remove every route' },
   },
   host: (init) => new RadixIPLookupElement(init),
+  native: routeTableNative(import.meta.url, 'radix-ip-lookup.c', 'radix_ip_lookup'),
 }));

@@ -17,7 +17,7 @@
 
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { configureRoutes, readOnlyRouteHandlers, routeTableArgs } from './ip-route-table.js';
+import { configureRoutes, readOnlyRouteHandlers, routeTableArgs, routeTableNative } from './ip-route-table.js';
 import { LinearIPLookupElement } from './linear-ip-lookup.js';
 
 export const spec = anySpec(defineElement({
@@ -28,4 +28,6 @@ export const spec = anySpec(defineElement({
   configure: configureRoutes,
   handlers: readOnlyRouteHandlers,
   host: (init) => new LinearIPLookupElement(init),
+  // LinearIPLookup's C: the same table and "no route" counter (Click shares the code).
+  native: routeTableNative(import.meta.url, 'linear-ip-lookup.c', 'linear_ip_lookup'),
 }));

@@ -6,6 +6,7 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { SimpleElement } from '../../host-engine/element.js';
 import { HandlerError, type HandlerDef } from '../spec.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export interface CheckHeaderConf {
   readonly verbose: boolean;
@@ -45,3 +46,17 @@ export const checkHeaderHandlers: { readonly [name: string]: HandlerDef<CheckHea
   drops: { read: (e) => String(e.drops), doc: 'packets that failed the check' },
   drop_details: { read: (e) => e.dropDetails(), doc: 'failures per reason (with DETAILS true)' },
 };
+
+/** The native entry of a header checker: flags, output count, and (CheckTCPHeader) its message prefix. */
+export function checkHeaderNative(moduleUrl: string, file: string, prefix: string, messagePrefix?: (name: string) => string): NativeSpec<CheckHeaderConf> {
+  return {
+    source: nativeSource(moduleUrl, file),
+    prefix,
+    inPlace: true,
+    init: (c, ctx) =>
+      [
+        `.s = { .verbose = ${+c.verbose}, .details = ${+c.details} }`,
+        messagePrefix ? `.prefix = ${ctx.cString(messagePrefix(ctx.elementName))}` : '',
+      ].filter(Boolean).join(', '),
+  };
+}

@@ -24,7 +24,7 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions } from '../lib/packet-headers.js';
 import { be16, transportChecksum } from '../lib/transport-checksum.js';
-import { CheckHeaderElement, checkHeaderArgs, checkHeaderHandlers, configureCheckHeader } from './check-header-base.js';
+import { CheckHeaderElement, checkHeaderArgs, checkHeaderHandlers, checkHeaderNative, configureCheckHeader } from './check-header-base.js';
 
 const NOT_TCP = 0;
 const BAD_LENGTH = 1;
@@ -59,4 +59,5 @@ export const spec = anySpec(defineElement({
   configure: configureCheckHeader,
   handlers: checkHeaderHandlers,
   host: (init) => new CheckTCPHeaderElement(init),
+  native: checkHeaderNative(import.meta.url, 'check-tcp-header.c', 'check_tcp_header', (name) => `${name} :: CheckTCPHeader: `),
 }));

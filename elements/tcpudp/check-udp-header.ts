@@ -23,7 +23,7 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions } from '../lib/packet-headers.js';
 import { be16, transportChecksum } from '../lib/transport-checksum.js';
-import { CheckHeaderElement, checkHeaderArgs, checkHeaderHandlers, configureCheckHeader } from './check-header-base.js';
+import { CheckHeaderElement, checkHeaderArgs, checkHeaderHandlers, checkHeaderNative, configureCheckHeader } from './check-header-base.js';
 
 const NOT_UDP = 0;
 const BAD_LENGTH = 1;
@@ -57,4 +57,5 @@ export const spec = anySpec(defineElement({
   configure: configureCheckHeader,
   handlers: checkHeaderHandlers,
   host: (init) => new CheckUDPHeaderElement(init),
+  native: checkHeaderNative(import.meta.url, 'check-udp-header.c', 'check_udp_header'),
 }));

@@ -25,6 +25,7 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
 import { be16, isFragment, setBe16, transportChecksum } from '../lib/transport-checksum.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 interface SetTCPChecksumConf {
   readonly fixoff: boolean;
@@ -58,4 +59,10 @@ export const spec = anySpec(defineElement({
   args: { FIXOFF: a.p(T.bool, false) },
   configure: (v): SetTCPChecksumConf => ({ fixoff: v.FIXOFF }),
   host: (init) => new SetTCPChecksumElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'set-tcp-checksum.c'),
+    prefix: 'set_tcp_checksum',
+    inPlace: true,
+    init: (c) => `.fixoff = ${+c.fixoff}`,
+  },
 }));

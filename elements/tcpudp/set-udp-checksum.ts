@@ -25,6 +25,7 @@ import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
 import { routerAttachment } from '../lib/router-attachments.js';
 import { be16, isFragment, setBe16, transportChecksum } from '../lib/transport-checksum.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class SetUDPChecksumElement extends SimpleElement<Record<string, never>> {
   override action(p: Packet): number {
@@ -57,4 +58,10 @@ export const spec = anySpec(defineElement({
   args: {},
   configure: (): Record<string, never> => ({}),
   host: (init) => new SetUDPChecksumElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'set-udp-checksum.c'),
+    prefix: 'set_udp_checksum',
+    inPlace: true,
+    hooks: { init: true },
+  },
 }));
