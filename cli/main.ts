@@ -11,18 +11,18 @@ import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
 import { flattenCommand } from './commands/flatten.js';
 import { graphCommand } from './commands/graph.js';
+import { runCommand } from './commands/run.js';
 import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.js';
 
 /**
  * Every command, in the order `clickvm --help` lists them. Each is a yargs
- * CommandModule in cli/commands/; a command adds itself here with one import
- * and one entry (the `run` command: `import { runCommand } from
- * './commands/run.js'` and `runCommand` first in this list). Commands throw
- * to fail: ClickError (diagnostics, status 1), UsageError (status 1), or
- * ExitStatus(code) after printing what they had to.
+ * CommandModule in cli/commands/; a new command adds itself here with one
+ * import and one entry. Commands throw to fail: ClickError (diagnostics,
+ * status 1), UsageError (status 1), or ExitStatus(code) after printing what
+ * they had to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<object, any>[] = [checkCommand, flattenCommand, graphCommand];
+const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand];
 
 /** The version in package.json, found from this file in cli/ or dist/cli/. */
 function version(): string {
@@ -47,7 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
       // `-h` is left free: `run` uses it for handlers, as Click's driver does.
       .help('help')
       .version('version', 'show the clickvm version', version())
-      .wrap(Math.min(100, process.stdout.columns || 100))
+      .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns) : null)
       .exitProcess(false)
       .fail((message, error) => {
         // Validation failures come as a message; errors thrown by handlers as themselves.

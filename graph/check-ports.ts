@@ -10,7 +10,7 @@ import type { DiagnosticBag, RelatedNote } from '../config-lang/diagnostics.js';
 import type { AnyElementSpec } from '../elements/spec.js';
 import type { PortMode } from '../host-engine/element.js';
 import { describePortCount, parsePortCount, portCounts, PortCodeError, type PortCountSpec } from './port-codes.js';
-import { CodeError, COMPLETE_FLOW, flows, parseFlowCode, processingVector, type Processing } from './processing-codes.js';
+import { CodeError, COMPLETE_FLOW, flows, parseFlowCode, processingVector } from './processing-codes.js';
 import { resolvePortModes, type ElementPorts, type ModeLink } from './push-pull.js';
 import type { GraphConnection, GraphElement } from './router-graph.js';
 

@@ -8,7 +8,7 @@
 
 import { SourceFile, type SourceSpan } from '../../config-lang/source.js';
 import type { RelatedNote } from '../../config-lang/diagnostics.js';
-import type { GraphConnection, GraphElement, RouterGraph } from '../../graph/router-graph.js';
+import type { GraphConnection, RouterGraph } from '../../graph/router-graph.js';
 
 interface MutableElement {
   index: number;
