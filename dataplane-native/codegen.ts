@@ -129,7 +129,8 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     if (hooks.task) fields.push(`.task = { .run = ${inst}_task }`);
     if (hooks.timer) fields.push(`.timer = { .fire = ${inst}_timer, .heap_index = -1 }`);
     structs.push(`/* ${el.name} :: ${el.className} */`);
-    structs.push(`static struct ${native.prefix} ${inst};`);
+    // Declared with the prototypes, before any initializer: `ctx.elementRef` may name a later element.
+    protos.push(`static struct ${native.prefix} ${inst};`);
     structs.push(`static const struct ${native.prefix} ${inst}_initial = {\n    ${fields.join(',\n    ')}\n};`);
     if (native.instanceCode) fileScope.push(native.instanceCode(el.conf, initContext(p), inst));
 
@@ -235,12 +236,17 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
   const handlerRows: string[] = [];
   const handlerFns: string[] = [];
   for (const [i, p] of plans.entries()) {
-    for (const [name, h] of Object.entries(p.el.spec.handlers ?? {})) {
+    // Handlers whose names depend on the configuration are implemented per
+    // instance (`<inst>_read_<name>`, `<inst>_write_<name>`, from instanceCode).
+    const el = p.el;
+    const perInstance = el.spec.instanceHandlers?.(el.conf, { ninputs: el.inputs.length, noutputs: el.outputs.length }) ?? {};
+    for (const [name, h] of Object.entries({ ...el.spec.handlers, ...perInstance })) {
       const id = `${p.inst}_h_${ident(name)}`;
       const r = h.read ? `${id}_r` : '0';
       const w = h.write ? `${id}_w` : '0';
-      if (h.read) handlerFns.push(fn(`static void ${id}_r(void *e, CvmStr *o)`, [`${p.native.prefix}_read_${ident(name)}((struct ${p.native.prefix} *)e, o);`]));
-      if (h.write) handlerFns.push(fn(`static int ${id}_w(void *e, const char *v, CvmStr *err)`, [`return ${p.native.prefix}_write_${ident(name)}((struct ${p.native.prefix} *)e, v, err);`]));
+      const impl = Object.hasOwn(perInstance, name) ? p.inst : p.native.prefix;
+      if (h.read) handlerFns.push(fn(`static void ${id}_r(void *e, CvmStr *o)`, [`${impl}_read_${ident(name)}((struct ${p.native.prefix} *)e, o);`]));
+      if (h.write) handlerFns.push(fn(`static int ${id}_w(void *e, const char *v, CvmStr *err)`, [`return ${impl}_write_${ident(name)}((struct ${p.native.prefix} *)e, v, err);`]));
       handlerRows.push(`{ ${i}, ${cString(name)}, ${r}, ${w} }`);
     }
   }

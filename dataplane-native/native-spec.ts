@@ -35,7 +35,10 @@ export interface NativeSpec<C> {
    * Code specialised for one instance (compiled classifiers), emitted at file
    * scope. It must define `static inline void <inst>_push(struct <prefix> *e,
    * int port, Packet **in, unsigned n, CvmOut *out)`, used instead of the
-   * class's push function.
+   * class's push function. It also defines the C functions of the spec's
+   * `instanceHandlers` (names that depend on the configuration):
+   * `<inst>_read_<name>(struct <prefix> *e, CvmStr *o)` and/or
+   * `<inst>_write_<name>(struct <prefix> *e, const char *value, CvmStr *err)`.
    */
   instanceCode?(conf: C, ctx: NativeInitContext, inst: string): string;
 }

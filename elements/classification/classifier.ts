@@ -30,6 +30,7 @@ import { parseClassifierPattern } from './classifier-pattern.js';
 import { compileRules } from './compile.js';
 import { reachableOutputs, unparseProgram } from './program.js';
 import { type ProgramConf, ProgramElement } from './program-element.js';
+import { programNative } from './program-c.js';
 
 const args = { PATTERN: a.rest(T.raw) };
 
@@ -50,6 +51,7 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
     return { program, patterns };
   },
   host: (init) => new ProgramElement(init),
+  native: programNative(false),
   handlers: {
     program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
   },

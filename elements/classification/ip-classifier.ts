@@ -47,6 +47,7 @@ import { compileRules } from './compile.js';
 import { filterRules } from './ip-filter.js';
 import { type DecisionProgram, reachableOutputs, unparseProgram } from './program.js';
 import { type ProgramConf, ProgramElement } from './program-element.js';
+import { programNative } from './program-c.js';
 
 /** Compile IPClassifier patterns (pattern i goes to output i). */
 export function compileIPClassifier(patterns: readonly string[], warn: (m: string) => void): DecisionProgram {
@@ -94,6 +95,7 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
     return { program, patterns };
   },
   host: (init) => new ProgramElement(init),
+  native: programNative(true),
   handlers: {
     program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
   },

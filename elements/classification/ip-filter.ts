@@ -24,6 +24,7 @@ import { compileRules } from './compile.js';
 import { PatternError, parseFilterPattern } from './ip-filter-parser.js';
 import { unparseProgram } from './program.js';
 import { type ProgramConf, ProgramElement } from './program-element.js';
+import { programNative } from './program-c.js';
 import type { Rule } from './expr.js';
 
 /** Parse IPFilter-style `ACTION PATTERN` arguments into rules, reporting errors as `pattern N: ...`. */
@@ -52,6 +53,7 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
     return { program, patterns };
   },
   host: (init) => new ProgramElement(init),
+  native: programNative(false),
   handlers: {
     program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
   },
