@@ -69,6 +69,13 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     return { el, native, inst: `e${i}`, mode: delivery.mode[i]!, pullLimit: delivery.pullLimit[i]! };
   });
 
+  // The host engine lets a task batch only when it is the only element with
+  // ports that runs one (env.canBatch); decide the same here, at compile time.
+  const taskOwners = plans.filter(
+    (p) => (p.native.usesTask ? p.native.usesTask(p.el.conf, p.el) : !!p.native.hooks?.task) && p.el.inputs.length + p.el.outputs.length > 0,
+  );
+  const batchable = taskOwners.length === 1 ? taskOwners[0] : undefined;
+
   const byName = new Map(graph.elements.map((e, i) => [e.name, i]));
   const resolveName = (from: CheckedElement, name: string): number | undefined => {
     // Click looks a name up in the element's compound scope first, then outwards.
@@ -87,6 +94,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     noutputs: p.el.outputs.length,
     inputs: p.el.inputs,
     outputs: p.el.outputs,
+    canBatch: batchable === p,
     constArray(ctype, values) {
       const name = `${p.inst}_c${constCounter++}`;
       fileScope.push(`static const ${ctype} ${name}[${Math.max(1, values.length)}] = { ${values.length ? values.map(String).join(', ') : '0'} };`);

@@ -22,6 +22,11 @@ export interface NativeSpec<C> {
    */
   readonly inPlace?: boolean;
   /** Entry points the C file defines besides `<prefix>_push` (see the README). */
+  /**
+   * Whether this instance runs a task (the host element calls env.task());
+   * default: whenever `hooks.task` is set. Decides `canBatch`.
+   */
+  usesTask?(conf: C, ports: { readonly inputs: readonly ('push' | 'pull')[]; readonly outputs: readonly ('push' | 'pull')[] }): boolean;
   readonly hooks?: {
     readonly init?: boolean;     // int <prefix>_init(struct <prefix> *e, CvmStr *err)
     readonly cleanup?: boolean;  // void <prefix>_cleanup(struct <prefix> *e)
@@ -53,6 +58,11 @@ export interface NativeInitContext {
   /** Push or pull, per port, as the checker resolved them. */
   readonly inputs: readonly ('push' | 'pull')[];
   readonly outputs: readonly ('push' | 'pull')[];
+  /**
+   * The host engine's env.canBatch(): this element is the only one with
+   * ports that runs a task, so bursts bigger than Click's cannot be observed.
+   */
+  readonly canBatch: boolean;
   /** Emit a static constant array at file scope and return its C name. */
   constArray(ctype: string, values: readonly (number | bigint | string)[]): string;
   /** Emit a static constant byte array holding `bytes` and return its C name. */

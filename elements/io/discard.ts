@@ -88,6 +88,7 @@ export const spec = defineElement<typeof args, DiscardConf, E>({
     source: nativeSource(import.meta.url, 'discard.c'),
     prefix: 'discard',
     hooks: { init: true, task: true },
+    usesTask: (_c, ports) => ports.inputs[0] === 'pull',
     init: (c, ctx) => `.burst = ${c.burst}, .active = ${+c.active}, .pull_mode = ${+(ctx.inputs[0] === 'pull')}`,
   },
   handlers: {

@@ -181,6 +181,7 @@ export const spec = defineElement<typeof args, InfiniteSourceConf, E>({
     source: nativeSource(import.meta.url, 'infinite-source.c'),
     prefix: 'infinite_source',
     hooks: { init: true, cleanup: true, task: true, pull: true },
+    usesTask: (_c, ports) => ports.outputs[0] === 'push',
     init: (c, ctx) =>
       [
         `.init_data = ${ctx.constBytes(c.data)}, .init_data_len = ${c.data.length}`,
