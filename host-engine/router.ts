@@ -38,7 +38,7 @@ import { makeOut, type EngineOut } from './out.js';
 import type { Packet, PacketBatch } from './packet.js';
 import { DEFAULT_SEED, Xorshift32 } from './random.js';
 import { TaskQueue, TimerQueue, type TaskImpl, type TimerImpl } from './scheduler.js';
-import { unparseFlat } from './unparse.js';
+import { flatten } from '../config-lang/flatten.js';
 import { resolve } from 'node:path';
 
 /** The Click language version this engine implements (the `version` handler). */
@@ -61,8 +61,6 @@ export interface RouterOptions {
   readonly configText?: string;
   /** Override the delivery analysis (tests use all-`single` delivery as the per-packet reference). */
   readonly delivery?: Delivery;
-  /** Text of the `flatconfig` handler; default: the graph unparsed in Click's layout. */
-  readonly flatConfig?: () => string;
   /**
    * Every class the `classes` handler lists (the CLI passes the registry's).
    * Default: the classes this router uses. Kept out of the engine's imports
@@ -648,7 +646,7 @@ export class Router {
 
   private installGlobalHandlers(): void {
     const g = this.globals;
-    const flat = () => (this.options.flatConfig ? this.options.flatConfig() : unparseFlat(this.graph));
+    const flat = () => flatten(this.graph);
     g.add({ name: 'version', read: () => CLICK_VERSION });
     g.add({ name: 'driver', read: () => 'userlevel' });
     g.add({ name: 'config', read: () => this.options.configText ?? flat() });

@@ -21,7 +21,6 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { ClickError } from '../../config-lang/diagnostics.js';
-import { flatten } from '../../config-lang/flatten.js';
 import { loadConfig } from '../../config-lang/load.js';
 import { registry } from '../../elements/registry.js';
 import { formatAccountingTable, formatViolation } from '../../host-engine/accounting.js';
@@ -131,7 +130,6 @@ export async function runHandler(args: RunArgs): Promise<void> {
     seed,
     warnings,
     configText: input.text,
-    flatConfig: () => flatten(graph),
     classNames: () => [...registry.keys()],
     stderr: err.line,
     stdout: out.line,
