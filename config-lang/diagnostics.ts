@@ -73,10 +73,11 @@ function renderSpan(out: string[], span: SourceSpan): void {
   const end = span.file.position(Math.max(span.start, span.end - 1));
   const text = span.file.lineText(line);
   const width = end.line === line ? Math.max(1, end.col - col + 1) : Math.max(1, text.length - col + 1);
-  const gutter = String(line).length;
-  out.push(`${' '.repeat(gutter + 1)}|`);
+  // ` 12 | text` puts the bar after the number and a space on each side.
+  const pad = ' '.repeat(String(line).length + 2);
+  out.push(`${pad}|`);
   out.push(` ${line} | ${text}`);
-  out.push(`${' '.repeat(gutter + 1)}| ${caretLine(text, col, width)}`);
+  out.push(`${pad}| ${caretLine(text, col, width)}`);
 }
 
 /** Render one diagnostic as the multi-line text the CLI prints. */

@@ -72,7 +72,7 @@ t.test('check: every error on stderr with carets, exit 1', async (t) => {
   t.match(r.stderr, `${bad}:3:1: error: 'c' :: Counter has no output 1\n`);
   t.match(r.stderr, `${bad}:2:6: error: 'c' :: Counter output 0 unused\n`);
   t.match(r.stderr, `${bad}:1:29: error: 'src' :: InfiniteSource: LIMIT: 'five' is not an integer\n`);
-  t.match(r.stderr, ' 1 | src :: InfiniteSource(LIMIT five)\n  |                             ^~~~\n');
+  t.match(r.stderr, ' 1 | src :: InfiniteSource(LIMIT five)\n   |                             ^~~~\n');
   t.match(r.stderr, /= hint: /);
 });
 

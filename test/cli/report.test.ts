@@ -20,7 +20,7 @@ function captured(f: () => number): { code: number; err: string } {
 t.test('failures map to exit statuses, never a stack trace', async (t) => {
   const file = new SourceFile('x.click', 'a -> b;\n');
   const click = captured(() => reportFailure(new ClickError([{ severity: 'error', message: 'bad thing', span: file.span(0, 1) }])));
-  t.same(click, { code: 1, err: 'x.click:1:1: error: bad thing\n  |\n 1 | a -> b;\n  | ^\n' });
+  t.same(click, { code: 1, err: 'x.click:1:1: error: bad thing\n   |\n 1 | a -> b;\n   | ^\n' });
   const usage = captured(() => reportFailure(new UsageError('no configuration')));
   t.same(usage, { code: 1, err: "clickvm: no configuration\nTry 'clickvm --help' for more information.\n" });
   const bug = new TypeError("Cannot read properties of undefined (reading 'x')\nmore detail");

@@ -128,7 +128,7 @@ t.test('arguments: errors point inside the configuration string', async (t) => {
   t.equal(d.span.end - d.span.start, 5, 'the caret covers the value');
   t.equal(d.hint, "expected Ethernet address, got '00:11'");
   const text = formatDiagnostics([d]);
-  t.match(text, /^test\.click:1:39: error: .*\n  \|\n 1 \| PushSource -> a :: Addr\(10\.0\.0\.1, ETH 00:11\) -> Sink;\n  \| {39}\^~~~~\n/);
+  t.match(text, /^test\.click:1:39: error: .*\n   \|\n 1 \| PushSource -> a :: Addr\(10\.0\.0\.1, ETH 00:11\) -> Sink;\n   \| {39}\^~~~~\n/);
 });
 
 t.test('arguments: errors from configure point at the argument they name', async (t) => {
