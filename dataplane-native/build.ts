@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { GeneratedProgram } from './codegen.js';
 import { repoRoot } from './native-spec.js';
 
@@ -52,6 +52,31 @@ function compilerVersion(): string {
   return gccVersion;
 }
 
+/** Libraries every build links: libm, and zlib for FromDump's gzip-compressed traces. */
+const LIBS = ['-lm', '-lz'];
+
+/**
+ * Headers an element C file includes with `#include "..."` (beside it, or
+ * from the repository root), recursively: they are part of the build, so
+ * they are part of the cache key too.
+ */
+function includedHeaders(file: string, seen: Set<string>): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  for (const m of text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
+    for (const candidate of [join(dirname(file), m[1]!), join(repoRoot, m[1]!)]) {
+      if (seen.has(candidate) || !existsSync(candidate)) continue;
+      seen.add(candidate);
+      includedHeaders(candidate, seen);
+      break;
+    }
+  }
+}
+
 /** The gcc arguments for a build, with generated.c in the current directory. */
 export function compilerCommand(opts: BuildOptions, output: string): string[] {
   const flags = opts.debug ? ['-O0', '-g'] : ['-O2', '-g'];
@@ -64,7 +89,7 @@ export function compilerCommand(opts: BuildOptions, output: string): string[] {
   const kindFlags = opts.kind === 'shared' ? ['-shared', '-fPIC', '-Wl,-Bsymbolic'] : [];
   return [
     'gcc', '-std=gnu11', ...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
-    ...kindFlags, `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', driver, '-o', output, '-lm',
+    ...kindFlags, `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', driver, '-o', output, ...LIBS,
   ];
 }
 
@@ -75,7 +100,12 @@ export function buildNative(program: GeneratedProgram, opts: BuildOptions): Buil
   hash.update(JSON.stringify({ ...opts, cacheDir: undefined }));
   hash.update(program.source);
   for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
-  for (const f of program.elementSources) hash.update(readFileSync(join(repoRoot, f)));
+  const headers = new Set<string>();
+  for (const f of program.elementSources) {
+    hash.update(readFileSync(join(repoRoot, f)));
+    includedHeaders(join(repoRoot, f), headers);
+  }
+  for (const h of [...headers].sort()) if (!h.startsWith(runtimeDir)) hash.update(h).update(readFileSync(h));
   const key = hash.digest('hex').slice(0, 24);
   const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), key);
   const output = join(dir, opts.kind === 'exe' ? 'router' : 'router.so');
@@ -87,7 +117,9 @@ export function buildNative(program: GeneratedProgram, opts: BuildOptions): Buil
   writeFileSync(join(dir, 'build.sh'), `#!/bin/sh\ncd "$(dirname "$0")" && ${command.map(shellQuote).join(' ')}\n`, { mode: 0o755 });
   const tmp = `${output}.tmp${process.pid}`;
   try {
-    execFileSync(command[0]!, [...command.slice(1, -3), '-o', tmp, '-lm'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = command.slice(1);
+    args[args.lastIndexOf(output)] = tmp;
+    execFileSync(command[0]!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
     throw new NativeBuildError(`C compilation failed in ${dir}:\n${stderr}`);

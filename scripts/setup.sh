@@ -11,6 +11,8 @@ for pair in gcc:gcc make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgri
   command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -e /usr/include/stdio.h ] || missing="$missing libc6-dev"
+# zlib: the native FromDump reads gzip-compressed traces
+[ -e /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
 if [ -n "$missing" ]; then
   echo "setup: installing Debian packages:$missing" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
