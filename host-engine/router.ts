@@ -35,7 +35,7 @@ import {
 } from './handlers.js';
 import { FdLineSink, type LineWriter } from './output.js';
 import { makeOut, type EngineOut } from './out.js';
-import type { Packet, PacketBatch } from './packet.js';
+import type { PacketBatch } from './packet.js';
 import { DEFAULT_SEED, Xorshift32 } from './random.js';
 import { TaskQueue, TimerQueue, type TaskImpl, type TimerImpl } from './scheduler.js';
 import { flatten } from '../config-lang/flatten.js';
@@ -528,7 +528,7 @@ export class Router {
    * rejects such graphs): dropped and counted at the sender, with one warning.
    */
   private dropUnconnected(src: HostElement, port: number, batch: PacketBatch): void {
-    for (const p of batch) (p as Packet).release();
+    for (const p of batch) p.release();
     src.stats.dropped += batch.length;
     const key = `${src.index}:${port}`;
     if (!this.unconnectedWarned.has(key)) {
