@@ -40,6 +40,7 @@ import { flowKey, type FlowID } from './flow-id.js';
 import { applyAddr } from './rewriter-apply.js';
 import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import { Flow, type Entry } from './rewriter-flow.js';
+import { rewriterNative } from './rewriter-native.js';
 
 const args = {
   ...replyAnnoKeyword,
@@ -122,4 +123,5 @@ export const spec = anySpec(defineElement<typeof args, RewriterBaseConf, IPAddrR
     ...rewriterBaseHandlers,
   },
   host: (init) => new IPAddrRewriterElement(init),
+  native: rewriterNative(import.meta.url, 'ip-addr-rewriter.c', 'ip_addr_rewriter', 'addr'),
 }));

@@ -20,6 +20,8 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { namedPatterns } from './rewriter-base.js';
 import { parsePatternWords, RewriterPattern, type PatternConf } from './rewriter-pattern.js';
+import { patternInit } from './rewriter-native.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 interface PatternsConf {
   readonly patterns: { readonly name: string; readonly pattern: PatternConf }[];
@@ -70,4 +72,12 @@ export const spec = anySpec(defineElement<typeof args, PatternsConf, IPRewriterP
   args,
   configure,
   host: (init) => new IPRewriterPatternsElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ip-rewriter-patterns.c'),
+    prefix: 'ip_rewriter_patterns',
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) =>
+      `.conf = ${ctx.constArray('RwPattern', c.patterns.map((p) => patternInit(p.pattern)))}, ` +
+      `.names = ${ctx.constArray('char *', c.patterns.map((p) => ctx.cString(p.name)))}, .n = ${c.patterns.length}`,
+  },
 }));

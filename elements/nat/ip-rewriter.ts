@@ -78,6 +78,7 @@ import {
   type RewriterInput,
 } from './rewriter-base.js';
 import { Flow, type Entry } from './rewriter-flow.js';
+import { rewriterNative } from './rewriter-native.js';
 
 interface IPRewriterConf extends RewriterBaseConf {
   /** Seconds. */
@@ -258,4 +259,8 @@ export const spec = anySpec(defineElement<typeof args, IPRewriterConf, IPRewrite
     ...rewriterBaseHandlers,
   },
   host: (init) => new IPRewriterElement(init),
+  native: rewriterNative<IPRewriterConf>(import.meta.url, 'ip-rewriter.c', 'ip_rewriter', 'ipRewriter', (c) => [
+    `.tcp_data = ${c.tcpDataTimeout * 1000}, .tcp_done = ${c.tcpDoneTimeout * 1000}`,
+    `.udp = { ${c.udpTimeouts[0] * 1000}, ${c.udpTimeouts[1] * 1000} }, .udp_streaming = ${c.udpStreamingTimeout * 1000}`,
+  ]),
 }));

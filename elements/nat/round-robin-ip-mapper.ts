@@ -27,6 +27,8 @@ import type { FlowID } from './flow-id.js';
 import { parsePatternWithPorts } from './input-spec.js';
 import { namedPatterns, RW_DROP, type IPMapperHost, type RewriterBase, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import { RewriterPattern, type PatternConf } from './rewriter-pattern.js';
+import { patternInit } from './rewriter-native.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 interface MapperPatternConf {
   readonly pattern: PatternConf | { readonly name: string };
@@ -100,4 +102,17 @@ export const spec = anySpec(defineElement<typeof args, RoundRobinConf, RoundRobi
   args,
   configure,
   host: (init) => new RoundRobinIPMapperElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'round-robin-ip-mapper.c'),
+    prefix: 'round_robin_ip_mapper',
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) => {
+      const pats = c.patterns.map((p) =>
+        'name' in p.pattern
+          ? `{ .name = ${ctx.cString(p.pattern.name)}, .foutput = ${p.foutput}, .routput = ${p.routput} }`
+          : `{ .pattern = ${patternInit(p.pattern)}, .foutput = ${p.foutput}, .routput = ${p.routput} }`,
+      );
+      return `.m = { .name = ${ctx.cString(ctx.elementName)}, .conf = ${ctx.constArray('RwMapperConf', pats)}, .n = ${pats.length} }`;
+    },
+  },
 }));

@@ -1,0 +1,556 @@
+/* What the rewriters share in C, as the host engine's elements/nat/
+ * (rewriter-base.ts, rewriter-pattern.ts, rewriter-apply.ts): input specs,
+ * rewrite patterns (with IPRewriterPatterns' named ones and the
+ * RoundRobinIPMapper), storing flows with capacity and reaping, the
+ * per-packet rewriting with Click's incremental checksum updates, and the
+ * handler texts. IPRewriter and IPAddrRewriter both embed an RwCore named
+ * `rw`, so one may share the other's flow heap (MAPPING_CAPACITY). Time is
+ * in jiffies: milliseconds of engine time. */
+#ifndef CVM_REWRITER_H
+#define CVM_REWRITER_H
+
+#include "cvm.h"
+#include "router.h"
+#include "flow-table.h"
+#include "transport-checksum.h"
+#include "click-words.h"
+
+enum { RW_DROP = -1, RW_ADDMAP = -2 };
+enum { RW_SPEC_DROP, RW_SPEC_NOCHANGE, RW_SPEC_KEEP, RW_SPEC_PATTERN, RW_SPEC_NAMED, RW_SPEC_MAPPER };
+enum { RW_KIND_IPREWRITER, RW_KIND_ADDR };
+
+/* TCP connection-state bits (Click's TCPFlow). */
+enum { RW_TCP_FORWARD_DONE = 1, RW_TCP_BOTH_DONE = 3, RW_TCP_FORWARD_DATA = 4, RW_TCP_BOTH_DATA = 12 };
+
+/* A rewrite pattern: its configuration and the next sequential choice. */
+typedef struct RwPattern {
+    uint32_t saddr, daddr;
+    uint32_t sport, dport;
+    uint8_t is_napt, sequential, same_first;
+    uint32_t variation_top;
+    uint64_t next_variation;
+} RwPattern;
+
+/* An IPRewriterPatterns element (ip-rewriter-patterns.c): named patterns,
+ * shared, sequential state included, by every user of a name. */
+struct ip_rewriter_patterns {
+    CvmElement base;
+    const RwPattern *conf;
+    const char **names;
+    uint32_t n;
+    RwPattern *state;            /* allocated on first use */
+};
+
+/* One pattern of a RoundRobinIPMapper, as configured. */
+typedef struct RwMapperConf {
+    RwPattern pattern;
+    const char *name;            /* a named pattern instead, or NULL */
+    int32_t foutput, routput;
+} RwMapperConf;
+
+typedef struct RwMapper {
+    const char *name;            /* the mapper element's name, for messages */
+    const RwMapperConf *conf;
+    uint32_t n;
+    RwPattern *own;              /* state of its own patterns (init) */
+    RwPattern **use;             /* per pattern: own or named */
+    uint32_t last;
+} RwMapper;
+
+typedef struct RwInputConf {
+    uint8_t kind;
+    int32_t foutput, routput;
+    RwPattern pattern;           /* RW_SPEC_PATTERN */
+    const char *name;            /* RW_SPEC_NAMED */
+    int32_t mapper;              /* RW_SPEC_MAPPER: index into RwCore.mappers */
+} RwInputConf;
+
+struct RwCore;
+
+typedef struct RwInput {
+    struct RwCore *rw;
+    int32_t number;
+    uint8_t kind;
+    int32_t foutput, routput;
+    int64_t count, failures;
+    RwPattern own;
+    RwPattern *pattern;
+    RwMapper *mapper;
+} RwInput;
+
+typedef struct RwCore {
+    /* configuration */
+    const RwInputConf *input_conf;
+    uint32_t ninputs;
+    int32_t noutputs;
+    uint8_t kind;
+    uint8_t nmaps;
+    uint32_t annos;              /* bit 0: destination annotation; bit 1: REPLY_ANNO, its offset from bit 2 */
+    int64_t timeouts[2];         /* jiffies: best effort, guarantee */
+    int64_t gc_interval;         /* seconds between reaps (0: never) */
+    struct RwCore *capacity_of;  /* rewriter whose flow heap to share, or NULL */
+    RwMapper *const *mappers;
+    int64_t tcp_data, tcp_done, udp[2], udp_streaming;   /* IPRewriter, jiffies */
+    /* state */
+    RwInput *inputs;
+    RwMap maps[2];               /* IPRewriter: TCP, UDP; IPAddrRewriter: one */
+    RwHeap own_heap;             /* capacity set by the initializer */
+    RwHeap *heap;                /* own_heap or a shared one; NULL before init */
+} RwCore;
+
+static inline int64_t rw_jiffies(void) { return cvm_now() / 1000000; }
+
+/* --- patterns ------------------------------------------------------------- */
+
+/* The new flow ID for `flowid`, avoiding flow IDs whose reply is already in
+ * `taken` (Click's rewrite_flowid). RW_ADDMAP, or RW_DROP when the range is full. */
+static int rw_pattern_rewrite(RwPattern *c, const RwFlowID *flowid, const RwMap *taken, RwFlowID *rw)
+{
+    rw->saddr = c->saddr ? c->saddr : flowid->saddr;
+    rw->sport = c->sport ? (uint16_t)c->sport : flowid->sport;
+    rw->daddr = c->daddr ? c->daddr : flowid->daddr;
+    rw->dport = c->dport ? (uint16_t)c->dport : flowid->dport;
+    uint64_t top = c->variation_top;
+    if (!top) return RW_ADDMAP;
+
+    RwFlowID lookup = rw_flowid_reverse(*rw);
+    uint32_t base = c->is_napt ? c->sport : c->saddr;
+    uint64_t val = (uint32_t)(flowid->sport - base);
+    int found = 0;
+    /* Click tests the packet's source port here even for address ranges. */
+    if (c->same_first && val <= top) {
+        lookup.dport = flowid->sport;
+        found = !taken || !rw_map_find(taken, &lookup);
+    }
+    if (!found) {
+        val = c->sequential ? (c->next_variation > top ? 0 : c->next_variation) : cvm_random32() % (top + 1);
+        for (uint64_t count = 0; count <= top; count++, val = val == top ? 0 : val + 1) {
+            if (c->is_napt) lookup.dport = (uint16_t)((base + val) & 0xffff);
+            else lookup.daddr = (uint32_t)(base + val);
+            if (!taken || !rw_map_find(taken, &lookup)) {
+                found = 1;
+                break;
+            }
+        }
+        if (!found) return RW_DROP;
+    }
+    if (c->is_napt) rw->sport = lookup.dport;
+    else rw->saddr = lookup.daddr;
+    c->next_variation = val + 1;
+    return RW_ADDMAP;
+}
+
+/* Click's IPRewriterPattern::unparse. */
+static void rw_pattern_unparse(const RwPattern *p, CvmStr *o)
+{
+    if (!p->is_napt && p->variation_top) {
+        cw_put_ip(o, p->saddr);
+        cvm_str_append(o, "-", 1);
+        cw_put_ip(o, (uint32_t)(p->saddr + p->variation_top));
+    } else if (p->saddr) cw_put_ip(o, p->saddr);
+    else cvm_str_append(o, "-", 1);
+    if (p->is_napt) {
+        if (!p->sport) cvm_str_append(o, " -", 2);
+        else if (p->variation_top) cvm_str_printf(o, " %u-%llu", p->sport, (unsigned long long)p->sport + p->variation_top);
+        else cvm_str_printf(o, " %u", p->sport);
+    }
+    if (p->daddr) {
+        cvm_str_append(o, " ", 1);
+        cw_put_ip(o, p->daddr);
+    } else cvm_str_append(o, " -", 2);
+    if (p->is_napt) {
+        if (!p->dport) cvm_str_append(o, " -", 2);
+        else cvm_str_printf(o, " %u", p->dport);
+    }
+}
+
+/* The pattern a name stands for in this router's IPRewriterPatterns elements, or NULL. */
+static RwPattern *rw_named_pattern(const char *name)
+{
+    for (int i = 0; i < cvm_router.nelements; i++) {
+        CvmElement *el = cvm_router.elements[i];
+        if (strcmp(el->class_name, "IPRewriterPatterns")) continue;
+        struct ip_rewriter_patterns *pe = (struct ip_rewriter_patterns *)el;
+        for (uint32_t k = 0; k < pe->n; k++) {
+            if (strcmp(pe->names[k], name)) continue;
+            if (!pe->state) {
+                pe->state = malloc(pe->n * sizeof *pe->state);
+                if (!pe->state) return NULL;
+                memcpy(pe->state, pe->conf, pe->n * sizeof *pe->state);
+            }
+            return &pe->state[k];
+        }
+    }
+    return NULL;
+}
+
+static inline RwMap *rw_get_map(RwCore *rw, int mapid) { return mapid >= 0 && mapid < rw->nmaps ? &rw->maps[mapid] : NULL; }
+
+/* RoundRobinIPMapper's choice: its patterns in turn, from the one after the last used. */
+static int rw_mapper_rewrite(RwMapper *m, RwInput *input, const RwFlowID *flowid, int mapid, RwFlowID *out)
+{
+    RwMap *map = rw_get_map(input->rw, mapid);
+    for (uint32_t i = 0; i < m->n; i++) {
+        uint32_t k = m->last;
+        m->last = (m->last + 1) % m->n;
+        RwPattern *pt = m->use ? m->use[k] : NULL;
+        if (!pt) continue;
+        if (rw_pattern_rewrite(pt, flowid, map, out) != RW_DROP) {
+            /* The rewriter's new flow takes this pattern's outputs. */
+            input->foutput = m->conf[k].foutput;
+            input->routput = m->conf[k].routput;
+            return RW_ADDMAP;
+        }
+    }
+    *out = *flowid;
+    return RW_DROP;
+}
+
+/* Output port (nochange), RW_ADDMAP with the new flow ID, or RW_DROP. */
+static int rw_input_rewrite(RwInput *in, const RwFlowID *flowid, int mapid, RwFlowID *out)
+{
+    int r;
+    switch (in->kind) {
+    case RW_SPEC_NOCHANGE:
+        *out = *flowid;
+        return in->foutput;
+    case RW_SPEC_KEEP:
+        *out = *flowid;
+        return RW_ADDMAP;
+    case RW_SPEC_PATTERN:
+    case RW_SPEC_NAMED:
+        r = rw_pattern_rewrite(in->pattern, flowid, rw_get_map(in->rw, mapid), out);
+        if (r == RW_DROP) in->failures++;
+        return r;
+    case RW_SPEC_MAPPER:
+        r = rw_mapper_rewrite(in->mapper, in, flowid, mapid, out);
+        if (r == RW_DROP) in->failures++;
+        return r;
+    default:
+        *out = *flowid;
+        return RW_DROP;
+    }
+}
+
+/* --- flows ---------------------------------------------------------------- */
+
+static int64_t rw_tcp_flow_timeout(const RwCore *rw, const RwFlow *f)
+{
+    if ((f->tflags & RW_TCP_BOTH_DONE) == RW_TCP_BOTH_DONE) return rw->tcp_done;
+    if ((f->tflags & RW_TCP_BOTH_DATA) == RW_TCP_BOTH_DATA) return rw->tcp_data;
+    return rw->timeouts[0];
+}
+
+/* UDP flows are "streaming" after 3 packets including a reply (Click's UDPFlow::streaming). */
+static inline int64_t rw_udp_flow_timeout(const RwCore *rw, const RwFlow *f) { return f->tflags > 6 ? rw->udp_streaming : rw->udp[0]; }
+
+/* When a flow expires once its guarantee is over, by its owner's rules. */
+static int64_t rw_best_effort_expiry(const RwFlow *f)
+{
+    const RwCore *rw = f->owner->rw;
+    if (rw->kind == RW_KIND_IPREWRITER) {
+        if (f->ip_p == 6) return f->expiry + rw_tcp_flow_timeout(rw, f) - rw->timeouts[1];
+        return f->expiry + rw_udp_flow_timeout(rw, f) - rw->udp[1];
+    }
+    return f->expiry + rw->timeouts[0] - rw->timeouts[1];
+}
+
+static inline uint16_t rw_flow_word(const RwFlowID *f, int i)
+{
+    switch (i) {
+    case 0: return (uint16_t)(f->saddr >> 16);
+    case 1: return (uint16_t)f->saddr;
+    case 2: return (uint16_t)(f->daddr >> 16);
+    case 3: return (uint16_t)f->daddr;
+    case 4: return f->sport;
+    default: return f->dport;
+    }
+}
+
+/* A new flow (Click's IPRewriterFlow constructor); NULL if memory ran out. */
+static RwFlow *rw_flow_new(RwInput *owner, const RwFlowID *flowid, const RwFlowID *rewritten, int32_t foutput, int32_t routput, uint8_t ip_p, int guaranteed, int64_t expiry)
+{
+    RwFlow *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->e[0].id = *flowid;
+    f->e[0].output = foutput;
+    f->e[0].direction = 0;
+    f->e[1].id = rw_flowid_reverse(*rewritten);
+    f->e[1].output = routput;
+    f->e[1].direction = 1;
+    f->owner = owner;
+    f->ip_p = ip_p;
+    f->guaranteed = (uint8_t)guaranteed;
+    f->expiry = expiry;
+    /* Click folds the word changes into a checksum-like delta, addresses first, then ports. */
+    uint16_t d = 0;
+    for (int i = 0; i < 4; i++) d = tc_update(d, rw_flow_word(flowid, i), rw_flow_word(rewritten, i));
+    f->ip_delta = d;
+    for (int i = 4; i < 6; i++) d = tc_update(d, rw_flow_word(flowid, i), rw_flow_word(rewritten, i));
+    f->udp_delta = d;
+    return f;
+}
+
+static inline RwMap *rw_flow_map(RwCore *rw, const RwFlow *f) { return &rw->maps[f->ip_p == 17 ? 1 : 0]; }
+
+/* Forget a flow everywhere (Click's IPRewriterFlow::destroy). */
+static void rw_destroy(RwFlow *f)
+{
+    RwCore *rw = f->owner->rw;
+    rw_heap_remove(rw->heap, f);
+    f->owner->count--;
+    RwMap *m = rw_flow_map(rw, f);
+    if (f->e[0].in_map) rw_map_remove(m, &f->e[0]);
+    if (f->e[1].in_map) rw_map_remove(m, &f->e[1]);
+    free(f);
+}
+
+static void rw_shift_heap_best_effort(RwHeap *hp, int64_t now)
+{
+    while (hp->n[1] && !(now < hp->h[1][0]->expiry)) {
+        RwFlow *f = hp->h[1][0];
+        rw_heap_change_expiry(hp, f, 0, rw_best_effort_expiry(f));
+    }
+}
+
+/* Reap expired flows, then evict the earliest-expiring down to the capacity (0 with clear_all). */
+static void rw_shrink_heap(RwCore *rw, int clear_all)
+{
+    RwHeap *hp = rw->heap;
+    int64_t now = rw_jiffies();
+    rw_shift_heap_best_effort(hp, now);
+    while (hp->n[0] && !(now < hp->h[0][0]->expiry)) rw_destroy(hp->h[0][0]);
+    int64_t capacity = clear_all ? 0 : hp->capacity;
+    while (rw_heap_size(hp) > 0 && (int64_t)rw_heap_size(hp) > capacity) rw_destroy(hp->h[hp->n[0] ? 0 : 1][0]);
+}
+
+/* Enter a new flow in its map and heap (Click's store_flow); a reply entry
+ * that displaces another flow's destroys that flow. Returns the forward
+ * entry, or NULL (flow freed) if its ports are bad or the heap is full of
+ * guaranteed flows. */
+static RwEntry *rw_store_flow(RwCore *rw, RwFlow *f, RwInput *input)
+{
+    if (f->e[0].output < 0 || f->e[0].output >= rw->noutputs || f->e[1].output < 0 || f->e[1].output >= rw->noutputs) {
+        free(f);
+        return NULL;
+    }
+    RwMap *map = rw_flow_map(rw, f);
+    rw_map_set(map, &f->e[0]);
+    RwEntry *old = rw_map_set(map, &f->e[1]);
+    if (old && rw_entry_flow(old) != f) rw_destroy(rw_entry_flow(old));
+    RwHeap *hp = rw->heap;
+    rw_heap_insert(hp, f);
+    input->count++;
+    if ((int64_t)rw_heap_size(hp) > hp->capacity) {
+        rw_shift_heap_best_effort(hp, rw_jiffies());
+        RwFlow *dead = hp->n[0] ? hp->h[0][0] : f;
+        rw_destroy(dead);
+        if (dead == f) {
+            input->failures++;
+            return NULL;
+        }
+    }
+    return &f->e[0];
+}
+
+/* --- rewriting one packet --------------------------------------------------- */
+
+/* Apply a flow's checksum delta to the field at `at` (Click's update_csum). */
+static inline void rw_update_sum(uint8_t *at, int direction, uint16_t delta)
+{
+    if (!delta) return;
+    cvm_put16(at, tc_update(cvm_be16(at), 0, direction ? delta : (uint16_t)~delta));
+}
+
+/* Addresses, annotations and IP checksum; returns whether the packet is a first fragment. */
+static inline int rw_apply_ip(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    const RwFlowID *rev = &f->e[direction ? 0 : 1].id;
+    cvm_put32(h->ip + 12, rev->daddr);
+    cvm_put32(h->ip + 16, rev->saddr);
+    if (annos & 1) cvm_set_dst_ip(p, rev->saddr);
+    if (direction && (annos & 2)) p->anno[annos >> 2] = f->reply_anno;
+    rw_update_sum(h->ip + 10, direction, f->ip_delta);
+    return tc_first_fragment(h->ip);
+}
+
+static inline void rw_set_ports(const RwFlow *f, const TcHeaders *h, int direction)
+{
+    const RwFlowID *rev = &f->e[direction ? 0 : 1].id;
+    cvm_put16(h->trans, rev->dport);
+    cvm_put16(h->trans + 2, rev->sport);
+}
+
+/* TCP: ports and checksum only with 18+ transport bytes; FIN/RST/SYN and payload update the state. */
+static inline void rw_apply_tcp(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    if (!rw_apply_ip(f, p, h, direction, annos) || tc_transport_length(h) < 18) return;
+    rw_set_ports(f, h, direction);
+    rw_update_sum(h->trans + 16, direction, f->udp_delta);
+    uint8_t flags = h->trans[13];
+    int hl = h->ip[0] & 15, off = h->trans[12] >> 4;
+    int payload = (hl + off) << 2 < cvm_be16(h->ip + 2);
+    int dir_bit = direction ? 1 : 0;
+    if (flags & 4) f->tflags |= RW_TCP_BOTH_DONE;
+    else if (flags & 1) f->tflags |= (uint8_t)(RW_TCP_FORWARD_DONE << dir_bit);
+    else if ((flags & 2) || payload) f->tflags &= (uint8_t)~(RW_TCP_FORWARD_DONE << dir_bit);
+    if (payload) f->tflags |= (uint8_t)(RW_TCP_FORWARD_DATA << dir_bit);
+}
+
+/* UDP: ports; checksum if present (zero stays zero); count packets and note replies. */
+static inline void rw_apply_udp(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    if (!rw_apply_ip(f, p, h, direction, annos)) return;
+    rw_set_ports(f, h, direction);
+    int64_t tlen = tc_transport_length(h);
+    uint8_t proto = h->ip[9];
+    if (proto == 6) {
+        if (tlen >= 18) rw_update_sum(h->trans + 16, direction, f->udp_delta);
+    } else if (proto == 17) {
+        if (tlen >= 8 && cvm_be16(h->trans + 6)) rw_update_sum(h->trans + 6, direction, f->udp_delta);
+    }
+    if (direction) f->tflags |= 1;
+    if (f->tflags < 6) f->tflags += 2;
+}
+
+/* Address-only rewriting: the source going out, the destination coming back. */
+static inline void rw_apply_addr(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    const RwFlowID *rev = &f->e[direction ? 0 : 1].id;
+    if (!direction) cvm_put32(h->ip + 12, rev->daddr);
+    else {
+        cvm_put32(h->ip + 16, rev->saddr);
+        if (annos & 1) cvm_set_dst_ip(p, rev->saddr);
+        if (annos & 2) p->anno[annos >> 2] = f->reply_anno;
+    }
+    rw_update_sum(h->ip + 10, direction, f->ip_delta);
+    if (!tc_first_fragment(h->ip)) return;
+    uint8_t proto = h->ip[9];
+    int64_t tlen = tc_transport_length(h);
+    if (proto == 6 && tlen >= 18) rw_update_sum(h->trans + 16, direction, f->udp_delta);
+    else if (proto == 17 && tlen >= 8 && cvm_be16(h->trans + 6)) rw_update_sum(h->trans + 6, direction, f->udp_delta);
+}
+
+/* Click's checked_output_push: a valid port, or a counted drop. */
+static inline void rw_emit_or_drop(CvmOut *out, int port, Packet *p)
+{
+    if (port >= 0 && (unsigned)port < out->nports) cvm_emit(out, (unsigned)port, p);
+    else cvm_drop(out, p);
+}
+
+/* --- lifecycle ------------------------------------------------------------- */
+
+static void rw_mapper_errors(const RwMapper *m, const RwCore *user, int input, CvmStr *err)
+{
+    for (uint32_t i = 0; i < m->n; i++)
+        if (m->conf[i].foutput >= user->noutputs || m->conf[i].routput >= user->noutputs)
+            cvm_str_printf(err, "%sinput spec %d: output port out of range in %s :: RoundRobinIPMapper pattern %u", err->len ? "\n" : "", input, m->name, i);
+}
+
+/* IPRewriterBase::initialize: inputs, the shared heap, named patterns and mappers. */
+static int rw_core_init(RwCore *rw, CvmStr *err)
+{
+    rw->inputs = calloc(rw->ninputs ? rw->ninputs : 1, sizeof *rw->inputs);
+    if (!rw->inputs) return cvm_str_printf(err, "out of memory"), -1;
+    if (rw->capacity_of) rw->heap = rw->capacity_of->heap ? rw->capacity_of->heap : &rw->capacity_of->own_heap;
+    else rw->heap = &rw->own_heap;
+    for (uint32_t i = 0; i < rw->ninputs; i++) {
+        const RwInputConf *c = &rw->input_conf[i];
+        RwInput *in = &rw->inputs[i];
+        in->rw = rw;
+        in->number = (int32_t)i;
+        in->kind = c->kind;
+        in->foutput = c->foutput;
+        in->routput = c->routput;
+        in->own = c->pattern;
+        if (c->kind == RW_SPEC_PATTERN) in->pattern = &in->own;
+        else if (c->kind == RW_SPEC_NAMED) {
+            in->pattern = rw_named_pattern(c->name);
+            if (!in->pattern) cvm_str_printf(err, "%sinput spec %u: no such pattern '%s'", err->len ? "\n" : "", i, c->name);
+        } else if (c->kind == RW_SPEC_MAPPER) {
+            in->mapper = rw->mappers[c->mapper];
+            rw_mapper_errors(in->mapper, rw, (int)i, err);
+        }
+    }
+    return err->len ? -1 : 0;
+}
+
+static void rw_core_cleanup(RwCore *rw)
+{
+    /* Free this rewriter's flows: each has its forward entry, or else its
+     * reply entry, in its map. Collect them first: a flow's two entries may
+     * lie anywhere in the order. */
+    for (int k = 0; k < 2; k++) {
+        RwMap *m = &rw->maps[k];
+        RwFlow **dead = malloc((m->count ? m->count : 1) * sizeof *dead);
+        uint32_t nd = 0;
+        for (RwEntry *e = m->head; e && dead; e = e->next)
+            if (e->direction == 0 || !rw_entry_flow(e)->e[0].in_map) dead[nd++] = rw_entry_flow(e);
+        for (uint32_t i = 0; i < nd; i++) free(dead[i]);
+        free(dead);
+        rw_map_free(m);
+    }
+    rw_heap_free(&rw->own_heap);
+    free(rw->inputs);
+    rw->inputs = NULL;
+    rw->heap = NULL;
+}
+
+/* --- handlers ---------------------------------------------------------------- */
+
+/* Click's unparse_ports: ` [*F R] iN expS`, the entry's own output starred. */
+static void rw_unparse_ports(const RwFlow *f, int direction, int64_t now, CvmStr *o)
+{
+    int64_t expiry = f->guaranteed ? rw_best_effort_expiry(f) : f->expiry;
+    int64_t secs = (expiry + 500 - now) / 1000;
+    cvm_str_printf(o, " [%s%d %s%d] i%d exp%lld", direction ? "" : "*", f->e[0].output, direction ? "*" : "", f->e[1].output, f->owner->number, (long long)secs);
+}
+
+static void rw_read_patterns(const RwCore *rw, CvmStr *o)
+{
+    static const char *const fixed[] = { "<drop>", "<nochange>", "<keep>", NULL, NULL, "<mapper>" };
+    for (uint32_t i = 0; i < rw->ninputs; i++) {
+        const RwInput *in = &rw->inputs[i];
+        if (fixed[in->kind]) cvm_str_printf(o, "%s", fixed[in->kind]);
+        else if (in->pattern) rw_pattern_unparse(in->pattern, o);
+        if (in->count) cvm_str_printf(o, " [%lld]", (long long)in->count);
+        cvm_str_append(o, "\n", 1);
+    }
+}
+
+static void rw_read_nmappings(const RwCore *rw, CvmStr *o)
+{
+    int64_t n = 0;
+    for (uint32_t i = 0; i < rw->ninputs; i++) n += rw->inputs[i].count;
+    cvm_str_printf(o, "%lld", (long long)n);
+}
+
+static void rw_read_mapping_failures(const RwCore *rw, CvmStr *o)
+{
+    int64_t n = 0;
+    for (uint32_t i = 0; i < rw->ninputs; i++) n += rw->inputs[i].failures;
+    cvm_str_printf(o, "%lld", (long long)n);
+}
+
+static void rw_read_size(const RwCore *rw, CvmStr *o) { cvm_str_printf(o, "%llu", (unsigned long long)rw_heap_size(rw->heap)); }
+static void rw_read_capacity(const RwCore *rw, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)rw->heap->capacity); }
+
+static int rw_write_capacity(RwCore *rw, const char *v, CvmStr *err)
+{
+    int64_t n;
+    if (cw_parse_int(cw_trim(cw_text(v)), &n) < 0) return cvm_str_printf(err, "CAPACITY: expected integer"), -1;
+    rw->heap->capacity = n;
+    rw_shrink_heap(rw, 0);
+    return 0;
+}
+
+static void rw_put_flow(CvmStr *o, const RwFlowID *f)
+{
+    cvm_str_append(o, "(", 1);
+    cw_put_ip(o, f->saddr);
+    cvm_str_printf(o, ", %u, ", f->sport);
+    cw_put_ip(o, f->daddr);
+    cvm_str_printf(o, ", %u)", f->dport);
+}
+
+#endif
