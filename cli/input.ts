@@ -10,7 +10,7 @@ export interface InputArgs {
   file?: string;
   params?: string[];
   expression?: string;
-  define?: string[];
+  define?: string | string[];
 }
 
 /** Add the input options to a command's builder. */
@@ -19,7 +19,7 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
     .positional('file', { type: 'string', describe: 'configuration file (- reads standard input)' })
     .positional('params', { type: 'string', array: true, describe: 'NAME=VALUE settings for $NAME, as with -D' })
     .option('expression', { alias: 'e', type: 'string', describe: 'configuration given on the command line instead of a FILE' })
-    .option('define', { alias: 'D', type: 'string', array: true, describe: 'set $NAME to VALUE (repeatable): -D NAME=VALUE' }) as Argv<T & InputArgs>;
+    .option('define', { alias: 'D', type: 'string', requiresArg: true, describe: 'set $NAME to VALUE (repeatable): -D NAME=VALUE' }) as Argv<T & InputArgs>;
 }
 
 /** The positional part every input command uses in its command string. */
@@ -41,7 +41,9 @@ export function readInput(args: InputArgs): ConfigInput {
     if (!m) throw new UsageError(`bad setting '${setting}' (write NAME=VALUE)`);
     defines[m[1]!] = m[2]!;
   };
-  for (const d of args.define ?? []) define(d);
+  // Not a yargs array option: those swallow the FILE that follows (`-D N=4 x.click`);
+  // a repeated plain option still arrives as an array.
+  for (const d of ([] as string[]).concat(args.define ?? [])) define(d);
 
   // Click's driver takes `FILE NAME=VALUE...`. A file whose name looks like a
   // setting can be given as `./NAME=VALUE`.

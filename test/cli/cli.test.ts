@@ -111,6 +111,8 @@ t.test('standard input, defines and settings', async (t) => {
   t.match(bad.stderr, "LIMIT: 'lots' is not an integer");
   const viaD = await clickvm(['check', '-D', 'N=lots', cfg]);
   t.equal(viaD.code, 1, '-D works the same');
+  t.match(viaD.stderr, "LIMIT: 'lots' is not an integer", '-D before the file leaves the file alone');
+  t.equal((await clickvm(['check', '-D', 'N=3', '-D', 'M=4', cfg])).code, 0, 'repeated -D');
   const expr = await clickvm(['check', '-e', 'InfiniteSource(LIMIT $N) -> Discard;', '-D', 'N=3']);
   t.equal(expr.code, 0);
 });
