@@ -204,7 +204,11 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
       const alias = p.mode === 'batch' && native.inPlace && el.outputs[0] === 'push' ? { port: 0, batch: 'b' } : undefined;
       const lines = [`${inst}.base.stats.in += b->n;`, ...outSetup(alias, p.mode), 'unsigned n = b->n;'];
       if (alias) lines.push('b->n = 0;');
-      lines.push(`${pushCall}(&${inst}, ${port}, b->p, n, &out);`, ...outFinish(alias, p.mode));
+      // In single mode the element also takes its packets one at a time, so
+      // whatever order it prints and emits in, lines interleave per packet.
+      if (p.mode === 'single') lines.push(`for (unsigned i = 0; i < n; i++) ${pushCall}(&${inst}, ${port}, &b->p[i], 1, &out);`);
+      else lines.push(`${pushCall}(&${inst}, ${port}, b->p, n, &out);`);
+      lines.push(...outFinish(alias, p.mode));
       wrappers.push(fn(`static void ${inst}_in${port}(PacketBatch *b)`, lines));
     });
 
