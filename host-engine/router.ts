@@ -143,10 +143,8 @@ export class Router {
   constructor(graph: CheckedGraph, readonly options: RouterOptions = {}) {
     this.graph = graph;
     this.delivery = options.delivery ?? analyzeDelivery(graph);
-    // An element limited to one-packet pulls (a stream is written both above
-    // and below it) must also pass each packet on before pulling the next,
-    // or its batch would reach the lower Print only after all upper lines.
-    this.modes = this.delivery.mode.map((m, i) => (this.delivery.pullLimit[i] === 1 ? 'single' : m));
+    // (graph/delivery.ts already makes one-packet pullers deliver singly.)
+    this.modes = this.delivery.mode;
     this.clock =
       options.simtime === undefined || options.simtime === false
         ? new RealClock()
