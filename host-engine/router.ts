@@ -38,11 +38,10 @@ import { makeOut, type EngineOut } from './out.js';
 import type { PacketBatch } from './packet.js';
 import { DEFAULT_SEED, Xorshift32 } from './random.js';
 import { TaskQueue, TimerQueue, type TaskImpl, type TimerImpl } from './scheduler.js';
-import { flatten } from '../config-lang/flatten.js';
+import { elementHandlerSet, globalHandlerSet } from './handler-tables.js';
 import { resolve } from 'node:path';
 
-/** The Click language version this engine implements (the `version` handler). */
-export const CLICK_VERSION = '2.1';
+export { CLICK_VERSION } from './handler-tables.js';
 
 export interface RouterOptions {
   /** Simulated time: true starts at Click's default epoch (10^9 s); a bigint gives the start in ns. */
@@ -118,7 +117,7 @@ export class Router {
   private readonly timers: TimerQueue;
   private readonly rng: Xorshift32;
   private readonly handlerSets: HandlerSet[];
-  private readonly globals = new HandlerSet();
+  private readonly globals: HandlerSet;
   /** Elements that created a task, and the one of them that may batch (see canBatch). */
   private readonly taskOwners = new Set<number>();
   private batchable: number | undefined | null;
@@ -191,8 +190,14 @@ export class Router {
       ports.map((t) => (t ? { element: elements[t.element]!, index: t.element, port: t.port } : undefined)),
     );
     this.outs = elements.map((el, i) => makeOut(this.modes[i] ?? 'batch', i, this.deliver, el.noutputs));
-    this.handlerSets = graph.elements.map((ge, i) => this.elementHandlers(ge, elements[i]!));
-    this.installGlobalHandlers();
+    this.handlerSets = graph.elements.map((ge, i) =>
+      elementHandlerSet(graph, i, (def) => ({
+        read: def.read ? () => def.read!(elements[i]!) : undefined,
+        readParam: def.readParam ? (param: string) => def.readParam!(elements[i]!, param) : undefined,
+        write: def.write ? (v: string) => def.write!(elements[i]!, v) : undefined,
+      })),
+    );
+    this.globals = globalHandlerSet(graph, { configText: options.configText, classNames: options.classNames, requestStop: (n) => this.requestStop(n) });
   }
 
   // --- construction -------------------------------------------------------
@@ -602,67 +607,6 @@ export class Router {
     if (i === undefined) throw new HandlerError(handlerErrors.noElement(p.element));
     const name = this.graph.elements[i]!.name;
     return { entry: this.handlerSets[i]!.get(p.handler), full: unparseHandlerName(name, p.handler) };
-  }
-
-  private elementHandlers(ge: CheckedElement, el: HostElement): HandlerSet {
-    const set = new HandlerSet();
-    set.add({ name: 'name', read: () => ge.name, calm: true });
-    set.add({ name: 'class', read: () => ge.className, calm: true });
-    set.add({ name: 'config', read: () => ge.config, calm: true });
-    set.add({ name: 'ports', read: () => this.portsText(ge.index), calm: true });
-    set.add({ name: 'handlers', read: () => set.listing(), calm: true });
-    const perInstance = ge.spec.instanceHandlers?.(ge.conf, { ninputs: ge.inputs.length, noutputs: ge.outputs.length });
-    for (const [name, def] of Object.entries({ ...ge.spec.handlers, ...perInstance })) {
-      set.add({
-        name,
-        read: def.read ? () => def.read!(el) : undefined,
-        readParam: def.readParam ? (param: string) => def.readParam!(el, param) : undefined,
-        write: def.write ? (v: string) => def.write!(el, v) : undefined,
-      });
-    }
-    return set;
-  }
-
-  /** Click's `ports` handler text: counts, then per port its mode (`~` if agnostic), `-`, and its connections. */
-  private portsText(index: number): string {
-    const ge = this.graph.elements[index]!;
-    const [inCodes = '', outCodes = ''] = ge.spec.processing.split('/');
-    const agnostic = (codes: string, port: number) => (codes[Math.min(port, codes.length - 1)] ?? '') === 'a';
-    const name = (i: number) => this.graph.elements[i]!.name;
-    let s = `${ge.inputs.length} ${ge.inputs.length === 1 ? 'input' : 'inputs'}\n`;
-    ge.inputs.forEach((mode, port) => {
-      const from = this.graph.connections.filter((c) => c.to.element === index && c.to.port === port);
-      s += `${mode}${agnostic(inCodes, port) ? '~' : ''}\t-\t${from.map((c) => `${name(c.from.element)} [${c.from.port}]`).join(', ')}\n`;
-    });
-    s += `${ge.outputs.length} ${ge.outputs.length === 1 ? 'output' : 'outputs'}\n`;
-    ge.outputs.forEach((mode, port) => {
-      const to = this.graph.connections.filter((c) => c.from.element === index && c.from.port === port);
-      s += `${mode}${agnostic(outCodes, port) ? '~' : ''}\t-\t${to.map((c) => `[${c.to.port}] ${name(c.to.element)}`).join(', ')}\n`;
-    });
-    return s;
-  }
-
-  private installGlobalHandlers(): void {
-    const g = this.globals;
-    const flat = () => flatten(this.graph);
-    g.add({ name: 'version', read: () => CLICK_VERSION });
-    g.add({ name: 'driver', read: () => 'userlevel' });
-    g.add({ name: 'config', read: () => this.options.configText ?? flat() });
-    g.add({ name: 'flatconfig', read: flat });
-    g.add({ name: 'requirements', read: () => this.graph.requirements.map((r) => `${r}\n`).join('') });
-    g.add({ name: 'handlers', read: () => g.listing() });
-    g.add({ name: 'list', read: () => `${this.graph.elements.length}\n${this.graph.elements.map((e) => `${e.name}\n`).join('')}` });
-    const classes = () => this.options.classNames?.() ?? [...new Set(this.graph.elements.map((e) => e.className))];
-    g.add({ name: 'classes', read: () => [...classes()].sort().map((c) => `${c}\n`).join('') });
-    g.add({
-      name: 'stop',
-      write: (v: string) => {
-        // Click: an optional count of stop requests, 1 if absent or not a number.
-        const t = v.trim();
-        const n = /^[+-]?\d+$/.test(t) ? Number(t) : 1;
-        this.requestStop(n);
-      },
-    });
   }
 }
 
