@@ -93,8 +93,12 @@ function hex(n: number, digits: number): string {
   return `0x${(n >>> 0).toString(16).padStart(digits, '0')}`;
 }
 
-/** The C condition "the masked word equals the value" for one step, reading only the covered bytes. */
-export function conditionC(baseExpr: string, offset: number, mask: number, value: number): string {
+/**
+ * The C condition "the masked word equals the value" for one step, reading
+ * only the covered bytes, or the whole word when `readable` (bytes known to
+ * be there from the base) says it is all there.
+ */
+export function conditionC(baseExpr: string, offset: number, mask: number, value: number, readable = 0): string {
   const mb = [24, 16, 8, 0].map((s) => (mask >>> s) & 255);
   const vb = [24, 16, 8, 0].map((s) => (value >>> s) & 255);
   const first = mb.findIndex((x) => x !== 0);
@@ -110,9 +114,10 @@ export function conditionC(baseExpr: string, offset: number, mask: number, value
       return masked(`cls_ld16(${at(first)})`, `CLS_BE16(${hex(m, 4)})`, m === 0xffff, `CLS_BE16(${hex(v, 4)})`);
     }
     case 2:
-      // Three bytes: from the word's start when the first byte is unmasked (4
-      // bytes, none past the last covered one), else exactly three.
-      if (first === 1) return masked(`cls_ld32(${at(0)})`, `CLS_BE32(${hex(mask, 8)})`, false, `CLS_BE32(${hex(value, 8)})`);
+      // Three bytes: the whole word when the first byte is unmasked (none
+      // past the last covered one) or the packet is known to hold it, else
+      // exactly three.
+      if (first === 1 || readable >= offset + 4) return masked(`cls_ld32(${at(0)})`, `CLS_BE32(${hex(mask, 8)})`, false, `CLS_BE32(${hex(value, 8)})`);
       return masked(`cls_ld24(${at(0)})`, `CLS_BE32(${hex(mask, 8)})`, false, `CLS_BE32(${hex(value, 8)})`);
     default:
       return masked(`cls_ld32(${at(0)})`, `CLS_BE32(${hex(mask, 8)})`, mask >>> 0 === 0xffffffff, `CLS_BE32(${hex(value, 8)})`);
@@ -236,14 +241,14 @@ export function programToC(prog: DecisionProgram, fnName: string, opts: ProgramC
     const s = insns[i]!;
     return `/* ${i}: ${BASE_NOTE[s.base]}${s.offset}/${(s.value >>> 0).toString(16).padStart(8, '0')}%${(s.mask >>> 0).toString(16).padStart(8, '0')} */`;
   };
-  const test = (i: number) => {
+  const test = (i: number, readable: number) => {
     const s = insns[i]!;
-    return conditionC(BASE_EXPR[s.base], s.offset, s.mask, s.value);
+    return conditionC(BASE_EXPR[s.base], s.offset, s.mask, s.value, readable);
   };
   const blocks: Block[] = [];
   for (const i of fastSteps) {
     const s = insns[i]!;
-    blocks.push({ label: `f${i}`, body: (next) => [note(i), ...branch(test(i), fTarget(s.yes), fTarget(s.no), next)] });
+    blocks.push({ label: `f${i}`, body: (next) => [note(i), ...branch(test(i, prog.safeLength[s.base]), fTarget(s.yes), fTarget(s.no), next)] });
   }
   for (const i of checkedSteps) {
     const s = insns[i]!;
@@ -252,7 +257,7 @@ export function programToC(prog: DecisionProgram, fnName: string, opts: ProgramC
       body: (next) => {
         const lines = [note(i)];
         if (kind[i] === 'check') lines.push(`if (${AVAIL[bidx[i]!]} < ${need[i]}) goto ${shortTarget(i)};`);
-        return [...lines, ...branch(test(i), sTarget(s.yes), sTarget(s.no), next)];
+        return [...lines, ...branch(test(i, Math.max(need[i]!, facts[i]!.lo[bidx[i]!]!)), sTarget(s.yes), sTarget(s.no), next)];
       },
     });
   }
@@ -339,8 +344,9 @@ export function programToC(prog: DecisionProgram, fnName: string, opts: ProgramC
  * file, the handler texts as constants, and the instance's push function.
  * `patternHandlers` adds IPClassifier's per-pattern read/write handlers
  * (`<inst>_read_patternN`, `<inst>_write_patternN`, see codegen's instance handlers).
+ * `fastPath` is for tests that need one copy or the other.
  */
-export function programNative(patternHandlers: boolean): NativeSpec<ProgramConf> {
+export function programNative(patternHandlers: boolean, fastPath: FastPathChoice = 'auto'): NativeSpec<ProgramConf> {
   return {
     source: nativeSource(import.meta.url, 'classification.c'),
     prefix: 'classification',
@@ -354,7 +360,7 @@ export function programNative(patternHandlers: boolean): NativeSpec<ProgramConf>
     },
     instanceCode: (conf, ctx, inst) => {
       const title = `${ctx.elementName} :: ${conf.patterns.length} pattern${conf.patterns.length === 1 ? '' : 's'}`;
-      const parts = [programToC(conf.program, `${inst}_push`, { noutputs: ctx.noutputs, title }).code];
+      const parts = [programToC(conf.program, `${inst}_push`, { noutputs: ctx.noutputs, title, fastPath }).code];
       if (patternHandlers) {
         conf.patterns.forEach((_, i) => {
           parts.push(
