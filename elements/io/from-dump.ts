@@ -48,6 +48,7 @@ import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { CaptureReader, memorySource, PcapError, type RecordResult } from '../../host-engine/pcap.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
 import { defineElement, HandlerError } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { packetTimeNs, parseTimestamp } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
@@ -395,6 +396,26 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
     };
   },
   host: (init) => new FromDumpElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'from-dump.c'),
+    prefix: 'from_dump',
+    hooks: { init: true, cleanup: true, task: true, timer: true, pull: true, held: true },
+    usesTask: (_c, ports) => ports.outputs[0] === 'push',
+    init: (c, ctx) => {
+      const action = c.endAction;
+      const actionCode = action === undefined ? 0 : action === 'stop' ? 1 : action === 'deactivate' ? 2 : 3;
+      return [
+        `.filename = ${ctx.cString(c.filename)}, .display_name = ${ctx.cString(c.filename === '-' ? '<stdin>' : c.filename)}`,
+        `.start = ${int64Literal(c.start ?? 0n)}, .has_start = ${+(c.start !== undefined)}, .start_relative = ${+c.startRelative}`,
+        `.end = ${int64Literal(c.end ?? 0n)}, .has_end = ${+(c.end !== undefined)}`,
+        `.end_mode = ${c.endMode === 'absolute' ? 0 : c.endMode === 'after-first' ? 1 : 2}, .end_action = ${actionCode}`,
+        typeof action === 'object' ? `.end_path = ${ctx.cString(action.path)}, .end_value = ${ctx.cString(action.value)}` : '',
+        `.filepos_init = ${c.filepos}ULL, .sample = ${c.sample}u`,
+        `.timing = ${+c.timing}, .force_ip = ${+c.forceIP}, .active = ${+c.active}`,
+        `.push_mode = ${+(ctx.outputs[0] === 'push')}, .two_outputs = ${+(ctx.noutputs > 1)}, .can_batch = ${+ctx.canBatch}`,
+      ].filter(Boolean).join(',\n    ');
+    },
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     reset_counts: { write: (e: E) => void (e.count = 0) },
@@ -427,3 +448,10 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
     reset_timing: { write: (e: E) => e.resetTiming() },
   },
 });
+
+/** A C literal for a nanosecond time, clamped to int64 (the host's are unbounded). */
+export function int64Literal(v: bigint): string {
+  const max = (1n << 63n) - 1n;
+  const x = v > max ? max : v < -max ? -max : v;
+  return `INT64_C(${x})`;
+}

@@ -28,6 +28,7 @@ import { HostElement, type Out, type Task } from '../../host-engine/element.js';
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { pcapFileHeader, writeRecordHeader } from '../../host-engine/pcap.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { fileErrorText } from './file-errors.js';
 import { parseEncap } from './link-types.js';
 
@@ -219,6 +220,21 @@ export const spec = defineElement<typeof args, ToDumpConf, E>({
     };
   },
   host: (init) => new ToDumpElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'to-dump.c'),
+    prefix: 'to_dump',
+    inPlace: true,
+    hooks: { init: true, cleanup: true, task: true, pull: true },
+    usesTask: (_c, ports) => ports.inputs[0] === 'pull' && ports.outputs.length === 0,
+    init: (c, ctx) =>
+      [
+        `.filename = ${ctx.cString(c.filename)}, .display_name = ${ctx.cString(c.filename === '-' ? '<stdout>' : c.filename)}`,
+        `.snaplen = ${c.snaplen >>> 0}u, .link_type = ${c.linkType}`,
+        c.useEncapFrom.length ? `.encap_from = ${ctx.constArray('char *', c.useEncapFrom.map((n) => ctx.cString(n)))}, .nencap_from = ${c.useEncapFrom.length}` : '',
+        `.extra_length = ${+c.extraLength}, .nano = ${+c.nano}, .unbuffered = ${+c.unbuffered}`,
+        `.pull_task = ${+(ctx.inputs[0] === 'pull' && ctx.noutputs === 0)}, .has_output = ${+(ctx.noutputs > 0)}`,
+      ].filter(Boolean).join(',\n    '),
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     filename: { read: (e: E) => e.filename },

@@ -1,6 +1,17 @@
 // The io elements in both engines: same handler values, output and accounting.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { differential, sanitizerRun } from './differential.js';
+
+const CONFORMANCE = new URL('../fixtures/conformance/', import.meta.url).pathname;
+
+/** A conformance case through both engines: its configuration, input and handlers. */
+function conformance(t: Parameters<typeof differential>[0], name: string): void {
+  const dir = join(CONFORMANCE, name);
+  const handlers = readFileSync(join(dir, 'handlers'), 'utf8').split(/\s+/).filter(Boolean);
+  differential(t, { config: readFileSync(join(dir, 'config.click'), 'utf8'), fromDir: dir, handlers });
+}
 
 t.test('InfiniteSource -> Discard, push', async (t) => {
   differential(t, {
@@ -19,3 +30,6 @@ t.test('InfiniteSource pulled by Discard through a pull path', async (t) => {
 t.test('sanitizer build agrees with the host engine', async (t) => {
   sanitizerRun(t, { config: 'src :: InfiniteSource(LIMIT 100, BURST 32, STOP true) -> d :: Discard;', handlers: ['src.count', 'd.count'] });
 });
+
+t.test('conformance 01-counter: FromDump -> Counter -> ToDump', async (t) => conformance(t, '01-counter'));
+t.test('conformance 07-ether-encap', async (t) => conformance(t, '07-ether-encap'));

@@ -1,0 +1,175 @@
+/* Calling handlers by name from element code (END_CALL, USE_ENCAP_FROM,
+ * Script), with the host engine's rules and messages (host-engine/router.ts
+ * readHandler/writeHandler, elements/driver/handler-call.ts callWrite):
+ * names are looked up from the caller's compound scope outwards, `e.h`
+ * splits at the first dot, a name without an element (or with a leading
+ * dot) is a global handler, and the global `stop` takes a count. */
+#ifndef CVM_DRIVER_HANDLER_CALL_H
+#define CVM_DRIVER_HANDLER_CALL_H
+
+#include "cvm.h"
+#include "router.h"
+#include "elements/io/io-text.h"
+#include <errno.h>
+
+static int hc_element_named(const char *name, size_t len)
+{
+    for (int i = 0; i < cvm_router.nelements; i++) {
+        const char *n = cvm_router.elements[i]->name;
+        if (strlen(n) == len && !memcmp(n, name, len)) return i;
+    }
+    return -1;
+}
+
+/* Element `name` as seen from element `context` (a/b/x looks for a/b/name,
+ * a/name, then name); -1 if there is none. */
+static int hc_find_element(const char *name, size_t len, const char *context)
+{
+    CvmStr full = { 0 };
+    int hit = -1;
+    if (context) {
+        size_t scope = strlen(context);
+        for (;;) {
+            while (scope && context[scope - 1] != '/') scope--;
+            if (!scope) break;
+            scope--;  /* drop the slash */
+            cvm_str_clear(&full);
+            cvm_str_append(&full, context, scope);
+            cvm_str_append(&full, "/", 1);
+            cvm_str_append(&full, name, len);
+            hit = hc_element_named(full.s, full.len);
+            if (hit >= 0) break;
+        }
+    }
+    cvm_str_free(&full);
+    return hit >= 0 ? hit : hc_element_named(name, len);
+}
+
+static const CvmHandler *hc_table_handler(int element, const char *name)
+{
+    for (int i = 0; i < cvm_router.nhandlers; i++) {
+        const CvmHandler *h = &cvm_router.handlers[i];
+        if (h->element == element && !strcmp(h->name, name)) return h;
+    }
+    return NULL;
+}
+
+/* A resolved handler path: element index (-1: global) and handler name, and
+ * Click's full name (`e.h`, or `h` for globals) for messages. */
+typedef struct HcTarget {
+    int element;
+    const char *handler;
+    CvmStr full;
+} HcTarget;
+
+/* 0, or -1 with "no element named 'x'" in err. */
+static int hc_resolve(const char *path, const char *context, HcTarget *t, CvmStr *err)
+{
+    const char *dot = strchr(path, '.');
+    t->full = (CvmStr){ 0 };
+    if (!dot || dot == path) {
+        t->element = -1;
+        t->handler = dot ? dot + 1 : path;
+        cvm_str_printf(&t->full, "%s", t->handler);
+        return 0;
+    }
+    t->element = hc_find_element(path, (size_t)(dot - path), context);
+    t->handler = dot + 1;
+    if (t->element < 0) {
+        cvm_str_printf(err, "no element named '%.*s'", (int)(dot - path), path);
+        return -1;
+    }
+    cvm_str_printf(&t->full, "%s.%s", cvm_router.elements[t->element]->name, t->handler);
+    return 0;
+}
+
+/* Router.readHandler(path, context): `PATH` or `PATH PARAM`. Parameters are
+ * refused ("does not take parameters"): the native handler table has no
+ * read-with-parameter entries (Script's own are called directly). */
+static int hc_read(const char *context, const char *text, CvmStr *out, CvmStr *err)
+{
+    const char *s;
+    size_t n;
+    io_trim(text, strlen(text), &s, &n);
+    size_t plen = 0;
+    while (plen < n && !io_js_space((unsigned char)s[plen])) plen++;
+    int has_param = plen < n;
+    CvmStr path = { 0 };
+    cvm_str_append(&path, s, plen);
+    if (!path.s) cvm_str_append(&path, "", 0);
+    HcTarget t;
+    int r = -1;
+    if (hc_resolve(path.s, context, &t, err) == 0) {
+        const CvmHandler *h = hc_table_handler(t.element, t.handler);
+        CvmStr v = { 0 };
+        if (h && h->read) {
+            if (has_param) cvm_str_printf(err, "read handler '%s' does not take parameters", t.full.s);
+            else {
+                h->read(t.element >= 0 ? (void *)cvm_router.elements[t.element] : NULL, out);
+                r = 0;
+            }
+        } else if (!h && cvm_read_handler(t.element >= 0 ? t.full.s : t.handler, &v) == 0) {
+            /* the handlers every element has (name, class, config...) and the globals */
+            if (has_param) cvm_str_printf(err, "read handler '%s' does not take parameters", t.full.s);
+            else {
+                cvm_str_append(out, v.s ? v.s : "", v.len);
+                r = 0;
+            }
+        } else cvm_str_printf(err, "no '%s' read handler", t.full.s);
+        cvm_str_free(&v);
+    }
+    cvm_str_free(&t.full);
+    cvm_str_free(&path);
+    return r;
+}
+
+/* The count written to `stop`: an integer (/^[+-]?\d+$/ after trimming), else 1. */
+static long long hc_stop_count(const char *value)
+{
+    const char *s;
+    size_t n;
+    io_trim(value, strlen(value), &s, &n);
+    size_t sign = n && (s[0] == '+' || s[0] == '-');
+    if (n <= sign) return 1;
+    for (size_t i = sign; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 1;
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    return errno ? (s[0] == '-' ? -1000000 : 1000000) : v;
+}
+
+/* Router.writeHandler(path, value, context). */
+static int hc_write(const char *context, const char *path, const char *value, CvmStr *err)
+{
+    HcTarget t;
+    if (hc_resolve(path, context, &t, err) < 0) return -1;
+    int r = -1;
+    if (t.element < 0 && !strcmp(t.handler, "stop")) {
+        /* the global handler: runcount goes down by the count (up, for a negative one) */
+        long long count = hc_stop_count(value);
+        cvm_request_stops((int)(count > 1000000 ? 1000000 : count < -1000000 ? -1000000 : count));
+        r = 0;
+    } else {
+        const CvmHandler *h = hc_table_handler(t.element, t.handler);
+        if (!h || !h->write) cvm_str_printf(err, "no '%s' write handler", t.full.s);
+        else r = h->write(t.element >= 0 ? (void *)cvm_router.elements[t.element] : NULL, value, err) < 0 ? -1 : 0;
+    }
+    cvm_str_free(&t.full);
+    return r;
+}
+
+/* callWrite: the global `stop` (also `.stop`) is Click's please_stop_driver,
+ * once per count (none for a count below 1); everything else goes through the
+ * router. 0 ok, -1 with the message in err. */
+static int hc_call_write(const char *context, const char *path, const char *value, CvmStr *err)
+{
+    const char *p = *path == '.' ? path + 1 : path;
+    if (!strcmp(p, "stop")) {
+        long long count = hc_stop_count(value);
+        if (count > 0) cvm_request_stops((int)(count > 1000000 ? 1000000 : count));
+        return 0;
+    }
+    return hc_write(context, p, value, err);
+}
+
+#endif
