@@ -58,6 +58,8 @@ import { getU16, getU32, isMulticast, setU16, setU32 } from '../lib/ip-header.js
 import { HandlerError, defineElement } from '../spec.js';
 import { ARPCache, EAGAIN, HZ } from './arp-cache.js';
 import { ARP_FRAME_LEN } from './arp-responder.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cBytes, cU32 } from '../lib/native-init.js';
 
 export interface ARPQuerierConf {
   ip: number;
@@ -274,6 +276,17 @@ export const spec = defineElement({
     };
   },
   host: (init: ElementInit<ARPQuerierConf>) => new ARPQuerierElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'arp-querier.c'),
+    prefix: 'arp_querier',
+    hooks: { init: true, cleanup: true, timer: true, held: true },
+    init: (c) =>
+      [
+        `.conf_ip = ${cU32(c.ip)}, .conf_broadcast = ${cU32(c.broadcast)}, .eth = ${cBytes(c.eth)}, .broadcast_poll = ${cBool(c.broadcastPoll)}`,
+        `.capacity = ${cU32(c.capacity)}, .entry_capacity = ${cU32(c.entryCapacity)}, .entry_packet_capacity = ${cU32(c.entryPacketCapacity)}`,
+        `.slim_factor = ${cU32(c.capacitySlimFactor)}, .timeout_ms = ${c.timeoutMs}LL, .poll_timeout_ms = ${c.pollTimeoutMs}LL`,
+      ].join(',\n    '),
+  },
   handlers: {
     table: { read: (e: ARPQuerierElement) => e.tableText(), doc: 'the ARP table: IP VALID ETH AGE' },
     stats: {

@@ -29,6 +29,8 @@ import { ARPH, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, ETH, ETHERTYPE_ARP, ETH
 import { getU16, getU32, setU16 } from '../lib/ip-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBytes, cU32 } from '../lib/native-init.js';
 
 export interface ARPEntry {
   /** Network address (masked). */
@@ -75,12 +77,48 @@ export function parseEntries(arg: string): ARPEntry[] {
 }
 
 /**
+ * Sort in place with an explicit algorithm: the first run (ascending, or
+ * strictly descending and then reversed), then binary insertion of the rest.
+ * Click's entry comparison is not transitive (disjoint prefixes keep their
+ * order, nested ones do not), so the result depends on the algorithm; this
+ * one is what V8's Array.prototype.sort does below 64 elements, written out
+ * so that the order is defined for every size and the native dataplane
+ * (arp-responder.c) can reproduce it.
+ */
+export function sortIndices(a: number[], cmp: (x: number, y: number) => number): void {
+  const n = a.length;
+  let run = n;
+  if (n >= 2) {
+    run = 2;
+    const desc = cmp(a[1]!, a[0]!) < 0;
+    for (let i = 2; i < n; i++) {
+      const c = cmp(a[i]!, a[i - 1]!);
+      if (desc ? c >= 0 : c < 0) break;
+      run++;
+    }
+    if (desc) a.splice(0, run, ...a.slice(0, run).reverse());
+  }
+  for (let start = run; start < n; start++) {
+    const pivot = a[start]!;
+    let left = 0;
+    let right = start;
+    while (left < right) {
+      const mid = left + ((right - left) >> 1);
+      if (cmp(pivot, a[mid]!) < 0) right = mid;
+      else left = mid + 1;
+    }
+    a.copyWithin(left + 1, left, start);
+    a[left] = pivot;
+  }
+}
+
+/**
  * Order entries most specific first (Click's comparison); of identical
  * prefixes keep the later one. Returns the prefixes that were duplicated.
  */
 export function normalize(entries: ARPEntry[]): { entries: ARPEntry[]; duplicates: string[] } {
   const order = entries.map((_, i) => i);
-  order.sort((ia, ib) => {
+  sortIndices(order, (ia, ib) => {
     const x = entries[ia]!;
     const y = entries[ib]!;
     if (x.dst === y.dst && x.mask === y.mask) return ib - ia;
@@ -193,6 +231,16 @@ export const spec = defineElement({
     return { entries };
   },
   host: (init: ElementInit<ARPResponderConf>) => new ARPResponderElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'arp-responder.c'),
+    prefix: 'arp_responder',
+    inPlace: true,
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) => {
+      const rows = c.entries.map((e) => `{ ${cU32(e.dst)}, ${cU32(e.mask)}, ${cBytes(e.eth)} }`);
+      return `.init_entries = ${ctx.constArray('struct arp_responder_entry', rows)}, .init_count = ${rows.length}`;
+    },
+  },
   handlers: {
     table: {
       read: (e: ARPResponderElement) => e.entries.map((x) => `${unparsePrefix(x.dst, x.mask)} ${unparseEther(x.eth)}`).join('\n'),

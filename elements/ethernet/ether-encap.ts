@@ -22,6 +22,8 @@ import { ETH, setMacHeader, unparseEther } from '../lib/ether-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { setU16 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBytes } from '../lib/native-init.js';
 
 export interface EtherEncapConf {
   ethertype: number;
@@ -67,6 +69,13 @@ export const spec = defineElement({
   args: { ETHERTYPE: a.mp(T.uint16), SRC: a.mp(T.ether), DST: a.mp(T.ether) },
   configure: (v): EtherEncapConf => ({ ethertype: v.ETHERTYPE, src: v.SRC, dst: v.DST }),
   host: (init: ElementInit<EtherEncapConf>) => new EtherEncapElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ether-encap.c'),
+    prefix: 'ether_encap',
+    inPlace: true,
+    hooks: { init: true },
+    init: (c) => `.ethertype = ${c.ethertype}, .src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}`,
+  },
   handlers: {
     src: {
       read: (e: EtherEncapElement) => unparseEther(e.src),

@@ -15,6 +15,7 @@ import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element
 import type { Packet } from '../../host-engine/packet.js';
 import { ETH } from '../lib/ether-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class EtherMirrorElement extends SimpleElement<Record<string, never>> {
   action(p: Packet): number {
@@ -34,4 +35,9 @@ export const spec = defineElement({
   args: {},
   configure: (): Record<string, never> => ({}),
   host: (init: ElementInit<Record<string, never>>) => new EtherMirrorElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ether-mirror.c'),
+    prefix: 'ether_mirror',
+    inPlace: true,
+  },
 });

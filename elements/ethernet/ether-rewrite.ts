@@ -22,6 +22,8 @@ import type { Packet } from '../../host-engine/packet.js';
 import { ETH, unparseEther } from '../lib/ether-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBytes } from '../lib/native-init.js';
 
 export interface EtherRewriteConf {
   src: Uint8Array;
@@ -49,6 +51,12 @@ export const spec = defineElement({
   args: { SRC: a.mp(T.ether), DST: a.mp(T.ether) },
   configure: (v): EtherRewriteConf => ({ src: v.SRC, dst: v.DST }),
   host: (init: ElementInit<EtherRewriteConf>) => new EtherRewriteElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ether-rewrite.c'),
+    prefix: 'ether_rewrite',
+    inPlace: true,
+    init: (c) => `.src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}`,
+  },
   handlers: {
     src: {
       read: (e: EtherRewriteElement) => unparseEther(e.src),

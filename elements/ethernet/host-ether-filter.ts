@@ -28,6 +28,8 @@ import { PacketType, type Packet } from '../../host-engine/packet.js';
 import { BROADCAST_ETHER, ETH, sameEther, unparseEther } from '../lib/ether-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cBytes, cU32 } from '../lib/native-init.js';
 
 export interface HostEtherFilterConf {
   ether: Uint8Array;
@@ -67,6 +69,12 @@ export const spec = defineElement({
   },
   configure: (v): HostEtherFilterConf => ({ ether: v.ETHER, dropOwn: v.DROP_OWN, dropOther: v.DROP_OTHER, offset: v.OFFSET }),
   host: (init: ElementInit<HostEtherFilterConf>) => new HostEtherFilterElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'host-ether-filter.c'),
+    prefix: 'host_ether_filter',
+    inPlace: true,
+    init: (c) => `.ether = ${cBytes(c.ether)}, .drop_own = ${cBool(c.dropOwn)}, .drop_other = ${cBool(c.dropOther)}, .offset = ${cU32(c.offset)}`,
+  },
   handlers: {
     ether: {
       read: (e: HostEtherFilterElement) => unparseEther(e.ether),

@@ -25,6 +25,8 @@ import { annoArg } from '../lib/anno-arg.js';
 import { unparseEther } from '../lib/ether-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBytes, cU32 } from '../lib/native-init.js';
 
 export interface StoreEtherAddressConf {
   address: Uint8Array;
@@ -69,6 +71,12 @@ export const spec = defineElement({
     return { address: v.ADDR ?? new Uint8Array(6), offset: parseOffset(v.OFFSET), anno: v.ANNO ?? -1 };
   },
   host: (init: ElementInit<StoreEtherAddressConf>) => new StoreEtherAddressElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'store-ether-address.c'),
+    prefix: 'store_ether_address',
+    inPlace: true,
+    init: (c) => `.address = ${cBytes(c.address)}, .offset = ${cU32(c.offset)}, .anno = ${c.anno}`,
+  },
   handlers: {
     addr: {
       read: (e: StoreEtherAddressElement) => unparseEther(e.address),

@@ -23,6 +23,8 @@ import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { ETH, ETHERTYPE_8021Q, setMacHeader } from '../lib/ether-header.js';
 import { getU16 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool } from '../lib/native-init.js';
 
 export interface VLANDecapConf {
   anno: boolean;
@@ -60,4 +62,10 @@ export const spec = defineElement({
   args: { ANNO: a.p(T.bool, true), ETHERTYPE: a.kw(T.uint16, ETHERTYPE_8021Q) },
   configure: (v): VLANDecapConf => ({ anno: v.ANNO, ethertype: v.ETHERTYPE }),
   host: (init: ElementInit<VLANDecapConf>) => new VLANDecapElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'vlan-decap.c'),
+    prefix: 'vlan_decap',
+    inPlace: true,
+    init: (c) => `.ethertype = ${c.ethertype}, .anno = ${cBool(c.anno)}`,
+  },
 });

@@ -34,6 +34,8 @@ import { ETH, ETHERTYPE_8021Q, setMacHeader } from '../lib/ether-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { setU16 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool } from '../lib/native-init.js';
 
 export interface VLANEncapConf {
   /** TCI from VLAN_TCI, or -1 if VLAN_TCI was not given. */
@@ -120,6 +122,13 @@ export const spec = defineElement({
     return { ...tci, pcp: v.VLAN_PCP, id: v.VLAN_ID, nativeVlan: v.NATIVE_VLAN, ethertype: v.ETHERTYPE };
   },
   host: (init: ElementInit<VLANEncapConf>) => new VLANEncapElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'vlan-encap.c'),
+    prefix: 'vlan_encap',
+    inPlace: true,
+    hooks: { init: true },
+    init: (c) => `.tci = ${c.tci}, .use_anno = ${cBool(c.useAnno)}, .pcp = ${c.pcp}, .id = ${c.id}, .native_vlan = ${c.nativeVlan}, .ethertype = ${c.ethertype}`,
+  },
   handlers: {
     config: {
       read: (e: VLANEncapElement) => {
