@@ -9,9 +9,11 @@
 // for the runtime (handlers, accounting, lifecycle). Delivery modes come from
 // graph/delivery.ts, so packet order is the host engine's.
 
+import { ClickError } from '../config-lang/diagnostics.js';
 import { analyzeDelivery, type DeliveryMode } from '../graph/delivery.js';
 import { inputSources, outputTargets, type CheckedElement, type CheckedGraph, type PortRef } from '../graph/router-graph.js';
 import type { NativeInitContext, NativeSpec } from './native-spec.js';
+import { elementHandlerSet, globalHandlerSet, portsText } from '../host-engine/handler-tables.js';
 
 export class NativeCompileError extends Error {
   override name = 'NativeCompileError';
@@ -27,8 +29,8 @@ export interface GeneratedProgram {
 export interface CodegenOptions {
   /** The configuration text, for the `config` handler. */
   readonly configText?: string;
-  /** The flat configuration, for the `flatconfig` handler. */
-  readonly flatConfig?: string;
+  /** Every class the `classes` handler lists (default: the classes the router uses). */
+  readonly classNames?: () => readonly string[];
 }
 
 /** C string literal for arbitrary text (bytes 0-255). */
@@ -65,7 +67,11 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
 
   const plans: ElementPlan[] = graph.elements.map((el, i) => {
     const native = el.spec.native as NativeSpec<unknown> | undefined;
-    if (!native) throw new NativeCompileError(`${el.name} :: ${el.className} has no native implementation yet`);
+    if (!native) {
+      throw new ClickError([
+        { severity: 'error', message: `'${el.name}' :: ${el.className} has no native implementation`, span: el.span, hint: 'run this configuration on the host engine (--engine host)', related: el.context },
+      ]);
+    }
     return { el, native, inst: `e${i}`, mode: delivery.mode[i]!, pullLimit: delivery.pullLimit[i]! };
   });
 
@@ -255,11 +261,13 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     for (const [name, h] of Object.entries({ ...el.spec.handlers, ...perInstance })) {
       const id = `${p.inst}_h_${ident(name)}`;
       const r = h.read ? `${id}_r` : '0';
+      const rp = h.readParam ? `${id}_rp` : '0';
       const w = h.write ? `${id}_w` : '0';
       const impl = Object.hasOwn(perInstance, name) ? p.inst : p.native.prefix;
       if (h.read) handlerFns.push(fn(`static void ${id}_r(void *e, CvmStr *o)`, [`${impl}_read_${ident(name)}((struct ${p.native.prefix} *)e, o);`]));
+      if (h.readParam) handlerFns.push(fn(`static int ${id}_rp(void *e, const char *param, CvmStr *o)`, [`return ${impl}_read_param_${ident(name)}((struct ${p.native.prefix} *)e, param, o);`]));
       if (h.write) handlerFns.push(fn(`static int ${id}_w(void *e, const char *v, CvmStr *err)`, [`return ${impl}_write_${ident(name)}((struct ${p.native.prefix} *)e, v, err);`]));
-      handlerRows.push(`{ ${i}, ${cString(name)}, ${r}, ${w} }`);
+      handlerRows.push(`{ ${i}, ${cString(name)}, ${r}, ${w}, ${rp} }`);
     }
   }
 
@@ -268,7 +276,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     fn('static int router_initialize(CvmStr *err)', [
       ...plans.flatMap((p) =>
         p.native.hooks?.init
-          ? [`if (${p.native.prefix}_init(&${p.inst}, err) < 0) {`, `    CvmStr m = { 0 };`, `    cvm_str_printf(&m, "%s: %s", ${p.inst}.base.name, err->s ? err->s : "initialization failed");`, `    cvm_str_clear(err);`, `    cvm_str_append(err, m.s, m.len);`, `    cvm_str_free(&m);`, `    return -1;`, `}`]
+          ? [`if (${p.native.prefix}_init(&${p.inst}, err) < 0) {`, `    cvm_failed_element = ${p.el.index};`, `    return -1;`, `}`]
           : [],
       ),
       'return 0;',
@@ -286,15 +294,23 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     ]),
   ];
 
-  const portInfo = graph.elements.map((el) => cString(portsText(el)));
+  // Standard and global handler texts come from the same functions as the
+  // host engine's (host-engine/handler-tables.ts).
+  const tables = graph.elements.map((_, i) => elementHandlerSet(graph, i, (def) => ({ read: def.read ? () => '' : undefined, readParam: def.readParam ? () => '' : undefined, write: def.write ? () => {} : undefined })));
+  const globals = globalHandlerSet(graph, { configText: opts.configText, classNames: opts.classNames, requestStop: () => {} });
+  const portInfo = graph.elements.map((_, i) => cString(portsText(graph, i)));
+  const listings = tables.map((t) => cString(t.listing()));
+  const globalText = (name: string) => cString(globals.get(name)!.read!());
   const router = [
     `static CvmElement *const elements[] = { ${plans.map((p) => `&${p.inst}.base`).join(', ')} };`,
-    `static const CvmHandler handlers[] = { ${handlerRows.length ? handlerRows.join(',\n    ') : '{ -1, "", 0, 0 }'} };`,
+    `static const CvmHandler handlers[] = { ${handlerRows.length ? handlerRows.join(',\n    ') : '{ -1, "", 0, 0, 0 }'} };`,
     `static const char *const configs[] = { ${graph.elements.map((e) => cString(e.config)).join(', ')} };`,
     `static const char *const port_info[] = { ${portInfo.join(', ')} };`,
+    `static const char *const listings[] = { ${listings.join(', ')} };`,
     `const CvmRouter cvm_router = {`,
     `    elements, ${plans.length}, handlers, ${handlerRows.length},`,
-    `    ${cString(opts.configText ?? '')}, ${cString(opts.flatConfig ?? '')}, configs, port_info,`,
+    `    ${globalText('config')}, ${globalText('flatconfig')}, configs, port_info, listings,`,
+    `    ${globalText('handlers')}, ${globalText('classes')}, ${globalText('requirements')}, ${globalText('list')},`,
     `    router_reset, router_initialize, router_cleanup, router_held, router_reserve_driver`,
     `};`,
   ];
@@ -326,11 +342,4 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
 
 function fn(signature: string, lines: readonly string[]): string {
   return `${signature}\n{\n${lines.map((l) => '    ' + l).join('\n')}\n}\n`;
-}
-
-/** Click's `ports` handler text: port counts and push/pull per port. */
-export function portsText(el: CheckedElement): string {
-  const side = (modes: readonly string[], word: string) =>
-    `${modes.length} ${word}${modes.length === 1 ? '' : 's'}\n${modes.map((m) => m).join('\n')}${modes.length ? '\n' : ''}`;
-  return (side(el.inputs, 'input') + side(el.outputs, 'output')).replace(/\n$/, '');
 }

@@ -24,24 +24,26 @@ export interface AccountingReport {
   readonly ok: boolean;
 }
 
-export function accountFor(elements: readonly HostElement[]): AccountingReport {
-  const rows = elements.map((e): AccountingRow => {
-    const s = e.stats;
-    const held = e.held();
-    return {
-      name: e.name,
-      className: e.className,
-      in: s.in,
-      created: s.created,
-      out: s.out,
-      dropped: s.dropped,
-      consumed: s.consumed,
-      held,
-      imbalance: s.in + s.created - (s.out + s.dropped + s.consumed + held),
-    };
-  });
+export interface ElementCounts {
+  readonly name: string;
+  readonly className: string;
+  readonly in: number;
+  readonly created: number;
+  readonly out: number;
+  readonly dropped: number;
+  readonly consumed: number;
+  readonly held: number;
+}
+
+/** The balance of every element, from its counts (any engine). */
+export function accountCounts(counts: readonly ElementCounts[]): AccountingReport {
+  const rows = counts.map((c): AccountingRow => ({ ...c, imbalance: c.in + c.created - (c.out + c.dropped + c.consumed + c.held) }));
   const violations = rows.filter((r) => r.imbalance !== 0);
   return { rows, violations, ok: violations.length === 0 };
+}
+
+export function accountFor(elements: readonly HostElement[]): AccountingReport {
+  return accountCounts(elements.map((e) => ({ name: e.name, className: e.className, ...e.stats, held: e.held() })));
 }
 
 /** One line per unbalanced element, naming the element and every count. */

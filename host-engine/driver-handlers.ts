@@ -12,8 +12,16 @@
 //     `name:` on a line, the value, and a blank line;
 //   - a value not ending in a newline gets one (empty values stay empty).
 
-import type { Router } from './router.js';
-import { globToRegExp, isGlobPattern, parseHandlerPath, unparseHandlerName } from './handlers.js';
+import type { CheckedGraph } from '../graph/router-graph.js';
+import { globToRegExp, isGlobPattern, parseHandlerPath, unparseHandlerName, type HandlerEntry } from './handlers.js';
+
+/** What the driver needs of a router, whichever engine runs it (host Router, NativeDriver). */
+export interface HandlerHost {
+  readonly graph: CheckedGraph;
+  element(name: string): unknown;
+  handler(element: string | undefined, handler: string): HandlerEntry | undefined;
+  readHandler(path: string): string;
+}
 
 export interface HandlerPrintResult {
   /** Text for standard output. */
@@ -22,7 +30,7 @@ export interface HandlerPrintResult {
   readonly errors: readonly string[];
 }
 
-export function printReadHandlers(router: Router, specs: readonly string[]): HandlerPrintResult {
+export function printReadHandlers(router: HandlerHost, specs: readonly string[]): HandlerPrintResult {
   const printNames = specs.length > 1;
   let stdout = '';
   const errors: string[] = [];
@@ -46,7 +54,7 @@ export function printReadHandlers(router: Router, specs: readonly string[]): Han
       printOne(undefined, handler, printNames);
       continue;
     }
-    if (router.element(element)) {
+    if (router.element(element) !== undefined) {
       printOne(element, handler, printNames);
       continue;
     }
@@ -70,7 +78,7 @@ export type ExitHandlerResult = { readonly status: number } | { readonly error: 
  * `-x`: read the handler and use its value as the exit status: an integer
  * as is, a boolean as 0 (true) or 1 (false). Errors give status 255 (Click's -1).
  */
-export function exitStatusFromHandler(router: Router, spec: string): ExitHandlerResult {
+export function exitStatusFromHandler(router: HandlerHost, spec: string): ExitHandlerResult {
   let text: string;
   try {
     text = router.readHandler(spec);

@@ -1,5 +1,7 @@
-// `clickvm run`: run a configuration on the host engine, with the options of
-// Click's userlevel `click` driver (userlevel/click.cc, doc/click.1):
+// `clickvm run`: run a configuration on the host engine (or, with
+// `--engine native`, compiled into the native dataplane and loaded
+// in-process), with the options of Click's userlevel `click` driver
+// (userlevel/click.cc, doc/click.1):
 //
 //   FILE | -f FILE | -e EXPR   the configuration (`-` reads standard input)
 //   NAME=VALUE ...             override `define`d $NAME values
@@ -12,6 +14,7 @@
 //   -w                         no warnings
 //   --simtime[=SECONDS]        simulated time (default start 10^9 s)
 //   --seed N                   seed of the random generator
+//   --engine host|native       which engine runs it (default host)
 //
 // Differences from Click, on purpose: the run also ends when nothing can
 // happen any more (no task did work in a round and no timer is pending);
@@ -27,6 +30,7 @@ import { formatAccountingTable, formatViolation } from '../../host-engine/accoun
 import { exitStatusFromHandler, printReadHandlers } from '../../host-engine/driver-handlers.js';
 import { parseSeed } from '../../host-engine/random.js';
 import { ElementFailure, Router } from '../../host-engine/router.js';
+import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
 import { ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
 
@@ -43,6 +47,8 @@ export interface RunArgs extends InputArgs {
   seed?: string;
   'check-accounting'?: boolean;
   accounting?: boolean;
+  engine?: 'host' | 'native';
+  'march-native'?: boolean;
 }
 
 /** A line writer that batches text for io.err/io.out (a run may print millions of lines). */
@@ -125,15 +131,11 @@ export async function runHandler(args: RunArgs): Promise<void> {
     err.flush();
     out.flush();
   };
-  const router = new Router(graph, {
-    simtime: sim.start,
-    seed,
-    warnings,
-    configText: input.text,
-    classNames: () => [...registry.keys()],
-    stderr: err.line,
-    stdout: out.line,
-  });
+  const classNames = () => [...registry.keys()];
+  const router =
+    args.engine === 'native'
+      ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'] })
+      : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line });
 
   let status = 0;
   try {
@@ -146,7 +148,10 @@ export async function runHandler(args: RunArgs): Promise<void> {
 
     const cpuBefore = process.cpuUsage();
     const wallBefore = process.hrtime.bigint();
-    if (!args.quit && graph.elements.length > 0) {
+    if (!args.quit && graph.elements.length > 0 && router instanceof NativeDriver) {
+      flushAll();
+      router.run(); // the C driver loop handles SIGINT/SIGTERM itself
+    } else if (!args.quit && graph.elements.length > 0) {
       const ac = new AbortController();
       // Click's driver: the first interrupt stops the run cleanly, a second one kills.
       const onSignal = () => ac.abort();
@@ -206,7 +211,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: `run ${INPUT_POSITIONALS}`,
-  describe: 'run a configuration on the host engine (options as Click\'s userlevel driver)',
+  describe: 'run a configuration (options as Click\'s userlevel driver) on the host engine or the native dataplane',
   builder: (y: Argv) =>
     inputOptions(y)
       .option('f', { type: 'string', describe: 'read the configuration from FILE', requiresArg: true })
@@ -222,6 +227,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('simtime', { type: 'string', describe: 'simulated time, starting at SECONDS (default 1000000000): reproducible timing' })
       .option('seed', { type: 'string', describe: 'seed of the deterministic random generator (default 0x2545F491)' })
       .option('check-accounting', { type: 'boolean', default: true, describe: 'fail if an element loses or invents packets' })
+      .option('engine', { choices: ['host', 'native'] as const, default: 'host' as const, describe: 'host: the TypeScript reference engine; native: compiled C, loaded in-process' })
+      .option('march-native', { type: 'boolean', describe: 'with --engine native: compile for this CPU (-march=native)' })
       .option('accounting', { type: 'boolean', describe: "print every element's packet counts to stderr after the run" })
       .example('$0 run router.click -h c.count', 'run, then print handler c.count')
       .example('$0 run --simtime -e "InfiniteSource(LIMIT 5, STOP true) -> c :: Counter -> Discard" -h c.count', 'inline configuration')

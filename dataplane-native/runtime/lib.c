@@ -2,6 +2,7 @@
  * run, handlers and accounting in the host process. Calls are coarse (one
  * per run or per handler) because each crossing costs ~100 ns. */
 #include "router.h"
+#include <signal.h>
 #include <string.h>
 
 static CvmStr lib_err;
@@ -16,10 +17,14 @@ static int copy_out(const CvmStr *s, char *buf, int cap)
     return n;
 }
 
-int cvm_lib_start(int sim_time, unsigned seed)
+/* sim_start_ns: where simulated time starts (0: Click's default); capture: keep stdout/stderr text for cvm_lib_take_output instead of
+ * writing it; warnings: 0 drops element chatter (click -w). */
+int cvm_lib_start(int sim_time, int64_t sim_start_ns, unsigned seed, int capture, int warnings)
 {
+    if (sim_start_ns > 0) cvm_sim_start = sim_start_ns;
     cvm_str_clear(&lib_err);
-    cvm_output_capture(1);
+    cvm_output_capture(capture);
+    cvm_output_warnings(warnings);
     cvm_str_clear(cvm_output_captured(CVM_STDOUT));
     cvm_str_clear(cvm_output_captured(CVM_STDERR));
     cvm_sim_time = sim_time;
@@ -28,7 +33,31 @@ int cvm_lib_start(int sim_time, unsigned seed)
     return 0;
 }
 
-int cvm_lib_run(void) { return cvm_router_run(); }
+/* While a run is in C, the host process's event loop cannot see signals:
+ * the first SIGINT/SIGTERM asks the driver to stop (as Click's does), a
+ * second one takes the default action. */
+static struct sigaction saved_int, saved_term;
+
+static void on_signal(int sig)
+{
+    cvm_request_stop();
+    sigaction(SIGINT, &saved_int, NULL);
+    sigaction(SIGTERM, &saved_term, NULL);
+    (void)sig;
+}
+
+int cvm_lib_run(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, &saved_int);
+    sigaction(SIGTERM, &sa, &saved_term);
+    int r = cvm_router_run();
+    sigaction(SIGINT, &saved_int, NULL);
+    sigaction(SIGTERM, &saved_term, NULL);
+    return r;
+}
 void cvm_lib_finish(void) { cvm_router_finish(); }
 
 int cvm_lib_error(char *buf, int cap) { return copy_out(&lib_err, buf, cap); }
@@ -53,6 +82,44 @@ int cvm_lib_write(const char *path, const char *value)
 {
     cvm_str_clear(&lib_err);
     return cvm_write_handler(path, value, &lib_err);
+}
+
+/* The element whose initialization failed, or -1. */
+int cvm_lib_failed_element(void) { return cvm_failed_element; }
+
+/* A handler of element `e` (-1: global) by name; param NULL for a plain read. */
+int cvm_lib_read_at(int e, const char *name, const char *param, char *buf, int cap)
+{
+    CvmStr v = { 0 };
+    int r = cvm_read_element_handler(e, name, param, &v);
+    int n;
+    if (r < 0) {
+        cvm_str_clear(&lib_err);
+        cvm_str_append(&lib_err, v.s, v.len);
+        n = -1;
+    } else {
+        n = copy_out(&v, buf, cap);
+    }
+    cvm_str_free(&v);
+    return n;
+}
+
+int cvm_lib_write_at(int e, const char *name, const char *value)
+{
+    cvm_str_clear(&lib_err);
+    return cvm_write_element_handler(e, name, value, &lib_err);
+}
+
+/* in, out, dropped, consumed, created, held of element e. */
+void cvm_lib_stats(int e, uint64_t *six)
+{
+    const CvmStats *s = &cvm_router.elements[e]->stats;
+    six[0] = s->in;
+    six[1] = s->out;
+    six[2] = s->dropped;
+    six[3] = s->consumed;
+    six[4] = s->created;
+    six[5] = cvm_router.held(e);
 }
 
 int cvm_lib_accounting(char *buf, int cap)

@@ -2,7 +2,7 @@
  * click driver's handler options:
  *   -h ELEMENT.HANDLER   print a read handler after the run (repeatable)
  *   -x ELEMENT.HANDLER   exit status from a read handler's value
- *   --simtime            simulated time   --seed N   seed of random32
+ *   --simtime[=SECONDS]  simulated time   --seed N   seed of random32
  *   -q                   initialize only, do not run
  *   --accounting         fail (exit 3) if any element loses track of a packet
  *   -t                   print the run's elapsed and CPU time to stderr, and
@@ -24,6 +24,10 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") && i + 1 < argc && nreads < 256) reads[nreads++] = argv[++i];
         else if (!strcmp(a, "-x") && i + 1 < argc) exit_handler = argv[++i];
         else if (!strcmp(a, "--simtime")) cvm_sim_time = 1;
+        else if (!strncmp(a, "--simtime=", 10)) {
+            cvm_sim_time = 1;
+            cvm_sim_start = (int64_t)(strtod(a + 10, NULL) * 1e9);
+        }
         else if (!strcmp(a, "--seed") && i + 1 < argc) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(a, "-q")) quiet = 1;
         else if (!strcmp(a, "--accounting")) accounting = 1;

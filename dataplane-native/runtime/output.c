@@ -4,6 +4,9 @@
 #include <stdlib.h>
 
 static int capturing;
+static int warnings = 1;
+
+void cvm_output_warnings(int on) { warnings = on; }
 static CvmStr captured[2];
 
 void cvm_output_capture(int on) { capturing = on; }
@@ -28,6 +31,7 @@ static void vline(int stream, const char *prefix, const char *fmt, va_list ap)
 
 void cvm_chatter(const char *element_name, const char *fmt, ...)
 {
+    if (!warnings) return;   /* click -w */
     va_list ap;
     va_start(ap, fmt);
     vline(CVM_STDERR, element_name, fmt, ap);

@@ -10,6 +10,8 @@
 enum { CVM_STDOUT = 0, CVM_STDERR = 1 };
 
 void cvm_output_capture(int on);
+/* Off: chatter (element warnings) is dropped, as `click -w`; Print lines stay. */
+void cvm_output_warnings(int on);
 /* Captured text of a stream since the last take (caller must not free). */
 CvmStr *cvm_output_captured(int stream);
 

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cvm_version[] = "2.1.0 (clickvm native)";
+const char cvm_version[] = "2.1";   /* the Click language version, as the host engine says */
+int cvm_failed_element = -1;
 
 /* Packets moved so far: every push and pull lands in some element's `in`. */
 static uint64_t router_packets_moved(void)
@@ -15,6 +16,7 @@ static uint64_t router_packets_moved(void)
 
 int cvm_router_start(CvmStr *err)
 {
+    cvm_failed_element = -1;
     cvm_sched_reset();
     cvm_sched_hooks(cvm_router.reserve_driver, router_packets_moved);
     cvm_router.reset();
@@ -43,50 +45,93 @@ static const CvmHandler *find_handler(int element, const char *name)
     return NULL;
 }
 
-/* Handlers every element has, answered from the router description. */
-static int read_standard(int e, const char *name, CvmStr *out)
+/* The standard handlers every element has (host-engine/handler-tables.ts). */
+static const char *standard_text(int e, const char *name)
 {
-    const CvmElement *el = cvm_router.elements[e];
-    if (!strcmp(name, "name")) cvm_str_printf(out, "%s", el->name);
-    else if (!strcmp(name, "class")) cvm_str_printf(out, "%s", el->class_name);
-    else if (!strcmp(name, "config")) cvm_str_printf(out, "%s", cvm_router.configs[e]);
-    else if (!strcmp(name, "ports")) cvm_str_printf(out, "%s", cvm_router.port_info[e]);
-    else if (!strcmp(name, "handlers")) {
-        static const char *const std[] = { "class", "config", "handlers", "name", "ports" };
-        for (unsigned i = 0; i < sizeof std / sizeof *std; i++) cvm_str_printf(out, "%s\tr\n", std[i]);
-        for (int i = 0; i < cvm_router.nhandlers; i++) {
-            const CvmHandler *h = &cvm_router.handlers[i];
-            if (h->element == e) cvm_str_printf(out, "%s\t%s%s\n", h->name, h->read ? "r" : "", h->write ? "w" : "");
-        }
-        if (out->len && out->s[out->len - 1] == '\n') out->s[--out->len] = 0;
-    } else return -1;
-    return 0;
+    if (!strcmp(name, "name")) return cvm_router.elements[e]->name;
+    if (!strcmp(name, "class")) return cvm_router.elements[e]->class_name;
+    if (!strcmp(name, "config")) return cvm_router.configs[e];
+    if (!strcmp(name, "ports")) return cvm_router.port_info[e];
+    if (!strcmp(name, "handlers")) return cvm_router.listings[e];
+    return NULL;
 }
 
-static int read_global(const char *name, CvmStr *out)
+static const char *global_text(const char *name)
 {
-    if (!strcmp(name, "version")) cvm_str_printf(out, "%s", cvm_version);
-    else if (!strcmp(name, "config")) cvm_str_printf(out, "%s", cvm_router.config);
-    else if (!strcmp(name, "flatconfig")) cvm_str_printf(out, "%s", cvm_router.flat_config);
-    else if (!strcmp(name, "list")) {
-        cvm_str_printf(out, "%d\n", cvm_router.nelements);
-        for (int i = 0; i < cvm_router.nelements; i++) cvm_str_printf(out, "%s\n", cvm_router.elements[i]->name);
-        if (out->len) out->s[--out->len] = 0;
-    } else return -1;
-    return 0;
+    if (!strcmp(name, "version")) return cvm_version;
+    if (!strcmp(name, "driver")) return "userlevel";
+    if (!strcmp(name, "config")) return cvm_router.config;
+    if (!strcmp(name, "flatconfig")) return cvm_router.flat_config;
+    if (!strcmp(name, "requirements")) return cvm_router.requirements;
+    if (!strcmp(name, "handlers")) return cvm_router.global_listing;
+    if (!strcmp(name, "list")) return cvm_router.list;
+    if (!strcmp(name, "classes")) return cvm_router.classes;
+    return NULL;
+}
+
+static void full_name(CvmStr *s, int e, const char *name)
+{
+    if (e >= 0) cvm_str_printf(s, "%s.%s", cvm_router.elements[e]->name, name);
+    else cvm_str_printf(s, "%s", name);
+}
+
+int cvm_read_element_handler(int e, const char *name, const char *param, CvmStr *out)
+{
+    const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
+    const char *text = h ? NULL : e >= 0 ? standard_text(e, name) : global_text(name);
+    CvmStr full = { 0 };
+    int r = 0;
+    full_name(&full, e, name);
+    if (text) {
+        if (param) cvm_str_printf(out, "read handler '%s' does not take parameters", full.s), r = -1;
+        else cvm_str_printf(out, "%s", text);
+    } else if (!h || (!h->read && !h->read_param)) {
+        cvm_str_printf(out, "no '%s' read handler", full.s), r = -1;
+    } else if (param) {
+        if (!h->read_param) cvm_str_printf(out, "read handler '%s' does not take parameters", full.s), r = -1;
+        else r = h->read_param(cvm_router.elements[e], param, out);
+    } else if (h->read) {
+        h->read(cvm_router.elements[e], out);
+    } else {
+        r = h->read_param(cvm_router.elements[e], "", out);
+    }
+    cvm_str_free(&full);
+    return r;
+}
+
+int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr *err)
+{
+    if (e < 0 && !strcmp(name, "stop")) {
+        /* Click: an optional count of stop requests, 1 if absent or not a number. */
+        char *end;
+        long n = strtol(value, &end, 10);
+        while (*end == ' ' || *end == '\t' || *end == '\n') end++;
+        cvm_request_stops(end != value && !*end ? (int)n : 1);
+        return 0;
+    }
+    const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
+    if (!h || !h->write) {
+        CvmStr full = { 0 };
+        full_name(&full, e, name);
+        cvm_str_printf(err, "no '%s' write handler", full.s);
+        cvm_str_free(&full);
+        return -1;
+    }
+    return h->write(cvm_router.elements[e], value, err);
 }
 
 /* Split `element.handler` at the first dot (element names have none); no
  * dot, or a leading one, means a global handler. Returns the element index,
  * -1 for global, -2 for an unknown element (message in err). */
-static int split_path(const char *path, const char **hname, CvmStr *err)
+static int split_path(const char *path, size_t len, char *hname, size_t cap, CvmStr *err)
 {
-    const char *dot = strchr(path, '.');
-    if (!dot || dot == path) {
-        *hname = dot ? dot + 1 : path;
-        return -1;
-    }
-    *hname = dot + 1;
+    const char *dot = memchr(path, '.', len);
+    const char *h = dot ? dot + 1 : path;
+    size_t hl = len - (size_t)(h - path);
+    if (hl >= cap) hl = cap - 1;
+    memcpy(hname, h, hl);
+    hname[hl] = 0;
+    if (!dot || dot == path) return -1;
     int e = find_element(path, (size_t)(dot - path));
     if (e < 0) {
         cvm_str_printf(err, "no element named '%.*s'", (int)(dot - path), path);
@@ -97,35 +142,35 @@ static int split_path(const char *path, const char **hname, CvmStr *err)
 
 int cvm_read_handler(const char *path, CvmStr *out)
 {
-    const char *name;
-    int e = split_path(path, &name, out);
-    if (e == -2) return -1;
-    const CvmHandler *h = find_handler(e, name);
-    if (h && h->read) {
-        h->read(e >= 0 ? (void *)cvm_router.elements[e] : NULL, out);
-        return 0;
+    while (*path == ' ' || *path == '\t' || *path == '\n') path++;
+    size_t len = strcspn(path, " \t\n");
+    const char *param = path[len] ? path + len : NULL;
+    if (param) {
+        while (*param == ' ' || *param == '\t' || *param == '\n') param++;
+        /* the host trims the whole path: a trailing blank is no parameter */
+        size_t plen = strlen(param);
+        while (plen && (param[plen - 1] == ' ' || param[plen - 1] == '\t' || param[plen - 1] == '\n')) plen--;
+        if (!plen) param = NULL;
     }
-    if ((e >= 0 ? read_standard(e, name, out) : read_global(name, out)) == 0) return 0;
-    cvm_str_printf(out, "no %s handler '%s'", h ? "read" : "", path);
-    return -1;
+    char name[256];
+    int e = split_path(path, len, name, sizeof name, out);
+    if (e == -2) return -1;
+    if (!param) return cvm_read_element_handler(e, name, NULL, out);
+    CvmStr p = { 0 };
+    size_t plen = strlen(param);
+    while (plen && (param[plen - 1] == ' ' || param[plen - 1] == '\t' || param[plen - 1] == '\n')) plen--;
+    cvm_str_append(&p, param, plen);
+    int r = cvm_read_element_handler(e, name, p.s, out);
+    cvm_str_free(&p);
+    return r;
 }
 
 int cvm_write_handler(const char *path, const char *value, CvmStr *err)
 {
-    const char *name;
-    int e = split_path(path, &name, err);
+    char name[256];
+    int e = split_path(path, strlen(path), name, sizeof name, err);
     if (e == -2) return -1;
-    if (e == -1 && !strcmp(name, "stop")) {
-        int n = value && *value ? atoi(value) : 1;
-        cvm_request_stops(n > 0 ? n : 1);
-        return 0;
-    }
-    const CvmHandler *h = find_handler(e, name);
-    if (!h || !h->write) {
-        cvm_str_printf(err, "no write handler '%s'", path);
-        return -1;
-    }
-    return h->write(e >= 0 ? (void *)cvm_router.elements[e] : NULL, value, err);
+    return cvm_write_element_handler(e, name, value, err);
 }
 
 int cvm_check_accounting(CvmStr *msg)

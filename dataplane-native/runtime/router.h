@@ -14,6 +14,7 @@ typedef struct CvmHandler {
     const char *name;
     void (*read)(void *e, CvmStr *out);
     int (*write)(void *e, const char *value, CvmStr *err);   /* 0 ok, else message in err */
+    int (*read_param)(void *e, const char *param, CvmStr *out); /* `e.h PARAM`; 0 ok, else message */
 } CvmHandler;
 
 typedef struct CvmRouter {
@@ -21,10 +22,13 @@ typedef struct CvmRouter {
     int nelements;
     const CvmHandler *handlers;
     int nhandlers;
+    /* Texts of the standard and global handlers, from host-engine/handler-tables.ts. */
     const char *config;          /* the configuration as given */
     const char *flat_config;     /* clickvm flatten output */
     const char *const *configs;  /* per element: configuration string */
     const char *const *port_info;/* per element: Click's `ports` handler text */
+    const char *const *listings; /* per element: the `handlers` listing */
+    const char *global_listing, *classes, *requirements, *list;
     /* Restore every element struct to its compiled initial state. */
     void (*reset)(void);
     /* initialize() of every element, in configuration order; 0 or -1 with a message. */
@@ -38,13 +42,20 @@ typedef struct CvmRouter {
 
 extern const CvmRouter cvm_router;   /* defined by the generated code */
 
+/* Index of the element whose initialization failed (message in the error). */
+extern int cvm_failed_element;
+
 int cvm_router_start(CvmStr *err);
 int cvm_router_run(void);
 void cvm_router_finish(void);
 
-/* Handlers by `element.handler` or `handler` (global). 0 ok; -1 with a message. */
+/* Handlers by `element.handler [PARAM]` or `handler` (global), with the host
+ * engine's error texts. 0 ok; -1 with a message. */
 int cvm_read_handler(const char *path, CvmStr *out);
 int cvm_write_handler(const char *path, const char *value, CvmStr *err);
+/* A handler of element `e` by name (class handlers and standard ones). */
+int cvm_read_element_handler(int e, const char *name, const char *param, CvmStr *out);
+int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr *err);
 
 /* Check in + created = out + dropped + consumed + held for every element;
  * returns the number of violations and describes them in msg. */

@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+/* Simulated time starts at Click's default, 10^9 s, unless told otherwise. */
+#define CVM_SIM_EPOCH_NS 1000000000000000000LL
+
 int cvm_sim_time;
+int64_t cvm_sim_start = CVM_SIM_EPOCH_NS;
 static int64_t sim_now;
 static int runcount = 1;         /* Click's: the run stops when it drops to 0 */
 static CvmTask *run_head, *run_tail;
@@ -14,8 +18,6 @@ static int heap_n, heap_cap;
 static uint64_t timer_seq;
 static uint32_t rng_state = 0x2545F491u;
 
-/* Fixed start of simulated time, as in the host engine. */
-#define CVM_SIM_EPOCH_NS 1000000000000000000LL
 
 int64_t cvm_now(void)
 {
@@ -198,6 +200,6 @@ void cvm_sched_reset(void)
     task_count = 0;
     heap_n = 0;
     timer_seq = 0;
-    sim_now = CVM_SIM_EPOCH_NS;
+    sim_now = cvm_sim_start;
     rng_state = 0x2545F491u;
 }

@@ -30,6 +30,8 @@ static inline int cvm_timer_scheduled(const CvmTimer *t) { return t->heap_index 
 /* Engine time in ns since the epoch (simulated when cvm_sim_time is set). */
 int64_t cvm_now(void);
 extern int cvm_sim_time;
+/* Where simulated time starts (ns); set before the router starts. */
+extern int64_t cvm_sim_start;
 
 /* Click's please_stop_driver: one stop request (n for the `stop` handler's count). */
 void cvm_request_stop(void);

@@ -91,3 +91,16 @@ t.test('the shared library runs in-process through koffi', async (t) => {
   t.throws(() => r.read('nosuch.count'), /no element named 'nosuch'/);
   t.equal(r.read('c.class'), 'Counter');
 });
+
+t.test('a class without a native implementation is an error at the element', async (t) => {
+  const { ClickError, formatDiagnostics } = await import('../../config-lang/diagnostics.js');
+  const hostOnly = { ...sink, name: 'HostOnly', native: undefined } as unknown as AnyElementSpec;
+  const g = graph([['src', source, { LIMIT: 1, BURST: 1, LENGTH: 1 }, [], ['push']], ['h', hostOnly, {}, ['push'], []]], [[0, 0, 1, 0]]);
+  try {
+    generateC(g);
+    t.fail('should not compile');
+  } catch (e) {
+    t.ok(e instanceof ClickError);
+    t.match(formatDiagnostics((e as InstanceType<typeof ClickError>).diagnostics), /'h' :: HostOnly has no native implementation[\s\S]*--engine host/);
+  }
+});

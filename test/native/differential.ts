@@ -99,7 +99,7 @@ export function runHost(spec: DiffSpec): EngineRun {
 function compile(dir: string, kind: 'exe' | 'shared', sanitize: boolean) {
   const text = readFileSync(join(dir, 'config.click'), 'utf8');
   const graph = loadFile(join(dir, 'config.click'));
-  return buildNative(generateC(graph, { configText: text, flatConfig: flatten(graph) }), { kind, sanitize, cacheDir });
+  return buildNative(generateC(graph, { configText: text }), { kind, sanitize, cacheDir });
 }
 
 export function runNative(spec: DiffSpec): EngineRun {

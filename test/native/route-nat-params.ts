@@ -47,7 +47,7 @@ export function paramReads(config: string, reads: readonly string[]): ParamRun {
     });
     router.cleanup();
 
-    const program = generateC(graph, { configText: config, flatConfig: flatten(graph) });
+    const program = generateC(graph, { configText: config });
     const cases: string[] = [];
     graph.elements.forEach((el, i) => {
       const native = el.spec.native as NativeSpec<unknown>;
