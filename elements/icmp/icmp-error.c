@@ -172,7 +172,9 @@ static int icmp_error_write_src(struct icmp_error *e, const char *v, CvmStr *err
 
 static int icmp_error_parse_unsigned(const char *v, int64_t *out, CvmStr *err)
 {
-    if (cw_parse_int(cw_trim(cw_text(v)), out) < 0 || *out < 0) return cvm_str_printf(err, "expected unsigned integer"), -1;
+    int64_t n;
+    if (cw_parse_int(cw_trim(cw_text(v)), &n) < 0 || n < 0) return cvm_str_printf(err, "expected unsigned integer"), -1;
+    *out = n;
     return 0;
 }
 
