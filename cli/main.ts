@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
+import { compileCommand } from './commands/compile.js';
 import { flattenCommand } from './commands/flatten.js';
 import { graphCommand } from './commands/graph.js';
 import { runCommand } from './commands/run.js';
@@ -22,7 +23,7 @@ import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.
  * they had to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand];
+const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand];
 
 /** The version in package.json, found from this file in cli/ or dist/cli/. */
 function version(): string {
