@@ -76,7 +76,7 @@ const framesArg: ArgType<Uint8Array[]> = {
 };
 
 const framesArgs = {
-  FRAMES: a.mp(framesArg),
+  FRAMES: a.p(framesArg, []),
   INTERVAL: a.kw(T.interval, 0n),
   BURST: a.kw(T.unsigned, 1),
   STOP: a.kw(T.bool, false),
@@ -159,7 +159,7 @@ export function dataArg(bytes: Uint8Array): string {
 
 /** EIPFrames sending `frames` (options such as `INTERVAL 1s, BURST 4`). */
 export function framesSource(frames: readonly Uint8Array[], options = ''): string {
-  return `EIPFrames(${frames.map(dataArg).join(' ')}${options ? ', ' + options : ''})`;
+  return `EIPFrames(${[frames.map(dataArg).join(' '), options].filter(Boolean).join(', ')})`;
 }
 
 /** Whether every class a configuration uses has a native implementation yet. */
@@ -179,12 +179,16 @@ export interface HandlerRunSpec {
   readonly reads?: readonly string[];
   /** Run the router between the writes and the reads (default true). */
   readonly run?: boolean;
+  /** Written after the run, before the reads (state the run left behind). */
+  readonly writesAfter?: readonly (readonly [string, string])[];
 }
 
 export interface HandlerRunResult {
   readonly writes: readonly string[];
   readonly reads: readonly string[];
   readonly stderr: string;
+  /** Elements whose packets do not balance (empty when all do). */
+  readonly accounting: readonly string[];
 }
 
 function outcome(f: () => string | void): string {
@@ -204,9 +208,11 @@ export function handlerRunHost(spec: HandlerRunSpec): HandlerRunResult {
   router.initialize();
   const writes = (spec.writes ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v)));
   if (spec.run ?? true) router.run();
+  writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v))));
   const reads = (spec.reads ?? []).map((h) => outcome(() => router.readHandler(h)));
+  const accounting = router.accounting().violations.map((r) => r.name);
   router.cleanup();
-  return { writes, reads, stderr: err.map((l) => l + '\n').join('') };
+  return { writes, reads, stderr: err.map((l) => l + '\n').join(''), accounting };
 }
 
 export function handlerRunNative(spec: HandlerRunSpec): HandlerRunResult {
@@ -218,9 +224,11 @@ export function handlerRunNative(spec: HandlerRunSpec): HandlerRunResult {
     r.start({ simtime: true });
     const writes = (spec.writes ?? []).map(([h, v]) => outcome(() => r.write(h, v)));
     if (spec.run ?? true) r.run();
+    writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => r.write(h, v))));
     const reads = (spec.reads ?? []).map((h) => outcome(() => r.read(h)));
+    const accounting = r.accounting();
     r.finish();
-    return { writes, reads, stderr: r.takeOutput().stderr };
+    return { writes, reads, stderr: r.takeOutput().stderr, accounting };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -233,5 +241,7 @@ export function handlerRun(t: Test, spec: HandlerRunSpec): HandlerRunResult {
   t.same(native.writes, host.writes, 'handler writes: same outcomes and messages');
   t.same(native.reads, host.reads, 'handler reads after the writes identical');
   t.equal(native.stderr, host.stderr, 'standard error identical');
+  t.same(host.accounting, [], 'host engine accounts for every packet');
+  t.same(native.accounting, [], 'native engine accounts for every packet');
   return host;
 }
