@@ -2,6 +2,10 @@
  * or as many as pulled, until LIMIT; then the end call (STOP's `stop`). */
 #include "cvm.h"
 
+/* Packets per run when this source is the only task that moves packets
+ * (SOLE_TASK_BURST in infinite-source.ts). */
+#define INFINITE_SOURCE_SOLE_BURST 32
+
 struct infinite_source {
     CvmElement base;
     CvmTask task;
@@ -10,6 +14,7 @@ struct infinite_source {
     int64_t limit;
     int64_t length;              /* -1: DATA as is */
     uint32_t burst;
+    uint8_t can_batch;           /* the only task that moves packets: see INFINITE_SOURCE_SOLE_BURST */
     uint8_t active, timestamp, push_mode;
     const char *end_path, *end_value;   /* NULL: no end call */
     /* state */
@@ -112,7 +117,7 @@ static int infinite_source_run_task(struct infinite_source *e, CvmIn *in, CvmOut
 {
     (void)in;
     if (!e->active) return 0;
-    uint32_t n = infinite_source_allowance(e, e->burst);
+    uint32_t n = infinite_source_allowance(e, e->can_batch && e->burst < INFINITE_SOURCE_SOLE_BURST ? INFINITE_SOURCE_SOLE_BURST : e->burst);
     if (n == 0) {
         infinite_source_at_end(e);
         return 0;
