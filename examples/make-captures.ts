@@ -7,13 +7,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Capture } from './captures/trace.js';
+import { firewallCaptures } from './captures/firewall.js';
+import { loadBalancerCaptures } from './captures/load-balancer.js';
+import { monitorCaptures } from './captures/monitor.js';
+import { natCaptures } from './captures/nat.js';
+import { rateLimiterCaptures } from './captures/rate-limiter.js';
 import { routerCaptures } from './captures/router.js';
 
 export const EXAMPLES_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** Every example capture, with its path relative to examples/. */
 export function buildCaptures(): Capture[] {
-  return [...routerCaptures()];
+  return [...firewallCaptures(), ...loadBalancerCaptures(), ...monitorCaptures(), ...natCaptures(), ...rateLimiterCaptures(), ...routerCaptures()];
 }
 
 function main(argv: readonly string[]): number {
