@@ -43,6 +43,8 @@ import type { Packet } from '../../host-engine/packet.js';
 import { checksum } from '../lib/checksum.js';
 import { IPH, getU16, getU32, ipListArg } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cU32 } from '../lib/native-init.js';
 
 export const REASONS = ['tiny packet', 'bad IP version', 'bad IP header length', 'bad IP length', 'bad IP checksum', 'bad source address'] as const;
 const enum Reason { Tiny, Version, HeaderLength, Length, Checksum, Source }
@@ -134,6 +136,21 @@ export const spec = defineElement({
       details: v.DETAILS,
   }),
   host: (init: ElementInit<CheckIPHeaderConf>) => new CheckIPHeaderElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'check-ip-header.c'),
+    prefix: 'check_ip_header',
+    inPlace: true,
+    init: (c, ctx) =>
+      [
+        `.offset = ${cU32(c.offset)}, .checksum = ${cBool(c.checksum)}, .verbose = ${cBool(c.verbose)}, .details = ${cBool(c.details)}`,
+        `.bad_src = ${ctx.constArray('uint32_t', c.badSrc.map(cU32))}, .nbad_src = ${c.badSrc.length}`,
+        `.good_dst = ${ctx.constArray('uint32_t', c.goodDst.map(cU32))}, .ngood_dst = ${c.goodDst.length}`,
+      ].join(',\n    '),
+    // The loop with OFFSET, CHECKSUM and "any BADSRC" as constants.
+    instanceCode: (c, _ctx, inst) =>
+      `static inline void ${inst}_push(struct check_ip_header *e, int port, Packet **in, unsigned n, CvmOut *out)\n`
+      + `{\n    (void)port;\n    check_ip_header_loop(e, in, n, out, ${cU32(c.offset)}, ${cBool(c.checksum)}, ${cBool(c.badSrc.length > 0)});\n}\n`,
+  },
   handlers: {
     drops: { read: (e: CheckIPHeaderElement) => String(e.drops), doc: 'bad packets seen' },
     drop_details: {

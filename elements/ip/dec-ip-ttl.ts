@@ -26,6 +26,8 @@ import type { Packet } from '../../host-engine/packet.js';
 import { IPH, getU16, getU32, ipHeader, isMulticast, setU16 } from '../lib/ip-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool } from '../lib/native-init.js';
 
 export interface DecIPTTLConf {
   active: boolean;
@@ -64,6 +66,16 @@ export const spec = defineElement({
   args: { ACTIVE: a.kw(T.bool, true), MULTICAST: a.kw(T.bool, true) },
   configure: (v): DecIPTTLConf => ({ active: v.ACTIVE, multicast: v.MULTICAST }),
   host: (init: ElementInit<DecIPTTLConf>) => new DecIPTTLElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'dec-ip-ttl.c'),
+    prefix: 'dec_ip_ttl',
+    inPlace: true,
+    init: (c) => `.active = ${cBool(c.active)}, .multicast = ${cBool(c.multicast)}`,
+    // The loop with MULTICAST as a constant.
+    instanceCode: (c, _ctx, inst) =>
+      `static inline void ${inst}_push(struct dec_ip_ttl *e, int port, Packet **in, unsigned n, CvmOut *out)\n`
+      + `{\n    (void)port;\n    dec_ip_ttl_loop(e, in, n, out, ${cBool(c.multicast)});\n}\n`,
+  },
   handlers: {
     drops: { read: (e: DecIPTTLElement) => String(e.drops), doc: 'expired packets' },
     active: {

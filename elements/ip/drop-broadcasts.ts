@@ -14,6 +14,7 @@
 import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { PacketType, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export class DropBroadcastsElement extends SimpleElement<Record<string, never>> {
   drops = 0;
@@ -33,6 +34,11 @@ export const spec = defineElement({
   args: {},
   configure: (): Record<string, never> => ({}),
   host: (init: ElementInit<Record<string, never>>) => new DropBroadcastsElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'drop-broadcasts.c'),
+    prefix: 'drop_broadcasts',
+    inPlace: true,
+  },
   handlers: {
     drops: { read: (e: DropBroadcastsElement) => String(e.drops), doc: 'broadcast and multicast packets diverted' },
   },

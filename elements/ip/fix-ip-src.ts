@@ -21,6 +21,8 @@ import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { checksum } from '../lib/checksum.js';
 import { IPH, headerLength, ipHeader, setU16, setU32 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cU32 } from '../lib/native-init.js';
 
 export interface FixIPSrcConf {
   addr: number;
@@ -50,4 +52,10 @@ export const spec = defineElement({
   args: { IPADDR: a.mp(T.ip) },
   configure: (v): FixIPSrcConf => ({ addr: v.IPADDR }),
   host: (init: ElementInit<FixIPSrcConf>) => new FixIPSrcElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'fix-ip-src.c'),
+    prefix: 'fix_ip_src',
+    inPlace: true,
+    init: (c) => `.addr = ${cU32(c.addr)}`,
+  },
 });

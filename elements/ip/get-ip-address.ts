@@ -24,6 +24,7 @@ import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { annoArg } from '../lib/anno-arg.js';
 import { IPH, ipHeader } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface GetIPAddressConf {
   /** Byte offset in the packet, or -1 for the IP header's source, -2 for its destination. */
@@ -68,4 +69,10 @@ export const spec = defineElement({
     return { offset, anno: v.ANNO };
   },
   host: (init: ElementInit<GetIPAddressConf>) => new GetIPAddressElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'get-ip-address.c'),
+    prefix: 'get_ip_address',
+    inPlace: true,
+    init: (c) => `.offset = ${c.offset}, .anno = ${c.anno}`,
+  },
 });

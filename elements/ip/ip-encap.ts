@@ -33,6 +33,8 @@ import { checksum, updateChecksum } from '../lib/checksum.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { IPH, IP_DF, getU16, ipProtoArg, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cU32 } from '../lib/native-init.js';
 
 export interface IPEncapConf {
   proto: number;
@@ -156,6 +158,13 @@ export const spec = defineElement({
     return { proto: v.PROTO, src: v.SRC, dst: dst.dst, useDstAnno: dst.useDstAnno, tos: tosByte, ttl: v.TTL, df: v.DF };
   },
   host: (init: ElementInit<IPEncapConf>) => new IPEncapElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ip-encap.c'),
+    prefix: 'ip_encap',
+    inPlace: true,
+    hooks: { init: true },
+    init: (c) => `.proto = ${c.proto}, .tos = ${c.tos}, .ttl = ${c.ttl}, .df = ${cBool(c.df)}, .src = ${cU32(c.src)}, .dst = ${cU32(c.dst)}, .use_dst_anno = ${cBool(c.useDstAnno)}`,
+  },
   handlers: {
     src: {
       read: (e: IPEncapElement) => formatIPv4(e.src),

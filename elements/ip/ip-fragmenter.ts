@@ -39,6 +39,8 @@ import { DEFAULT_HEADROOM, Packet, type PacketBatch } from '../../host-engine/pa
 import { checksum } from '../lib/checksum.js';
 import { IPH, IPOPT, IP_DF, IP_MF, getU16, getU32, ipHeader, setU16 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cU32 } from '../lib/native-init.js';
 
 export interface IPFragmenterConf {
   mtu: number;
@@ -179,6 +181,11 @@ export const spec = defineElement({
     return { mtu: v.MTU, honorDF: v.HONOR_DF, verbose: v.VERBOSE, headroom: v.HEADROOM };
   },
   host: (init: ElementInit<IPFragmenterConf>) => new IPFragmenterElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ip-fragmenter.c'),
+    prefix: 'ip_fragmenter',
+    init: (c) => `.mtu = ${cU32(c.mtu)}, .headroom = ${cU32(c.headroom)}, .honor_df = ${cBool(c.honorDF)}, .verbose = ${cBool(c.verbose)}`,
+  },
   handlers: {
     drops: { read: (e: IPFragmenterElement) => String(e.drops), doc: 'packets too big to fragment' },
     fragments: { read: (e: IPFragmenterElement) => String(e.fragments), doc: 'fragments emitted' },

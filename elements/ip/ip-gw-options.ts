@@ -35,6 +35,8 @@ import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { checksum } from '../lib/checksum.js';
 import { IPH, IPOPT, getU32, ipHeader, ipListArg, setU16, setU32 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cU32 } from '../lib/native-init.js';
 
 export interface IPGWOptionsConf {
   myAddr: number;
@@ -167,6 +169,12 @@ export const spec = defineElement({
   args: { MYADDR: a.mp(T.ip), OTHERADDRS: a.p(ipListArg, []) },
   configure: (v): IPGWOptionsConf => ({ myAddr: v.MYADDR, myAddrs: [...v.OTHERADDRS, v.MYADDR] }),
   host: (init: ElementInit<IPGWOptionsConf>) => new IPGWOptionsElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ip-gw-options.c'),
+    prefix: 'ip_gw_options',
+    inPlace: true,
+    init: (c, ctx) => `.my_addr = ${cU32(c.myAddr)}, .my_addrs = ${ctx.constArray('uint32_t', c.myAddrs.map(cU32))}, .nmy_addrs = ${c.myAddrs.length}`,
+  },
   handlers: {
     drops: { read: (e: IPGWOptionsElement) => String(e.drops), doc: 'packets with bad options' },
   },

@@ -20,6 +20,8 @@ import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cU32 } from '../lib/native-init.js';
 
 export interface MarkIPHeaderConf {
   offset: number;
@@ -41,4 +43,10 @@ export const spec = defineElement({
   args: { OFFSET: a.p(T.unsigned, 0) },
   configure: (v): MarkIPHeaderConf => ({ offset: v.OFFSET }),
   host: (init: ElementInit<MarkIPHeaderConf>) => new MarkIPHeaderElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'mark-ip-header.c'),
+    prefix: 'mark_ip_header',
+    inPlace: true,
+    init: (c) => `.offset = ${cU32(c.offset)}`,
+  },
 });

@@ -20,6 +20,8 @@ import { annoArg } from '../lib/anno-arg.js';
 import { setU32 } from '../lib/ip-header.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cU32 } from '../lib/native-init.js';
 
 export interface SetIPAddressConf {
   addr: number;
@@ -42,6 +44,12 @@ export const spec = defineElement({
   args: { IPADDR: a.mp(T.ip), ANNO: a.kw(annoArg(4), ANNO.DST_IP) },
   configure: (v): SetIPAddressConf => ({ addr: v.IPADDR, anno: v.ANNO }),
   host: (init: ElementInit<SetIPAddressConf>) => new SetIPAddressElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'set-ip-address.c'),
+    prefix: 'set_ip_address',
+    inPlace: true,
+    init: (c) => `.addr = ${cU32(c.addr)}, .anno = ${c.anno}`,
+  },
   handlers: {
     addr: {
       read: (e: SetIPAddressElement) => formatIPv4(e.addr),

@@ -17,6 +17,7 @@ import type { Packet } from '../../host-engine/packet.js';
 import { checksum } from '../lib/checksum.js';
 import { IPH, setU16 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export class SetIPChecksumElement extends SimpleElement<Record<string, never>> {
   drops = 0;
@@ -45,6 +46,11 @@ export const spec = defineElement({
   args: {},
   configure: (): Record<string, never> => ({}),
   host: (init: ElementInit<Record<string, never>>) => new SetIPChecksumElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'set-ip-checksum.c'),
+    prefix: 'set_ip_checksum',
+    inPlace: true,
+  },
   handlers: {
     drops: { read: (e: SetIPChecksumElement) => String(e.drops), doc: 'packets dropped as bad' },
   },

@@ -23,6 +23,7 @@ import { updateChecksum } from '../lib/checksum.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { IPH, getU16, ipHeader, setU16 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface SetIPDSCPConf {
   dscp: number;
@@ -56,6 +57,12 @@ export const spec = defineElement({
     return { dscp: v.DSCP };
   },
   host: (init: ElementInit<SetIPDSCPConf>) => new SetIPDSCPElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'set-ip-dscp.c'),
+    prefix: 'set_ip_dscp',
+    inPlace: true,
+    init: (c) => `.dscp = ${c.dscp}`,
+  },
   handlers: {
     dscp: {
       read: (e: SetIPDSCPElement) => String(e.dscp),

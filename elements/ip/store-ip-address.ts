@@ -31,6 +31,8 @@ import type { Packet } from '../../host-engine/packet.js';
 import { addWords, updateChecksum } from '../lib/checksum.js';
 import { IPH, IP_OFFMASK, IP_PROTO, getU16, ipHeader, setU16, setU32 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cU32 } from '../lib/native-init.js';
 
 export interface StoreIPAddressConf {
   useAddress: boolean;
@@ -117,4 +119,10 @@ export const spec = defineElement({
     return { useAddress: true, address, offset: parseOffset(v.OFFSET) };
   },
   host: (init: ElementInit<StoreIPAddressConf>) => new StoreIPAddressElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'store-ip-address.c'),
+    prefix: 'store_ip_address',
+    inPlace: true,
+    init: (c) => `.use_address = ${cBool(c.useAddress)}, .address = ${cU32(c.address)}, .offset = ${c.offset}LL`,
+  },
 });

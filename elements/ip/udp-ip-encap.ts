@@ -31,6 +31,8 @@ import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { IPH, IP_PROTO, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { cBool, cU32 } from '../lib/native-init.js';
 
 export interface UDPIPEncapConf {
   src: number;
@@ -120,6 +122,12 @@ export const spec = defineElement({
     return { src: v.SRC, sport: v.SPORT, dst: d.dst, useDstAnno: d.useDstAnno, dport: v.DPORT, checksum: v.CHECKSUM };
   },
   host: (init: ElementInit<UDPIPEncapConf>) => new UDPIPEncapElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'udp-ip-encap.c'),
+    prefix: 'udp_ip_encap',
+    inPlace: true,
+    init: (c) => `.src = ${cU32(c.src)}, .dst = ${cU32(c.dst)}, .sport = ${c.sport}, .dport = ${c.dport}, .use_dst_anno = ${cBool(c.useDstAnno)}, .checksum = ${cBool(c.checksum)}`,
+  },
   handlers: {
     src: {
       read: (e: UDPIPEncapElement) => formatIPv4(e.src),
