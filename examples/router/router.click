@@ -112,7 +112,8 @@ for_me[1] -> Discard;
 //   PaintTee        a packet leaving by the interface it came in on is forwarded, and a
 //                   copy asks for an ICMP redirect: the sender has a better first hop;
 //   IPGWOptions     record-route and timestamp options; a malformed one is a parameter problem;
-//   FixIPSrc        ICMP errors made here get this interface's address as their source;
+//   FixIPSrc        an ICMP error the router made gets the address of the interface it
+//                   leaves by as its source (whatever SRC its ICMPError was given);
 //   DecIPTTL        expired packets earn a "time exceeded";
 //   IPFragmenter    split packets larger than the link's MTU (1400 on the uplink), or,
 //                   with DF set, answer "fragmentation needed" so the sender shrinks them.
