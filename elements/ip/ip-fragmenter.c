@@ -95,7 +95,7 @@ static void ip_fragmenter_fragment(struct ip_fragmenter *e, Packet *p, CvmOut *o
      * reference to its buffer keeps the payload readable (a downstream
      * writer then copies). The take only shortens p's data. */
     cvm_packet_take(p, (uint32_t)((int64_t)p->len - net_rel - hlen - first_dlen));
-    Packet *rest[CVM_BATCH_MAX];
+    Packet *rest[CVM_BATCH_MAX] = { 0 };
     Packet *keep = NULL;
     unsigned nrest = 0;
     int first_sent = 0;

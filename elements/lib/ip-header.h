@@ -61,6 +61,7 @@ static inline int32_t ip_trans_rel(const Packet *p)
 static inline uint8_t *ip_header(const Packet *p, int32_t *avail)
 {
     int32_t rel = ip_net_rel(p);
+    *avail = 0;
     if (rel < 0 || rel > (int32_t)p->len) return NULL;
     *avail = (int32_t)p->len - rel;
     return p->buf->head + p->net;
