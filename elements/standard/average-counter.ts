@@ -26,6 +26,7 @@ import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { formatDouble } from './click-numbers.js';
 import { CLICK_HZ, jiffiesAt } from './click-time.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface AverageCounterConf {
   /** Ignored period in jiffies (IGNORE seconds * 1000, unsigned 32-bit as Click computes it). */
@@ -81,6 +82,12 @@ export const spec = defineElement<typeof args, AverageCounterConf, AverageCounte
   args,
   configure: (args) => ({ ignoreJiffies: (args.IGNORE * CLICK_HZ) % 0x1_0000_0000 }),
   host: (init) => new AverageCounterElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'average-counter.c'),
+    prefix: 'average_counter',
+    inPlace: true,
+    init: (c) => `.ignore = ${c.ignoreJiffies}u`,
+  },
   handlers: {
     count: { read: (e: AverageCounterElement) => String(e.count) },
     byte_count: { read: (e: AverageCounterElement) => String(e.byteCount) },

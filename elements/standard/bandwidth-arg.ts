@@ -30,10 +30,11 @@ export function parseBandwidth(text: string): ParsedBandwidth {
   let num = 1n;
   let den = 1n;
   if (unitText !== '') {
-    let unit = UNITS[unitText];
+    // Own properties only: a unit such as 'constructor' must be unknown, not Object's.
+    let unit = Object.hasOwn(UNITS, unitText) ? UNITS[unitText] : undefined;
     if (!unit) {
-      const prefix = PREFIXES[unitText[0]!];
-      const base = UNITS[unitText.slice(1)];
+      const prefix = Object.hasOwn(PREFIXES, unitText[0]!) ? PREFIXES[unitText[0]!] : undefined;
+      const base = Object.hasOwn(UNITS, unitText.slice(1)) ? UNITS[unitText.slice(1)] : undefined;
       if (prefix === undefined || !base) throw new Error(`unknown bandwidth unit '${unitText}' (use bps, kbps, Mbps, Gbps, Bps, kBps, MBps, GBps)`);
       unit = [base[0] * prefix, base[1]];
     }

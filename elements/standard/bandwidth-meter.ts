@@ -27,6 +27,7 @@ import { bandwidthArg } from './bandwidth-arg.js';
 import { unparseReal2U32 } from './click-numbers.js';
 import { CLICK_HZ, jiffiesAt } from './click-time.js';
 import { RateEwma } from './rate-ewma.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export const METER_EWMA = { bits: 32, stability: 4, scale: 10 } as const;
 const MAX_RATE = 0xffffffff >>> METER_EWMA.scale;
@@ -83,6 +84,17 @@ class BandwidthMeterElement extends MeterBase {
 
 export const meterArgs = { RATE: a.rest(bandwidthArg) };
 
+/** The C side of both meters (meter.h); `file` is the class's own C file. */
+export function meterNative(file: string, byBytes: boolean): NativeSpec<MeterConf> {
+  return {
+    source: nativeSource(import.meta.url, file),
+    prefix: 'meter',
+    inPlace: true,
+    hooks: { init: true },
+    init: (c, ctx) => `.thresholds = ${ctx.constArray('uint32_t', c.thresholds.map((t) => `${t}u`))}, .nthresholds = ${c.thresholds.length}, .by_bytes = ${+byBytes}`,
+  };
+}
+
 export const meterHandlers = {
   rate: { read: (e: MeterBase) => e.readRate() },
   meters: { read: (e: MeterBase) => e.readMeters() },
@@ -95,5 +107,6 @@ export const spec = defineElement<typeof meterArgs, MeterConf, MeterBase>({
   args: meterArgs,
   configure: (args, ctx) => meterConfigure(args.RATE, ctx),
   host: (init) => new BandwidthMeterElement(init),
+  native: meterNative('bandwidth-meter.c', true),
   handlers: meterHandlers,
 });

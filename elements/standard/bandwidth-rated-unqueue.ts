@@ -18,7 +18,7 @@ import { T } from '../../config-lang/args/types.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { bandwidthArg, parseBandwidth, unparseBandwidth } from './bandwidth-arg.js';
-import { BANDWIDTH_THRESHOLD, ratedConfigure, ratedHandlers, RatedUnqueueElement, type RatedUnqueueConf } from './rated-unqueue.js';
+import { BANDWIDTH_THRESHOLD, ratedConfigure, ratedHandlers, ratedNative, RatedUnqueueElement, type RatedUnqueueConf } from './rated-unqueue.js';
 
 class BandwidthRatedUnqueueElement extends RatedUnqueueElement {
   protected override get isBandwidth(): boolean {
@@ -45,6 +45,7 @@ export const spec = defineElement<typeof args, RatedUnqueueConf, RatedUnqueueEle
   args,
   configure: (args) => ratedConfigure(args.RATE, args.BURST_DURATION, args.BURST_BYTES, 'BURST_BYTES'),
   host: (init) => new BandwidthRatedUnqueueElement(init),
+  native: ratedNative('bandwidth-rated-unqueue.c', true),
   handlers: ratedHandlers(
     (e) => unparseBandwidth(e.bucketRate),
     (v) => {

@@ -14,6 +14,7 @@ import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { unsignedValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface CheckLengthConf {
   readonly max: number;
@@ -41,6 +42,12 @@ export const spec = defineElement<typeof args, CheckLengthConf, CheckLengthEleme
   args,
   configure: (args) => ({ max: args.LENGTH }),
   host: (init) => new CheckLengthElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'check-length.c'),
+    prefix: 'check_length',
+    inPlace: true,
+    init: (c) => `.max = ${c.max}u`,
+  },
   handlers: {
     length: {
       read: (e: CheckLengthElement) => String(e.max),

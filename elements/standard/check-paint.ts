@@ -13,6 +13,7 @@ import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { colorHandler, paintArgs, paintConfigure, type Colored, type PaintConf } from './paint.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class CheckPaintElement extends SimpleElement<PaintConf> implements Colored {
   color: number;
@@ -34,5 +35,11 @@ export const spec = defineElement<typeof paintArgs, PaintConf, CheckPaintElement
   args: paintArgs,
   configure: paintConfigure,
   host: (init) => new CheckPaintElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'check-paint.c'),
+    prefix: 'check_paint',
+    inPlace: true,
+    init: (c) => `.color = ${c.color}, .anno = ${c.anno}`,
+  },
   handlers: { color: colorHandler },
 });

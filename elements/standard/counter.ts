@@ -33,6 +33,7 @@ import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { jiffiesAt } from './click-time.js';
 import { RateEwma } from './rate-ewma.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 /** A parsed COUNT_CALL / BYTE_COUNT_CALL: the threshold and the handler to write. */
 export interface CountCall {
@@ -226,6 +227,18 @@ export const spec = defineElement<typeof args, CounterConf, CounterElement>({
     return conf;
   },
   host: (init) => new CounterElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'counter.c'),
+    prefix: 'counter',
+    inPlace: true,
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) => {
+      const call = (k: number, cc: CountCall | undefined) =>
+        cc ? `[${k}] = { .trigger = ${cc.count}ULL, .handler = ${ctx.cString(cc.handler)}, .value = ${ctx.cString(cc.value)} }` : '';
+      const calls = [call(0, c.countCall), call(1, c.byteCountCall)].filter(Boolean);
+      return calls.length ? `.calls = { ${calls.join(', ')} }` : '';
+    },
+  },
   handlers: {
     count: { read: (e: CounterElement) => String(e.count) },
     byte_count: { read: (e: CounterElement) => String(e.byteCount) },

@@ -17,7 +17,7 @@
 import type { Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
-import { QueueElement, queueArgs, queueHandlers, type QueueConf } from './queue-base.js';
+import { QueueElement, queueArgs, queueHandlers, queueNative, type QueueConf } from './queue-base.js';
 
 class FrontDropQueueElement extends QueueElement {
   protected override enqueue(p: Packet, out: Out): void {
@@ -48,5 +48,6 @@ export const spec = defineElement<typeof queueArgs, QueueConf, FrontDropQueueEle
   args: queueArgs,
   configure: (args) => ({ capacity: args.CAPACITY }),
   host: (init) => new FrontDropQueueElement(init),
+  native: queueNative('front-drop-queue.c', true),
   handlers: queueHandlers,
 });

@@ -17,6 +17,7 @@ import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface HashSwitchConf {
   readonly offset: number;
@@ -48,4 +49,10 @@ export const spec = defineElement<typeof args, HashSwitchConf, HashSwitchElement
     return { offset: args.OFFSET, length: args.LENGTH };
   },
   host: (init) => new HashSwitchElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'hash-switch.c'),
+    prefix: 'hash_switch',
+    inPlace: true,
+    init: (c, ctx) => `.offset = ${c.offset}, .length = ${c.length}, .noutputs = ${ctx.noutputs}`,
+  },
 });

@@ -12,7 +12,7 @@
  */
 
 import { defineElement } from '../spec.js';
-import { MeterBase, meterArgs, meterConfigure, meterHandlers, type MeterConf } from './bandwidth-meter.js';
+import { MeterBase, meterArgs, meterConfigure, meterHandlers, meterNative, type MeterConf } from './bandwidth-meter.js';
 
 class MeterElement extends MeterBase {
   protected sample(): number {
@@ -27,5 +27,6 @@ export const spec = defineElement<typeof meterArgs, MeterConf, MeterBase>({
   args: meterArgs,
   configure: (args, ctx) => meterConfigure(args.RATE, ctx),
   host: (init) => new MeterElement(init),
+  native: meterNative('meter.c', false),
   handlers: meterHandlers,
 });

@@ -9,6 +9,7 @@
 import { HostElement, type Out } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class NullElement extends HostElement<Record<string, never>> {
   override push(_port: number, batch: PacketBatch, out: Out): void {
@@ -21,7 +22,14 @@ class NullElement extends HostElement<Record<string, never>> {
 }
 
 function nullSpec(name: string, processing: string) {
-  return defineElement({ name, ports: '1/1', processing, args: {}, host: (init) => new NullElement(init) });
+  return defineElement({
+    name,
+    ports: '1/1',
+    processing,
+    args: {},
+    host: (init) => new NullElement(init),
+    native: { source: nativeSource(import.meta.url, 'null.c'), prefix: 'null_element', inPlace: true },
+  });
 }
 
 export const spec = nullSpec('Null', 'a/a');

@@ -17,6 +17,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import { ANNO, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { annoArg } from './anno-arg.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface PaintSwitchConf {
   readonly anno: number;
@@ -48,4 +49,9 @@ export const spec = defineElement<typeof args, PaintSwitchConf, PaintSwitchEleme
   args,
   configure: (args) => ({ anno: args.ANNO }),
   host: (init) => new PaintSwitchElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'paint-switch.c'),
+    prefix: 'paint_switch',
+    init: (c, ctx) => `.anno = ${c.anno}, .noutputs = ${ctx.noutputs}`,
+  },
 });

@@ -13,6 +13,7 @@ import { HostElement, type ElementInit, type Out } from '../../host-engine/eleme
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { colorHandler, paintArgs, paintConfigure, type Colored, type PaintConf } from './paint.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class PaintTeeElement extends HostElement<PaintConf> implements Colored {
   color: number;
@@ -47,5 +48,11 @@ export const spec = defineElement<typeof paintArgs, PaintConf, PaintTeeElement>(
   args: paintArgs,
   configure: paintConfigure,
   host: (init) => new PaintTeeElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'paint-tee.c'),
+    prefix: 'paint_tee',
+    hooks: { pull: true },
+    init: (c) => `.color = ${c.color}, .anno = ${c.anno}`,
+  },
   handlers: { color: colorHandler },
 });

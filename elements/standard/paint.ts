@@ -15,6 +15,7 @@ import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { annoArg } from './anno-arg.js';
 import { byteValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface PaintConf {
   readonly color: number;
@@ -58,5 +59,6 @@ export const spec = defineElement<typeof paintArgs, PaintConf, PaintElement>({
   args: paintArgs,
   configure: paintConfigure,
   host: (init) => new PaintElement(init),
+  native: { source: nativeSource(import.meta.url, 'paint.c'), prefix: 'paint', inPlace: true, init: (c) => `.color = ${c.color}, .anno = ${c.anno}` },
   handlers: { color: colorHandler },
 });

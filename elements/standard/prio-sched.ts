@@ -10,6 +10,7 @@
 import { HostElement } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class PrioSchedElement extends HostElement<Record<string, never>> {
   override pull(_port: number, max: number): PacketBatch {
@@ -32,4 +33,10 @@ export const spec = defineElement({
   processing: 'l/l',
   args: {},
   host: (init) => new PrioSchedElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'prio-sched.c'),
+    prefix: 'prio_sched',
+    hooks: { pull: true },
+    init: (_c, ctx) => `.ninputs = ${ctx.ninputs}`,
+  },
 });

@@ -12,6 +12,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { checkArms, teeArgs } from './tee.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class PullTeeElement extends HostElement<Record<string, never>> {
   override pull(_port: number, max: number, out: Out): PacketBatch {
@@ -30,4 +31,10 @@ export const spec = defineElement<typeof teeArgs, Record<string, never>, PullTee
   args: teeArgs,
   configure: (args, ctx) => checkArms(args.N, ctx.noutputs),
   host: (init) => new PullTeeElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'pull-tee.c'),
+    prefix: 'pull_tee',
+    hooks: { pull: true },
+    init: (_c, ctx) => `.noutputs = ${ctx.noutputs}`,
+  },
 });

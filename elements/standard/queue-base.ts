@@ -10,6 +10,7 @@ import { HostElement, type ElementInit, type Out, type Timer } from '../../host-
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import type { HandlerDef } from '../spec.js';
 import { unsignedValue } from './handler-values.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export interface QueueConf {
   readonly capacity: number;
@@ -119,6 +120,16 @@ export class QueueElement extends HostElement<QueueConf> {
   protected keptOnShrink(all: Packet[], capacity: number): { kept: Packet[]; lost: Packet[] } {
     return { kept: all.slice(0, capacity), lost: all.slice(capacity) };
   }
+}
+
+/** The C side of every queue class (queue.h); `file` is the class's own C file. */
+export function queueNative(file: string, frontDrop: boolean): NativeSpec<QueueConf> {
+  return {
+    source: nativeSource(import.meta.url, file),
+    prefix: 'queue',
+    hooks: { init: true, cleanup: true, pull: true, timer: true, held: true },
+    init: (c, ctx) => `.capacity = ${c.capacity}u, .front_drop = ${+frontDrop}, .has_drop_output = ${+(ctx.noutputs > 1)}`,
+  };
 }
 
 export const queueHandlers: Record<string, HandlerDef<QueueElement>> = {

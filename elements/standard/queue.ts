@@ -14,7 +14,7 @@
  */
 
 import { defineElement } from '../spec.js';
-import { QueueElement, queueArgs, queueHandlers, type QueueConf } from './queue-base.js';
+import { QueueElement, queueArgs, queueHandlers, queueNative, type QueueConf } from './queue-base.js';
 
 function queueSpec(name: string) {
   return defineElement<typeof queueArgs, QueueConf, QueueElement>({
@@ -24,6 +24,7 @@ function queueSpec(name: string) {
     args: queueArgs,
     configure: (args) => ({ capacity: args.CAPACITY }),
     host: (init) => new QueueElement(init),
+    native: queueNative('queue.c', false),
     handlers: queueHandlers,
   });
 }

@@ -27,6 +27,7 @@ import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { parseFixedPoint, unparseReal2U32 } from './click-numbers.js';
 import { boolValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 const SHIFT = 28;
 const ONE = 2 ** SHIFT;
@@ -118,6 +119,13 @@ export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleEle
     return { sampling, active: args.ACTIVE };
   },
   host: (init) => new RandomSampleElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'random-sample.c'),
+    prefix: 'random_sample',
+    inPlace: true,
+    hooks: { pull: true },
+    init: (c) => `.sampling = ${c.sampling}u, .active = ${+c.active}`,
+  },
   handlers: {
     sampling_prob: {
       read: (e: RandomSampleElement) => unparseReal2U32(e.sampling, SHIFT),

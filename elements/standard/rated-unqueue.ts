@@ -28,6 +28,7 @@ import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { jiffiesAt, jiffiesToNs } from './click-time.js';
 import { boolValue, unsignedValue } from './handler-values.js';
 import { TokenBucket } from './token-bucket.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export interface RatedUnqueueConf {
   /** Tokens per second: packets, or bytes for BandwidthRatedUnqueue. */
@@ -167,6 +168,21 @@ export function ratedHandlers(readRate: (e: RatedUnqueueElement) => string, pars
   };
 }
 
+/** The C side of both rated unqueues (rated-unqueue.h); `file` is the class's own C file. */
+export function ratedNative(file: string, bandwidth: boolean): NativeSpec<RatedUnqueueConf> {
+  return {
+    source: nativeSource(import.meta.url, file),
+    prefix: 'rated_unqueue',
+    hooks: { init: true, task: true, timer: true },
+    init: (c) =>
+      [
+        `.rate = ${c.rate}u, .burst_ms = ${c.burstMs ?? 20}u`,
+        c.burstTokens !== undefined ? `.burst_tokens = ${c.burstTokens}u, .has_burst_tokens = 1` : '',
+        `.bandwidth = ${+bandwidth}`,
+      ].filter(Boolean).join(', '),
+  };
+}
+
 export const spec = defineElement<typeof args, RatedUnqueueConf, RatedUnqueueElement>({
   name: 'RatedUnqueue',
   ports: '1/1',
@@ -174,6 +190,7 @@ export const spec = defineElement<typeof args, RatedUnqueueConf, RatedUnqueueEle
   args,
   configure: (args) => ratedConfigure(args.RATE, args.BURST_DURATION, args.BURST_SIZE, 'BURST_SIZE'),
   host: (init) => new RatedUnqueueElement(init),
+  native: ratedNative('rated-unqueue.c', false),
   handlers: ratedHandlers(
     (e) => String(e.bucketRate),
     (v) => {

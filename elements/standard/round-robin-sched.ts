@@ -13,6 +13,7 @@
 import { HostElement } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class RoundRobinSchedElement extends HostElement<Record<string, never>> {
   private next = 0;
@@ -44,4 +45,10 @@ export const spec = defineElement({
   processing: 'l/l',
   args: {},
   host: (init) => new RoundRobinSchedElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'round-robin-sched.c'),
+    prefix: 'round_robin_sched',
+    hooks: { pull: true },
+    init: (_c, ctx) => `.ninputs = ${ctx.ninputs}`,
+  },
 });

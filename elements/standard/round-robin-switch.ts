@@ -9,6 +9,7 @@
 
 import { SimpleElement } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class RoundRobinSwitchElement extends SimpleElement<Record<string, never>> {
   private next = 0;
@@ -26,4 +27,10 @@ export const spec = defineElement({
   processing: 'h/h',
   args: {},
   host: (init) => new RoundRobinSwitchElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'round-robin-switch.c'),
+    prefix: 'round_robin_switch',
+    inPlace: true,
+    init: (_c, ctx) => `.noutputs = ${ctx.noutputs}`,
+  },
 });

@@ -22,7 +22,7 @@
  */
 
 import { defineElement } from '../spec.js';
-import { QueueElement, queueArgs, queueHandlers, type QueueConf } from './queue-base.js';
+import { QueueElement, queueArgs, queueHandlers, queueNative, type QueueConf } from './queue-base.js';
 
 export const spec = defineElement<typeof queueArgs, QueueConf, QueueElement>({
   name: 'SimpleQueue',
@@ -31,5 +31,6 @@ export const spec = defineElement<typeof queueArgs, QueueConf, QueueElement>({
   args: queueArgs,
   configure: (args) => ({ capacity: args.CAPACITY }),
   host: (init) => new QueueElement(init),
+  native: queueNative('simple-queue.c', false),
   handlers: queueHandlers,
 });

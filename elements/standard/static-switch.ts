@@ -11,6 +11,7 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface StaticSwitchConf {
   /** -1 drops. */
@@ -32,4 +33,5 @@ export const spec = defineElement<typeof args, StaticSwitchConf, StaticSwitchEle
   args,
   configure: (args, ctx) => ({ output: args.OUTPUT >= ctx.noutputs ? -1 : args.OUTPUT }),
   host: (init) => new StaticSwitchElement(init),
+  native: { source: nativeSource(import.meta.url, 'static-switch.c'), prefix: 'static_switch', inPlace: true, init: (c) => `.output = ${c.output}` },
 });

@@ -16,6 +16,7 @@ import { T } from '../../config-lang/args/types.js';
 import { SimpleElement } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface StoreDataConf {
   readonly offset: number;
@@ -58,4 +59,15 @@ export const spec = defineElement<typeof args, StoreDataConf, StoreDataElement>(
     return { offset: args.OFFSET, data: args.DATA, mask, grow: args.GROW };
   },
   host: (init) => new StoreDataElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'store-data.c'),
+    prefix: 'store_data',
+    inPlace: true,
+    init: (c, ctx) =>
+      [
+        `.offset = ${c.offset}u, .data = ${ctx.constBytes(c.data)}, .len = ${c.data.length}u`,
+        c.mask.length ? `.mask = ${ctx.constBytes(c.mask)}` : '',
+        `.grow = ${+c.grow}`,
+      ].filter(Boolean).join(', '),
+  },
 });

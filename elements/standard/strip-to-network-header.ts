@@ -14,6 +14,7 @@
 import { DROP, SimpleElement } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class StripToNetworkHeaderElement extends SimpleElement<Record<string, never>> {
   action(p: Packet): number {
@@ -31,4 +32,5 @@ export const spec = defineElement({
   processing: 'a/a',
   args: {},
   host: (init) => new StripToNetworkHeaderElement(init),
+  native: { source: nativeSource(import.meta.url, 'strip-to-network-header.c'), prefix: 'strip_to_network_header', inPlace: true },
 });

@@ -15,6 +15,7 @@ import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { intValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface SwitchConf {
   readonly output: number;
@@ -49,6 +50,12 @@ export const spec = defineElement<typeof args, SwitchConf, SwitchElement>({
     return { output: args.OUTPUT };
   },
   host: (init) => new SwitchElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'switch.c'),
+    prefix: 'switch_element',
+    inPlace: true,
+    init: (c, ctx) => `.output = ${c.output}, .noutputs = ${ctx.noutputs}`,
+  },
   handlers: {
     switch: { read: (e: SwitchElement) => String(e.output), write: (e: SwitchElement, v: string) => e.setOutput(intValue(v, 'switch')) },
     config: { read: (e: SwitchElement) => String(e.output) },

@@ -13,6 +13,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class TeeElement extends HostElement<Record<string, never>> {
   override push(_port: number, batch: PacketBatch, out: Out): void {
@@ -41,4 +42,5 @@ export const spec = defineElement<typeof teeArgs, Record<string, never>, TeeElem
   args: teeArgs,
   configure: (args, ctx) => checkArms(args.N, ctx.noutputs),
   host: (init) => new TeeElement(init),
+  native: { source: nativeSource(import.meta.url, 'tee.c'), prefix: 'tee', init: (_c, ctx) => `.noutputs = ${ctx.noutputs}` },
 });

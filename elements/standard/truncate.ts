@@ -16,6 +16,7 @@ import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { unsignedValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface TruncateConf {
   readonly length: number;
@@ -49,6 +50,12 @@ export const spec = defineElement<typeof args, TruncateConf, TruncateElement>({
   args,
   configure: (args) => ({ length: args.LENGTH, extraLength: args.EXTRA_LENGTH }),
   host: (init) => new TruncateElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'truncate.c'),
+    prefix: 'truncate',
+    inPlace: true,
+    init: (c) => `.nbytes = ${c.length}u, .extra_length = ${+c.extraLength}`,
+  },
   handlers: {
     nbytes: {
       read: (e: TruncateElement) => String(e.nbytes),

@@ -26,6 +26,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out, type Task } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { boolValue, intValue } from './handler-values.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface UnqueueConf {
   readonly burst: number;
@@ -106,6 +107,12 @@ export const spec = defineElement<typeof args, UnqueueConf, UnqueueElement>({
     return { burst: args.BURST < 0 ? MAX_BURST : args.BURST, active: args.ACTIVE, limit: args.LIMIT };
   },
   host: (init) => new UnqueueElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'unqueue.c'),
+    prefix: 'unqueue',
+    hooks: { init: true, task: true },
+    init: (c) => `.burst = ${c.burst}, .limit = ${c.limit}, .active = ${+c.active}`,
+  },
   handlers: {
     count: { read: (e: UnqueueElement) => String(e.count) },
     reset: {

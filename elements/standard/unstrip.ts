@@ -13,6 +13,7 @@ import { T } from '../../config-lang/args/types.js';
 import { SimpleElement } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface UnstripConf {
   readonly length: number;
@@ -34,4 +35,5 @@ export const spec = defineElement<typeof args, UnstripConf, UnstripElement>({
   args,
   configure: (args) => ({ length: args.LENGTH }),
   host: (init) => new UnstripElement(init),
+  native: { source: nativeSource(import.meta.url, 'unstrip.c'), prefix: 'unstrip', inPlace: true, init: (c) => `.length = ${c.length}u` },
 });

@@ -1,0 +1,2 @@
+/* BandwidthMeter: see meter.h (bytes per second). */
+#include "meter.h"

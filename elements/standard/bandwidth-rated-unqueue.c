@@ -1,0 +1,2 @@
+/* BandwidthRatedUnqueue: see rated-unqueue.h (tokens are bytes). */
+#include "rated-unqueue.h"

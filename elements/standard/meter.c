@@ -1,0 +1,2 @@
+/* Meter: see meter.h (packets per second). */
+#include "meter.h"

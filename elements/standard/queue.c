@@ -1,0 +1,2 @@
+/* Queue (and FullNoteQueue): see queue.h. */
+#include "queue.h"

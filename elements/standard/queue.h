@@ -1,0 +1,206 @@
+/* The FIFO of Queue, SimpleQueue, FullNoteQueue and FrontDropQueue
+ * (queue-base.ts): at most CAPACITY packets in a ring allocated in init,
+ * pushed in on input 0, pulled from output 0; packets that do not fit go
+ * out of push output 1 if it exists, else are dropped. FrontDropQueue
+ * (`front_drop`) drops the oldest packet instead of the newcomer.
+ *
+ * The ring holds CAPACITY slots, except that a huge CAPACITY starts with
+ * QUEUE_RING_START slots and the ring doubles (a rare malloc on the packet
+ * path) when a queue actually grows that long. */
+#ifndef CVM_STD_QUEUE_H
+#define CVM_STD_QUEUE_H
+
+#include "cvm.h"
+#include "handler-values.h"
+
+#define QUEUE_RING_START (1u << 20)
+
+struct queue {
+    CvmElement base;
+    CvmTimer timer;              /* delivers what `reset` drained, out of output 1 */
+    uint32_t capacity;
+    uint8_t front_drop;
+    uint8_t has_drop_output;     /* output 1 exists */
+    /* state */
+    Packet **ring;
+    uint32_t size;               /* slots in ring */
+    uint32_t head, len;
+    uint64_t drops, highwater;
+    Packet **flushing;           /* drained by `reset`, waiting for the timer */
+    uint32_t nflushing, flushing_cap;
+};
+
+static int queue_resize(struct queue *e, uint32_t size)
+{
+    if (size == 0) size = 1;
+    Packet **r = malloc((size_t)size * sizeof *r);
+    if (!r) return -1;
+    for (uint32_t i = 0; i < e->len; i++) r[i] = e->ring[(e->head + i) % e->size];
+    free(e->ring);
+    e->ring = r;
+    e->size = size;
+    e->head = 0;
+    return 0;
+}
+
+static int queue_init(struct queue *e, CvmStr *err)
+{
+    e->ring = NULL;
+    e->size = 1;
+    e->head = e->len = 0;
+    e->flushing = NULL;
+    e->nflushing = e->flushing_cap = 0;
+    if (queue_resize(e, e->capacity < QUEUE_RING_START ? e->capacity : QUEUE_RING_START) < 0) {
+        cvm_str_printf(err, "out of memory for %u packets", e->capacity);
+        return -1;
+    }
+    return 0;
+}
+
+static void queue_cleanup(struct queue *e)
+{
+    for (uint32_t i = 0; i < e->len; i++) cvm_packet_free(e->ring[(e->head + i) % e->size]);
+    for (uint32_t i = 0; i < e->nflushing; i++) cvm_packet_free(e->flushing[i]);
+    free(e->ring);
+    free(e->flushing);
+    e->ring = e->flushing = NULL;
+    e->len = e->nflushing = 0;
+}
+
+static uint64_t queue_held(struct queue *e) { return (uint64_t)e->len + e->nflushing; }
+
+static inline Packet *queue_take_head(struct queue *e)
+{
+    Packet *p = e->ring[e->head];
+    e->head = e->head + 1 == e->size ? 0 : e->head + 1;
+    e->len--;
+    return p;
+}
+
+static inline void queue_append(struct queue *e, Packet *p)
+{
+    if (e->len == e->size && queue_resize(e, e->size > 0x7fffffffu ? 0xffffffffu : e->size * 2) < 0) {
+        /* Out of memory growing a huge queue: the packet is lost, counted. */
+        e->base.stats.dropped++;
+        cvm_packet_free(p);
+        return;
+    }
+    uint32_t tail = e->head + e->len;
+    if (tail >= e->size) tail -= e->size;
+    e->ring[tail] = p;
+    e->len++;
+    if (e->len > e->highwater) e->highwater = e->len;
+}
+
+/* A packet that does not fit: counted, warned about once, sent out of output 1 or dropped. */
+static inline void queue_overflow(struct queue *e, Packet *p, CvmOut *out)
+{
+    if (e->drops == 0 && e->capacity > 0) cvm_chatter(e->base.name, "overflow");
+    e->drops++;
+    if (out->nports > 1) cvm_emit(out, 1, p);   /* folds: the wrapper's port count is a constant */
+    else cvm_drop(out, p);
+}
+
+static inline void queue_push(struct queue *e, int port, Packet **in, unsigned n, CvmOut *out)
+{
+    (void)port;
+    for (unsigned i = 0; i < n; i++) {
+        Packet *p = in[i];
+        if (!e->front_drop) {
+            if (e->len < e->capacity) queue_append(e, p);
+            else queue_overflow(e, p, out);
+        } else if (e->capacity == 0) {
+            queue_overflow(e, p, out);
+        } else {
+            if (e->len >= e->capacity) queue_overflow(e, queue_take_head(e), out);
+            queue_append(e, p);
+        }
+    }
+}
+
+static void queue_pull(struct queue *e, int port, PacketBatch *b, unsigned max, CvmIn *in, CvmOut *out)
+{
+    (void)port; (void)in; (void)out;
+    unsigned n = max < e->len ? max : e->len;
+    for (unsigned i = 0; i < n; i++) b->p[i] = queue_take_head(e);
+    b->n = n;
+}
+
+/* The timer after `reset`: the drained packets leave out of output 1. */
+static void queue_run_timer(struct queue *e, CvmIn *in, CvmOut *out)
+{
+    (void)in;
+    Packet **pending = e->flushing;
+    uint32_t n = e->nflushing;
+    e->flushing = NULL;
+    e->nflushing = e->flushing_cap = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (out->nports > 1) cvm_emit(out, 1, pending[i]);
+        else cvm_drop(out, pending[i]);   /* never: without output 1, reset drops at once */
+    }
+    free(pending);
+}
+
+/* --- handlers ------------------------------------------------------------ */
+
+static void queue_read_length(struct queue *e, CvmStr *o) { cvm_str_printf(o, "%u", e->len); }
+static void queue_read_highwater_length(struct queue *e, CvmStr *o) { cvm_str_u64(o, e->highwater); }
+static void queue_read_capacity(struct queue *e, CvmStr *o) { cvm_str_printf(o, "%u", e->capacity); }
+static void queue_read_drops(struct queue *e, CvmStr *o) { cvm_str_u64(o, e->drops); }
+
+static int queue_write_reset_counts(struct queue *e, const char *v, CvmStr *err)
+{
+    (void)v; (void)err;
+    e->drops = 0;
+    e->highwater = e->len;
+    return 0;
+}
+
+/* A handler has no output path: drops are counted directly. */
+static void queue_drop_here(struct queue *e, Packet *p)
+{
+    e->base.stats.dropped++;
+    cvm_packet_free(p);
+}
+
+static int queue_write_reset(struct queue *e, const char *v, CvmStr *err)
+{
+    (void)v;
+    if (!e->has_drop_output) {
+        while (e->len) queue_drop_here(e, queue_take_head(e));
+        return 0;
+    }
+    if (e->nflushing + e->len > e->flushing_cap) {
+        uint32_t cap = e->nflushing + e->len;
+        Packet **f = realloc(e->flushing, (size_t)(cap ? cap : 1) * sizeof *f);
+        if (!f) return cvm_str_printf(err, "out of memory"), -1;
+        e->flushing = f;
+        e->flushing_cap = cap;
+    }
+    while (e->len) e->flushing[e->nflushing++] = queue_take_head(e);
+    if (!cvm_timer_scheduled(&e->timer)) cvm_timer_schedule_after(&e->timer, 0);
+    return 0;
+}
+
+/* A new capacity; the packets beyond it are dropped (the newest, or for
+ * FrontDropQueue the oldest). */
+static int queue_write_capacity(struct queue *e, const char *v, CvmStr *err)
+{
+    uint32_t c;
+    if (std_unsigned_value(v, "capacity", &c, err) < 0) return -1;
+    e->capacity = c;
+    if (e->front_drop)
+        while (e->len > c) queue_drop_here(e, queue_take_head(e));
+    else
+        while (e->len > c) {
+            uint32_t tail = e->head + e->len - 1;
+            if (tail >= e->size) tail -= e->size;
+            queue_drop_here(e, e->ring[tail]);
+            e->len--;
+        }
+    uint32_t want = c < QUEUE_RING_START ? c : QUEUE_RING_START;
+    if (want > e->size && queue_resize(e, want) < 0) return cvm_str_printf(err, "out of memory"), -1;
+    return 0;
+}
+
+#endif

@@ -1,0 +1,2 @@
+/* RatedUnqueue: see rated-unqueue.h (tokens are packets). */
+#include "rated-unqueue.h"

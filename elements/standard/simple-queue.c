@@ -1,0 +1,2 @@
+/* SimpleQueue: see queue.h (the same storage as Queue). */
+#include "queue.h"
