@@ -1,5 +1,5 @@
 // Regenerate the example captures: `node --import tsx examples/make-captures.ts`
-// (from the repository root or anywhere). Every capture is built from a fixed
+// (from anywhere in the repository; files land next to each example). Every capture is built from a fixed
 // seed, so the files come out byte for byte the same each time;
 // `--check` compares instead of writing and exits 1 on any difference.
 

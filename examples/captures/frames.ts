@@ -116,9 +116,8 @@ export function arpReply(senderMac: string, senderIp: string, targetMac: string,
 /** The Ethernet address a host's IP maps to in these examples: 52:54:00 (a virtual NIC) and the IP's low 3 bytes. */
 export function hostMac(ip: string): string {
   const v = parseIPv4(ip);
-  return ['52', '54', '00', (v >>> 16) & 255, (v >>> 8) & 255, v & 255]
-    .map((x) => (typeof x === 'string' ? x : x.toString(16).padStart(2, '0')))
-    .join(':');
+  const low = [(v >>> 16) & 255, (v >>> 8) & 255, v & 255].map((b) => b.toString(16).padStart(2, '0'));
+  return ['52', '54', '00', ...low].join(':');
 }
 
 function dnsName(name: string): number[] {
@@ -153,7 +152,7 @@ export function lldp(switchMac: string): Uint8Array {
   return frame(Uint8Array.from(tlvs), switchMac, '01:80:c2:00:00:0e', ETHERTYPE_LLDP);
 }
 
-/** An IPv6 router solicitation-sized frame to all-routers multicast (these examples route IPv4 only). */
+/** An IPv6 (ICMPv6) frame to the all-routers multicast group, as hosts send at startup; these examples handle IPv4 only. */
 export function ipv6Frame(srcMac: string, payloadLen: number): Uint8Array {
   const b = new Uint8Array(40 + payloadLen);
   b[0] = 0x60;

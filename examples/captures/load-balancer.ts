@@ -80,7 +80,7 @@ export function loadBalancerCaptures(): Capture[] {
   for (let k = 0; k < 6; k++) {
     front.add(1_000_000 + k * 500_000, frame(tcpDatagram({ src: '192.0.2.66', dst: VIP, sport: 50000 + k, dport: k % 2 ? 22 : 443, seq: 0x4242_0000 + k, ack: 0, flags: TCP_SYN, ttl: 45, id: rng.int(1, 0xffff) }), UPSTREAM_MAC, FRONT_MAC));
   }
-  for (const s of pings({ src: '198.51.100.9', dst: VIP, start: 2_000_000, count: 3, rtt: 0, ident: 0x0901, ttl: 55, lost: true })) front.add(s.us, frame(s.ip, UPSTREAM_MAC, FRONT_MAC));
+  for (const s of pings({ src: '198.51.100.9', dst: VIP, start: 2_000_000, count: 3, rtt: 0, ident: 0x0901, ttl: 55, noReply: true })) front.add(s.us, frame(s.ip, UPSTREAM_MAC, FRONT_MAC));
   for (let k = 0; k < 3; k++) {
     const s = SERVERS[k]!;
     back.add(3_000_000 + k * 10_000, frame(udpDatagram({ src: s, dst: '192.0.2.53', sport: 41000 + k, dport: 53, payload: rng.bytes(33), id: rng.int(1, 0xffff) }), hostMac(s), BACK_MAC));

@@ -28,20 +28,19 @@ const SPAN = 4_000_000;
 class NatScenario {
   readonly inside = new Capture('nat/inside-in.pcap');
   readonly outside = new Capture('nat/outside-in.pcap');
-  private readonly usedPorts = new Set<string>();
+  private readonly usedPorts = new Set<number>();
   /** When the gateway first sends to each inside host (it asks ARP then), and when each host first talks. */
   private readonly needs = new Map<string, number>();
   private readonly talks = new Map<string, number>();
 
   constructor(readonly rng: Rng) {}
 
-  /** A source port not used by any other flow from this host, so the translation keeps it. */
-  port(host: string): number {
+  /** A source port no other flow uses, so the translation keeps it (as a port already taken would not be). */
+  port(): number {
     for (;;) {
       const p = this.rng.int(32768, 60999);
-      if (!this.usedPorts.has(`${host}:${p}`) && !this.usedPorts.has(`*:${p}`)) {
-        this.usedPorts.add(`${host}:${p}`);
-        this.usedPorts.add(`*:${p}`);
+      if (!this.usedPorts.has(p)) {
+        this.usedPorts.add(p);
         return p;
       }
     }
@@ -94,7 +93,7 @@ function web(sc: NatScenario): void {
     const host = rng.pick(HOSTS);
     const https = rng.chance(0.8);
     const seen = tcpSession(rng, {
-      view: sc.view({ ip: host, port: sc.port(host) }, { ip: rng.pick(SITES), port: https ? 443 : 80 }),
+      view: sc.view({ ip: host, port: sc.port() }, { ip: rng.pick(SITES), port: https ? 443 : 80 }),
       start: 5_000 + rng.int(0, SPAN - 500_000), serverRtt: rng.int(10_000, 50_000), clientRtt: 250,
       exchanges: Array.from({ length: rng.int(1, 3) }, () => ({ request: rng.int(250, 700), response: rng.int(300, 20_000) })),
     });
@@ -107,7 +106,7 @@ function dns(sc: NatScenario): void {
   for (let i = 0; i < 24; i++) {
     const host = rng.pick(HOSTS);
     const seen = dnsLookup(rng, {
-      view: sc.view({ ip: host, port: sc.port(host) }, { ip: RESOLVER, port: 53 }),
+      view: sc.view({ ip: host, port: sc.port() }, { ip: RESOLVER, port: 53 }),
       start: 5_000 + rng.int(0, SPAN - 300_000), serverRtt: rng.int(4_000, 9_000),
       name: rng.pick(['www.example.com', 'example.org', 'cdn.example.net', 'imap.example.com']), answer: rng.pick(SITES),
     });
@@ -117,13 +116,13 @@ function dns(sc: NatScenario): void {
 
 /** Pings: hosts ping the gateway (answered inside) and a server outside (ICMP is not translated here). */
 function icmp(sc: NatScenario): void {
-  for (const s of pings({ src: '10.0.0.12', dst: INSIDE_IP, start: 200_000, count: 3, rtt: 0, ident: 0x0c01, lost: true })) {
+  for (const s of pings({ src: '10.0.0.12', dst: INSIDE_IP, start: 200_000, count: 3, rtt: 0, ident: 0x0c01, noReply: true })) {
     sc.fromInside(s.us, '10.0.0.12', s.ip);
     sc.toInside('10.0.0.12', s.us);
   }
-  for (const s of pings({ src: '10.0.0.15', dst: '192.0.2.80', start: 300_000, count: 4, rtt: 0, ident: 0x0f01, lost: true })) sc.fromInside(s.us, '10.0.0.15', s.ip);
+  for (const s of pings({ src: '10.0.0.15', dst: '192.0.2.80', start: 300_000, count: 4, rtt: 0, ident: 0x0f01, noReply: true })) sc.fromInside(s.us, '10.0.0.15', s.ip);
   // Someone outside pings the public address; the gateway answers.
-  for (const s of pings({ src: '203.0.113.200', dst: PUBLIC_IP, start: 900_000, count: 3, rtt: 0, ident: 0x5a01, ttl: 50, lost: true })) sc.fromOutside(s.us, s.ip);
+  for (const s of pings({ src: '203.0.113.200', dst: PUBLIC_IP, start: 900_000, count: 3, rtt: 0, ident: 0x5a01, ttl: 50, noReply: true })) sc.fromOutside(s.us, s.ip);
 }
 
 /** Unsolicited packets for the public address: no mapping, so the gateway drops them. */

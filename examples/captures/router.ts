@@ -171,12 +171,12 @@ function lookups(sc: RouterScenario): void {
 /** Pings: to the router itself from both sides (the router answers), and through it. */
 function pingsAround(sc: RouterScenario): void {
   const admin = '10.0.0.10';
-  for (const s of pings({ src: admin, dst: LAN_IP, start: 100_000, count: 3, rtt: 0, ident: 0x0a01, lost: true })) {
+  for (const s of pings({ src: admin, dst: LAN_IP, start: 100_000, count: 3, rtt: 0, ident: 0x0a01, noReply: true })) {
     sc.fromLan(s.us, admin, s.ip);
     sc.toLan(admin, s.us);
   }
   sc.conversation(pings({ src: admin, dst: GW_IP, start: 150_000, count: 3, rtt: 900, ident: 0x0a02, replyTtl: 255 }), admin, GW_IP);
-  for (const s of pings({ src: MONITOR, dst: WAN_IP, start: 250_000, count: 3, rtt: 0, ident: 0x4d01, ttl: 63, lost: true })) {
+  for (const s of pings({ src: MONITOR, dst: WAN_IP, start: 250_000, count: 3, rtt: 0, ident: 0x4d01, ttl: 63, noReply: true })) {
     sc.fromWan(s.us, PARTNER_GW_IP, s.ip);
     sc.toWan(MONITOR, s.us);
   }

@@ -39,7 +39,7 @@ export interface TCPSessionOptions {
   clientRtt: number;
   /** Request and response sizes of each exchange on the connection (bytes of payload). */
   exchanges: { request: Uint8Array | number; response: number }[];
-  /** Largest segment payload each way (default 1448, an Ethernet path with timestamps off: 1460). */
+  /** Largest segment payload each way (default 1460: an Ethernet path, no TCP options). */
   mss?: number;
   clientTtl?: number;
   serverTtl?: number;
@@ -129,13 +129,17 @@ export function dnsLookup(rng: Rng, o: { view: FlowView; start: number; serverRt
   ];
 }
 
-/** `ping -c COUNT`: echo requests a second apart, each answered after the round trip (unless `lost`). */
-export function pings(o: { src: string; dst: string; start: number; count: number; rtt: number; ident: number; ttl?: number; replyTtl?: number; lost?: boolean; interval?: number }): Seen[] {
+/**
+ * `ping -c COUNT`: echo requests a second apart, each answered after the round
+ * trip, unless `noReply` (the reply is not in the captures: lost, or made by
+ * the middlebox itself).
+ */
+export function pings(o: { src: string; dst: string; start: number; count: number; rtt: number; ident: number; ttl?: number; replyTtl?: number; noReply?: boolean; interval?: number }): Seen[] {
   const out: Seen[] = [];
   for (let i = 0; i < o.count; i++) {
     const us = o.start + i * (o.interval ?? 1_000_000);
     out.push({ us, dir: 'c2s', ip: echo({ src: o.src, dst: o.dst, ident: o.ident, seq: i + 1, ttl: o.ttl ?? 64, id: (o.ident * 7 + i) & 0xffff }) });
-    if (!o.lost) out.push({ us: us + o.rtt, dir: 's2c', ip: echo({ src: o.dst, dst: o.src, reply: true, ident: o.ident, seq: i + 1, ttl: o.replyTtl ?? 60, id: (o.ident * 13 + i) & 0xffff }) });
+    if (!o.noReply) out.push({ us: us + o.rtt, dir: 's2c', ip: echo({ src: o.dst, dst: o.src, reply: true, ident: o.ident, seq: i + 1, ttl: o.replyTtl ?? 60, id: (o.ident * 13 + i) & 0xffff }) });
   }
   return out;
 }
