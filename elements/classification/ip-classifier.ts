@@ -38,6 +38,10 @@
  *   a test reading past the end of the packet fails (Click reads garbage for
  *   IP-header fields beyond a short packet); a primitive that tests nothing
  *   (`transp`) matches every packet.
+ * Native dataplane: the program is compiled into C (program-c.ts), so a
+ *   `patternN` write that changes the pattern fails there with a message
+ *   saying so (writing the pattern it already has succeeds); reads and the
+ *   `program` text are the host engine's.
  */
 
 import { ConfigError, a } from '../../config-lang/args/args.js';

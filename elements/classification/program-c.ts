@@ -44,7 +44,7 @@ export interface ProgramCOptions {
 }
 
 export interface ProgramC {
-  /** The C definition of `static inline void <name>(struct classification *e, int port, Packet **in, unsigned n, CvmOut *out)`. */
+  /** The C definition of `static inline void <name>(struct classification *e, int port, Packet **in, unsigned n, CvmOut *out)` (not inline for very large programs). */
   readonly code: string;
   /** Whether the unchecked copy was emitted. */
   readonly fastPath: boolean;
@@ -57,6 +57,12 @@ export interface ProgramC {
 
 /** Programs with more steps than this get no unchecked copy (code size). */
 const FAST_PATH_MAX_STEPS = 2000;
+/**
+ * Functions for programs with more steps than this are compiled without
+ * gcc's global CSE/copy propagation, whose time grows steeply with such
+ * functions (9,000 steps: 67 s with it, 16 s without), and are not inlined.
+ */
+const LARGE_PROGRAM_STEPS = 4000;
 
 const INF = Number.POSITIVE_INFINITY;
 const BASE_INDEX: Record<Base, number> = { link: 0, network: 1, transport: 2 };
@@ -325,7 +331,7 @@ export function programToC(prog: DecisionProgram, fnName: string, opts: ProgramC
   ];
   const code = [
     ...header,
-    `static inline void ${fnName}(struct classification *e, int port, Packet **in, unsigned n, CvmOut *out)`,
+    `static ${n > LARGE_PROGRAM_STEPS ? '__attribute__((noinline, optimize("no-gcse")))' : 'inline'} void ${fnName}(struct classification *e, int port, Packet **in, unsigned n, CvmOut *out)`,
     '{',
     '    (void)e;',
     '    (void)port;',

@@ -4,17 +4,20 @@
 // shape of the generated C, the conformance cases, and sanitizer builds on
 // large programs.
 
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { buildNative } from '../../dataplane-native/build.js';
+import { buildNative, runtimeDir } from '../../dataplane-native/build.js';
+import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { generateC } from '../../dataplane-native/codegen.js';
 import { NativeRouter } from '../../dataplane-native/native-router.js';
 import { compileIPClassifier } from '../../elements/classification/ip-classifier.js';
 import { filterRules } from '../../elements/classification/ip-filter.js';
 import { compileRules } from '../../elements/classification/compile.js';
 import { conditionC, programToC } from '../../elements/classification/program-c.js';
+import { DROP_JUMP } from '../../elements/classification/program.js';
 import { lookupClass } from '../../elements/registry.js';
 import { readCapture } from '../../host-engine/pcap.js';
 import { Router } from '../../host-engine/router.js';
@@ -147,6 +150,23 @@ t.test('generated C: the unchecked copy sits behind one length test per base', a
   t.match(fast(code), /cls_ld32\(data \+ 12\) & CLS_BE32\(0xffffff00\)/, 'where the packet is known to hold the word, three bytes load as one word');
   t.notMatch(fast(code), /avail_link </, 'no length test inside the unchecked copy');
   t.match(code.slice(code.indexOf('s0:')), /cls_ld24\(data \+ 12\)/, 'the checked copy reads exactly three bytes there');
+});
+
+t.test('generated C: a very large program is compiled apart, without global CSE', { skip: noGcc }, async (t) => {
+  // A chain of 4,500 one-byte tests on increasing offsets: each leads to an output or the next.
+  const insns = Array.from({ length: 4500 }, (_, i) => ({ base: 'link' as const, offset: 4 * (i % 3000), mask: 0xff000000, value: (i & 255) << 24, yes: -1 - (i % 3), no: i + 1 < 4500 ? i + 1 : DROP_JUMP, short: DROP_JUMP }));
+  const prog = { insns, entry: 0, safeLength: { link: 4 * 2999 + 1, network: 0, transport: 0 } };
+  const c = programToC(prog, 'big_push', { noutputs: 3 });
+  t.match(c.code, /static __attribute__\(\(noinline, optimize\("no-gcse"\)\)\) void big_push\(/, 'not inlined, no global CSE');
+  t.equal(c.fastPath, false, 'no unchecked copy for so many steps');
+  const dir = mkdtempSync(join(tmpdir(), 'clickvm-cls-big-'));
+  try {
+    writeFileSync(join(dir, 'big.c'), `#include "elements/classification/classification.c"\n${c.code}\nvoid *big_entry = (void *)big_push;\n`);
+    const r = spawnSync('gcc', ['-std=gnu11', '-O2', '-c', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter', `-I${repoRoot}`, `-I${runtimeDir}`, 'big.c', '-o', 'big.o'], { cwd: dir, encoding: 'utf8' });
+    t.equal(r.status, 0, 'gcc compiles it without warnings', { stderr: r.stderr.slice(0, 2000) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 t.test('conditionC loads exactly the bytes a mask covers, in memory order', async (t) => {
