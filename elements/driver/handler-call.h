@@ -45,32 +45,19 @@ static int hc_find_element(const char *name, size_t len, const char *context)
     return hit >= 0 ? hit : hc_element_named(name, len);
 }
 
-static const CvmHandler *hc_table_handler(int element, const char *name)
-{
-    for (int i = 0; i < cvm_router.nhandlers; i++) {
-        const CvmHandler *h = &cvm_router.handlers[i];
-        if (h->element == element && !strcmp(h->name, name)) return h;
-    }
-    return NULL;
-}
-
-/* A resolved handler path: element index (-1: global) and handler name, and
- * Click's full name (`e.h`, or `h` for globals) for messages. */
+/* A resolved handler path: element index (-1: global) and handler name. */
 typedef struct HcTarget {
     int element;
     const char *handler;
-    CvmStr full;
 } HcTarget;
 
 /* 0, or -1 with "no element named 'x'" in err. */
 static int hc_resolve(const char *path, const char *context, HcTarget *t, CvmStr *err)
 {
     const char *dot = strchr(path, '.');
-    t->full = (CvmStr){ 0 };
     if (!dot || dot == path) {
         t->element = -1;
         t->handler = dot ? dot + 1 : path;
-        cvm_str_printf(&t->full, "%s", t->handler);
         return 0;
     }
     t->element = hc_find_element(path, (size_t)(dot - path), context);
@@ -79,13 +66,11 @@ static int hc_resolve(const char *path, const char *context, HcTarget *t, CvmStr
         cvm_str_printf(err, "no element named '%.*s'", (int)(dot - path), path);
         return -1;
     }
-    cvm_str_printf(&t->full, "%s.%s", cvm_router.elements[t->element]->name, t->handler);
     return 0;
 }
 
-/* Router.readHandler(path, context): `PATH` or `PATH PARAM`. Parameters are
- * refused ("does not take parameters"): the native handler table has no
- * read-with-parameter entries (Script's own are called directly). */
+/* Router.readHandler(text, context): `PATH` or `PATH PARAM` (the text is
+ * trimmed; the parameter is what follows the first run of blanks). */
 static int hc_read(const char *context, const char *text, CvmStr *out, CvmStr *err)
 {
     const char *s;
@@ -93,34 +78,22 @@ static int hc_read(const char *context, const char *text, CvmStr *out, CvmStr *e
     io_trim(text, strlen(text), &s, &n);
     size_t plen = 0;
     while (plen < n && !io_js_space((unsigned char)s[plen])) plen++;
-    int has_param = plen < n;
-    CvmStr path = { 0 };
+    size_t q = plen;
+    while (q < n && io_js_space((unsigned char)s[q])) q++;
+    CvmStr path = { 0 }, param = { 0 };
     cvm_str_append(&path, s, plen);
-    if (!path.s) cvm_str_append(&path, "", 0);
+    cvm_str_append(&param, s + q, n - q);
     HcTarget t;
     int r = -1;
     if (hc_resolve(path.s, context, &t, err) == 0) {
-        const CvmHandler *h = hc_table_handler(t.element, t.handler);
         CvmStr v = { 0 };
-        if (h && h->read) {
-            if (has_param) cvm_str_printf(err, "read handler '%s' does not take parameters", t.full.s);
-            else {
-                h->read(t.element >= 0 ? (void *)cvm_router.elements[t.element] : NULL, out);
-                r = 0;
-            }
-        } else if (!h && cvm_read_handler(t.element >= 0 ? t.full.s : t.handler, &v) == 0) {
-            /* the handlers every element has (name, class, config...) and the globals */
-            if (has_param) cvm_str_printf(err, "read handler '%s' does not take parameters", t.full.s);
-            else {
-                cvm_str_append(out, v.s ? v.s : "", v.len);
-                r = 0;
-            }
-        } else cvm_str_printf(err, "no '%s' read handler", t.full.s);
+        r = cvm_read_element_handler(t.element, t.handler, plen < n ? param.s : NULL, &v);
+        cvm_str_append(r < 0 ? err : out, v.s ? v.s : "", v.len);
         cvm_str_free(&v);
     }
-    cvm_str_free(&t.full);
     cvm_str_free(&path);
-    return r;
+    cvm_str_free(&param);
+    return r < 0 ? -1 : 0;
 }
 
 /* The count written to `stop`: an integer (/^[+-]?\d+$/ after trimming), else 1. */
@@ -143,19 +116,13 @@ static int hc_write(const char *context, const char *path, const char *value, Cv
 {
     HcTarget t;
     if (hc_resolve(path, context, &t, err) < 0) return -1;
-    int r = -1;
     if (t.element < 0 && !strcmp(t.handler, "stop")) {
         /* the global handler: runcount goes down by the count (up, for a negative one) */
         long long count = hc_stop_count(value);
         cvm_request_stops((int)(count > 1000000 ? 1000000 : count < -1000000 ? -1000000 : count));
-        r = 0;
-    } else {
-        const CvmHandler *h = hc_table_handler(t.element, t.handler);
-        if (!h || !h->write) cvm_str_printf(err, "no '%s' write handler", t.full.s);
-        else r = h->write(t.element >= 0 ? (void *)cvm_router.elements[t.element] : NULL, value, err) < 0 ? -1 : 0;
+        return 0;
     }
-    cvm_str_free(&t.full);
-    return r;
+    return cvm_write_element_handler(t.element, t.handler, value, err) < 0 ? -1 : 0;
 }
 
 /* callWrite: the global `stop` (also `.stop`) is Click's please_stop_driver,

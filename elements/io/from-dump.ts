@@ -411,7 +411,7 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
         `.end_mode = ${c.endMode === 'absolute' ? 0 : c.endMode === 'after-first' ? 1 : 2}, .end_action = ${actionCode}`,
         typeof action === 'object' ? `.end_path = ${ctx.cString(action.path)}, .end_value = ${ctx.cString(action.value)}` : '',
         `.filepos_init = ${c.filepos}ULL, .sample = ${c.sample}u`,
-        `.timing = ${+c.timing}, .force_ip = ${+c.forceIP}, .active = ${+c.active}`,
+        `.timing = ${+c.timing}, .force_ip = ${+c.forceIP}, .active = ${+c.active}, .link_type = -1`,
         `.push_mode = ${+(ctx.outputs[0] === 'push')}, .two_outputs = ${+(ctx.noutputs > 1)}, .can_batch = ${+ctx.canBatch}`,
       ].filter(Boolean).join(',\n    ');
     },

@@ -10,6 +10,7 @@
 import { HostElement } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export class IdleElement extends HostElement<Record<string, never>> {
   override push(_port: number, batch: PacketBatch): void {
@@ -28,4 +29,5 @@ export const spec = defineElement({
   flow: 'x/y',
   args: {},
   host: (init) => new IdleElement(init),
+  native: { source: nativeSource(import.meta.url, 'idle.c'), prefix: 'idle', hooks: { pull: true } },
 });

@@ -23,6 +23,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { formatTimestamp } from './click-time.js';
 import { handlerBool, parseWith } from './handler-values.js';
 
@@ -129,6 +130,18 @@ export const spec = defineElement<typeof args, PrintConf, PrintElement>({
     active: v.ACTIVE,
   }),
   host: (init) => new PrintElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'print.c'),
+    prefix: 'print',
+    inPlace: true,
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) =>
+      [
+        `.label = ${ctx.cString(c.label)}, .label_len = ${c.label.length}, .max_length = ${c.maxLength}`,
+        `.contents = ${c.contents === 'none' ? 0 : c.contents === 'hex' ? 1 : 2}, .timestamp = ${+c.timestamp}`,
+        `.print_anno = ${+c.printAnno}, .headroom = ${+c.headroom}, .active = ${+c.active}`,
+      ].join(',\n    '),
+  },
   handlers: {
     active: {
       read: (e: PrintElement) => String(e.active),

@@ -33,3 +33,6 @@ t.test('sanitizer build agrees with the host engine', async (t) => {
 
 t.test('conformance 01-counter: FromDump -> Counter -> ToDump', async (t) => conformance(t, '01-counter'));
 t.test('conformance 07-ether-encap', async (t) => conformance(t, '07-ether-encap'));
+t.test('conformance 19-queue-pull', async (t) => conformance(t, '19-queue-pull'));
+t.test('conformance 20-check-length-store', async (t) => conformance(t, '20-check-length-store'));
+t.test('conformance 22-print', async (t) => conformance(t, '22-print'));
