@@ -21,21 +21,29 @@ export function source(bytes: Uint8Array, limit = 1): string {
   return `InfiniteSource(DATA \\<${toHex(bytes)}>, LIMIT ${limit})`;
 }
 
+/** Stops the run once every source before it has sent (its task runs after theirs). */
+export const STOP_AFTER_SOURCES = 'InfiniteSource(LIMIT 0, STOP true) -> Discard;';
+
 /** One source per packet, each connected to `target` (e.g. `rw` or `[1] rw`). */
 export function sources(packets: readonly Uint8Array[], target: string): string {
   return packets.map((p) => `${source(p)} -> ${target};`).join('\n');
 }
 
+/** One step of a timeline: a packet for target k, or a filler second (null). */
+export type Step = readonly [Uint8Array, number] | null;
+
 /**
  * Packets spread over simulated time: queued in order, released one per
  * second by RatedUnqueue(1), painted with their destination index and
- * switched to `targets[k]`. A `null` packet is a filler second. The run
- * stops after the last packet.
+ * switched to `targets[k]`. A `null` step is a filler second. `calls`
+ * write handlers as step N is released (before it moves on). The run stops
+ * after the last step; the paint is left at the target index.
  */
-export function timeline(steps: readonly (readonly [Uint8Array, number] | null)[], targets: readonly string[]): string {
+export function timeline(steps: readonly Step[], targets: readonly string[], calls: readonly (readonly [number, string])[] = []): string {
   const filler = new Uint8Array(20);
-  const lines = steps.map((s) => `${source(s ? s[0] : filler)} -> Paint(${s ? s[1] : targets.length}) -> tq;`);
-  lines.push(`tq :: Queue(${steps.length + 1}) -> RatedUnqueue(1) -> Counter(COUNT_CALL "${steps.length} stop") -> tps :: PaintSwitch;`);
+  const counters = [...calls, [steps.length, 'stop'] as const].map(([n, h]) => `Counter(COUNT_CALL ${n} ${h})`);
+  const lines = [`tq :: Queue(${steps.length + 1}) -> RatedUnqueue(1) -> ${counters.join(' -> ')} -> tps :: PaintSwitch;`];
+  lines.push(...steps.map((s) => `${source(s ? s[0] : filler)} -> Paint(${s ? s[1] : targets.length}) -> tq;`));
   targets.forEach((t, k) => lines.push(`tps[${k}] -> ${t};`));
   lines.push(`tps[${targets.length}] -> Discard;`);
   return lines.join('\n');
