@@ -49,6 +49,7 @@ import { CaptureReader, memorySource, PcapError, type RecordResult } from '../..
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { int64Literal } from './native-literals.js';
 import { packetTimeNs, parseTimestamp } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
@@ -449,9 +450,3 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
   },
 });
 
-/** A C literal for a nanosecond time, clamped to int64 (the host's are unbounded). */
-export function int64Literal(v: bigint): string {
-  const max = (1n << 63n) - 1n;
-  const x = v > max ? max : v < -max ? -max : v;
-  return `INT64_C(${x})`;
-}

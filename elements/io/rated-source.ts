@@ -26,6 +26,7 @@ import { stringToBytes, T } from '../../config-lang/args/types.js';
 import { HostElement, type Out, type Task, type Timer } from '../../host-engine/element.js';
 import { Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { handlerBool, handlerInt } from './handler-values.js';
 import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
 import { TokenBucket } from './token-bucket.js';
@@ -159,6 +160,18 @@ export const spec = defineElement<typeof args, RatedSourceConf, E>({
     return { data: v.DATA, rate, burst, limit: v.LIMIT, active: v.ACTIVE, length, stop: v.STOP };
   },
   host: (init) => new RatedSourceElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'rated-source.c'),
+    prefix: 'rated_source',
+    hooks: { init: true, cleanup: true, task: true, timer: true, pull: true },
+    usesTask: (_c, ports) => ports.outputs[0] === 'push',
+    init: (c, ctx) =>
+      [
+        `.init_data = ${ctx.constBytes(c.data)}, .init_data_len = ${c.data.length}`,
+        `.init_rate = ${c.rate}ULL, .init_burst = ${Math.max(1, c.burst)}ULL, .limit = ${c.limit}, .length = ${c.length}`,
+        `.active = ${+c.active}, .stop = ${+c.stop}, .push_mode = ${+(ctx.outputs[0] === 'push')}`,
+      ].join(',\n    '),
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     reset: {

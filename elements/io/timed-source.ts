@@ -22,6 +22,8 @@ import { parseInterval, stringToBytes, T } from '../../config-lang/args/types.js
 import { HostElement, type Out, type Timer } from '../../host-engine/element.js';
 import { DEFAULT_HEADROOM, Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { int64Literal } from './native-literals.js';
 import { formatInterval } from './click-time.js';
 import { handlerBool, handlerInt } from './handler-values.js';
 import { DEFAULT_SOURCE_DATA } from './source-data.js';
@@ -102,6 +104,17 @@ export const spec = defineElement<typeof args, TimedSourceConf, E>({
     headroom: v.HEADROOM,
   }),
   host: (init) => new TimedSourceElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'timed-source.c'),
+    prefix: 'timed_source',
+    hooks: { init: true, cleanup: true, timer: true },
+    init: (c, ctx) =>
+      [
+        `.init_data = ${ctx.constBytes(c.data)}, .init_data_len = ${c.data.length}`,
+        `.interval = ${int64Literal(c.interval)}, .limit = ${c.limit}, .headroom = ${c.headroom}u`,
+        `.active = ${+c.active}, .stop = ${+c.stop}`,
+      ].join(',\n    '),
+  },
   handlers: {
     count: { read: (e: E) => String(e.count) },
     reset: {
