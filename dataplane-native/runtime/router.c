@@ -1,5 +1,6 @@
 /* Router lifecycle, handler dispatch and the accounting check. */
 #include "router.h"
+#include "handlers.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,7 @@ int cvm_read_element_handler(int e, const char *name, const char *param, CvmStr 
         else r = h->read_param(cvm_router.elements[e], param, out);
     } else if (h->read) {
         h->read(cvm_router.elements[e], out);
+        if (cvm_read_failed()) r = -1;
     } else {
         r = h->read_param(cvm_router.elements[e], "", out);
     }
