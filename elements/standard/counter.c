@@ -4,6 +4,7 @@
  * the clock is read once per batch; with calls, each packet is counted and
  * its call made before the next packet (as counter.ts does). */
 #include "cvm.h"
+#include "router.h"
 #include "rate-ewma.h"
 #include "handler-values.h"
 #include "word-split.h"
@@ -86,7 +87,7 @@ static void counter_call(struct counter *e, const CounterCall *c)
     if (!strchr(h, '.') && (!strcmp(h, "reset") || !strcmp(h, "reset_counts"))) counter_reset(e);
     else if (!strchr(h, '.') && !strcmp(h, "count_call")) r = counter_write_call(e, 0, c->value, &err);
     else if (!strchr(h, '.') && !strcmp(h, "byte_count_call")) r = counter_write_call(e, 1, c->value, &err);
-    else r = cvm_call_write(h, c->value, &err);
+    else r = cvm_write_handler(h, c->value, &err);   /* as the host's env.writeHandler: `stop N` counts N stops */
     if (r < 0) cvm_chatter(e->base.name, "%s: %s", h, err.s ? err.s : "");
     cvm_str_free(&err);
 }
@@ -150,27 +151,36 @@ static inline void counter_push(struct counter *e, int port, Packet **in, unsign
 static void counter_read_count(struct counter *e, CvmStr *o) { cvm_str_u64(o, e->count); }
 static void counter_read_byte_count(struct counter *e, CvmStr *o) { cvm_str_u64(o, e->byte_count); }
 
-/* Rate handlers first account for the epochs that passed without packets. */
+/* Rate handlers first account for the epochs that passed without packets,
+ * each in its own estimator only (an extra update elsewhere could split a
+ * long idle stretch and so change how it decays). */
+static RateEwma *counter_rate_now(struct counter *e, int bytes)
+{
+    if (!e->packet_rate.stability) counter_setup_rates(e, 0);
+    RateEwma *r = bytes ? &e->byte_rate : &e->packet_rate;
+    rate_ewma_update(r, 0, click_jiffies());
+    return r;
+}
+
 static void counter_read_rate(struct counter *e, CvmStr *o)
 {
-    counter_rates(e, 0, 0, click_jiffies());
-    rate_ewma_unparse(&e->packet_rate, o, e->packet_rate.scale, 1);
+    RateEwma *r = counter_rate_now(e, 0);
+    rate_ewma_unparse(r, o, r->scale, 1);
 }
 
 static void counter_read_byte_rate(struct counter *e, CvmStr *o)
 {
-    counter_rates(e, 0, 0, click_jiffies());
-    rate_ewma_unparse(&e->byte_rate, o, e->byte_rate.scale, 1);
+    RateEwma *r = counter_rate_now(e, 1);
+    rate_ewma_unparse(r, o, r->scale, 1);
 }
 
 /* Bits: three fraction bits fewer rather than a multiplication by 8 when
  * the scale allows (Click's guard against overflow). */
 static void counter_read_bit_rate(struct counter *e, CvmStr *o)
 {
-    counter_rates(e, 0, 0, click_jiffies());
-    int scale = e->byte_rate.scale;
-    if (scale >= 3) rate_ewma_unparse(&e->byte_rate, o, scale - 3, 1);
-    else rate_ewma_unparse(&e->byte_rate, o, scale, 8);
+    RateEwma *r = counter_rate_now(e, 1);
+    if (r->scale >= 3) rate_ewma_unparse(r, o, r->scale - 3, 1);
+    else rate_ewma_unparse(r, o, r->scale, 8);
 }
 
 static int counter_write_reset(struct counter *e, const char *v, CvmStr *err)

@@ -43,6 +43,14 @@ t.test('Counter: COUNT_CALL and BYTE_COUNT_CALL reach other elements, itself and
       sw[1] -> c2 :: Counter(COUNT_CALL 10 stop) -> Discard;`,
     handlers: [...reads('c', COUNTER_READS), 'c1.count', 'c2.count', 'c2.count_call', 'sw.switch', 'src.count'],
   });
+  // A count of stops: -1 asks for one more stop before the run ends, so the
+  // first stop (STOP true) does not end it; the run ends when idle.
+  differential(t, {
+    config: `
+      src :: InfiniteSource(${data(50)}, LIMIT 40, BURST 4, STOP true) -> c :: Counter(COUNT_CALL 6 stop -1, BYTE_COUNT_CALL 1500 .stop +1) -> Discard;
+      s2 :: InfiniteSource(${data(10)}, LIMIT 100, BURST 3) -> c2 :: Counter(COUNT_CALL 90 stop 2x) -> Discard;`,
+    handlers: ['c.count', 'c2.count', 'src.count', 's2.count'],
+  });
 });
 
 t.test('Counter: calls to its own handlers, rewriting the calls, and failing calls', async (t) => {
