@@ -29,7 +29,7 @@
 // the packet, as the host element does.
 
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
-import { type Base, BASES, type DecisionProgram, DROP_JUMP, requiredBytes, unparseProgram } from './program.js';
+import { type Base, BASES, type DecisionProgram, DROP_JUMP, requiredBytes, unparseProgram, validateProgram } from './program.js';
 import type { ProgramConf } from './program-element.js';
 
 export type FastPathChoice = 'auto' | 'always' | 'never';
@@ -152,9 +152,16 @@ function branch(cond: string, yes: string, no: string, next: string | undefined)
 
 /** Translate a decision program into the push function `fnName`. */
 export function programToC(prog: DecisionProgram, fnName: string, opts: ProgramCOptions): ProgramC {
+  validateProgram(prog);
   const insns = prog.insns;
   const n = insns.length;
   const need = insns.map((s) => s.offset + requiredBytes(s.mask));
+  // The unchecked copy reads without tests on the strength of safeLength, so hold the program to it.
+  const most = { link: 0, network: 0, transport: 0 };
+  insns.forEach((s, i) => (most[s.base] = Math.max(most[s.base], need[i]!)));
+  for (const b of BASES) {
+    if (prog.safeLength[b] !== most[b]) throw new Error(`decision program: safe length ${b} is ${prog.safeLength[b]}, its steps need ${most[b]}`);
+  }
   const bidx = insns.map((s) => BASE_INDEX[s.base]);
   const used = BASES.filter((b) => prog.safeLength[b] > 0);
   const usesHeaders = used.includes('network') || used.includes('transport');

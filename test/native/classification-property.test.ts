@@ -74,42 +74,42 @@ const GROUP = 40;
 t.test('IPClassifier: random patterns, native and host agree packet by packet', { skip: !haveCompiler() && 'gcc missing' }, async (t) => {
   let cases: Case[] = [];
   let total = 0;
-  for (let seed = 1; seed <= 240; seed++) {
+  for (let seed = 1; seed <= 200; seed++) {
     const r = rng(seed);
     const n = 1 + r.int(5);
     const patterns = Array.from({ length: n }, () => (r.chance(0.1) ? '-' : expression(r, 3)));
     if (!compiles(() => compileIPClassifier(patterns, () => {}))) continue;
     cases.push({ seed, cls: 'IPClassifier', args: patterns, noutputs: n, packets: Array.from({ length: 120 }, () => ipTestPacket(r)), burst: 1 + r.int(64) });
-    if (cases.length === GROUP || seed === 240) {
+    if (cases.length === GROUP || seed === 200) {
       total += cases.length;
       if (!runCases(t, cases, `IPClassifier seeds ${cases[0]!.seed}-${seed}`)) return;
       cases = [];
     }
   }
-  t.ok(total > 180, `${total} programs x 3 variants x 120 packets agree`);
+  t.ok(total > 150, `${total} programs x 3 variants x 120 packets agree`);
 });
 
 t.test('IPFilter: random actions and patterns, with drops and outputs beyond the ports', { skip: !haveCompiler() && 'gcc missing' }, async (t) => {
   let cases: Case[] = [];
   let total = 0;
-  for (let seed = 1000; seed < 1160; seed++) {
+  for (let seed = 1000; seed < 1120; seed++) {
     const r = rng(seed);
     const n = 2 + r.int(6);
     const texts = Array.from({ length: n }, () => `${r.pick(['allow', 'drop', 'deny', '1', '2'])} ${r.chance(0.1) ? 'all' : expression(r, 2)}`);
     if (!compiles(() => filterRules(texts, 3, () => {}))) continue;
     cases.push({ seed, cls: 'IPFilter', args: texts, noutputs: 3, packets: Array.from({ length: 120 }, () => ipTestPacket(r)), burst: 1 + r.int(64) });
-    if (cases.length === GROUP || seed === 1159) {
+    if (cases.length === GROUP || seed === 1119) {
       total += cases.length;
       if (!runCases(t, cases, `IPFilter seeds ${cases[0]!.seed}-${seed}`)) return;
       cases = [];
     }
   }
-  t.ok(total > 100, `${total} programs x 3 variants x 120 packets agree`);
+  t.ok(total > 80, `${total} programs x 3 variants x 120 packets agree`);
 });
 
 t.test('Classifier: random byte patterns on random and truncated frames', { skip: !haveCompiler() && 'gcc missing' }, async (t) => {
   let cases: Case[] = [];
-  for (let seed = 1; seed <= 160; seed++) {
+  for (let seed = 1; seed <= 120; seed++) {
     const r = rng(seed);
     const n = 1 + r.int(6);
     const patterns = Array.from({ length: n }, () => classifierPattern(r));
@@ -119,5 +119,5 @@ t.test('Classifier: random byte patterns on random and truncated frames', { skip
       cases = [];
     }
   }
-  t.pass('160 programs x 3 variants x 150 packets agree');
+  t.pass('120 programs x 3 variants x 150 packets agree');
 });

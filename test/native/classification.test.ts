@@ -143,6 +143,9 @@ t.test('generated C: the unchecked copy sits behind one length test per base', a
   // again and again on one path, so the up-front test pays.
   const prog = compileRules([{ expr: { kind: 'const', value: true }, output: 0 }]);
   t.equal(programToC(prog, 'x_push', { noutputs: 1 }).fastPath, false, 'a match-all program has no tests at all');
+  const one = { base: 'link' as const, offset: 12, mask: 0xffff0000, value: 0x08000000, yes: -1, no: DROP_JUMP, short: DROP_JUMP };
+  t.doesNotThrow(() => programToC({ insns: [one], entry: 0, safeLength: { link: 14, network: 0, transport: 0 } }, 'x_push', { noutputs: 1 }));
+  t.throws(() => programToC({ insns: [one], entry: 0, safeLength: { link: 13, network: 0, transport: 0 } }, 'x_push', { noutputs: 1 }), /safe length link is 13, its steps need 14/, 'a safe length the steps contradict is refused (the unchecked copy relies on it)');
   const config = 'InfiniteSource(LIMIT 1) -> c :: Classifier(12/0800 14/45 23/06 36/0050, -) => Discard, Discard;';
   const code = pushFunction(config, 'e1');
   t.match(code, /if \(!\(avail_link >= 38\)\) goto s0;/, 'one up-front test of the safe length, else the checked copy');
