@@ -32,6 +32,7 @@ import { formatIPv4, T } from '../../config-lang/args/types.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { formatTimestamp } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { handlerBool } from './handler-values.js';
@@ -302,6 +303,21 @@ export const spec = defineElement<typeof args, IPPrintConf, IPPrintElement>({
     };
   },
   host: (init) => new IPPrintElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'ip-print.c'),
+    prefix: 'ip_print',
+    inPlace: true,
+    hooks: { init: true, cleanup: true },
+    init: (c, ctx) =>
+      [
+        // lines written to OUTFILE are UTF-8, as Node writes strings; on standard error they are bytes
+        `.label = ${ctx.cString(c.outfile === undefined ? c.label : Buffer.from(c.label, 'utf8').toString('latin1'))}`,
+        c.outfile === undefined ? '' : `.outfile = ${ctx.cString(c.outfile)}`,
+        `.max_length = ${c.maxLength}, .contents = ${c.contents === 'none' ? 0 : c.contents === 'hex' ? 1 : 2}, .payload = ${+c.payload}`,
+        `.id = ${+c.id}, .timestamp = ${+c.timestamp}, .paint = ${+c.paint}, .tos = ${+c.tos}, .ttl = ${+c.ttl}`,
+        `.swap = ${+c.swap}, .length = ${+c.length}, .aggregate = ${+c.aggregate}, .active = ${+c.active}`,
+      ].filter(Boolean).join(',\n    '),
+  },
   handlers: {
     active: {
       read: (e: IPPrintElement) => String(e.active),
