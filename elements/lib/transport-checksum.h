@@ -4,11 +4,13 @@
  * incremental update (never 0xFFFF from a change), the pseudo-header with
  * the final destination of a source route, and "the IP header annotation
  * and 20 bytes of it inside the data, or drop". Words are big-endian; the
- * one's-complement results equal Click's host-order arithmetic. */
+ * one's-complement results equal Click's host-order arithmetic. The sums
+ * themselves are checksum.h's. */
 #ifndef CVM_TRANSPORT_CHECKSUM_H
 #define CVM_TRANSPORT_CHECKSUM_H
 
 #include "cvm.h"
+#include "checksum.h"
 
 /* Where the headers are: pointers into the buffer, offsets from the data. */
 typedef struct TcHeaders {
@@ -37,34 +39,11 @@ static inline int tc_headers(Packet *p, TcHeaders *h)
 /* Click's transport_length(): bytes from the transport header to the end (may be negative). */
 static inline int64_t tc_transport_length(const TcHeaders *h) { return (int64_t)h->len - h->trans_off; }
 
-/* One's-complement sum of big-endian 16-bit words, not folded. */
-static inline uint64_t tc_ones_sum(const uint8_t *b, uint32_t len, uint64_t sum)
-{
-    uint32_t i = 0;
-    for (; i + 8 <= len; i += 8)
-        sum += (uint32_t)(b[i] << 8 | b[i + 1]) + (uint32_t)(b[i + 2] << 8 | b[i + 3]) + (uint32_t)(b[i + 4] << 8 | b[i + 5]) +
-               (uint32_t)(b[i + 6] << 8 | b[i + 7]);
-    for (; i + 1 < len; i += 2) sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-    if (i < len) sum += (uint32_t)b[i] << 8;
-    return sum;
-}
-
-static inline uint16_t tc_fold(uint64_t sum)
-{
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)sum;
-}
-
 /* The checksum field value for b[0..len). */
-static inline uint16_t tc_checksum(const uint8_t *b, uint32_t len) { return (uint16_t)~tc_fold(tc_ones_sum(b, len, 0)); }
+static inline uint16_t tc_checksum(const uint8_t *b, uint32_t len) { return inet_checksum(b, len, 0); }
 
 /* RFC 1624 incremental update for one word changing (Click's click_update_in_cksum). */
-static inline uint16_t tc_update(uint16_t sum, uint16_t old_word, uint16_t new_word)
-{
-    uint32_t s = (uint32_t)(uint16_t)~sum + (uint16_t)~old_word + new_word;
-    s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)~(s + (s >> 16));
-}
+static inline uint16_t tc_update(uint16_t sum, uint16_t old_word, uint16_t new_word) { return inet_update(sum, old_word, new_word); }
 
 static inline void tc_update_field(uint8_t *sum_at, uint16_t old_word, uint16_t new_word)
 {
@@ -116,7 +95,7 @@ static inline uint32_t tc_pseudo_dst(const Packet *p, const TcHeaders *h)
 static inline uint16_t tc_transport_checksum(const Packet *p, const TcHeaders *h, uint32_t len)
 {
     uint32_t src = cvm_be32(h->ip + 12), dst = tc_pseudo_dst(p, h);
-    uint64_t s = tc_fold(tc_ones_sum(h->trans, len, 0));
+    uint64_t s = inet_sum(h->trans, len, 0);
     s += (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + (len & 0xffff) + h->ip[9];
     s = (s & 0xffff) + (s >> 16);
     return (uint16_t)~(s + (s >> 16));

@@ -43,6 +43,7 @@ static inline void ip_addr_rewriter_push(struct ip_addr_rewriter *e, int port, P
 {
     RwCore *rw = &e->rw;
     RwMap *map = &rw->maps[0];
+    const int64_t t1 = rw->timeouts[1], refresh = rw_jiffies() + (t1 ? t1 : rw->timeouts[0]);   /* time stands still within a batch */
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         TcHeaders h;
@@ -69,8 +70,7 @@ static inline void ip_addr_rewriter_push(struct ip_addr_rewriter *e, int port, P
         }
         RwFlow *f = rw_entry_flow(m);
         rw_apply_addr(f, p, &h, m->direction, rw->annos);
-        const int64_t *t = rw->timeouts;
-        rw_heap_change_expiry(rw->heap, f, t[1] != 0, rw_jiffies() + (t[1] ? t[1] : t[0]));
+        rw_heap_change_expiry(rw->heap, f, t1 != 0, refresh);
         rw_emit_or_drop(out, m->output, p);
     }
 }

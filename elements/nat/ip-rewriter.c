@@ -41,6 +41,7 @@ static inline void ip_rewriter_push(struct ip_rewriter *e, int port, Packet **in
 {
     RwCore *rw = &e->rw;
     RwInput *spec = &rw->inputs[port];
+    const int64_t now = rw_jiffies();    /* time stands still within a batch */
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         TcHeaders h;
@@ -68,7 +69,6 @@ static inline void ip_rewriter_push(struct ip_rewriter *e, int port, Packet **in
             if (rw->annos & 2) rw_entry_flow(m)->reply_anno = p->anno[rw->annos >> 2];
         }
         RwFlow *f = rw_entry_flow(m);
-        int64_t now = rw_jiffies();
         if (!udp) {
             rw_apply_tcp(f, p, &h, m->direction, rw->annos);
             if (rw->timeouts[1]) rw_heap_change_expiry(rw->heap, f, 1, now + rw->timeouts[1]);

@@ -6,11 +6,18 @@
 #include "cvm.h"
 #include "../lib/ip-route.h"
 
+/* A node's slot: the key of the longest prefix covering it at this level,
+ * and the subtree below it; key and child sit together for the lookup. */
+typedef struct RadixChild {
+    int32_t key;                 /* 1-based route slot, 0: none */
+    struct RadixNode *child;
+} RadixChild;
+
 typedef struct RadixNode {
-    int32_t bitshift, n;
-    int32_t *child_key;          /* n keys (1-based route slot, 0: none) */
-    struct RadixNode **child;    /* n subtrees */
+    uint32_t bitshift, mask;     /* mask = n - 1 */
+    int32_t n;
     int32_t *inner_key;          /* keys of shorter prefixes, heap-indexed 2..n-1 */
+    RadixChild slot[];           /* n slots */
 } RadixNode;
 
 typedef struct RadixSlot {
@@ -36,30 +43,29 @@ struct radix_ip_lookup {
 
 static unsigned radix_ip_lookup_no_route_said;
 
-static RadixNode *radix_node_new(int32_t bitshift, int32_t n)
+static RadixNode *radix_node_new(uint32_t bitshift, int32_t n)
 {
-    size_t keys = (size_t)n * sizeof(int32_t), kids = (size_t)n * sizeof(RadixNode *), inner = (size_t)(n - 2) * sizeof(int32_t);
-    RadixNode *r = calloc(1, sizeof *r + kids + keys + inner);
+    size_t slots = (size_t)n * sizeof(RadixChild), inner = (size_t)(n - 2) * sizeof(int32_t);
+    RadixNode *r = calloc(1, sizeof *r + slots + inner);
     if (!r) return NULL;
     r->bitshift = bitshift;
+    r->mask = (uint32_t)n - 1;
     r->n = n;
-    r->child = (RadixNode **)(r + 1);
-    r->child_key = (int32_t *)((char *)r->child + kids);
-    r->inner_key = r->child_key + n;
+    r->inner_key = (int32_t *)((char *)r->slot + slots);
     return r;
 }
 
 static void radix_node_free(RadixNode *r)
 {
     if (!r) return;
-    for (int32_t i = 0; i < r->n; i++) radix_node_free(r->child[i]);
+    for (int32_t i = 0; i < r->n; i++) radix_node_free(r->slot[i].child);
     free(r);
 }
 
-static inline int32_t radix_key(const RadixNode *r, int32_t i) { return i >= r->n ? r->child_key[i - r->n] : r->inner_key[i - 2]; }
+static inline int32_t radix_key(const RadixNode *r, int32_t i) { return i >= r->n ? r->slot[i - r->n].key : r->inner_key[i - 2]; }
 static inline void radix_set_key(RadixNode *r, int32_t i, int32_t v)
 {
-    if (i >= r->n) r->child_key[i - r->n] = v;
+    if (i >= r->n) r->slot[i - r->n].key = v;
     else r->inner_key[i - 2] = v;
 }
 
@@ -67,14 +73,14 @@ static inline void radix_set_key(RadixNode *r, int32_t i, int32_t v)
 static int32_t radix_change(RadixNode *r, uint32_t addr, uint32_t mask, int32_t key, int set)
 {
     for (;;) {
-        int32_t i1 = (int32_t)((addr >> r->bitshift) & (uint32_t)(r->n - 1));
+        RadixChild *c = &r->slot[(addr >> r->bitshift) & r->mask];
         if (!(mask & ((1u << r->bitshift) - 1))) break;
         /* The prefix ends below this level. */
-        if (!r->child[i1] && !(r->child[i1] = radix_node_new(r->bitshift - 4, 16))) return 0;
-        r = r->child[i1];
+        if (!c->child && !(c->child = radix_node_new(r->bitshift - 4, 16))) return 0;
+        r = c->child;
     }
-    int32_t i1 = r->n + (int32_t)((addr >> r->bitshift) & (uint32_t)(r->n - 1));
-    int32_t nmasked = r->n - (int32_t)((mask >> r->bitshift) & (uint32_t)(r->n - 1));
+    int32_t i1 = r->n + (int32_t)((addr >> r->bitshift) & r->mask);
+    int32_t nmasked = r->n - (int32_t)((mask >> r->bitshift) & r->mask);
     for (int32_t x = nmasked; x > 1; x /= 2) i1 /= 2;
     int32_t replace_key = radix_key(r, i1), prev_key = replace_key;
     if (prev_key && i1 > 3 && radix_key(r, i1 / 2) == prev_key) prev_key = 0;
@@ -91,10 +97,9 @@ static inline int32_t radix_lookup_key(const RadixTable *t, uint32_t addr)
 {
     int32_t cur = t->default_key;
     for (const RadixNode *r = t->root; r;) {
-        uint32_t i1 = (addr >> r->bitshift) & (uint32_t)(r->n - 1);
-        int32_t k = r->child_key[i1];
-        if (k) cur = k;
-        r = r->child[i1];
+        const RadixChild *c = &r->slot[(addr >> r->bitshift) & r->mask];
+        if (c->key) cur = c->key;
+        r = c->child;
     }
     return cur;
 }
