@@ -51,7 +51,7 @@ t.test('Classifier: Ethernet types and ARP opcodes, several sources, both engine
       ${sources}
       c[0] -> d0 :: Discard; c[1] -> d1 :: Discard; c[2] -> d2 :: Discard;
       c[3] -> d3 :: Discard; c[4] -> d4 :: Discard; c[5] -> d5 :: Discard;`,
-    handlers: ['d0.count', 'd1.count', 'd2.count', 'd3.count', 'd4.count', 'd5.count', 'c.program', 'c.config'],
+    handlers: ['d0.count', 'd1.count', 'd2.count', 'd3.count', 'd4.count', 'd5.count', 'c.program', 'c.config', 'c.handlers'],
   });
 });
 
@@ -69,7 +69,7 @@ t.test('IPClassifier and IPFilter drop packets without an IP header annotation, 
       InfiniteSource(DATA ${IPV4}, LIMIT 7) -> f :: IPFilter(allow udp, deny all) -> fd :: Discard;
       InfiniteSource(DATA ${IPV4}, LIMIT 9) -> all :: IPFilter(allow all) -> ad :: Discard;
       InfiniteSource(DATA ${IPV4}, LIMIT 5) -> any :: IPClassifier(-) -> yd :: Discard;`,
-    handlers: ['u.count', 'r.count', 'fd.count', 'ad.count', 'yd.count', 'ipc.program', 'f.program', 'all.program', 'ipc.pattern0', 'ipc.pattern1'],
+    handlers: ['u.count', 'r.count', 'fd.count', 'ad.count', 'yd.count', 'ipc.program', 'f.program', 'all.program', 'ipc.pattern0', 'ipc.pattern1', 'ipc.handlers', 'f.handlers'],
   });
 });
 
