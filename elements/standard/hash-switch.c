@@ -7,14 +7,13 @@
 struct hash_switch {
     CvmElement base;
     int32_t offset, length;
-    uint32_t noutputs;
 };
 
 static inline void hash_switch_push(struct hash_switch *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
     (void)port;
     const int64_t off = e->offset, len = e->length, end = off + len;
-    const uint32_t no = e->noutputs;
+    const uint32_t no = out->nports;
     const int pow2 = no == 2 || no == 4 || no == 8;
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];

@@ -53,6 +53,6 @@ export const spec = defineElement<typeof args, HashSwitchConf, HashSwitchElement
     source: nativeSource(import.meta.url, 'hash-switch.c'),
     prefix: 'hash_switch',
     inPlace: true,
-    init: (c, ctx) => `.offset = ${c.offset}, .length = ${c.length}, .noutputs = ${ctx.noutputs}`,
+    init: (c) => `.offset = ${c.offset}, .length = ${c.length}`,
   },
 });

@@ -6,13 +6,12 @@
 struct paint_switch {
     CvmElement base;
     uint8_t anno;
-    uint32_t noutputs;
 };
 
 static inline void paint_switch_push(struct paint_switch *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
     (void)port;
-    const uint32_t no = e->noutputs;
+    const uint32_t no = out->nports;   /* a constant of the wrapper */
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         uint32_t k = p->anno[e->anno];

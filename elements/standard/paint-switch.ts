@@ -52,6 +52,6 @@ export const spec = defineElement<typeof args, PaintSwitchConf, PaintSwitchEleme
   native: {
     source: nativeSource(import.meta.url, 'paint-switch.c'),
     prefix: 'paint_switch',
-    init: (c, ctx) => `.anno = ${c.anno}, .noutputs = ${ctx.noutputs}`,
+    init: (c) => `.anno = ${c.anno}`,
   },
 });

@@ -4,14 +4,13 @@
 
 struct pull_tee {
     CvmElement base;
-    uint32_t noutputs;
 };
 
 static inline void pull_tee_push(struct pull_tee *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
-    (void)port;
+    (void)e; (void)port;
     for (unsigned i = 0; i < n; i++) {
-        for (unsigned k = 1; k < e->noutputs; k++) {
+        for (unsigned k = 1; k < out->nports; k++) {
             Packet *q = cvm_clone(out, in[i]);
             if (q) cvm_emit(out, k, q);
         }

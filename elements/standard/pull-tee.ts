@@ -35,6 +35,5 @@ export const spec = defineElement<typeof teeArgs, Record<string, never>, PullTee
     source: nativeSource(import.meta.url, 'pull-tee.c'),
     prefix: 'pull_tee',
     hooks: { pull: true },
-    init: (_c, ctx) => `.noutputs = ${ctx.noutputs}`,
   },
 });

@@ -3,7 +3,6 @@
 
 struct round_robin_switch {
     CvmElement base;
-    uint32_t noutputs;
     uint32_t next;
 };
 
@@ -11,7 +10,7 @@ static inline void round_robin_switch_push(struct round_robin_switch *e, int por
 {
     (void)port;
     uint32_t k = e->next;
-    const uint32_t no = e->noutputs;
+    const uint32_t no = out->nports;
     for (unsigned i = 0; i < n; i++) {
         cvm_emit(out, k, in[i]);
         k = k + 1 >= no ? 0 : k + 1;

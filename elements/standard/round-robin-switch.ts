@@ -31,6 +31,5 @@ export const spec = defineElement({
     source: nativeSource(import.meta.url, 'round-robin-switch.c'),
     prefix: 'round_robin_switch',
     inPlace: true,
-    init: (_c, ctx) => `.noutputs = ${ctx.noutputs}`,
   },
 });

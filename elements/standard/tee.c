@@ -4,13 +4,13 @@
 
 struct tee {
     CvmElement base;
-    uint32_t noutputs;
 };
 
 static inline void tee_push(struct tee *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
     (void)port;
-    const unsigned last = e->noutputs - 1;
+    (void)e;
+    const unsigned last = out->nports - 1;   /* a constant of the wrapper */
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         for (unsigned k = 0; k < last; k++) {

@@ -42,5 +42,5 @@ export const spec = defineElement<typeof teeArgs, Record<string, never>, TeeElem
   args: teeArgs,
   configure: (args, ctx) => checkArms(args.N, ctx.noutputs),
   host: (init) => new TeeElement(init),
-  native: { source: nativeSource(import.meta.url, 'tee.c'), prefix: 'tee', init: (_c, ctx) => `.noutputs = ${ctx.noutputs}` },
+  native: { source: nativeSource(import.meta.url, 'tee.c'), prefix: 'tee' },
 });

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { loadFile } from '../../config-lang/load.js';
-import { flatten } from '../../config-lang/flatten.js';
 import { buildNative } from '../../dataplane-native/build.js';
 import { generateC } from '../../dataplane-native/codegen.js';
 import { NativeRouter } from '../../dataplane-native/native-router.js';
@@ -55,7 +54,7 @@ function nativeSteps(config: string, steps: readonly Step[], seed?: number): { r
   try {
     writeFileSync(join(dir, 'config.click'), config);
     const graph = loadFile(join(dir, 'config.click'));
-    const lib = buildNative(generateC(graph, { configText: config, flatConfig: flatten(graph) }), { kind: 'shared', sanitize: false, cacheDir });
+    const lib = buildNative(generateC(graph, { configText: config }), { kind: 'shared', sanitize: false, cacheDir });
     const r = new NativeRouter(lib.output);
     r.start({ simtime: true, seed });
     r.run();
