@@ -66,7 +66,7 @@ int main(int argc, char **argv)
         }
         if (nreads > 1) printf("%s:\n", reads[i]);
         fputs(val.s ? val.s : "", stdout);
-        if (!val.len || val.s[val.len - 1] != '\n') putchar('\n');
+        if (val.len && val.s[val.len - 1] != '\n') putchar('\n');   /* empty values stay empty */
         if (nreads > 1) putchar('\n');
     }
     if (exit_handler) {
