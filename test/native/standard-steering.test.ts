@@ -145,8 +145,13 @@ t.test('Paint, PaintTee, PaintSwitch, CheckPaint: annotations, clones, color han
       ps[1] -> c1 :: Counter -> cp :: CheckPaint(1) -> ok1 :: Counter -> Discard;
       cp[1] -> bad1 :: Counter -> Discard;
       ps[2] -> c2 :: Counter -> Discard;
-      k :: InfiniteSource(\\<01>, LIMIT 1, END_CALL p1.color 2) -> kk :: Counter(COUNT_CALL 1 pt.color 256) -> Discard;`,
-    handlers: ['c0.count', 'c1.count', 'c2.count', 'tc.count', 'ok1.count', 'bad1.count', 'p1.color', 'pt.color', 'cp.color'],
+      k :: InfiniteSource(\\<01>, LIMIT 1, END_CALL p1.color 2) -> kk :: Counter(COUNT_CALL 1 pt.color 256) -> Discard;
+      InfiniteSource(${data(5)}, LIMIT 3) -> Paint(255) -> PaintSwitch;
+      InfiniteSource(${data(5)}, LIMIT 3) -> PaintSwitch;
+      InfiniteSource(${data(6)}, LIMIT 4, BURST 4) -> Paint(255) -> wide :: PaintSwitch;
+      wide[0] -> w0 :: Counter -> Discard; wide[1] -> w1 :: Counter -> Discard; wide[2] -> w2 :: Counter -> Discard;
+      wide[3] -> w3 :: Counter -> Discard; wide[4] -> w4 :: Counter -> ToDump(w4.pcap);`,
+    handlers: ['c0.count', 'c1.count', 'c2.count', 'tc.count', 'ok1.count', 'bad1.count', 'p1.color', 'pt.color', 'cp.color', 'w0.count', 'w3.count', 'w4.count'],
   });
 });
 
