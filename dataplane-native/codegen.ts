@@ -208,7 +208,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     el.inputs.forEach((m, port) => {
       if (m !== 'push') return;
       const alias = p.mode === 'batch' && native.inPlace && el.outputs[0] === 'push' ? { port: 0, batch: 'b' } : undefined;
-      const lines = [`${inst}.base.stats.in += b->n;`, ...outSetup(alias, p.mode), 'unsigned n = b->n;'];
+      const lines = [`${inst}.base.stats.in += b->n;`, 'cvm_packets_moved += b->n;', ...outSetup(alias, p.mode), 'unsigned n = b->n;'];
       if (alias) lines.push('b->n = 0;');
       // In single mode the element also takes its packets one at a time, so
       // whatever order it prints and emits in, lines interleave per packet.

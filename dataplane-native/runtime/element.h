@@ -33,6 +33,9 @@ typedef struct CvmElement {
     CvmStats stats;
 } CvmElement;
 
+/* Packets moved by pushes and pulls so far: the driver loop's idle test. */
+extern uint64_t cvm_packets_moved;
+
 typedef void (*CvmPushFn)(PacketBatch *b);
 typedef void (*CvmPullFn)(PacketBatch *b, unsigned max);
 
@@ -118,6 +121,7 @@ static inline void cvm_pull(CvmIn *in, unsigned port, PacketBatch *b, unsigned m
     b->n = 0;
     in->pull[port](b, max);
     in->self->stats.in += b->n;
+    cvm_packets_moved += b->n;
 }
 
 #endif

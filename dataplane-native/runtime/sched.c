@@ -142,12 +142,11 @@ static void sleep_until(int64_t ns)
  * scheduled before this pass; a step in which nothing worked, fired or moved
  * waits for the next timer (simulated time jumps) or ends the run. */
 static int (*reserve_driver)(void);
-static uint64_t (*packets_moved)(void);
+uint64_t cvm_packets_moved;
 
-void cvm_sched_hooks(int (*reserve)(void), uint64_t (*moved)(void))
+void cvm_sched_hooks(int (*reserve)(void))
 {
     reserve_driver = reserve;
-    packets_moved = moved;
 }
 
 static int stopped(void)
@@ -163,7 +162,7 @@ int cvm_run_loop(void)
 {
     for (;;) {
         if (stopped()) return 0;
-        uint64_t moved_before = packets_moved ? packets_moved() : 0;
+        uint64_t moved_before = cvm_packets_moved;
         int worked = 0, fired = 0;
         for (unsigned n = task_count; n > 0 && run_head; n--) {
             CvmTask *t = run_head;
@@ -182,7 +181,7 @@ int cvm_run_loop(void)
                 if (runcount <= 0) goto next_step;
             }
         }
-        if (worked || fired || (packets_moved && packets_moved() != moved_before)) continue;
+        if (worked || fired || cvm_packets_moved != moved_before) continue;
         if (!heap_n) return 0;   /* idle: nothing can happen any more */
         if (cvm_sim_time) {
             if (heap[0]->expiry > sim_now) sim_now = heap[0]->expiry;
@@ -196,6 +195,7 @@ int cvm_run_loop(void)
 void cvm_sched_reset(void)
 {
     runcount = 1;
+    cvm_packets_moved = 0;
     run_head = run_tail = NULL;
     task_count = 0;
     heap_n = 0;

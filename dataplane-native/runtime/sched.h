@@ -36,9 +36,9 @@ extern int64_t cvm_sim_start;
 /* Click's please_stop_driver: one stop request (n for the `stop` handler's count). */
 void cvm_request_stop(void);
 void cvm_request_stops(int n);
-/* Driver hooks from the router: elements that keep the driver running past a
- * stop (DriverManager), and the count of packets moved, to detect idleness. */
-void cvm_sched_hooks(int (*reserve)(void), uint64_t (*moved)(void));
+/* Driver hook from the router: elements that keep the driver running past a
+ * stop (DriverManager). */
+void cvm_sched_hooks(int (*reserve)(void));
 uint32_t cvm_random32(void);
 void cvm_random_seed(uint32_t seed);
 
