@@ -22,9 +22,8 @@ export function patternInit(p: PatternConf): string {
 function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: 'ipRewriter' | 'addr', nmaps: number): string[] {
   const mappers: string[] = [];
   const inputs = c.inputs.map((s) => {
-    const f = [`.kind = ${SPEC_KIND[s.kind]}`];
-    if ('foutput' in s) f.push(`.foutput = ${s.foutput}`);
-    if ('routput' in s) f.push(`.routput = ${s.routput}`);
+    // Ports a spec does not give are -1, as RewriterInput's (a mapper sets them per flow).
+    const f = [`.kind = ${SPEC_KIND[s.kind]}`, `.foutput = ${'foutput' in s ? s.foutput : -1}`, `.routput = ${'routput' in s ? s.routput : -1}`];
     if (s.kind === 'pattern') f.push(`.pattern = ${patternInit(s.pattern)}`);
     if (s.kind === 'named') f.push(`.name = ${ctx.cString(s.name)}`);
     if (s.kind === 'mapper') {
