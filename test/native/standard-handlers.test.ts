@@ -90,3 +90,22 @@ t.test('Switch, RandomSample, colors, CheckLength, Truncate', async (t) => {
     ...sweep('tr.nbytes', INTS, ['tr.nbytes']),
   ]);
 });
+
+t.test("every standard class's handler listing and standard handlers", async (t) => {
+  const { differential } = await import('./differential.js');
+  const names = ['c', 'ac', 'm', 'bm', 'q', 'sq', 'fq', 'fdq', 'u', 'ru', 'bru', 'rr', 'ps', 'n', 'pn', 'pln', 'tee', 'pt', 'sw', 'ss', 'rrs', 'hs', 'rs', 'p', 'ptee', 'psw', 'cp', 'cl', 'st', 'us', 'sn', 'tr', 'sd'];
+  differential(t, {
+    config: `
+      src :: InfiniteSource(${data(40)}, LIMIT 5) -> c :: Counter -> ac :: AverageCounter -> m :: Meter(10) -> bm :: BandwidthMeter(1000);
+      m[1] -> Discard; bm[1] -> Discard;
+      bm[0] -> tee :: Tee(2) -> q :: Queue -> rr :: RoundRobinSched -> u :: Unqueue -> n :: Null -> pn :: PushNull -> sw :: Switch(0) -> ss :: StaticSwitch(0)
+        -> rrs :: RoundRobinSwitch -> hs :: HashSwitch(0, 1) -> rs :: RandomSample(1) -> p :: Paint(1) -> ptee :: PaintTee(1) -> psw :: PaintSwitch;
+      tee[1] -> sq :: SimpleQueue -> ps :: PrioSched -> pln :: PullNull -> pt :: PullTee(2) -> ru :: RatedUnqueue(100) -> Discard;
+      pt[1] -> Discard;
+      InfiniteSource(${data(7)}, LIMIT 3) -> fq :: FullNoteQueue -> [1] rr;
+      ptee[1] -> fdq :: FrontDropQueue -> [1] ps;
+      psw[0] -> cp :: CheckPaint(1) -> cl :: CheckLength(100) -> st :: Strip(1) -> us :: Unstrip(1) -> sn :: StripToNetworkHeader -> tr :: Truncate(3) -> sd :: StoreData(0, \\<00>) -> Discard;
+      psw[1] -> Queue -> bru :: BandwidthRatedUnqueue(1kbps) -> Discard;`,
+    handlers: names.flatMap((e) => [`${e}.handlers`, `${e}.class`, `${e}.config`, `${e}.ports`]),
+  });
+});
