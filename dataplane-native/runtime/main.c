@@ -84,6 +84,8 @@ int main(int argc, char **argv)
         }
     }
     cvm_router_finish();   /* after handlers and accounting, as Click's driver reads handlers first */
+    cvm_str_free(&val);
+    cvm_str_free(&err);
     cvm_output_flush();
     return status;
 }

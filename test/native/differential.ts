@@ -159,7 +159,12 @@ export function sanitizerRun(t: Test, spec: DiffSpec): void {
 
     const before = listFiles(dir);
     const bin = compile(dir, 'exe', true).output;
-    const args = [...(spec.handlers ?? []).flatMap((h) => ['-h', h]), '--accounting', ...(spec.simtime ?? true ? ['--simtime'] : [])];
+    const args = [
+      ...(spec.handlers ?? []).flatMap((h) => ['-h', h]),
+      '--accounting',
+      ...(spec.simtime ?? true ? ['--simtime'] : []),
+      ...(spec.seed !== undefined ? ['--seed', String(spec.seed)] : []),
+    ];
     const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' } });
     t.equal(r.status, 0, 'sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
     t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
