@@ -60,19 +60,57 @@ export function unparseReal10(real: number, digits: number): string {
   return `${intPart}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
-/** printf("%.12g"), which Click's String(double) uses. */
+/**
+ * printf("%.12g"), which Click's String(double) uses: the exact binary value
+ * rounded to `precision` significant digits, ties to even as glibc does
+ * (JavaScript's toExponential rounds ties up: 108367089.0625 must print as
+ * 108367089.062).
+ */
 export function formatDouble(x: number, precision = 12): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, expText] = x.toExponential(precision - 1).split('e') as [string, string];
-  const exp = Number(expText);
+  if (x < 0) return '-' + formatDouble(-x, precision);
+  const { digits, exp } = roundSignificant(x, precision);
   const stripZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
   if (exp < -4 || exp >= precision) {
     const e = Math.abs(exp);
-    return `${stripZeros(mantissa)}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+    return `${stripZeros(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits)}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
   }
-  return stripZeros(x.toFixed(precision - 1 - exp));
+  if (exp < 0) return stripZeros(`0.${'0'.repeat(-exp - 1)}${digits}`);
+  return stripZeros(exp + 1 >= digits.length ? digits : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`);
+}
+
+/** The `precision` leading decimal digits of positive finite x, rounded half to even, and the decimal exponent of the first. */
+function roundSignificant(x: number, precision: number): { digits: string; exp: number } {
+  // x = mant * 2^e exactly.
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  let e = biased - 1075;
+  if (biased === 0) e = -1074;
+  else mant |= 1n << 52n;
+  const num0 = e >= 0 ? mant << BigInt(e) : mant;
+  const den0 = e >= 0 ? 1n : 1n << BigInt(-e);
+  // The decimal exponent k with 10^k <= x < 10^(k+1).
+  let k = Math.floor(Math.log10(x));
+  const below = (kk: number) => (kk >= 0 ? num0 < 10n ** BigInt(kk) * den0 : num0 * 10n ** BigInt(-kk) < den0);
+  while (below(k)) k--;
+  while (!below(k + 1)) k++;
+  // q = x / 10^(k - precision + 1), rounded half to even.
+  const shift = precision - 1 - k;
+  const num = shift >= 0 ? num0 * 10n ** BigInt(shift) : num0;
+  const den = shift >= 0 ? den0 : den0 * 10n ** BigInt(-shift);
+  let q = num / den;
+  const twice = 2n * (num - q * den);
+  if (twice > den || (twice === den && q % 2n === 1n)) q += 1n;
+  if (q === 10n ** BigInt(precision)) {
+    q = 10n ** BigInt(precision - 1);
+    k++;
+  }
+  return { digits: q.toString(), exp: k };
 }
 
 /**

@@ -2,7 +2,7 @@
 // same packets out of the same ports, the same handler text (rates computed
 // with Click's fixed-point EWMA over simulated jiffies), the same calls.
 import t from 'tap';
-import { differential, sanitizerRun } from './differential.js';
+import { differential, runHost, sanitizerRun } from './differential.js';
 import { data, paced } from './standard-configs.js';
 
 const COUNTER_READS = ['count', 'byte_count', 'rate', 'byte_rate', 'bit_rate', 'count_call'];
@@ -86,6 +86,16 @@ t.test('AverageCounter: averages between first and last packet, IGNORE, reset', 
     config: `src :: InfiniteSource(${data(33)}, LIMIT 9, BURST 4, END_CALL a.reset) -> a :: AverageCounter -> Discard;`,
     handlers: reads('a', ['count', 'byte_count', 'rate', 'byte_rate', 'bit_rate']),
   });
+});
+
+t.test('AverageCounter: a rate exactly between two 12-digit values rounds to even, as printf', async (t) => {
+  // One packet per jiffy: 1025 packets of 101 bytes over 1024 jiffies give
+  // 101098.6328125 bytes per second, printed by Click as 101098.632812.
+  differential(t, {
+    config: `InfiniteSource(${data(101)}, LIMIT 1025, BURST 64) -> Queue(2000) -> RatedUnqueue(1000, BURST_SIZE 1) -> a :: AverageCounter -> Discard;`,
+    handlers: reads('a', ['count', 'byte_count', 'rate', 'byte_rate', 'bit_rate']),
+  });
+  t.equal(runHost({ config: `InfiniteSource(${data(101)}, LIMIT 1025, BURST 64) -> Queue(2000) -> RatedUnqueue(1000, BURST_SIZE 1) -> a :: AverageCounter -> Discard;`, handlers: ['a.byte_rate'] }).handlers['a.byte_rate'], '101098.632812');
 });
 
 t.test('AverageCounter in pull mode, at full speed (one jiffy)', async (t) => {
