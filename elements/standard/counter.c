@@ -92,35 +92,26 @@ static void counter_call(struct counter *e, const CounterCall *c)
     cvm_str_free(&err);
 }
 
+/* Make call `c` once it is due; it works on a copy because the call may
+ * rewrite the call itself (count_call), freeing the strings. */
+static void counter_fire(struct counter *e, CounterCall *c, int due)
+{
+    if (!due || c->triggered) return;
+    c->triggered = 1;
+    if (!c->handler) return;
+    CounterCall now = *c;
+    char *h = strdup(now.handler), *v = strdup(now.value);
+    if (h && v) {
+        now.handler = h, now.value = v;
+        counter_call(e, &now);
+    }
+    free(h), free(v);
+}
+
 static void counter_fire_calls(struct counter *e)
 {
-    CounterCall *c = &e->calls[0];
-    if (e->count == c->trigger && !c->triggered) {
-        c->triggered = 1;
-        if (c->handler) {
-            /* The call may rewrite the call itself: work on a copy. */
-            CounterCall now = *c;
-            char *h = strdup(now.handler), *v = strdup(now.value);
-            if (h && v) {
-                now.handler = h, now.value = v;
-                counter_call(e, &now);
-            }
-            free(h), free(v);
-        }
-    }
-    c = &e->calls[1];
-    if (e->byte_count >= c->trigger && !c->triggered) {
-        c->triggered = 1;
-        if (c->handler) {
-            CounterCall now = *c;
-            char *h = strdup(now.handler), *v = strdup(now.value);
-            if (h && v) {
-                now.handler = h, now.value = v;
-                counter_call(e, &now);
-            }
-            free(h), free(v);
-        }
-    }
+    counter_fire(e, &e->calls[0], e->count == e->calls[0].trigger);
+    counter_fire(e, &e->calls[1], e->byte_count >= e->calls[1].trigger);
 }
 
 static inline void counter_push(struct counter *e, int port, Packet **in, unsigned n, CvmOut *out)
