@@ -17,7 +17,7 @@
  */
 
 import { defineElement } from '../spec.js';
-import { configureScript, scriptHandlers, ScriptElement } from './script.js';
+import { configureScript, scriptHandlers, scriptNative, ScriptElement } from './script.js';
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import type { ScriptProgram } from './script-insns.js';
@@ -34,5 +34,6 @@ export const spec = defineElement<typeof args, ScriptProgram, ScriptElement>({
   args,
   configure: (v, ctx) => configureScript(v, ctx.ninputs, ctx.noutputs, 'driver'),
   host: (init) => new ScriptElement(init),
+  native: scriptNative,
   handlers: scriptHandlers,
 });

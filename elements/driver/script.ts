@@ -47,6 +47,7 @@ import { callWrite } from './handler-call.js';
 import { BUILTINS, type BuiltinContext } from './script-builtins.js';
 import { GOTO_END, GOTO_ERROR, GOTO_EXIT, GOTO_STOP, parseScript, parseScriptType, type Insn, type ScriptProgram, type ScriptType } from './script-insns.js';
 import { expand, shiftWord, unquote } from './script-text.js';
+import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 const MAX_JUMPS = 1000;
 /** Click's -EINVAL, the `$?` of a failed write. */
@@ -525,6 +526,30 @@ export const scriptHandlers: { readonly [name: string]: HandlerDef<E> } = {
   ...Object.fromEntries(Object.keys(BUILTINS).map((name) => [name, { read: (e: E) => e.readOwn(name, ''), readParam: (e: E, p: string) => e.readOwn(name, p) }])),
 };
 
+/** Instruction codes of script.c, in its enum's order. */
+const NATIVE_OPS: readonly Insn['op'][] = [
+  'initial', 'wait_step', 'wait_time', 'print', 'printn', 'printq', 'printnq', 'save', 'append', 'read', 'readq', 'write',
+  'writeq', 'set', 'setq', 'init', 'initq', 'export', 'exportq', 'stop', 'end', 'exit', 'label', 'goto', 'return', 'returnq',
+  'error', 'errorq',
+];
+const NATIVE_TYPES: readonly ScriptType[] = ['active', 'passive', 'driver', 'proxy', 'packet'];
+
+/** Script and DriverManager in the native dataplane: the parsed program as constant tables (script.c runs them). */
+export const scriptNative: NativeSpec<ScriptProgram> = {
+  source: nativeSource(import.meta.url, 'script.c'),
+  prefix: 'script',
+  inPlace: true,
+  hooks: { init: true, cleanup: true, timer: true, stopped: true },
+  init: (c, ctx) => {
+    const insns = c.insns.map((insn) => `{ ${NATIVE_OPS.indexOf(insn.op)}, ${insn.arg}, ${ctx.cString(insn.text)} }`);
+    return [
+      `.insns = ${ctx.constArray('ScriptInsn', insns)}, .ninsns = ${c.insns.length}`,
+      `.init_vars = ${ctx.constArray('char *', c.vars.map((v) => ctx.cString(v)))}, .ninit_vars = ${c.vars.length}`,
+      `.type = ${NATIVE_TYPES.indexOf(c.type)}, .noutputs = ${ctx.noutputs}`,
+    ].join(',\n    ');
+  },
+};
+
 export const spec = defineElement<typeof args, ScriptProgram, E>({
   name: 'Script',
   ports: '-/-',
@@ -532,6 +557,7 @@ export const spec = defineElement<typeof args, ScriptProgram, E>({
   args,
   configure: (v, ctx) => configureScript(v, ctx.ninputs, ctx.noutputs, 'active'),
   host: (init) => new ScriptElement(init),
+  native: scriptNative,
   handlers: scriptHandlers,
 });
 
