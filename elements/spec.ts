@@ -61,6 +61,13 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
    * delivery-order analysis uses it so batched runs print in Click's order.
    */
   readonly writesStream?: 'stderr' | 'stdout';
+  /**
+   * The element acts on the rest of the router while it handles a packet
+   * (Counter's COUNT_CALL writes a handler): packets it emits must go on one
+   * at a time, or earlier packets of a batch would see the later effect.
+   * (Method syntax, for the same reason as `configure`.)
+   */
+  perPacketEffects?(conf: C): boolean;
   /** Named sub-configurations other elements may look up (e.g. IPRewriter mappers). */
   readonly provides?: readonly string[];
 }

@@ -16,7 +16,8 @@
 //           downstream is then Click's. Used where outputs reconverge.
 //   single  Every packet is delivered as soon as it is emitted. Used where the
 //           element writes a shared stream that something downstream also
-//           writes, so lines interleave per packet as in Click.
+//           writes, so lines interleave per packet as in Click, and where the
+//           element acts on other elements per packet (handler calls).
 //
 // `pullLimit` is 1 for elements that pull from an upstream that writes a
 // stream their own downstream also writes: they must take packets one by one
@@ -86,7 +87,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
     const pushPorts = el.outputs.map((m, p) => (m === 'push' ? p : -1)).filter((p) => p >= 0);
     const reaches = pushPorts.map((p) => portReach(e, p));
     const own = el.spec.writesStream;
-    if (own && reaches.some((r) => r.streams.has(own))) {
+    if ((own && reaches.some((r) => r.streams.has(own))) || el.spec.perPacketEffects?.(el.conf)) {
       mode.push('single');
       continue;
     }

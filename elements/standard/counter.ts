@@ -227,6 +227,10 @@ export const spec = defineElement<typeof args, CounterConf, CounterElement>({
     return conf;
   },
   host: (init) => new CounterElement(init),
+  // A configured call changes other elements mid-stream, so Click's order
+  // needs each packet delivered before the next is counted. (A call added
+  // later by writing count_call takes effect at batch granularity.)
+  perPacketEffects: (c) => c.countCall !== undefined || c.byteCountCall !== undefined,
   native: {
     source: nativeSource(import.meta.url, 'counter.c'),
     prefix: 'counter',
