@@ -50,6 +50,8 @@ import { parseFieldList } from './to-ip-summary-dump.js';
 import { IP_PROTO_NAMES } from './ip-names.js';
 import { parseIPv4 } from '../../config-lang/args/types.js';
 import { shiftWord } from '../driver/script-text.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { nativeFieldId } from './ipsum-native.js';
 
 const BURST = 32;
 const PROTO_BY_NAME = new Map(Object.entries(IP_PROTO_NAMES).map(([k, v]) => [v, Number(k)]));
@@ -485,6 +487,25 @@ export const spec = defineElement<typeof args, FromIPSummaryDumpConf, E>({
     };
   },
   host: (init) => new FromIPSummaryDumpElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'from-ip-summary-dump.c'),
+    prefix: 'from_ip_summary_dump',
+    hooks: { init: true, cleanup: true, task: true, timer: true, pull: true, held: true },
+    usesTask: (_c, ports) => ports.outputs[0] === 'push',
+    init: (c, ctx) => {
+      const display = c.filename === '-' ? '<stdin>' : (c.filename ?? '<data>');
+      return [
+        c.filename !== undefined ? `.filename = ${ctx.cString(c.filename)}` : '',
+        c.data !== undefined ? `.data = ${ctx.cString(c.data)}, .data_len = ${c.data.length}` : '',
+        `.display_name = ${ctx.cString(display)}`,
+        c.fields ? `.conf_fields = ${ctx.constArray('int16_t', c.fields.map(nativeFieldId))}, .nconf_fields = ${c.fields.length}` : '.nconf_fields = -1',
+        c.flowid !== undefined ? `.flowid_text = ${ctx.cString(c.flowid)}` : '',
+        `.sample = ${c.sample}u, .init_proto = ${c.proto}, .stop = ${+c.stop}, .timing = ${+c.timing}, .checksum = ${+c.checksum}`,
+        `.multipacket = ${+c.multipacket}, .allow_nonexistent = ${+c.allowNonexistent}, .active = ${+c.active}`,
+        `.push_mode = ${+(ctx.outputs[0] === 'push')}, .can_batch = ${+ctx.canBatch}`,
+      ].filter(Boolean).join(',\n    ');
+    },
+  },
   handlers: {
     active: { read: (e: E) => String(e.active), write: (e: E, v) => e.setActive(handlerBool(v, 'type mismatch')) },
     encap: { read: () => 'IP' },

@@ -76,11 +76,12 @@ static char *print_timestamp(char *o, int64_t sec, uint32_t nsec)
     *o++ = '.';
     int digits = 9;
     if (frac % 1000 == 0) frac /= 1000, digits = 6;
-    for (int i = digits - 1; i >= 0; i--) {
-        o[i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
-    return o + digits;
+    /* zero-padded to 6 or 9 digits (a fraction beyond a second keeps all of its) */
+    char num[16];
+    char *ne = print_decimal(num, frac);
+    for (long pad = digits - (ne - num); pad > 0; pad--) *o++ = '0';
+    memcpy(o, num, (size_t)(ne - num));
+    return o + (ne - num);
 }
 
 static void print_line(struct print *e, const Packet *p)

@@ -41,6 +41,8 @@ import { formatTimestampNs, packetTimeNs, setPacketTimeNs } from './click-time.j
 import { fileErrorText } from './file-errors.js';
 import { SummaryDesc } from './ipsum-describe.js';
 import { findField } from './ipsum-fields.js';
+import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { nativeFieldId } from './ipsum-native.js';
 
 const FLUSH_AT = 1 << 16;
 
@@ -220,6 +222,22 @@ export const spec = defineElement<typeof args, ToIPSummaryDumpConf, E>({
     };
   },
   host: (init) => new ToIPSummaryDumpElement(init),
+  native: {
+    source: nativeSource(import.meta.url, 'to-ip-summary-dump.c'),
+    prefix: 'to_ip_summary_dump',
+    inPlace: true,
+    hooks: { init: true, cleanup: true, task: true },
+    usesTask: (_c, ports) => ports.inputs[0] === 'pull',
+    init: (c, ctx) =>
+      [
+        `.filename = ${ctx.cString(c.filename)}`,
+        `.fields = ${ctx.constArray('int16_t', c.fields.map(nativeFieldId))}, .nfields = ${c.fields.length}`,
+        c.banner !== undefined ? `.banner = ${ctx.cString(c.banner)}, .banner_len = ${c.banner.length}` : '',
+        `.header = ${+c.header}, .verbose = ${+c.verbose}, .bad_packets = ${+c.badPackets}, .careful = ${+c.carefulTrunc}`,
+        `.extra_length = ${+c.extraLength}, .multipacket = ${+c.multipacket}, .needs_ip = ${+c.fields.some((n) => findField(n)!.ip)}`,
+        `.pull_task = ${+(ctx.inputs[0] === 'pull')}, .has_output = ${+(ctx.noutputs > 0)}`,
+      ].filter(Boolean).join(',\n    '),
+  },
   handlers: {
     flush: { write: (e: E) => e.flush() },
     count: { read: (e: E) => String(e.count) },
