@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { readCapture, writeCapture, type CapturedPacket } from '../../host-engine/pcap.js';
 import { bigEndianPcap, pcapng, seq } from '../elements/io/capture-files.js';
 import { frames } from '../util/packets.js';
-import { differential, initErrors, sanitizerRun } from './io-util.js';
+import { differential, handlerDiff, initErrors, sanitizerRun } from './io-util.js';
 
 const FIXTURE = new URL('../fixtures/conformance/01-counter/in.pcap', import.meta.url).pathname;
 const fixtureBytes = new Uint8Array(readFileSync(FIXTURE));
@@ -254,4 +254,26 @@ t.test('sanitizer builds: FromDump and ToDump on damaged and compressed input', 
   sanitizerRun(t, { config: dump('cut.pcap', 'STOP true'), files: { 'cut.pcap': fixtureBytes.subarray(0, fixtureBytes.length - 10) }, handlers: READS });
   sanitizerRun(t, { config: dump('in.pcap.gz', 'STOP true, FORCE_IP true', 'out.pcap', 'SNAPLEN 30'), files: { 'in.pcap.gz': gzipSync(fixtureBytes) }, handlers: READS });
   sanitizerRun(t, { config: dump('x.pcapng', 'STOP true'), files: { 'x.pcapng': pcapng([{ ts: 1n, data: seq(30) }, { ts: 2n, data: seq(3000) }]).subarray(0, 3000) }, handlers: READS });
+});
+
+t.test('FromDump and ToDump handlers written from outside, before and after the run', async (t) => {
+  const second = 24 + 16 + fixture.packets[0]!.data.length;
+  handlerDiff(t, {
+    config: dump('in.pcap', 'STOP true, END_AFTER 0.00003'),
+    files: { 'in.pcap': fixtureBytes },
+    writes: [
+      ['fd.active', 'maybe'], ['fd.filepos', 'x'], ['fd.filepos', '-1'], ['fd.filepos', '99999999'], ['fd.filepos', String(second)],
+      ['fd.extend_interval', 'soon'], ['fd.extend_interval', '10us'], ['fd.reset_timing', ''], ['fd.count', '3'], ['td.count', '1'],
+      ['fd.encap', 'IP'], ['td.reset_counts', ''],
+    ],
+    writesAfter: [['fd.filepos', '0'], ['fd.active', 'true'], ['fd.stop', ''], ['fd.reset_counts', ''], ['td.reset_counts', '']],
+    handlers: READS,
+  });
+  handlerDiff(t, {
+    config: dump('in.pcap', 'ACTIVE false'),
+    files: { 'in.pcap': fixtureBytes },
+    run: false,
+    writes: [['fd.active', 'yes'], ['fd.filepos', '24']],
+    handlers: READS,
+  });
 });
