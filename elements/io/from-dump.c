@@ -193,7 +193,7 @@ static int from_dump_read(struct from_dump *e, Packet **out)
 /* Under TIMING: whether the packet's time has come; if not, wake up then. */
 static int from_dump_due(struct from_dump *e, const Packet *p)
 {
-    int64_t at = io_add_ns(io_time_ns(p->ts_sec, p->ts_nsec), e->timing_offset);
+    int64_t at = io_add_ns(io_time_ns(p->ts_sec, io_packet_nsec(p)), e->timing_offset);
     if (cvm_now() >= at) return 1;
     cvm_timer_schedule_at(&e->timer, at);
     return 0;

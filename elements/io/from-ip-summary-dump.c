@@ -498,7 +498,7 @@ static Packet *from_ipsum_read_packet(struct from_ip_summary_dump *e)
     }
 }
 
-static inline int64_t from_ipsum_time(const Packet *p) { return io_time_ns(p->ts_sec, p->ts_nsec); }
+static inline int64_t from_ipsum_time(const Packet *p) { return io_time_ns(p->ts_sec, io_packet_nsec(p)); }
 
 static void from_ipsum_set_time(Packet *p, int64_t ns)
 {

@@ -83,7 +83,7 @@ static inline int64_t io_add_ns(int64_t a, int64_t b)
 }
 
 /* A packet time (seconds, nanoseconds) in nanoseconds, saturating. */
-static inline int64_t io_time_ns(int64_t sec, uint32_t nsec)
+static inline int64_t io_time_ns(int64_t sec, int64_t nsec)
 {
     int64_t r;
     if (__builtin_mul_overflow(sec, IO_NS_PER_SEC, &r)) return sec > 0 ? INT64_MAX : INT64_MIN;
@@ -177,23 +177,37 @@ static int io_parse_interval_n(const char *text, size_t len, int64_t *out)
 
 static inline int io_parse_interval(const char *s, int64_t *out) { return io_parse_interval_n(s, strlen(s), out); }
 
-/* Click's Timestamp text (formatTimestamp): 6 fraction digits on a whole
- * microsecond, else 9; negative times as -S.F with a positive fraction. */
-static void io_format_timestamp(CvmStr *o, int64_t sec, uint32_t nsec)
+/* A packet's nanoseconds as the host holds them: its fractions can be
+ * negative (times read from summary dumps); legitimate values are below
+ * 10^9, so a stored value of 2^31 or more is a negative one. */
+static inline int64_t io_packet_nsec(const Packet *p) { return (int32_t)p->ts_nsec; }
+
+/* Math.floor(a / b) for b > 0. */
+static inline int64_t io_floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+/* Click's Timestamp text as the host builds it (formatTimestamp): 6
+ * fraction digits on a whole microsecond, else 9; a negative time as -S.F
+ * with a positive fraction. JavaScript's padStart pads a negative fraction
+ * (possible in the host) before its sign; so does this. */
+static void io_format_timestamp(CvmStr *o, int64_t sec, int64_t nsec)
 {
     const char *sign = "";
-    uint64_t s;
-    uint32_t n = nsec;
-    if (sec < 0) {
+    int64_t s = sec, n = nsec;
+    if (s < 0) {
         sign = "-";
-        if (n == 0) s = (uint64_t)0 - (uint64_t)sec;
+        if (n == 0) s = -s;
         else {
-            s = (uint64_t)0 - (uint64_t)sec - 1;
-            n = 1000000000u - n;
+            s = -s - 1;
+            n = 1000000000 - n;
         }
-    } else s = (uint64_t)sec;
-    if (n % 1000 == 0) cvm_str_printf(o, "%s%llu.%06u", sign, (unsigned long long)s, n / 1000);
-    else cvm_str_printf(o, "%s%llu.%09u", sign, (unsigned long long)s, n);
+    }
+    int width = 9;
+    if (n % 1000 == 0) n /= 1000, width = 6;
+    char num[32];
+    int k = snprintf(num, sizeof num, "%lld", (long long)n);
+    cvm_str_printf(o, "%s%lld.", sign, (long long)s);
+    for (int i = k; i < width; i++) cvm_str_append(o, "0", 1);
+    cvm_str_append(o, num, (size_t)k);
 }
 
 static void io_format_timestamp_ns(CvmStr *o, int64_t ns)

@@ -220,7 +220,7 @@ static void ip_print_text(struct ip_print *e, CvmStr *s, const Packet *p)
     IpPrintView v = { p->data, p->len };
     if (*e->label) cvm_str_printf(s, "%s: ", e->label);
     if (e->timestamp) {
-        io_format_timestamp(s, p->ts_sec, p->ts_nsec);
+        io_format_timestamp(s, p->ts_sec, io_packet_nsec(p));
         cvm_str_append(s, ": ", 2);
     }
     if (e->aggregate) cvm_str_printf(s, "#%u", cvm_anno_u32(p, CVM_ANNO_AGGREGATE));

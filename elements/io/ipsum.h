@@ -643,10 +643,10 @@ static int ipsum_write_field(IpsumDesc *d, int f, CvmStr *o)
     const Packet *p = d->p;
     int64_t n = d->net, t = d->trans;
     switch (f) {
-    case IPSUM_TIMESTAMP: io_format_timestamp(o, p->ts_sec, p->ts_nsec); return 1;
+    case IPSUM_TIMESTAMP: io_format_timestamp(o, p->ts_sec, io_packet_nsec(p)); return 1;
     case IPSUM_TS_SEC: cvm_str_printf(o, "%lld", (long long)p->ts_sec); return 1;
-    case IPSUM_TS_USEC: cvm_str_printf(o, "%u", p->ts_nsec / 1000); return 1;
-    case IPSUM_TS_USEC1: cvm_str_printf(o, "%lld", (long long)(p->ts_sec * 1000000 + p->ts_nsec / 1000)); return 1;
+    case IPSUM_TS_USEC: cvm_str_printf(o, "%lld", (long long)io_floor_div(io_packet_nsec(p), 1000)); return 1;
+    case IPSUM_TS_USEC1: cvm_str_printf(o, "%lld", (long long)(p->ts_sec * 1000000 + io_floor_div(io_packet_nsec(p), 1000))); return 1;
     case IPSUM_FIRST_TIMESTAMP: io_format_timestamp(o, cvm_anno_u32(p, CVM_ANNO_FIRST_TIMESTAMP), cvm_anno_u32(p, CVM_ANNO_FIRST_TIMESTAMP + 4)); return 1;
     case IPSUM_COUNT: cvm_str_printf(o, "%llu", 1ULL + cvm_anno_u32(p, CVM_ANNO_EXTRA_PACKETS)); return 1;
     case IPSUM_LINK: case IPSUM_PAINT: cvm_str_printf(o, "%u", p->anno[CVM_ANNO_PAINT]); return 1;

@@ -59,29 +59,26 @@ static inline char *print_decimal(char *o, uint64_t v)
     return o;
 }
 
-/* formatTimestamp into o (at most 32 bytes). */
-static char *print_timestamp(char *o, int64_t sec, uint32_t nsec)
+/* formatTimestamp into o (at most 48 bytes), as io_format_timestamp. */
+static char *print_timestamp(char *o, int64_t sec, int64_t nsec)
 {
-    uint64_t whole;
-    uint32_t frac = nsec;
-    if (sec < 0) {
+    int64_t s = sec, n = nsec;
+    if (s < 0) {
         *o++ = '-';
-        if (frac == 0) whole = (uint64_t)0 - (uint64_t)sec;
+        if (n == 0) s = -s;
         else {
-            whole = (uint64_t)0 - (uint64_t)sec - 1;
-            frac = 1000000000u - frac;
+            s = -s - 1;
+            n = 1000000000 - n;
         }
-    } else whole = (uint64_t)sec;
-    o = print_decimal(o, whole);
-    *o++ = '.';
-    int digits = 9;
-    if (frac % 1000 == 0) frac /= 1000, digits = 6;
-    /* zero-padded to 6 or 9 digits (a fraction beyond a second keeps all of its) */
-    char num[16];
-    char *ne = print_decimal(num, frac);
-    for (long pad = digits - (ne - num); pad > 0; pad--) *o++ = '0';
-    memcpy(o, num, (size_t)(ne - num));
-    return o + (ne - num);
+    }
+    o += sprintf(o, "%lld.", (long long)s);
+    int width = 9;
+    if (n % 1000 == 0) n /= 1000, width = 6;
+    char num[24];
+    int k = sprintf(num, "%lld", (long long)n);
+    for (int i = k; i < width; i++) *o++ = '0';
+    memcpy(o, num, (size_t)k);
+    return o + k;
 }
 
 static void print_line(struct print *e, const Packet *p)
@@ -100,7 +97,7 @@ static void print_line(struct print *e, const Packet *p)
     }
     if (e->timestamp) {
         o = stpcpy(o, sep);
-        o = print_timestamp(o, p->ts_sec, p->ts_nsec);
+        o = print_timestamp(o, p->ts_sec, io_packet_nsec(p));
         sep = ": ";
     }
     o = stpcpy(o, sep);

@@ -144,18 +144,18 @@ static inline void to_dump_write(struct to_dump *e, const Packet *p)
 {
     if (!e->active) return;
     int64_t sec = p->ts_sec;
-    uint32_t nsec = p->ts_nsec;
+    int64_t nsec = io_packet_nsec(p);
     if (sec == 0 && nsec == 0) {
         int64_t now = cvm_now();
         sec = now / IO_NS_PER_SEC;
-        nsec = (uint32_t)(now % IO_NS_PER_SEC);
+        nsec = now % IO_NS_PER_SEC;
     }
     uint32_t len = p->len;
     uint32_t caplen = len < e->snaplen ? len : e->snaplen;
     uint32_t wire = len + (e->extra_length ? cvm_anno_u32(p, CVM_ANNO_EXTRA_LENGTH) : 0);
     if (!to_dump_reserve(e, 16 + (size_t)caplen)) return;
     uint8_t *at = e->buf + e->buffered;
-    io_pcap_record_header(at, (uint32_t)sec, e->nano ? nsec : nsec / 1000, caplen, wire);
+    io_pcap_record_header(at, (uint32_t)sec, (uint32_t)(e->nano ? nsec : io_floor_div(nsec, 1000)), caplen, wire);
     memcpy(at + 16, p->data, caplen);
     e->buffered += 16 + (size_t)caplen;
     e->count++;

@@ -167,7 +167,7 @@ static void to_ipsum_write(struct to_ip_summary_dump *e, Packet *p)
     uint32_t saved_extra = cvm_anno_u32(p, CVM_ANNO_EXTRA_LENGTH);
     int64_t saved_sec = p->ts_sec;
     uint32_t saved_nsec = p->ts_nsec;
-    int64_t end = io_time_ns(p->ts_sec, p->ts_nsec);
+    int64_t end = io_time_ns(p->ts_sec, io_packet_nsec(p));
     uint32_t first_sec = cvm_anno_u32(p, CVM_ANNO_FIRST_TIMESTAMP);
     int64_t first = (int64_t)first_sec * IO_NS_PER_SEC + cvm_anno_u32(p, CVM_ANNO_FIRST_TIMESTAMP + 4);
     int64_t delta = first_sec ? (end - first) / (n - 1) : 0;
@@ -180,7 +180,7 @@ static void to_ipsum_write(struct to_ip_summary_dump *e, Packet *p)
         to_ipsum_summarize(e, p);
         e->count++;
         if (i == 1) to_ipsum_set_time(p, end);
-        else to_ipsum_set_time(p, io_time_ns(p->ts_sec, p->ts_nsec) + delta);
+        else to_ipsum_set_time(p, io_time_ns(p->ts_sec, io_packet_nsec(p)) + delta);
     }
     cvm_set_anno_u32(p, CVM_ANNO_EXTRA_PACKETS, extra_packets);
     cvm_set_anno_u32(p, CVM_ANNO_EXTRA_LENGTH, saved_extra);

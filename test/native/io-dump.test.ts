@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { readCapture, writeCapture, type CapturedPacket } from '../../host-engine/pcap.js';
 import { bigEndianPcap, pcapng, seq } from '../elements/io/capture-files.js';
 import { frames } from '../util/packets.js';
-import { differential, handlerDiff, initErrors, sanitizerRun } from './io-util.js';
+import { differential, handlerDiff, initErrors, nativeSurvives, sanitizerRun } from './io-util.js';
 
 const FIXTURE = new URL('../fixtures/conformance/01-counter/in.pcap', import.meta.url).pathname;
 const fixtureBytes = new Uint8Array(readFileSync(FIXTURE));
@@ -276,4 +276,36 @@ t.test('FromDump and ToDump handlers written from outside, before and after the 
     writes: [['fd.active', 'yes'], ['fd.filepos', '24']],
     handlers: READS,
   });
+});
+
+/** Deterministic pseudo-random bytes (xorshift32). */
+function noise(seed: number, n: number): Uint8Array {
+  let x = seed >>> 0 || 1;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+t.test('random damage never crashes: classic and pcapng files with noise after their headers', async (t) => {
+  for (const seed of [1, 2, 3]) {
+    const classic = Buffer.concat([fixtureBytes.subarray(0, 24 + 16 * 3 + 200), noise(seed, 3000)]);
+    const ng = pcapng([{ ts: 1n, data: seq(30) }]);
+    const ngNoisy = Buffer.concat([ng, noise(seed + 10, 2000)]);
+    // flip bytes inside the records of an otherwise good file
+    const flipped = fixtureBytes.slice();
+    const n = noise(seed + 20, 64);
+    for (let k = 0; k < 32; k++) flipped[24 + ((n[2 * k]! << 8) | n[2 * k + 1]!) % (flipped.length - 24)] ^= 0xff;
+    await t.test(`seed ${seed}`, async (t) => {
+      for (const [name, bytes] of [['noisy.pcap', classic], ['flipped.pcap', flipped]] as const) {
+        sanitizerRun(t, { config: `${dump(name, 'STOP true, FORCE_IP true', 'out.pcap', 'SNAPLEN 100')} fd[1] -> Discard;`, files: { [name]: bytes }, handlers: ['fd.count', 'td.count', 'fd.filepos'] });
+      }
+      // pcapng noise: block lengths up to 4 GiB, which the host engine's reader cannot allocate
+      nativeSurvives(t, { config: `${dump('noisy.pcapng', 'STOP true')}`, files: { 'noisy.pcapng': ngNoisy }, handlers: ['fd.count', 'fd.filepos'], stderr: /fd: noisy\.pcapng: / });
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // Helpers of the io/driver native tests: the differential harness, and the
 // comparison of initialization failures (the harness runs only routers that
 // start): the same element fails, with the same message after its name.
+import { spawnSync } from 'node:child_process';
 import type { Test } from 'tap';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,4 +159,22 @@ export function handlerDiff(t: Test, spec: HandlerDiffSpec): void {
   for (const f of Object.keys(host.files)) t.equal(native.files[f], host.files[f], `${f} byte-identical`);
   t.same(host.accounting, [], 'host engine accounts for every packet');
   t.same(native.accounting, [], 'native engine accounts for every packet');
+}
+
+/**
+ * The sanitizer build alone (for inputs the host engine cannot take): it
+ * exits 0 with no sanitizer report, and its standard error matches `stderr`.
+ */
+export function nativeSurvives(t: Test, spec: DiffSpec & { readonly stderr?: RegExp }): void {
+  const dir = stageDir(spec);
+  try {
+    const bin = buildNative(generateC(loadFile(join(dir, 'config.click')), { configText: spec.config }), { kind: 'exe', sanitize: true, cacheDir }).output;
+    const args = [...(spec.handlers ?? []).flatMap((h) => ['-h', h]), '--accounting', '--simtime'];
+    const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' } });
+    t.equal(r.status, 0, 'the sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
+    t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
+    if (spec.stderr) t.match(r.stderr, spec.stderr, 'the damage is reported');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
