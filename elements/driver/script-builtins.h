@@ -409,7 +409,7 @@ static int sb_read_file(const char *name, size_t n, CvmStr *out, CvmStr *err)
     CvmStr path = { 0 };
     cvm_str_append(&path, name, n);
     cvm_str_append(&path, "", 0);
-    int fd = open(path.s, O_RDONLY);
+    int fd = open(io_path(path.s), O_RDONLY);
     if (fd < 0) {
         cvm_str_printf(err, "%s: %s", path.s, io_file_error(errno));
         cvm_str_free(&path);

@@ -637,7 +637,7 @@ static void script_print(struct script *e, int op, const char *raw)
     if (ok) {
         if (newline && (!result.len || result.s[result.len - 1] != '\n')) cvm_str_append(&result, "\n", 1);
         if (to_file) {
-            int fd = open(file.s, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0666);
+            int fd = open(io_path(file.s), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0666);
             if (fd < 0) cvm_chatter(e->base.name, "%s: %s", file.s, io_file_error(errno));
             else {
                 size_t off = 0;
@@ -793,17 +793,14 @@ static int script_read_param_own(struct script *e, const char *handler, const ch
     return r < 0 ? -1 : 0;
 }
 
-/* Plain reads cannot fail in the handler table: an error's message is the value. */
-static void script_read_own_plain(struct script *e, const char *handler, CvmStr *o) { script_read_param_own(e, handler, "", o); }
-
 static void script_read_run(struct script *e, CvmStr *o) { script_run(e, "", "run", 0, o); }
 static int script_read_param_run(struct script *e, const char *p, CvmStr *o) { return script_read_param_own(e, "run", p, o); }
 static int script_read_param_get(struct script *e, const char *p, CvmStr *o) { return script_read_param_own(e, "get", p, o); }
-static void script_read_shift(struct script *e, CvmStr *o) { script_read_own_plain(e, "shift", o); }
+static void script_read_shift(struct script *e, CvmStr *o) { script_read_param_own(e, "shift", "", o); }
 static int script_read_param_shift(struct script *e, const char *p, CvmStr *o) { return script_read_param_own(e, "shift", p, o); }
 
-#define SCRIPT_BUILTIN_HANDLERS(name)                                                                           \
-    static void script_read_##name(struct script *e, CvmStr *o) { script_read_own_plain(e, #name, o); }          \
+/* The builtins are read-with-parameter handlers only: a plain read is one with '' (and can fail). */
+#define SCRIPT_BUILTIN_HANDLERS(name) \
     static int script_read_param_##name(struct script *e, const char *p, CvmStr *o) { return script_read_param_own(e, #name, p, o); }
 SCRIPT_BUILTIN_HANDLERS(add)
 SCRIPT_BUILTIN_HANDLERS(sub)

@@ -523,7 +523,8 @@ export const scriptHandlers: { readonly [name: string]: HandlerDef<E> } = {
   set: { write: (e, v) => e.writeOwn('set', v) },
   get: { readParam: (e, p) => e.readOwn('get', p) },
   shift: { read: (e) => e.readOwn('shift', ''), readParam: (e, p) => e.readOwn('shift', p) },
-  ...Object.fromEntries(Object.keys(BUILTINS).map((name) => [name, { read: (e: E) => e.readOwn(name, ''), readParam: (e: E, p: string) => e.readOwn(name, p) }])),
+  // Read without a parameter, a builtin gets '' (the engines' rule for read-with-parameter handlers), errors included.
+  ...Object.fromEntries(Object.keys(BUILTINS).map((name) => [name, { readParam: (e: E, p: string) => e.readOwn(name, p) }])),
 };
 
 /** Instruction codes of script.c, in its enum's order. */

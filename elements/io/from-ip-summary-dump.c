@@ -296,7 +296,7 @@ static int from_ipsum_open(struct from_ip_summary_dump *e, int *err)
         r->len = r->cap = (size_t)n;
         r->eof = 1;
     } else {
-        r->fd = open(e->filename, O_RDONLY);
+        r->fd = open(io_path(e->filename), O_RDONLY);
         if (r->fd < 0) return *err = errno, -1;
         struct stat st;
         if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) r->size = (int64_t)st.st_size;

@@ -275,6 +275,9 @@ static inline int io_sampled(uint32_t fixed, uint32_t random32)
     return fixed >= IO_SAMPLING_ONE || (random32 & (IO_SAMPLING_ONE - 1)) < fixed;
 }
 
+/* A file name as the host resolves it against its folder: "" is the folder itself. */
+static inline const char *io_path(const char *name) { return *name ? name : "."; }
+
 /* strerror(3) text, as elements/io/file-errors.ts gives for Node's codes. */
 static inline const char *io_file_error(int err) { return strerror(err); }
 

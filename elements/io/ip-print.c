@@ -30,7 +30,7 @@ static int ip_print_init(struct ip_print *e, CvmStr *err)
     e->fd = -1;
     e->text = (CvmStr){ 0 };
     if (e->outfile) {
-        e->fd = open(e->outfile, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        e->fd = open(io_path(e->outfile), O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (e->fd < 0) return cvm_str_printf(err, "%s: %s", e->outfile, io_file_error(errno)), -1;
     }
     return 0;

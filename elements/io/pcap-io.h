@@ -287,7 +287,7 @@ static int io_pcap_open(IoPcapReader *r, const char *name, CvmStr *err)
         int e = io_read_all(0, &r->src.mem, &r->src.size);
         if (e) return cvm_str_printf(err, "%s", strerror(e)), -1;
     } else {
-        int fd = open(name, O_RDONLY);
+        int fd = open(*name ? name : ".", O_RDONLY);
         if (fd < 0) return cvm_str_printf(err, "%s", strerror(errno)), -1;
         uint8_t magic[2];
         ssize_t n = pread(fd, magic, 2, 0);

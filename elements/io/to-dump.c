@@ -115,7 +115,7 @@ static int to_dump_init(struct to_dump *e, CvmStr *err)
     if (e->nencap_from && to_dump_encap_from_sources(e, err) < 0) return -1;
     if (!strcmp(e->filename, "-")) e->to_stdout = 1;
     else {
-        e->fd = open(e->filename, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        e->fd = open(io_path(e->filename), O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (e->fd < 0) return cvm_str_printf(err, "%s: %s", e->filename, io_file_error(errno)), -1;
     }
     e->buf = malloc(TO_DUMP_FLUSH_AT);

@@ -86,7 +86,7 @@ static int to_ip_summary_dump_init(struct to_ip_summary_dump *e, CvmStr *err)
 {
     e->fd = -1;
     if (strcmp(e->filename, "-")) {
-        e->fd = open(e->filename, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        e->fd = open(io_path(e->filename), O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (e->fd < 0) return cvm_str_printf(err, "%s: %s", e->filename, io_file_error(errno)), -1;
     }
     if (e->header) {

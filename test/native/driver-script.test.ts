@@ -124,7 +124,8 @@ t.test('Script handlers written from outside', async (t) => {
       ['s.run', '41'], ['s.set', 'v hello world'], ['s.set', ''], ['s.get', 'v'], ['s.add', '1'], ['s.nosuch', '1'],
     ],
     writesAfter: [['s.step', '-1'], ['s.run', '']],
-    handlers: ['s.run', 's.run 5', 's.get v', 's.get nope', 's.shift v', 's.shift', 's.add 1 2', 's.add', 's.eq 1', 's.handlers', 'c.count'],
+    handlers: ['s.run', 's.run 5', 's.get v', 's.get nope', 's.shift v', 's.shift', 's.add 1 2', 's.add', 's.eq 1', 's.handlers', 'c.count',
+      's.eq', 's.not', 's.neg', 's.htons', 's.cat', 's.sprintf', 's.first', 's.length', 's.get', 'c.count 1'],
   });
 });
 
