@@ -127,7 +127,7 @@ struct from_ip_summary_dump {
     Packet *pending;
     int64_t multi_length, multi_delta, multi_end;
     uint64_t count;
-    CvmStr line, rest, next;
+    CvmStr line, rest, next, scratch;
     CvmStr *words;               /* one per column, reused line after line */
     int words_cap;
 };
@@ -384,6 +384,7 @@ static void from_ip_summary_dump_cleanup(struct from_ip_summary_dump *e)
     e->order = NULL;
     e->nfields = e->fields_cap = e->words_cap = 0;
     cvm_str_free(&e->line);
+    cvm_str_free(&e->scratch);
     cvm_str_free(&e->rest);
     cvm_str_free(&e->next);
 }
@@ -395,7 +396,7 @@ static Packet *from_ipsum_build(struct from_ip_summary_dump *e, const char *line
 {
     Packet *p = cvm_packet_alloc(0, 16, 1000);
     if (!p) return NULL;
-    IpsumBuilder b = { .p = p, .is_ip = 1, .default_proto = e->default_proto, .minor = e->minor, .flowid = e->have_flowid ? &e->flowid : NULL };
+    IpsumBuilder b = { .p = p, .is_ip = 1, .default_proto = e->default_proto, .minor = e->minor, .flowid = e->have_flowid ? &e->flowid : NULL, .scratch = &e->scratch };
     /* as many words as there are columns; quoted words keep their spaces */
     const char *s = line;
     while (n && io_js_space((unsigned char)*s)) s++, n--;

@@ -22,6 +22,7 @@ typedef struct IpsumBuilder {
     int64_t want_len;
     unsigned default_proto, minor;
     const IpsumFlowID *flowid;   /* NULL: none */
+    CvmStr *scratch;             /* reused for unquoted payloads */
 } IpsumBuilder;
 
 static inline int ipb_has_net(const IpsumBuilder *b) { return b->p->net >= 0; }
@@ -536,7 +537,8 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
     }
     case IPSUM_PAYLOAD: {
         if (n < 2 || t[0] != '"' || t[n - 1] != '"') return 0;
-        CvmStr data = { 0 };
+        CvmStr own = { 0 }, *scratch = b->scratch ? b->scratch : &own;
+        CvmStr data = *scratch;
         st_unquote(t, n, &data);
         if (ipb_make_ip(b, 0)) ipb_make_transp(b);
         if (data.len) {
@@ -545,7 +547,8 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
             if (ipb_len(b) < off + (int64_t)data.len) ipb_grow(b, off + (int64_t)data.len - ipb_len(b));
             for (size_t k = 0; k < data.len; k++) ipb_set8(b, off + (int64_t)k, (uint8_t)data.s[k]);
         }
-        cvm_str_free(&data);
+        *scratch = data;
+        cvm_str_free(&own);
         return 1;
     }
     default:

@@ -145,8 +145,8 @@ static void ipsum_ip4(CvmStr *s, const uint8_t *o, size_t n, size_t i)
 /* IP options (Click's unparse_ip_opt); "." for none, "?" if malformed. */
 static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
 {
-    CvmStr s = { 0 };
-    cvm_str_append(&s, "", 0);
+    /* written straight into out; a malformed option takes it back to `start` */
+    size_t start = out->len;
     const char *sep = "";
     size_t i = 0;
     while (i < n) {
@@ -163,19 +163,19 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
             const char *name = type == 7 ? "rr" : type == 131 ? "lsrr" : "ssrr";
             size_t end = i + len, ptr = i + opt[i + 2] - 1, o = i + 3;
             const char *inner = "";
-            cvm_str_printf(&s, "%s%s{", sep, name);
+            cvm_str_printf(out, "%s%s{", sep, name);
             for (; o + 4 <= end; o += 4) {
                 if (o == ptr) {
                     if (type == 7) break;
                     inner = "^";
                 }
-                cvm_str_printf(&s, "%s", inner);
-                ipsum_ip4(&s, opt, n, o);
+                cvm_str_printf(out, "%s", inner);
+                ipsum_ip4(out, opt, n, o);
                 inner = ",";
             }
-            if (o == end && o == ptr && type != 7) cvm_str_append(&s, "^", 1);
-            cvm_str_append(&s, "}", 1);
-            if (o + 4 <= end && o == ptr && type == 7) cvm_str_printf(&s, "+%zu", (end - o) / 4);
+            if (o == end && o == ptr && type != 7) cvm_str_append(out, "^", 1);
+            cvm_str_append(out, "}", 1);
+            if (o + 4 <= end && o == ptr && type == 7) cvm_str_printf(out, "+%zu", (end - o) / 4);
             sep = ";";
             i = end;
             continue;
@@ -185,11 +185,11 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
             size_t end = i + len, ptr = i + opt[i + 2] - 1;
             unsigned flag = opt[i + 3] & 15;
             size_t size = flag >= 1 && flag <= 3 ? 8 : 4;
-            cvm_str_printf(&s, "%sts", sep);
-            if (flag == 1) cvm_str_printf(&s, ".ip");
-            else if (flag == 3) cvm_str_printf(&s, ".preip");
-            else if (flag) cvm_str_printf(&s, ".%u", flag);
-            cvm_str_append(&s, "{", 1);
+            cvm_str_printf(out, "%sts", sep);
+            if (flag == 1) cvm_str_printf(out, ".ip");
+            else if (flag == 3) cvm_str_printf(out, ".preip");
+            else if (flag) cvm_str_printf(out, ".%u", flag);
+            cvm_str_append(out, "{", 1);
             const char *inner = "";
             size_t o = i + 4;
             for (; o + size <= end; o += 4) {
@@ -198,38 +198,37 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
                     inner = "^";
                 }
                 if (flag != 0) {
-                    cvm_str_printf(&s, "%s", inner);
-                    ipsum_ip4(&s, opt, n, o);
-                    cvm_str_append(&s, "=", 1);
+                    cvm_str_printf(out, "%s", inner);
+                    ipsum_ip4(out, opt, n, o);
+                    cvm_str_append(out, "=", 1);
                     o += 4;
-                } else cvm_str_printf(&s, "%s", inner);
+                } else cvm_str_printf(out, "%s", inner);
                 if (flag == 3 && o > ptr) {
-                    if (s.len) s.s[--s.len] = 0;
+                    if (out->len > start) out->s[--out->len] = 0;
                 } else {
                     uint32_t v = ipsum_opt32(opt, n, o);
-                    cvm_str_printf(&s, "%s%u", v & 0x80000000u ? "!" : "", v & 0x7fffffffu);
+                    cvm_str_printf(out, "%s%u", v & 0x80000000u ? "!" : "", v & 0x7fffffffu);
                 }
                 inner = ",";
             }
-            if (o == end && o == ptr) cvm_str_append(&s, "^", 1);
-            cvm_str_append(&s, "}", 1);
-            if (o + size <= end && o == ptr) cvm_str_printf(&s, "+%zu", (end - o) / size);
-            if (opt[i + 3] & 0xf0) cvm_str_printf(&s, "++%u", opt[i + 3] >> 4);
+            if (o == end && o == ptr) cvm_str_append(out, "^", 1);
+            cvm_str_append(out, "}", 1);
+            if (o + size <= end && o == ptr) cvm_str_printf(out, "+%zu", (end - o) / size);
+            if (opt[i + 3] & 0xf0) cvm_str_printf(out, "++%u", opt[i + 3] >> 4);
             sep = ";";
             i = end;
             continue;
         }
-        cvm_str_printf(&s, "%s%u", sep, type);
-        for (size_t k = 2; k < len; k++) cvm_str_printf(&s, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
+        cvm_str_printf(out, "%s%u", sep, type);
+        for (size_t k = 2; k < len; k++) cvm_str_printf(out, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
         sep = ";";
         i += len;
     }
-    if (s.len) cvm_str_append(out, s.s, s.len);
-    else cvm_str_append(out, ".", 1);
-    cvm_str_free(&s);
+    if (out->len == start) cvm_str_append(out, ".", 1);
     return;
 bad:
-    cvm_str_free(&s);
+    out->len = start;
+    if (out->s) out->s[start] = 0;
     cvm_str_append(out, "?", 1);
 }
 
@@ -238,8 +237,7 @@ enum { IPSUM_OPT_ALL, IPSUM_OPT_NONTIMESTAMP, IPSUM_OPT_SACK };
 /* TCP options (Click's unparse_tcp_opt). */
 static void ipsum_format_tcp_options(CvmStr *out, const uint8_t *opt, size_t n, int which)
 {
-    CvmStr s = { 0 };
-    cvm_str_append(&s, "", 0);
+    size_t start = out->len;
     const char *sep = "";
     size_t i = 0;
     /* kinds: 0 mss, 1 wscale, 2 sack, 3 ts, 4 other */
@@ -255,37 +253,36 @@ static void ipsum_format_tcp_options(CvmStr *out, const uint8_t *opt, size_t n, 
         int fits = i + len <= n;
         if (type == 2) {
             if (!fits || len != 4) goto bad;
-            if (IPSUM_WANT(0)) cvm_str_printf(&s, "%smss%u", sep, opt[i + 2] << 8 | opt[i + 3]), sep = ";";
+            if (IPSUM_WANT(0)) cvm_str_printf(out, "%smss%u", sep, opt[i + 2] << 8 | opt[i + 3]), sep = ";";
         } else if (type == 3) {
             if (!fits || len != 3) goto bad;
-            if (IPSUM_WANT(1)) cvm_str_printf(&s, "%swscale%u", sep, opt[i + 2]), sep = ";";
+            if (IPSUM_WANT(1)) cvm_str_printf(out, "%swscale%u", sep, opt[i + 2]), sep = ";";
         } else if (type == 4) {
             if (!fits || len != 2) goto bad;
-            if (IPSUM_WANT(2)) cvm_str_printf(&s, "%ssackok", sep), sep = ";";
+            if (IPSUM_WANT(2)) cvm_str_printf(out, "%ssackok", sep), sep = ";";
         } else if (type == 5) {
             if (!fits || len % 8 != 2) goto bad;
             if (IPSUM_WANT(2))
-                for (size_t k = i + 2; k < i + len; k += 8) cvm_str_printf(&s, "%ssack%u-%u", sep, ipsum_opt32(opt, n, k), ipsum_opt32(opt, n, k + 4)), sep = ";";
+                for (size_t k = i + 2; k < i + len; k += 8) cvm_str_printf(out, "%ssack%u-%u", sep, ipsum_opt32(opt, n, k), ipsum_opt32(opt, n, k + 4)), sep = ";";
         } else if (type == 8) {
             if (!fits || len != 10) goto bad;
-            if (IPSUM_WANT(3)) cvm_str_printf(&s, "%sts%u:%u", sep, ipsum_opt32(opt, n, i + 2), ipsum_opt32(opt, n, i + 6)), sep = ";";
+            if (IPSUM_WANT(3)) cvm_str_printf(out, "%sts%u:%u", sep, ipsum_opt32(opt, n, i + 2), ipsum_opt32(opt, n, i + 6)), sep = ";";
         } else {
             if (!fits || len < 2) goto bad;
             if (IPSUM_WANT(4)) {
-                cvm_str_printf(&s, "%s%u", sep, type);
-                for (size_t k = 2; k < len; k++) cvm_str_printf(&s, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
+                cvm_str_printf(out, "%s%u", sep, type);
+                for (size_t k = 2; k < len; k++) cvm_str_printf(out, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
                 sep = ";";
             }
         }
         i += len >= 2 ? len : 128;
     }
 #undef IPSUM_WANT
-    if (s.len) cvm_str_append(out, s.s, s.len);
-    else cvm_str_append(out, ".", 1);
-    cvm_str_free(&s);
+    if (out->len == start) cvm_str_append(out, ".", 1);
     return;
 bad:
-    cvm_str_free(&s);
+    out->len = start;
+    if (out->s) out->s[start] = 0;
     cvm_str_append(out, "?", 1);
 }
 
