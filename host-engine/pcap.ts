@@ -199,7 +199,9 @@ export function fileSource(path: string): ByteSource {
   let len = 0;
   let open = true;
   return {
-    read(pos, length) {
+    read(pos, asked) {
+      // Never more than the file holds: a damaged length field must read short, not allocate gigabytes.
+      const length = Math.max(0, Math.min(asked, size - pos));
       if (pos >= start && pos + length <= start + len) return buf.subarray(pos - start, pos - start + length);
       if (buf.length < length) buf = new Uint8Array(length);
       start = pos;
