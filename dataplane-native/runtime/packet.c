@@ -7,6 +7,7 @@ static Packet *free_packets;
 static CvmBuf *free_bufs;
 static uint64_t packets_allocated, packets_in_use;
 
+/* A buffer of `size` bytes as the packet sees it; from the pool when it fits. */
 static CvmBuf *buf_alloc(uint32_t size)
 {
     CvmBuf *b;
@@ -14,11 +15,12 @@ static CvmBuf *buf_alloc(uint32_t size)
         b = free_bufs;
         free_bufs = b->next_free;
     } else {
-        uint32_t sz = size <= CVM_BUF_SIZE ? CVM_BUF_SIZE : size;
-        b = malloc(sizeof(CvmBuf) + sz);
+        uint32_t cap = size <= CVM_BUF_SIZE ? CVM_BUF_SIZE : size;
+        b = malloc(sizeof(CvmBuf) + cap);
         if (!b) return NULL;
-        b->size = sz;
+        b->cap = cap;
     }
+    b->size = size;
     b->refs = 1;
     return b;
 }
@@ -26,7 +28,7 @@ static CvmBuf *buf_alloc(uint32_t size)
 static void buf_release(CvmBuf *b)
 {
     if (--b->refs) return;
-    if (b->size == CVM_BUF_SIZE) {
+    if (b->cap == CVM_BUF_SIZE) {
         b->next_free = free_bufs;
         free_bufs = b;
     } else {

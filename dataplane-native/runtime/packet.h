@@ -33,7 +33,8 @@ enum { CVM_PKT_HOST, CVM_PKT_BROADCAST, CVM_PKT_MULTICAST, CVM_PKT_OTHERHOST, CV
 
 typedef struct CvmBuf {
     uint32_t refs;
-    uint32_t size;               /* bytes in head[] */
+    uint32_t size;               /* the buffer as the host engine sizes it: headroom + data + tailroom */
+    uint32_t cap;                /* bytes really in head[] (pooled buffers are CVM_BUF_SIZE) */
     struct CvmBuf *next_free;
     uint8_t head[];
 } CvmBuf;
@@ -99,7 +100,13 @@ static inline void cvm_packet_take(Packet *p, uint32_t n)
 static inline int cvm_packet_put(Packet *p, uint32_t n)
 {
     if (!cvm_packet_writable(p)) return 0;
-    if (n > cvm_tailroom(p) && !cvm_packet_realloc(p, 0, n - cvm_tailroom(p))) return 0;
+    if (n > cvm_tailroom(p)) {
+        /* Grow in place when the pooled buffer has the room; the sizes seen
+         * (headroom, tailroom) are the host engine's after its reallocation. */
+        uint32_t need = n - cvm_tailroom(p);
+        if (p->buf->cap - p->buf->size >= need) p->buf->size += need;
+        else if (!cvm_packet_realloc(p, 0, need)) return 0;
+    }
     memset(p->data + p->len, 0, n);
     p->len += n;
     return 1;

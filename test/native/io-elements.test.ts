@@ -36,3 +36,11 @@ t.test('conformance 07-ether-encap', async (t) => conformance(t, '07-ether-encap
 t.test('conformance 19-queue-pull', async (t) => conformance(t, '19-queue-pull'));
 t.test('conformance 20-check-length-store', async (t) => conformance(t, '20-check-length-store'));
 t.test('conformance 22-print', async (t) => conformance(t, '22-print'));
+
+t.test('Print HEADROOM shows the host engine buffer sizes, through pull, strip and growth', async (t) => {
+  differential(t, {
+    fromDir: 'test/fixtures/conformance/01-counter',
+    config: `FromDump(in.pcap, STOP true) -> Print(a, 8, HEADROOM true) -> Strip(14) -> Print(b, 8, HEADROOM true)
+      -> StoreData(100, \\<ff>, GROW true) -> Print(c, 8, HEADROOM true) -> Unstrip(14) -> Print(d, 8, HEADROOM true) -> Discard;`,
+  });
+});
