@@ -189,7 +189,10 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     const outFinish = (alias: { port: number } | undefined, mode: DeliveryMode): string[] => {
       if (mode === 'runs') return ['if (out.pending >= 0) cvm_out_flush(&out, (unsigned)out.pending);'];
       if (mode === 'single') return [];
-      return pushPorts.map((k) => (alias?.port === k ? `if (b->n) ${pushFn(target(i, k))}(b);` : `if (ob${k}.n) ${pushFn(target(i, k))}(&ob${k});`));
+      return pushPorts.map((k) => {
+        const batch = alias?.port === k ? 'b' : `&ob${k}`;
+        return `if ((${batch})->n) { ${inst}.base.stats.out += (${batch})->n; ${pushFn(target(i, k))}(${batch}); }`;
+      });
     };
     const inSetup = (): string[] => {
       if (!el.inputs.includes('pull')) return [];
@@ -234,7 +237,8 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
           'unsigned n = b->n;',
           'b->n = 0;',
           `${pushCall}(&${inst}, 0, b->p, n, &out);`,
-          ...outFinish(alias, 'batch'), // the aliased port is the pull output itself: never pushed
+          `${inst}.base.stats.out += b->n;`, // the aliased port is the pull output itself
+          ...outFinish(alias, 'batch'),
         ];
       } else {
         throw new NativeCompileError(`${el.name} :: ${el.className} cannot run in a pull path natively (no pull function)`);

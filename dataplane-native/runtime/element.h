@@ -59,11 +59,13 @@ typedef struct CvmIn {
     unsigned limit;              /* pullLimit of graph/delivery.ts */
 } CvmIn;
 
-/* Deliver what output `port` holds now (runs/single modes, full buffers). */
+/* Deliver what output `port` holds now (runs/single modes, full buffers).
+ * Packets count as sent (`stats.out`) when they are delivered. */
 static inline void cvm_out_flush(CvmOut *o, unsigned port)
 {
     PacketBatch *b = o->port[port];
     if (b->n) {
+        o->self->stats.out += b->n;
         o->push[port](b);
         b->n = 0;
     }
@@ -78,12 +80,18 @@ static inline void cvm_emit(CvmOut *o, unsigned port, Packet *p)
     PacketBatch *b = o->port[port];
     if (b->n == CVM_BATCH_MAX) cvm_out_flush(o, port);
     b->p[b->n++] = p;
-    o->self->stats.out++;
     if (o->mode == CVM_SINGLE) cvm_out_flush(o, port);
 }
 
 static inline void cvm_emit_all(CvmOut *o, unsigned port, Packet *const *ps, unsigned n)
 {
+    PacketBatch *b = o->port[port];
+    /* Batch mode, output aliased onto the input and nothing dropped before
+     * these packets: they already sit where they would be written. */
+    if (o->mode == CVM_BATCH && ps == b->p + b->n) {
+        b->n += n;
+        return;
+    }
     for (unsigned i = 0; i < n; i++) cvm_emit(o, port, ps[i]);
 }
 

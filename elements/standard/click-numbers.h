@@ -66,7 +66,8 @@ static void click_unparse_real10(CvmStr *o, uint32_t value, int digits)
         return;
     }
     char buf[16];
-    snprintf(buf, sizeof buf, "%0*u", digits, frac);
+    /* A uint32 has at most 10 digits; say so, or gcc fears a huge field width. */
+    snprintf(buf, sizeof buf, "%0*u", digits < 10 ? digits : 10, frac);
     size_t n = strlen(buf);
     while (n && buf[n - 1] == '0') n--;
     cvm_str_printf(o, "%u.%.*s", ip, (int)n, buf);
