@@ -60,8 +60,9 @@ typedef struct CvmIn {
 } CvmIn;
 
 /* Deliver what output `port` holds now (runs/single modes, full buffers).
- * Packets count as sent (`stats.out`) when they are delivered. */
-static inline void cvm_out_flush(CvmOut *o, unsigned port)
+ * Packets count as sent (`stats.out`) when they are delivered. Out of line:
+ * it is the rare path, and keeping it out lets cvm_emit inline everywhere. */
+static __attribute__((noinline, unused)) void cvm_out_flush(CvmOut *o, unsigned port)
 {
     PacketBatch *b = o->port[port];
     if (b->n) {
