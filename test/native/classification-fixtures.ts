@@ -22,7 +22,7 @@ import { spec as ClassifierSpec } from '../../elements/classification/classifier
 import { spec as IPClassifierSpec } from '../../elements/classification/ip-classifier.js';
 import { spec as IPFilterSpec } from '../../elements/classification/ip-filter.js';
 import { programNative } from '../../elements/classification/program-c.js';
-import { lookupClass } from '../../elements/registry.js';
+import { registerClass } from '../../elements/registry.js';
 import { type AnyElementSpec, defineElement } from '../../elements/spec.js';
 import { printReadHandlers } from '../../host-engine/driver-handlers.js';
 import { HostElement, type Out, type Task } from '../../host-engine/element.js';
@@ -142,7 +142,7 @@ export const ClsTestLog = defineElement<Record<string, never>, Record<string, ne
 
 // Variants of the classifiers whose C always has (Fast...) or never has
 // (Checked...) the unchecked copy, so both copies meet every program.
-const variants = [ClassifierSpec, IPClassifierSpec, IPFilterSpec].flatMap((s) => {
+const variants: AnyElementSpec[] = [ClassifierSpec, IPClassifierSpec, IPFilterSpec].flatMap((s) => {
   const withPatterns = s.instanceHandlers !== undefined;
   return [
     { ...s, name: `Fast${s.name}`, native: programNative(withPatterns, 'always') },
@@ -150,15 +150,13 @@ const variants = [ClassifierSpec, IPClassifierSpec, IPFilterSpec].flatMap((s) =>
   ];
 });
 
-const testClasses = new Map<string, AnyElementSpec>([
-  [ClsTestSource.name, ClsTestSource as unknown as AnyElementSpec],
-  [ClsTestLog.name, ClsTestLog as unknown as AnyElementSpec],
-  ...variants.map((s): [string, AnyElementSpec] => [s.name, s as unknown as AnyElementSpec]),
-]);
+registerClass(ClsTestSource);
+registerClass(ClsTestLog);
+for (const s of variants) registerClass(s);
 
-/** The configuration's graph, with the test classes known. */
+/** The configuration's graph (the test classes are registered above). */
 export function testGraph(config: string): CheckedGraph {
-  return loadConfig(config, 'classification-test.click', { lookupClass: (n) => testClasses.get(n) ?? lookupClass(n) });
+  return loadConfig(config, 'classification-test.click');
 }
 
 export interface BothRuns {
