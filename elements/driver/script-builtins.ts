@@ -5,7 +5,7 @@
 
 import { parseInteger, T } from '../../config-lang/args/types.js';
 import { HandlerError } from '../spec.js';
-import { parseWith } from '../io/handler-values.js';
+import { parseWith } from '../lib/handler-values.js';
 import { quote, shiftWord, unquote, words } from './script-text.js';
 
 export interface BuiltinContext {

@@ -42,7 +42,7 @@ import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { formatTimestampNs } from '../io/click-time.js';
 import { fileErrorText } from '../io/file-errors.js';
-import { parseWith } from '../io/handler-values.js';
+import { parseWith } from '../lib/handler-values.js';
 import { callWrite } from './handler-call.js';
 import { BUILTINS, type BuiltinContext } from './script-builtins.js';
 import { GOTO_END, GOTO_ERROR, GOTO_EXIT, GOTO_STOP, parseScript, parseScriptType, type Insn, type ScriptProgram, type ScriptType } from './script-insns.js';

@@ -20,7 +20,7 @@ import { HostElement, type Task } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { handlerBool } from './handler-values.js';
+import { handlerBool } from '../lib/handler-values.js';
 
 /** BURST 0 pulls until the input is empty, but never more than this per run (an endless source would never empty). */
 const MAX_UNLIMITED_BURST = 65536;

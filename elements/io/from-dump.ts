@@ -53,7 +53,7 @@ import { int64Literal } from './native-literals.js';
 import { packetTimeNs, parseTimestamp } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
-import { handlerBool, handlerInt } from './handler-values.js';
+import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { canForceIP, canonicalLinkType, DLT, encapName, forceIP } from './link-types.js';
 
 /** Packets emitted per task run when not replaying with TIMING and the engine allows batches. */

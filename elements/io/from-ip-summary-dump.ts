@@ -42,7 +42,7 @@ import { defineElement } from '../spec.js';
 import { packetTimeNs, setPacketTimeNs } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
-import { handlerBool } from './handler-values.js';
+import { handlerBool } from '../lib/handler-values.js';
 import { SummaryBuilder, type FlowID } from './ipsum-build.js';
 import { findField, type SummaryField } from './ipsum-fields.js';
 import { LineReader } from './line-reader.js';

@@ -32,7 +32,7 @@ import { Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { handlerBool, handlerInt } from './handler-values.js';
+import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
 
 /** Packets per run when this source is the only task that moves packets. */

@@ -35,7 +35,7 @@ import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { formatTimestamp } from './click-time.js';
 import { fileErrorText } from './file-errors.js';
-import { handlerBool } from './handler-values.js';
+import { handlerBool } from '../lib/handler-values.js';
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, IP_PROTO_NAMES } from './ip-names.js';
 import { parseContents, type Contents } from './print.js';
 

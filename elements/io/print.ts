@@ -25,7 +25,7 @@ import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { formatTimestamp } from './click-time.js';
-import { handlerBool, parseWith } from './handler-values.js';
+import { handlerBool, parseWith } from '../lib/handler-values.js';
 
 export type Contents = 'none' | 'hex' | 'ascii';
 

@@ -27,7 +27,7 @@ import { HostElement, type Out, type Task, type Timer } from '../../host-engine/
 import { Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { handlerBool, handlerInt } from './handler-values.js';
+import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
 import { TokenBucket } from './token-bucket.js';
 

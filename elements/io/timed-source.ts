@@ -25,7 +25,7 @@ import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
 import { formatInterval } from './click-time.js';
-import { handlerBool, handlerInt } from './handler-values.js';
+import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { DEFAULT_SOURCE_DATA } from './source-data.js';
 
 export interface TimedSourceConf {

@@ -14,7 +14,7 @@ import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { annoArg } from './anno-arg.js';
-import { byteValue } from './handler-values.js';
+import { byteValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface PaintConf {

@@ -9,7 +9,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out, type Timer } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import type { HandlerDef } from '../spec.js';
-import { unsignedValue } from './handler-values.js';
+import { unsignedValue } from '../lib/handler-values.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
 export interface QueueConf {

@@ -26,7 +26,7 @@ import { HostElement, type ElementInit, type Out } from '../../host-engine/eleme
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { parseFixedPoint, unparseReal2U32 } from './click-numbers.js';
-import { boolValue } from './handler-values.js';
+import { boolValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 const SHIFT = 28;

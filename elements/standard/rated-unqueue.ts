@@ -26,7 +26,7 @@ import { HostElement, type ElementInit, type Out, type Task, type Timer } from '
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { jiffiesAt, jiffiesToNs } from './click-time.js';
-import { boolValue, unsignedValue } from './handler-values.js';
+import { boolValue, unsignedValue } from '../lib/handler-values.js';
 import { TokenBucket } from './token-bucket.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 

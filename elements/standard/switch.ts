@@ -14,7 +14,7 @@ import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
-import { intValue } from './handler-values.js';
+import { intValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface SwitchConf {

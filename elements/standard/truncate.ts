@@ -15,7 +15,7 @@ import { T } from '../../config-lang/args/types.js';
 import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
-import { unsignedValue } from './handler-values.js';
+import { unsignedValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface TruncateConf {

@@ -25,7 +25,7 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out, type Task } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
-import { boolValue, intValue } from './handler-values.js';
+import { boolValue, intValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface UnqueueConf {

@@ -8,7 +8,7 @@ import { LineReader } from '../../../elements/io/line-reader.js';
 import { canForceIP, DLT, encapName, forceIP, parseEncap } from '../../../elements/io/link-types.js';
 import { sourceBytes } from '../../../elements/io/source-data.js';
 import { TokenBucket } from '../../../elements/io/token-bucket.js';
-import { parseWith } from '../../../elements/io/handler-values.js';
+import { parseWith } from '../../../elements/lib/handler-values.js';
 import { Packet } from '../../../host-engine/packet.js';
 import { ipv4, udp } from '../../util/packets.js';
 import { tempDir, writeTemp } from './capture-files.js';
