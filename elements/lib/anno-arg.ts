@@ -1,11 +1,11 @@
 // Annotation arguments (Click's AnnoArg): a byte offset into the 48-byte
 // annotation area, written as a number or as the name of one of Click's
 // annotations. A named annotation must have the size the element needs; an
-// offset must leave room for that many bytes.
+// offset must leave room for that many bytes. As in Click, the text is taken
+// as it stands: a quoted name is not a name.
 
 import type { ArgType } from '../../config-lang/args/args.js';
 import { parseInteger } from '../../config-lang/args/types.js';
-import { unquote } from '../../config-lang/args/split.js';
 import { ANNO } from '../../host-engine/packet.js';
 
 /** Click's annotation names (include/click/packet_anno.hh): offset and size in bytes. */
@@ -34,21 +34,25 @@ const NAMED: Readonly<Record<string, { offset: number; size: number }>> = {
   WIFI_EXTRA: { offset: 16, size: 28 },
 };
 
-/** An annotation offset that leaves room for `size` bytes. */
+/** An annotation of `size` bytes (0: any size); the value is its byte offset. */
 export function annoArg(size: number): ArgType<number> {
   return {
-    description: `annotation (offset or name) of ${size} byte${size === 1 ? '' : 's'}`,
+    description: size > 0 ? `annotation name or offset (${size} byte${size === 1 ? '' : 's'})` : 'annotation name or offset',
     parse(text) {
-      const t = unquote(text.trim());
+      const t = text.trim();
       const named = Object.prototype.hasOwnProperty.call(NAMED, t) ? NAMED[t] : undefined;
       let offset: number;
       if (named) {
-        if (named.size !== size) throw new Error(`annotation ${t} has ${named.size} bytes, not ${size}`);
+        if (size > 0 && named.size !== size) throw new Error(`annotation ${t} has ${named.size} bytes, not ${size}`);
         offset = named.offset;
       } else {
-        offset = parseInteger(t);
+        try {
+          offset = parseInteger(t);
+        } catch {
+          throw new Error(`'${text}' is not an annotation name or offset`);
+        }
       }
-      if (offset < 0 || offset + size > ANNO.SIZE) throw new Error(`annotation offset ${offset} is out of range`);
+      if (offset < 0 || offset + Math.max(size, 1) > ANNO.SIZE) throw new Error(`annotation offset ${offset} is out of range`);
       return offset;
     },
   };

@@ -16,7 +16,7 @@ import { a } from '../../config-lang/args/args.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import { ANNO, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
-import { annoArg } from './anno-arg.js';
+import { annoArg } from '../lib/anno-arg.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface PaintSwitchConf {

@@ -13,7 +13,7 @@ import { T } from '../../config-lang/args/types.js';
 import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
-import { annoArg } from './anno-arg.js';
+import { annoArg } from '../lib/anno-arg.js';
 import { byteValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 

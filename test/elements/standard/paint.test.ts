@@ -1,5 +1,5 @@
 import t from 'tap';
-import { annoArg } from '../../../elements/standard/anno-arg.js';
+import { annoArg } from '../../../elements/lib/anno-arg.js';
 import { spec as CheckPaint } from '../../../elements/standard/check-paint.js';
 import { spec as Paint } from '../../../elements/standard/paint.js';
 import { spec as PaintSwitch } from '../../../elements/standard/paint-switch.js';
