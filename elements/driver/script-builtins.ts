@@ -5,6 +5,7 @@
 
 import { parseInteger, T } from '../../config-lang/args/types.js';
 import { HandlerError } from '../spec.js';
+import { formatDouble } from '../lib/click-numbers.js';
 import { parseWith } from '../lib/handler-values.js';
 import { quote, shiftWord, unquote, words } from './script-text.js';
 
@@ -40,18 +41,6 @@ function bool(text: string): boolean | undefined {
 }
 
 const unparseBool = (b: boolean) => (b ? 'true' : 'false');
-
-/** C's `%.12g`, as Click prints a double. */
-export function formatDouble(x: number, precision = 12): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mant, e] = x.toExponential(precision - 1).split('e') as [string, string];
-  const exp = Number(e);
-  const trim = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= precision) return `${trim(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return trim(x.toFixed(Math.max(0, precision - 1 - exp)));
-}
 
 type Arith = 'add' | 'sub' | 'min' | 'max' | 'mul' | 'div' | 'idiv';
 

@@ -24,7 +24,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
-import { formatDouble } from './click-numbers.js';
+import { formatDouble } from '../lib/click-numbers.js';
 import { CLICK_HZ, jiffiesAt } from './click-time.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 

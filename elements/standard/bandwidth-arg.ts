@@ -5,7 +5,7 @@
 // which Click accepts with a warning.
 
 import type { ArgType } from '../../config-lang/args/args.js';
-import { unparseReal10 } from './click-numbers.js';
+import { unparseReal10 } from '../lib/click-numbers.js';
 
 const UNITS: Record<string, [bigint, bigint]> = {
   bps: [1n, 8n],

@@ -24,7 +24,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { bandwidthArg } from './bandwidth-arg.js';
-import { unparseReal2U32 } from './click-numbers.js';
+import { unparseReal2U32 } from '../lib/click-numbers.js';
 import { CLICK_HZ, jiffiesAt } from './click-time.js';
 import { RateEwma } from './rate-ewma.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';

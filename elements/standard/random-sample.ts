@@ -25,7 +25,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
-import { parseFixedPoint, unparseReal2U32 } from './click-numbers.js';
+import { parseFixedPoint, unparseReal2U32 } from '../lib/click-numbers.js';
 import { boolValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 

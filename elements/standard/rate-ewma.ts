@@ -9,7 +9,7 @@
 // `scale` fraction bits, per epoch; rates per second multiply by CLICK_HZ.
 
 import { CLICK_HZ } from './click-time.js';
-import { unparseReal2I64, unparseReal2U32 } from './click-numbers.js';
+import { unparseReal2I64, unparseReal2U32 } from '../lib/click-numbers.js';
 
 export interface EwmaParams {
   /** Width of Click's value_type: 32 (unsigned) or 64 (uint64_t). */

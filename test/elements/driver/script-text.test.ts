@@ -1,7 +1,8 @@
 // Script's text handling: word splitting, quoting, `$` expansion.
 import t from 'tap';
 import { expand, quote, shiftWord } from '../../../elements/driver/script-text.js';
-import { formatDouble, sprintf } from '../../../elements/driver/script-builtins.js';
+import { sprintf } from '../../../elements/driver/script-builtins.js';
+import { formatDouble } from '../../../elements/lib/click-numbers.js';
 
 const vars: Record<string, string> = { x: '5', s: 'a b', q: 'say "hi"' };
 const lookup = (name: string, kind: string) => (kind === 'call' ? `<${name}>` : vars[name]);

@@ -157,6 +157,8 @@ t.test('arithmetic, comparison and string helpers', async (t) => {
   t.equal(r('div', '7 2'), '3.5');
   t.equal(r('idiv', '7 2'), '3');
   t.equal(r('add', '0.1 0.2'), '0.3', "doubles print as %.12g");
+  t.equal(r('add', '108367089.0625 0'), '108367089.062', '%.12g rounds the exact value, ties to even');
+  t.equal(r('abs', '-0.5000000000005'), '0.500000000001', 'above the tie rounds up');
   t.equal(r('min', '4 2 9'), '2');
   t.equal(r('max', '4 2 9'), '9');
   t.equal(r('mod', '7 3'), '1');

@@ -7,7 +7,7 @@ import {
   unparseReal2I64,
   unparseReal2U32,
   unparseReal2U64,
-} from '../../../elements/standard/click-numbers.js';
+} from '../../../elements/lib/click-numbers.js';
 
 t.test("fixed-point printing matches Click's own test vectors", async (t) => {
   // Click's confparse test table: text parsed to fixed point, then printed.
