@@ -18,7 +18,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config-lang/load.js';
 import { buildNative } from '../dataplane-native/build.js';
@@ -41,7 +41,7 @@ const callgrind = flag('callgrind');
 /** Configurations: the command line's, or every benchmarks/configs/*.click. */
 function configs(): string[] {
   const given = process.argv.slice(2).filter((a, i, all) => a.endsWith('.click') && !all[i - 1]?.startsWith('--reference'));
-  if (given.length) return given;
+  if (given.length) return given.map((f) => resolve(f));
   const dir = join(root, 'benchmarks', 'configs');
   return readdirSync(dir).filter((f) => f.endsWith('.click')).sort().map((f) => join(dir, f));
 }
