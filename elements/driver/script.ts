@@ -40,7 +40,7 @@ import { parseInteger, parseInterval, T } from '../../config-lang/args/types.js'
 import { HostElement, type Out, type Timer } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
-import { formatTimestampNs } from '../io/click-time.js';
+import { formatTimestampNs } from '../lib/click-time.js';
 import { fileErrorText } from '../io/file-errors.js';
 import { parseWith } from '../lib/handler-values.js';
 import { callWrite } from './handler-call.js';

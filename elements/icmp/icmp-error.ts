@@ -38,6 +38,7 @@ import { splitWords, unquote } from '../../config-lang/args/split.js';
 import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Out } from '../../host-engine/element.js';
 import { ANNO, Packet, PacketType, type PacketBatch } from '../../host-engine/packet.js';
+import { setPacketTimeNs } from '../lib/click-time.js';
 import { HandlerError, defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { checksum } from '../lib/checksum.js';
@@ -191,9 +192,7 @@ class ICMPErrorElement extends HostElement<ICMPErrorConf> {
     q.setNetworkHeader(0, hl);
     q.dstIP = be32(qd, 16);
     if (this.conf.setFixAnno) q.setAnnoU8(ANNO.FIX_IP_SRC, 1);
-    const now = this.env.now();
-    q.tsSec = Number(now / 1_000_000_000n);
-    q.tsNsec = Number(now % 1_000_000_000n);
+    setPacketTimeNs(q, this.env.now());
     return q;
   }
 }

@@ -19,6 +19,7 @@
 
 import { DROP, SimpleElement } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
+import { setPacketTimeNs } from '../lib/click-time.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
@@ -43,9 +44,7 @@ class ICMPPingResponderElement extends SimpleElement<Record<string, never>> {
     updateField(buf, ip + 10, oldTTL, be16(buf, ip + 8));
 
     p.dstIP = be32(buf, ip + 16);
-    const now = this.env.now();
-    p.tsSec = Number(now / 1_000_000_000n);
-    p.tsNsec = Number(now % 1_000_000_000n);
+    setPacketTimeNs(p, this.env.now());
     p.paint = 0;
 
     const oldType = be16(buf, trans);

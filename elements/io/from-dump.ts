@@ -50,7 +50,7 @@ import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-c
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
-import { packetTimeNs, parseTimestamp } from './click-time.js';
+import { packetTimeNs, parseTimestamp } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
 import { handlerBool, handlerInt } from '../lib/handler-values.js';

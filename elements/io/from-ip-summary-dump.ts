@@ -39,7 +39,7 @@ import { HostElement, type Out, type Task, type Timer } from '../../host-engine/
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
 import { defineElement } from '../spec.js';
-import { packetTimeNs, setPacketTimeNs } from './click-time.js';
+import { firstTimestampNs, packetTimeNs, setPacketTimeNs } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
 import { handlerBool } from '../lib/handler-values.js';
@@ -310,7 +310,7 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
       if (length < p.length) length = p.length;
       const end = packetTimeNs(p);
       const firstSec = p.annoU32(ANNO.FIRST_TIMESTAMP);
-      const first = BigInt(firstSec) * 1_000_000_000n + BigInt(p.annoU32(ANNO.FIRST_TIMESTAMP + 4));
+      const first = firstTimestampNs(p);
       const delta = firstSec ? (end - first) / BigInt(n - 1) : 0n;
       if (firstSec) setPacketTimeNs(p, first);
       this.multi = { length, delta, end };

@@ -33,7 +33,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { formatTimestamp } from './click-time.js';
+import { formatTimestamp } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { handlerBool } from '../lib/handler-values.js';
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, IP_PROTO_NAMES } from './ip-names.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { formatIPv4, parseEther, parseInteger, parseIPv4 } from '../../config-lang/args/types.js';
 import { ANNO } from '../../host-engine/packet.js';
 import { quote, unquote } from '../driver/script-text.js';
-import { formatTimestamp, parseTimestamp } from './click-time.js';
+import { formatTimestamp, parseTimestamp, setFirstTimestampNs, setPacketTimeNs } from '../lib/click-time.js';
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, icmpCodeValue, icmpTypeValue } from './ip-names.js';
 import type { SummaryBuilder } from './ipsum-build.js';
 import { MISSING_ETHERNET, MISSING_IP, SummaryDesc, TCP_OR_UDP } from './ipsum-describe.js';
@@ -163,11 +163,7 @@ const FIELDS: SummaryField[] = [
     name: 'timestamp', ip: false, order: ANNO_ORDER,
     write: (d) => formatTimestamp(d.p.tsSec, d.p.tsNsec),
     parse: timeParse,
-    inject: (b, v) => {
-      const ns = v as bigint;
-      b.p.tsSec = Number(ns / 1_000_000_000n);
-      b.p.tsNsec = Number(ns % 1_000_000_000n);
-    },
+    inject: (b, v) => setPacketTimeNs(b.p, v as bigint),
   },
   { name: 'ts_sec', ip: false, order: ANNO_ORDER, write: (d) => String(d.p.tsSec), parse: (t) => num(t), inject: (b, v) => void (b.p.tsSec = v as number) },
   { name: 'ts_usec', ip: false, order: ANNO_ORDER, write: (d) => String(Math.floor(d.p.tsNsec / 1000)), parse: (t) => num(t, 999999), inject: (b, v) => void (b.p.tsNsec = (v as number) * 1000) },
@@ -185,11 +181,7 @@ const FIELDS: SummaryField[] = [
     name: 'first_timestamp', ip: false, order: ANNO_ORDER,
     write: (d) => annoTime(d, ANNO.FIRST_TIMESTAMP),
     parse: timeParse,
-    inject: (b, v) => {
-      const ns = v as bigint;
-      b.p.setAnnoU32(ANNO.FIRST_TIMESTAMP, Number(ns / 1_000_000_000n));
-      b.p.setAnnoU32(ANNO.FIRST_TIMESTAMP + 4, Number(ns % 1_000_000_000n));
-    },
+    inject: (b, v) => setFirstTimestampNs(b.p, v as bigint),
   },
   { name: 'count', ip: false, order: ANNO_ORDER, write: (d) => String(1 + d.p.annoU32(ANNO.EXTRA_PACKETS)), parse: (t) => num(t), inject: (b, v) => b.p.setAnnoU32(ANNO.EXTRA_PACKETS, Math.max(0, (v as number) - 1)) },
   { name: 'link', ip: false, order: ANNO_ORDER, write: (d) => String(d.p.paint), parse: (t) => (t === '>' ? 0 : t === '<' ? 1 : num(t, 255)), inject: (b, v) => void (b.p.paint = v as number) },

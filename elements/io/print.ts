@@ -24,7 +24,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { formatTimestamp } from './click-time.js';
+import { formatTimestamp } from '../lib/click-time.js';
 import { handlerBool, parseWith } from '../lib/handler-values.js';
 
 export type Contents = 'none' | 'hex' | 'ascii';

@@ -24,7 +24,7 @@ import { DEFAULT_HEADROOM, Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
-import { formatInterval } from './click-time.js';
+import { formatInterval } from '../lib/click-time.js';
 import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { DEFAULT_SOURCE_DATA } from './source-data.js';
 

@@ -37,7 +37,7 @@ import { HostElement, type Out, type Task } from '../../host-engine/element.js';
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { quote } from '../driver/script-text.js';
 import { defineElement } from '../spec.js';
-import { formatTimestampNs, packetTimeNs, setPacketTimeNs } from './click-time.js';
+import { firstTimestampNs, formatTimestampNs, packetTimeNs, setPacketTimeNs } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
 import { SummaryDesc } from './ipsum-describe.js';
 import { findField } from './ipsum-fields.js';
@@ -141,7 +141,7 @@ export class ToIPSummaryDumpElement extends HostElement<ToIPSummaryDumpConf> {
     const saved = { extra: p.annoU32(ANNO.EXTRA_LENGTH), sec: p.tsSec, nsec: p.tsNsec };
     const end = packetTimeNs(p);
     const firstSec = p.annoU32(ANNO.FIRST_TIMESTAMP);
-    const first = BigInt(firstSec) * 1_000_000_000n + BigInt(p.annoU32(ANNO.FIRST_TIMESTAMP + 4));
+    const first = firstTimestampNs(p);
     const delta = firstSec ? (end - first) / BigInt(n - 1) : 0n;
     if (firstSec) setPacketTimeNs(p, first);
     p.setAnnoU32(ANNO.EXTRA_PACKETS, 0);

@@ -1,9 +1,15 @@
-// Click's text forms of times, shared by the I/O and driver elements:
-// timestamps print as seconds with 6 fractional digits when they fall on a
-// whole microsecond and 9 otherwise (Click built with nanosecond timestamps,
-// as the reference outputs were), intervals as `500ms`, `20us`, `1.500000s`.
+// Click's time as the elements see it, on engine time in nanoseconds.
+//
+// Text: timestamps print as seconds with 6 fractional digits when they fall
+// on a whole microsecond and 9 otherwise (Click built with nanosecond
+// timestamps, as the reference outputs were), intervals as `500ms`, `20us`,
+// `1.500000s`. Packets carry their time as seconds and nanoseconds.
+//
+// Jiffies: Click's user-level clock for rate elements counts milliseconds
+// (CLICK_HZ = 1000) in an unsigned 32-bit counter, taken from the engine
+// clock so that simulated-time runs are reproducible.
 
-import type { Packet } from '../../host-engine/packet.js';
+import { ANNO, type Packet } from '../../host-engine/packet.js';
 
 const NS_PER_SEC = 1_000_000_000n;
 
@@ -51,13 +57,25 @@ export function formatInterval(ns: bigint): string {
   return `${formatTimestampNs(ns)}s`;
 }
 
+/** A packet's timestamp in nanoseconds. */
 export function packetTimeNs(p: Packet): bigint {
   return BigInt(p.tsSec) * NS_PER_SEC + BigInt(p.tsNsec);
 }
 
+/** Stamp a packet with a time in nanoseconds (sources stamp with `env.now()`). */
 export function setPacketTimeNs(p: Packet, ns: bigint): void {
   p.tsSec = Number(ns / NS_PER_SEC);
   p.tsNsec = Number(ns % NS_PER_SEC);
+}
+
+/** The FIRST_TIMESTAMP annotation (seconds, then nanoseconds) in nanoseconds. */
+export function firstTimestampNs(p: Packet): bigint {
+  return BigInt(p.annoU32(ANNO.FIRST_TIMESTAMP)) * NS_PER_SEC + BigInt(p.annoU32(ANNO.FIRST_TIMESTAMP + 4));
+}
+
+export function setFirstTimestampNs(p: Packet, ns: bigint): void {
+  p.setAnnoU32(ANNO.FIRST_TIMESTAMP, Number(ns / NS_PER_SEC));
+  p.setAnnoU32(ANNO.FIRST_TIMESTAMP + 4, Number(ns % NS_PER_SEC));
 }
 
 /**
@@ -71,4 +89,19 @@ export function parseTimestamp(text: string): bigint | undefined {
   const frac = (m[3] ?? '').slice(0, 9).padEnd(9, '0');
   const ns = whole * NS_PER_SEC + BigInt(frac);
   return m[1] === '-' ? -ns : ns;
+}
+
+/** Jiffies per second at user level. */
+export const CLICK_HZ = 1000;
+
+const NS_PER_JIFFY = 1_000_000n;
+
+/** The jiffy counter (unsigned 32-bit, wrapping) at engine time `nowNs`. */
+export function jiffiesAt(nowNs: bigint): number {
+  return Number((nowNs / NS_PER_JIFFY) & 0xffffffffn);
+}
+
+/** Nanoseconds in `ticks` jiffies (Timestamp::make_jiffies). */
+export function jiffiesToNs(ticks: number): bigint {
+  return BigInt(ticks >>> 0) * NS_PER_JIFFY;
 }

@@ -25,7 +25,7 @@ import { HostElement, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { formatDouble } from '../lib/click-numbers.js';
-import { CLICK_HZ, jiffiesAt } from './click-time.js';
+import { CLICK_HZ, jiffiesAt } from '../lib/click-time.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 export interface AverageCounterConf {

@@ -25,7 +25,7 @@ import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { bandwidthArg } from './bandwidth-arg.js';
 import { unparseReal2U32 } from '../lib/click-numbers.js';
-import { CLICK_HZ, jiffiesAt } from './click-time.js';
+import { CLICK_HZ, jiffiesAt } from '../lib/click-time.js';
 import { RateEwma } from './rate-ewma.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 

@@ -31,7 +31,7 @@ import { splitWords } from '../../config-lang/args/split.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
-import { jiffiesAt } from './click-time.js';
+import { jiffiesAt } from '../lib/click-time.js';
 import { RateEwma } from './rate-ewma.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 

@@ -8,7 +8,7 @@
 // epochs reset it to 0 outright). The average is kept in fixed point with
 // `scale` fraction bits, per epoch; rates per second multiply by CLICK_HZ.
 
-import { CLICK_HZ } from './click-time.js';
+import { CLICK_HZ } from '../lib/click-time.js';
 import { unparseReal2I64, unparseReal2U32 } from '../lib/click-numbers.js';
 
 export interface EwmaParams {

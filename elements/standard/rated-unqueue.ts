@@ -25,7 +25,7 @@ import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out, type Task, type Timer } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
-import { jiffiesAt, jiffiesToNs } from './click-time.js';
+import { jiffiesAt, jiffiesToNs } from '../lib/click-time.js';
 import { boolValue, unsignedValue } from '../lib/handler-values.js';
 import { TokenBucket } from './token-bucket.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';

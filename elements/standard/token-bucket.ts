@@ -6,7 +6,7 @@
 // 2^32-1 "fractional tokens", one real token being `tokenScale` of them.
 // Every tick (jiffy) adds `tokensPerTick` fractional tokens.
 
-import { CLICK_HZ } from './click-time.js';
+import { CLICK_HZ } from '../lib/click-time.js';
 
 const MAX_TOKENS = 0xffffffff;
 

@@ -1,7 +1,7 @@
 // The helpers behind the I/O elements: link types and FORCE_IP, Click's time
 // texts, fixed-point sampling, IP/TCP option texts, the line reader.
 import t from 'tap';
-import { formatInterval, formatTimestamp, formatTimestampNs, parseTimestamp } from '../../../elements/io/click-time.js';
+import { formatInterval, formatTimestamp, formatTimestampNs, parseTimestamp } from '../../../elements/lib/click-time.js';
 import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../../../elements/io/fixed-point.js';
 import { formatIPOptions, formatTCPOptions, parseTCPOptions } from '../../../elements/io/ipsum-options.js';
 import { LineReader } from '../../../elements/io/line-reader.js';

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { RateEwma } from '../../../elements/standard/rate-ewma.js';
 import { TokenBucket } from '../../../elements/standard/token-bucket.js';
-import { jiffiesAt, jiffiesToNs } from '../../../elements/standard/click-time.js';
+import { jiffiesAt, jiffiesToNs } from '../../../elements/lib/click-time.js';
 
 const P32 = { bits: 32, stability: 4, scale: 10 } as const;
 
