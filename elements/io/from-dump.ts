@@ -52,7 +52,7 @@ import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
 import { packetTimeNs, parseTimestamp } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
-import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
+import { configureSample, formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
 import { handlerBool, handlerInt } from '../lib/handler-values.js';
 import { canForceIP, canonicalLinkType, DLT, encapName, forceIP } from './link-types.js';
 
@@ -372,11 +372,7 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
   processing: 'a/ah',
   args,
   configure: (v, ctx): FromDumpConf => {
-    let sample = v.SAMPLE;
-    if (sample > SAMPLING_ONE) {
-      ctx.warn('SAMPLE probability reduced to 1');
-      sample = SAMPLING_ONE;
-    } else if (sample === 0) ctx.warn('SAMPLE probability is 0; emitting no packets');
+    const sample = configureSample(v.SAMPLE, ctx);
     if (v.START !== undefined && v.START_AFTER !== undefined) throw new ConfigError('START and START_AFTER are mutually exclusive');
     const ends = [v.END, v.END_AFTER, v.INTERVAL].filter((x) => x !== undefined).length;
     if (ends > 1) throw new ConfigError('END, END_AFTER, and INTERVAL are mutually exclusive');

@@ -41,7 +41,7 @@ import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
 import { defineElement } from '../spec.js';
 import { firstTimestampNs, packetTimeNs, setPacketTimeNs } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
-import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from './fixed-point.js';
+import { configureSample, formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
 import { handlerBool } from '../lib/handler-values.js';
 import { SummaryBuilder, type FlowID } from './ipsum-build.js';
 import { findField, type SummaryField } from './ipsum-fields.js';
@@ -462,11 +462,7 @@ export const spec = defineElement<typeof args, FromIPSummaryDumpConf, E>({
   processing: 'a/a',
   args,
   configure: (v, ctx): FromIPSummaryDumpConf => {
-    let sample = v.SAMPLE;
-    if (sample > SAMPLING_ONE) {
-      ctx.warn('SAMPLE probability reduced to 1');
-      sample = SAMPLING_ONE;
-    } else if (sample === 0) ctx.warn('SAMPLE probability is 0; emitting no packets');
+    const sample = configureSample(v.SAMPLE, ctx);
     if (v.DATA !== undefined && v.FILENAME !== undefined) throw new ConfigError('FILENAME and DATA conflict');
     if (v.DATA === undefined && v.FILENAME === undefined) throw new ConfigError('FILENAME: required argument missing');
     const fieldText = v.FIELDS ?? v.CONTENTS ?? v.DEFAULT_FIELDS ?? v.DEFAULT_CONTENTS;

@@ -20,27 +20,15 @@
  * packet for that pull).
  */
 
-import { a, ConfigError, type ArgType } from '../../config-lang/args/args.js';
+import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
-import { parseFixedPoint, unparseReal2U32 } from '../lib/click-numbers.js';
+import { parseFixedPoint } from '../lib/click-numbers.js';
+import { formatSampling, sampled, SAMPLING_ONE, SAMPLING_SHIFT, samplingArg } from '../lib/sampling.js';
 import { boolValue } from '../lib/handler-values.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-
-const SHIFT = 28;
-const ONE = 2 ** SHIFT;
-const MASK = ONE - 1;
-
-const probability: ArgType<number> = {
-  description: 'probability (0 to 1)',
-  parse(text) {
-    const v = parseFixedPoint(text, SHIFT);
-    if (v === undefined) throw new Error(`'${text.trim()}' is not a number from 0 to 1`);
-    return v;
-  },
-};
 
 export interface RandomSampleConf {
   /** Sampling probability out of 2^28. */
@@ -60,7 +48,7 @@ export class RandomSampleElement extends HostElement<RandomSampleConf> {
   }
 
   private keep(): boolean {
-    return !this.active || (this.env.random32() & MASK) < this.sampling;
+    return !this.active || sampled(this.sampling, this.env.random32());
   }
 
   private reject(p: Packet, out: Out): void {
@@ -92,16 +80,16 @@ export class RandomSampleElement extends HostElement<RandomSampleConf> {
   }
 
   setProbability(value: string, which: 'sample' | 'drop'): void {
-    const p = parseFixedPoint(value, SHIFT);
-    if (p === undefined || p > ONE) throw new HandlerError(`${which === 'sample' ? 'sampling_prob' : 'drop_prob'}: give a number from 0 to 1`);
-    this.sampling = which === 'sample' ? p : ONE - p;
+    const p = parseFixedPoint(value, SAMPLING_SHIFT);
+    if (p === undefined || p > SAMPLING_ONE) throw new HandlerError(`${which === 'sample' ? 'sampling_prob' : 'drop_prob'}: give a number from 0 to 1`);
+    this.sampling = which === 'sample' ? p : SAMPLING_ONE - p;
   }
 }
 
 const args = {
-  P: a.po(probability),
-  SAMPLE: a.ko(probability),
-  DROP: a.ko(probability),
+  P: a.po(samplingArg),
+  SAMPLE: a.ko(samplingArg),
+  DROP: a.ko(samplingArg),
   ACTIVE: a.kw(T.bool, true),
 };
 
@@ -114,8 +102,8 @@ export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleEle
     if (args.SAMPLE !== undefined && args.DROP !== undefined) throw new ConfigError('give at most one of SAMPLE and DROP');
     if (args.P === undefined && args.SAMPLE === undefined && args.DROP === undefined) throw new ConfigError('missing sampling probability: give P, SAMPLE or DROP');
     let sampling = args.SAMPLE ?? args.P ?? 0xffffffff;
-    if (args.DROP !== undefined) sampling = ONE - args.DROP;
-    if (sampling < 0 || sampling > ONE) throw new ConfigError('the sampling probability must be between 0 and 1');
+    if (args.DROP !== undefined) sampling = SAMPLING_ONE - args.DROP;
+    if (sampling < 0 || sampling > SAMPLING_ONE) throw new ConfigError('the sampling probability must be between 0 and 1');
     return { sampling, active: args.ACTIVE };
   },
   host: (init) => new RandomSampleElement(init),
@@ -128,11 +116,11 @@ export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleEle
   },
   handlers: {
     sampling_prob: {
-      read: (e: RandomSampleElement) => unparseReal2U32(e.sampling, SHIFT),
+      read: (e: RandomSampleElement) => formatSampling(e.sampling),
       write: (e: RandomSampleElement, v: string) => e.setProbability(v, 'sample'),
     },
     drop_prob: {
-      read: (e: RandomSampleElement) => unparseReal2U32(ONE - e.sampling, SHIFT),
+      read: (e: RandomSampleElement) => formatSampling(SAMPLING_ONE - e.sampling),
       write: (e: RandomSampleElement, v: string) => e.setProbability(v, 'drop'),
     },
     active: {
@@ -140,6 +128,6 @@ export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleEle
       write: (e: RandomSampleElement, v: string) => void (e.active = boolValue(v, 'active')),
     },
     drops: { read: (e: RandomSampleElement) => String(e.drops) },
-    config: { read: (e: RandomSampleElement) => `SAMPLE ${unparseReal2U32(e.sampling, SHIFT)}, ACTIVE ${e.active}` },
+    config: { read: (e: RandomSampleElement) => `SAMPLE ${formatSampling(e.sampling)}, ACTIVE ${e.active}` },
   },
 });

@@ -2,7 +2,7 @@
 // texts, fixed-point sampling, IP/TCP option texts, the line reader.
 import t from 'tap';
 import { formatInterval, formatTimestamp, formatTimestampNs, parseTimestamp } from '../../../elements/lib/click-time.js';
-import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../../../elements/io/fixed-point.js';
+import { formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../../../elements/lib/sampling.js';
 import { formatIPOptions, formatTCPOptions, parseTCPOptions } from '../../../elements/io/ipsum-options.js';
 import { LineReader } from '../../../elements/io/line-reader.js';
 import { canForceIP, DLT, encapName, forceIP, parseEncap } from '../../../elements/io/link-types.js';
@@ -78,7 +78,9 @@ t.test('fixed-point sampling', async (t) => {
   t.notOk(sampled(0, 0));
   t.ok(sampled(SAMPLING_ONE / 2, 5));
   t.notOk(sampled(SAMPLING_ONE / 2, SAMPLING_ONE - 1));
-  t.throws(() => parseWith(samplingArg, '-0.5'));
+  t.throws(() => parseWith(samplingArg, '-0.5'), /not a number from 0 to 1/);
+  t.equal(parseWith(samplingArg, '+0.25'), SAMPLING_ONE / 4, 'FixedPointArg takes a plus sign');
+  t.equal(formatSampling(parseWith(samplingArg, '0.33333333333')), '0.33333333244', "Click's cp_unparse_real2 text");
 });
 
 t.test('IP and TCP option texts', async (t) => {
