@@ -27,13 +27,14 @@
 
 import { a, ConfigError } from '../../config-lang/args/args.js';
 import { stringToBytes, T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type Task } from '../../host-engine/element.js';
-import { Packet, type PacketBatch } from '../../host-engine/packet.js';
+import type { Out, Task } from '../../host-engine/element.js';
+import type { PacketBatch } from '../../host-engine/packet.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { handlerBool, handlerInt } from '../lib/handler-values.js';
-import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
+import { handlerInt } from '../lib/handler-values.js';
+import { activeHandler, PacketSourceElement, packetSourceHandlers } from './packet-source.js';
+import { DEFAULT_SOURCE_DATA } from './source-data.js';
 
 /** Packets per run when this source is the only task that moves packets. */
 export const SOLE_TASK_BURST = 32;
@@ -49,14 +50,10 @@ export interface InfiniteSourceConf {
   endCall: HandlerCall | undefined;
 }
 
-export class InfiniteSourceElement extends HostElement<InfiniteSourceConf> {
-  data = this.conf.data;
-  length = this.conf.length;
+export class InfiniteSourceElement extends PacketSourceElement<InfiniteSourceConf> {
+  override length = this.conf.length;
   limit = this.conf.limit;
   burst = this.conf.burst;
-  active = this.conf.active;
-  count = 0;
-  private proto = this.makeProto();
   private task: Task | undefined;
   private ended = false;
 
@@ -65,26 +62,6 @@ export class InfiniteSourceElement extends HostElement<InfiniteSourceConf> {
       this.task = this.env.task();
       this.task.schedule();
     }
-  }
-
-  private makeProto(): Packet {
-    return Packet.make(sourceBytes(this.data, this.length));
-  }
-
-  setData(data: Uint8Array, length: number): void {
-    this.data = data;
-    this.length = length;
-    this.proto = this.makeProto();
-  }
-
-  private make(): Packet {
-    const p = this.clonePacket(this.proto);
-    if (this.conf.timestamp) {
-      const now = this.env.now();
-      p.tsSec = Number(now / 1_000_000_000n);
-      p.tsNsec = Number(now % 1_000_000_000n);
-    }
-    return p;
   }
 
   /** How many packets may still be sent now, at most `want`. */
@@ -112,7 +89,7 @@ export class InfiniteSourceElement extends HostElement<InfiniteSourceConf> {
       return false;
     }
     const batch: PacketBatch = new Array(n);
-    for (let i = 0; i < n; i++) batch[i] = this.make();
+    for (let i = 0; i < n; i++) batch[i] = this.makePacket(this.conf.timestamp);
     this.count += n;
     out.emitBatch(0, batch);
     this.task!.schedule();
@@ -127,13 +104,13 @@ export class InfiniteSourceElement extends HostElement<InfiniteSourceConf> {
       return [];
     }
     const batch: PacketBatch = new Array(n);
-    for (let i = 0; i < n; i++) batch[i] = this.make();
+    for (let i = 0; i < n; i++) batch[i] = this.makePacket(this.conf.timestamp);
     this.count += n;
     return batch;
   }
 
   /** After a handler changed the parameters: start again if there is more to send. */
-  wake(): void {
+  override wake(): void {
     if (this.limit < 0 || this.count < this.limit) this.ended = false;
     if (this.active && !this.ended) this.task?.schedule();
   }
@@ -199,15 +176,9 @@ export const spec = defineElement<typeof args, InfiniteSourceConf, E>({
       ].filter(Boolean).join(',\n    '),
   },
   handlers: {
-    count: { read: (e: E) => String(e.count) },
-    reset: {
-      write: (e: E) => {
-        e.count = 0;
-        e.wake();
-      },
-    },
+    ...packetSourceHandlers,
     data: {
-      read: (e: E) => String.fromCharCode(...e.data),
+      ...packetSourceHandlers.data,
       write: (e: E, v) => {
         e.setData(stringToBytes(v), e.length);
         e.wake();
@@ -224,13 +195,7 @@ export const spec = defineElement<typeof args, InfiniteSourceConf, E>({
       read: (e: E) => String(e.burst),
       write: writeBurst,
     },
-    active: {
-      read: (e: E) => String(e.active),
-      write: (e: E, v) => {
-        e.active = handlerBool(v, 'active parameter must be boolean');
-        e.wake();
-      },
-    },
+    active: activeHandler('active parameter must be boolean'),
     length: {
       read: (e: E) => String(e.length),
       write: writeLength,

@@ -23,12 +23,13 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { stringToBytes, T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type Task, type Timer } from '../../host-engine/element.js';
-import { Packet, type PacketBatch } from '../../host-engine/packet.js';
+import type { Out, Task, Timer } from '../../host-engine/element.js';
+import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { handlerBool, handlerInt } from '../lib/handler-values.js';
-import { DEFAULT_SOURCE_DATA, sourceBytes } from './source-data.js';
+import { handlerInt } from '../lib/handler-values.js';
+import { activeHandler, PacketSourceElement, packetSourceHandlers } from './packet-source.js';
+import { DEFAULT_SOURCE_DATA } from './source-data.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Click leaves room for RatedSource packets to be encapsulated: Ethernet, IP, UDP-ish. */
@@ -46,14 +47,10 @@ export interface RatedSourceConf {
 
 const burstFor = (rate: number) => (rate < 200 ? 2 : Math.floor(rate / 100));
 
-export class RatedSourceElement extends HostElement<RatedSourceConf> {
-  data = this.conf.data;
-  length = this.conf.length;
+export class RatedSourceElement extends PacketSourceElement<RatedSourceConf> {
+  override length = this.conf.length;
   limit = this.conf.limit;
-  active = this.conf.active;
-  count = 0;
   readonly bucket = new TokenBucket(this.conf.rate, this.conf.burst);
-  private proto = this.makeProto();
   private task: Task | undefined;
   private timer: Timer | undefined;
 
@@ -66,22 +63,8 @@ export class RatedSourceElement extends HostElement<RatedSourceConf> {
     }
   }
 
-  private makeProto(): Packet {
-    return Packet.make(sourceBytes(this.data, this.length), RATED_SOURCE_HEADROOM);
-  }
-
-  setData(data: Uint8Array, length: number): void {
-    this.data = data;
-    this.length = length;
-    this.proto = this.makeProto();
-  }
-
-  private make(): Packet {
-    const p = this.clonePacket(this.proto);
-    const now = this.env.now();
-    p.tsSec = Number(now / 1_000_000_000n);
-    p.tsNsec = Number(now % 1_000_000_000n);
-    return p;
+  protected override packetHeadroom(): number {
+    return RATED_SOURCE_HEADROOM;
   }
 
   private limited(): boolean {
@@ -95,7 +78,7 @@ export class RatedSourceElement extends HostElement<RatedSourceConf> {
     this.bucket.refill(this.env.now());
     if (this.bucket.take()) {
       this.count++;
-      out.emit(0, this.make());
+      out.emit(0, this.makePacket());
       this.task!.schedule();
       return true;
     }
@@ -110,13 +93,13 @@ export class RatedSourceElement extends HostElement<RatedSourceConf> {
     this.bucket.refill(this.env.now());
     while (batch.length < max && !this.limited() && this.bucket.take()) {
       this.count++;
-      batch.push(this.make());
+      batch.push(this.makePacket());
     }
     return batch;
   }
 
   /** Restart after `active` or `reset`: one token now, and the task if it sleeps. */
-  restart(): void {
+  override wake(): void {
     if (!this.active) return;
     if (!this.task) this.bucket.set(1, this.env.now());
     else if (!this.task.scheduled) {
@@ -173,14 +156,8 @@ export const spec = defineElement<typeof args, RatedSourceConf, E>({
       ].join(',\n    '),
   },
   handlers: {
-    count: { read: (e: E) => String(e.count) },
-    reset: {
-      write: (e: E) => {
-        e.count = 0;
-        e.restart();
-      },
-    },
-    data: { read: (e: E) => String.fromCharCode(...e.data), write: (e: E, v) => e.setData(stringToBytes(v), -1) },
+    ...packetSourceHandlers,
+    data: { ...packetSourceHandlers.data, write: (e: E, v) => e.setData(stringToBytes(v), -1) },
     rate: {
       read: (e: E) => String(e.bucket.rate),
       write: (e: E, v) => {
@@ -190,13 +167,7 @@ export const spec = defineElement<typeof args, RatedSourceConf, E>({
       },
     },
     limit: { read: (e: E) => String(e.limit < 0 ? -1 : e.limit), write: (e: E, v) => void (e.limit = handlerInt(v, 'syntax error')) },
-    active: {
-      read: (e: E) => String(e.active),
-      write: (e: E, v) => {
-        e.active = handlerBool(v, 'syntax error');
-        e.restart();
-      },
-    },
+    active: activeHandler('syntax error'),
     length: { read: (e: E) => String(e.length), write: writeLength },
     datasize: { read: (e: E) => String(e.length), write: writeLength },
   },

@@ -19,13 +19,14 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { parseInterval, stringToBytes, T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type Timer } from '../../host-engine/element.js';
-import { DEFAULT_HEADROOM, Packet } from '../../host-engine/packet.js';
+import type { Out, Timer } from '../../host-engine/element.js';
+import { DEFAULT_HEADROOM } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
 import { formatInterval } from '../lib/click-time.js';
-import { handlerBool, handlerInt } from '../lib/handler-values.js';
+import { handlerInt } from '../lib/handler-values.js';
+import { activeHandler, PacketSourceElement, packetSourceHandlers } from './packet-source.js';
 import { DEFAULT_SOURCE_DATA } from './source-data.js';
 
 export interface TimedSourceConf {
@@ -37,14 +38,10 @@ export interface TimedSourceConf {
   headroom: number;
 }
 
-export class TimedSourceElement extends HostElement<TimedSourceConf> {
+export class TimedSourceElement extends PacketSourceElement<TimedSourceConf> {
   interval = this.conf.interval;
-  data = this.conf.data;
   limit = this.conf.limit;
-  active = this.conf.active;
   headroom = this.conf.headroom;
-  count = 0;
-  private proto = this.makeProto();
   private timer!: Timer;
 
   override initialize(): void {
@@ -52,29 +49,26 @@ export class TimedSourceElement extends HostElement<TimedSourceConf> {
     if (this.active) this.timer.scheduleAfter(this.interval);
   }
 
-  makeProto(): Packet {
-    return Packet.make(this.data, this.headroom);
+  protected override packetHeadroom(): number {
+    return this.headroom;
   }
 
-  remake(): void {
-    this.proto = this.makeProto();
+  setHeadroom(headroom: number): void {
+    this.headroom = headroom;
+    this.setData(this.data);
   }
 
   private fire(out: Out): void {
     if (!this.active) return;
     if (this.limit < 0 || this.count < this.limit) {
-      const p = this.clonePacket(this.proto);
-      const now = this.env.now();
-      p.tsSec = Number(now / 1_000_000_000n);
-      p.tsNsec = Number(now % 1_000_000_000n);
       this.count++;
-      out.emit(0, p);
+      out.emit(0, this.makePacket());
       this.timer.scheduleAt(this.timer.expiry + this.interval);
     } else if (this.conf.stop) this.env.requestStop();
   }
 
   /** Fire now if idle (after `active` or `reset`). */
-  wake(): void {
+  override wake(): void {
     if (this.active && !this.timer.scheduled) this.timer.scheduleAt(this.env.now());
   }
 }
@@ -116,20 +110,8 @@ export const spec = defineElement<typeof args, TimedSourceConf, E>({
       ].join(',\n    '),
   },
   handlers: {
-    count: { read: (e: E) => String(e.count) },
-    reset: {
-      write: (e: E) => {
-        e.count = 0;
-        e.wake();
-      },
-    },
-    data: {
-      read: (e: E) => String.fromCharCode(...e.data),
-      write: (e: E, v) => {
-        e.data = stringToBytes(v);
-        e.remake();
-      },
-    },
+    ...packetSourceHandlers,
+    data: { ...packetSourceHandlers.data, write: (e: E, v) => e.setData(stringToBytes(v)) },
     limit: { read: (e: E) => String(e.limit), write: (e: E, v) => void (e.limit = handlerInt(v, 'syntax error')) },
     interval: {
       read: (e: E) => formatInterval(e.interval),
@@ -144,20 +126,13 @@ export const spec = defineElement<typeof args, TimedSourceConf, E>({
         e.interval = ns;
       },
     },
-    active: {
-      read: (e: E) => String(e.active),
-      write: (e: E, v) => {
-        e.active = handlerBool(v, 'bad active');
-        e.wake();
-      },
-    },
+    active: activeHandler('bad active'),
     headroom: {
       read: (e: E) => String(e.headroom),
       write: (e: E, v) => {
         const n = handlerInt(v, 'bad headroom');
         if (n < 0) throw new HandlerError('bad headroom');
-        e.headroom = n;
-        e.remake();
+        e.setHeadroom(n);
       },
     },
   },
