@@ -8,32 +8,16 @@
  *             headroom and the new bytes are zero.
  */
 
-import { a } from '../../config-lang/args/args.js';
-import { T } from '../../config-lang/args/types.js';
-import { SimpleElement } from '../../host-engine/element.js';
-import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
+import { configureMoveDataStart, MoveDataStartElement, moveDataStartArgs, type MoveDataStartConf } from './move-data-start.js';
 
-export interface UnstripConf {
-  readonly length: number;
-}
-
-class UnstripElement extends SimpleElement<UnstripConf> {
-  action(p: Packet): number {
-    p.push(this.conf.length);
-    return 0;
-  }
-}
-
-const args = { LENGTH: a.mp(T.unsigned) };
-
-export const spec = defineElement<typeof args, UnstripConf, UnstripElement>({
+export const spec = defineElement<typeof moveDataStartArgs, MoveDataStartConf, MoveDataStartElement>({
   name: 'Unstrip',
   ports: '1/1',
   processing: 'a/a',
-  args,
-  configure: (args) => ({ length: args.LENGTH }),
-  host: (init) => new UnstripElement(init),
+  args: moveDataStartArgs,
+  configure: configureMoveDataStart,
+  host: (init) => new MoveDataStartElement(init, (p, length) => p.push(length)),
   native: { source: nativeSource(import.meta.url, 'unstrip.c'), prefix: 'unstrip', inPlace: true, init: (c) => `.length = ${c.length}u` },
 });
