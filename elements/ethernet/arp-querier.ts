@@ -53,6 +53,7 @@ import {
   ARPH, ARPHRD_ETHER, ARPOP_REPLY, ARPOP_REQUEST, BROADCAST_ETHER, ETH, ETHERTYPE_ARP, ETHERTYPE_IP,
   setMacHeader, unparseEther,
 } from '../lib/ether-header.js';
+import { ipField } from '../lib/field-handlers.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { getU16, getU32, isMulticast, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
@@ -298,20 +299,8 @@ export const spec = defineElement({
     queries: { read: (e: ARPQuerierElement) => String(e.queries), doc: 'queries sent' },
     responses: { read: (e: ARPQuerierElement) => String(e.responses), doc: 'responses received' },
     drops: { read: (e: ARPQuerierElement) => String(e.drops), doc: 'IP packets dropped by ARPQuerier itself' },
-    ipaddr: {
-      read: (e: ARPQuerierElement) => formatIPv4(e.myIP),
-      write: (e: ARPQuerierElement, value: string) => {
-        e.myIP = parseHandlerValue(T.ip, value);
-      },
-      doc: "this host's IP address",
-    },
-    broadcast: {
-      read: (e: ARPQuerierElement) => formatIPv4(e.myBroadcast),
-      write: (e: ARPQuerierElement, value: string) => {
-        e.myBroadcast = parseHandlerValue(T.ip, value);
-      },
-      doc: 'the local broadcast address',
-    },
+    ipaddr: ipField<ARPQuerierElement>('myIP', "this host's IP address"),
+    broadcast: ipField<ARPQuerierElement>('myBroadcast', 'the local broadcast address'),
     insert: {
       write: (e: ARPQuerierElement, value: string) => {
         const [ip, eth] = parseWords(value, 2);

@@ -18,8 +18,8 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
-import { ETH, setMacHeader, unparseEther } from '../lib/ether-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { ETH, setMacHeader } from '../lib/ether-header.js';
+import { etherField, fieldHandler } from '../lib/field-handlers.js';
 import { setU16 } from '../lib/ip-header.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -55,12 +55,7 @@ export class EtherEncapElement extends HostElement<EtherEncapConf> {
   }
 }
 
-const ethertypeHandler = {
-  read: (e: EtherEncapElement) => String(e.ethertype),
-  write: (e: EtherEncapElement, value: string) => {
-    e.ethertype = parseHandlerValue(T.uint16, value);
-  },
-};
+const ethertypeHandler = fieldHandler<EtherEncapElement, number>('ethertype', T.uint16, String);
 
 export const spec = defineElement({
   name: 'EtherEncap',
@@ -77,20 +72,8 @@ export const spec = defineElement({
     init: (c) => `.ethertype = ${c.ethertype}, .src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}`,
   },
   handlers: {
-    src: {
-      read: (e: EtherEncapElement) => unparseEther(e.src),
-      write: (e: EtherEncapElement, value: string) => {
-        e.src = parseHandlerValue(T.ether, value);
-      },
-      doc: 'the source address',
-    },
-    dst: {
-      read: (e: EtherEncapElement) => unparseEther(e.dst),
-      write: (e: EtherEncapElement, value: string) => {
-        e.dst = parseHandlerValue(T.ether, value);
-      },
-      doc: 'the destination address',
-    },
+    src: etherField<EtherEncapElement>('src', 'the source address'),
+    dst: etherField<EtherEncapElement>('dst', 'the destination address'),
     ethertype: { ...ethertypeHandler, doc: 'the Ethernet type' },
     etht: { ...ethertypeHandler, doc: 'old name of ethertype' },
   },

@@ -19,8 +19,8 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
-import { ETH, unparseEther } from '../lib/ether-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { ETH } from '../lib/ether-header.js';
+import { etherField } from '../lib/field-handlers.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBytes } from '../lib/native-init.js';
@@ -58,19 +58,7 @@ export const spec = defineElement({
     init: (c) => `.src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}`,
   },
   handlers: {
-    src: {
-      read: (e: EtherRewriteElement) => unparseEther(e.src),
-      write: (e: EtherRewriteElement, value: string) => {
-        e.src = parseHandlerValue(T.ether, value);
-      },
-      doc: 'the source address',
-    },
-    dst: {
-      read: (e: EtherRewriteElement) => unparseEther(e.dst),
-      write: (e: EtherRewriteElement, value: string) => {
-        e.dst = parseHandlerValue(T.ether, value);
-      },
-      doc: 'the destination address',
-    },
+    src: etherField<EtherRewriteElement>('src', 'the source address'),
+    dst: etherField<EtherRewriteElement>('dst', 'the destination address'),
   },
 });

@@ -25,8 +25,8 @@ import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { PacketType, type Packet } from '../../host-engine/packet.js';
-import { BROADCAST_ETHER, ETH, sameEther, unparseEther } from '../lib/ether-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { BROADCAST_ETHER, ETH, sameEther } from '../lib/ether-header.js';
+import { etherField } from '../lib/field-handlers.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBool, cBytes, cU32 } from '../lib/native-init.js';
@@ -76,12 +76,6 @@ export const spec = defineElement({
     init: (c) => `.ether = ${cBytes(c.ether)}, .drop_own = ${cBool(c.dropOwn)}, .drop_other = ${cBool(c.dropOther)}, .offset = ${cU32(c.offset)}`,
   },
   handlers: {
-    ether: {
-      read: (e: HostEtherFilterElement) => unparseEther(e.ether),
-      write: (e: HostEtherFilterElement, value: string) => {
-        e.ether = parseHandlerValue(T.ether, value);
-      },
-      doc: "this host's Ethernet address",
-    },
+    ether: etherField<HostEtherFilterElement>('ether', "this host's Ethernet address"),
   },
 });

@@ -22,8 +22,7 @@ import { T, parseInteger } from '../../config-lang/args/types.js';
 import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { annoArg } from '../lib/anno-arg.js';
-import { unparseEther } from '../lib/ether-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { etherField } from '../lib/field-handlers.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBytes, cU32 } from '../lib/native-init.js';
@@ -78,12 +77,6 @@ export const spec = defineElement({
     init: (c) => `.address = ${cBytes(c.address)}, .offset = ${cU32(c.offset)}, .anno = ${c.anno}`,
   },
   handlers: {
-    addr: {
-      read: (e: StoreEtherAddressElement) => unparseEther(e.address),
-      write: (e: StoreEtherAddressElement, value: string) => {
-        e.address = parseHandlerValue(T.ether, value);
-      },
-      doc: 'the address stored',
-    },
+    addr: etherField<StoreEtherAddressElement>('address', 'the address stored'),
   },
 });

@@ -24,7 +24,7 @@ import { T } from '../../config-lang/args/types.js';
 import { DROP, SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { IPH, getU16, getU32, ipHeader, isMulticast, setU16 } from '../lib/ip-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { fieldHandler } from '../lib/field-handlers.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBool } from '../lib/native-init.js';
@@ -78,12 +78,6 @@ export const spec = defineElement({
   },
   handlers: {
     drops: { read: (e: DecIPTTLElement) => String(e.drops), doc: 'expired packets' },
-    active: {
-      read: (e: DecIPTTLElement) => String(e.active),
-      write: (e: DecIPTTLElement, value: string) => {
-        e.active = parseHandlerValue(T.bool, value);
-      },
-      doc: 'whether TTLs are decremented',
-    },
+    active: fieldHandler<DecIPTTLElement, boolean>('active', T.bool, String, 'whether TTLs are decremented'),
   },
 });

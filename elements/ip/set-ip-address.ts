@@ -13,12 +13,12 @@
  */
 
 import { a } from '../../config-lang/args/args.js';
-import { T, formatIPv4 } from '../../config-lang/args/types.js';
+import { T } from '../../config-lang/args/types.js';
 import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
 import { ANNO, type Packet } from '../../host-engine/packet.js';
 import { annoArg } from '../lib/anno-arg.js';
 import { setU32 } from '../lib/ip-header.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { ipField } from '../lib/field-handlers.js';
 import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cU32 } from '../lib/native-init.js';
@@ -51,12 +51,6 @@ export const spec = defineElement({
     init: (c) => `.addr = ${cU32(c.addr)}, .anno = ${c.anno}`,
   },
   handlers: {
-    addr: {
-      read: (e: SetIPAddressElement) => formatIPv4(e.addr),
-      write: (e: SetIPAddressElement, value: string) => {
-        e.addr = parseHandlerValue(T.ip, value);
-      },
-      doc: 'the address written into the annotation',
-    },
+    addr: ipField<SetIPAddressElement>('addr', 'the address written into the annotation'),
   },
 });

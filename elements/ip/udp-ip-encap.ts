@@ -28,7 +28,7 @@ import { unquote } from '../../config-lang/args/split.js';
 import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
-import { parseHandlerValue } from '../lib/handler-values.js';
+import { fieldHandler, ipField } from '../lib/field-handlers.js';
 import { IPH, IP_PROTO, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -129,20 +129,8 @@ export const spec = defineElement({
     init: (c) => `.src = ${cU32(c.src)}, .dst = ${cU32(c.dst)}, .sport = ${c.sport}, .dport = ${c.dport}, .use_dst_anno = ${cBool(c.useDstAnno)}, .checksum = ${cBool(c.checksum)}`,
   },
   handlers: {
-    src: {
-      read: (e: UDPIPEncapElement) => formatIPv4(e.src),
-      write: (e: UDPIPEncapElement, value: string) => {
-        e.src = parseHandlerValue(T.ip, value);
-      },
-      doc: 'the source address',
-    },
-    sport: {
-      read: (e: UDPIPEncapElement) => String(e.sport),
-      write: (e: UDPIPEncapElement, value: string) => {
-        e.sport = parseHandlerValue(T.port, value);
-      },
-      doc: 'the source port',
-    },
+    src: ipField<UDPIPEncapElement>('src', 'the source address'),
+    sport: fieldHandler<UDPIPEncapElement, number>('sport', T.port, String, 'the source port'),
     dst: {
       read: (e: UDPIPEncapElement) => formatIPv4(e.dst),
       write: (e: UDPIPEncapElement, value: string) => {
@@ -156,12 +144,6 @@ export const spec = defineElement({
       },
       doc: 'the destination address (0.0.0.0 in DST_ANNO mode)',
     },
-    dport: {
-      read: (e: UDPIPEncapElement) => String(e.dport),
-      write: (e: UDPIPEncapElement, value: string) => {
-        e.dport = parseHandlerValue(T.port, value);
-      },
-      doc: 'the destination port',
-    },
+    dport: fieldHandler<UDPIPEncapElement, number>('dport', T.port, String, 'the destination port'),
   },
 });
