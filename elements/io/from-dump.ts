@@ -43,7 +43,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { a, ConfigError, type ArgType } from '../../config-lang/args/args.js';
 import { parseInterval, T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type Task, type Timer } from '../../host-engine/element.js';
+import type { Out } from '../../host-engine/element.js';
 import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { CaptureReader, memorySource, PcapError, type RecordResult } from '../../host-engine/pcap.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
@@ -52,8 +52,9 @@ import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { int64Literal } from './native-literals.js';
 import { packetTimeNs, parseTimestamp } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
-import { configureSample, formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
-import { handlerBool, handlerInt } from '../lib/handler-values.js';
+import { configureSample, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
+import { handlerInt } from '../lib/handler-values.js';
+import { TraceSourceElement, traceSourceHandlers } from './trace-source.js';
 import { canForceIP, canonicalLinkType, DLT, encapName, forceIP } from './link-types.js';
 
 /** Packets emitted per task run when not replaying with TIMING and the engine allows batches. */
@@ -100,17 +101,10 @@ export interface FromDumpConf {
 
 type Read = Packet | 'skip' | 'end' | 'paused';
 
-export class FromDumpElement extends HostElement<FromDumpConf> {
-  count = 0;
-  active = this.conf.active;
+export class FromDumpElement extends TraceSourceElement<FromDumpConf, CaptureReader> {
   packetFilepos = 0;
   linkType = -1;
-  private reader: CaptureReader | undefined;
   private forcing = this.conf.forceIP;
-  private task: Task | undefined;
-  private timer!: Timer;
-  /** A packet read but not yet emitted (waiting for its time under TIMING). */
-  private pending: Packet | undefined;
   private endReached = false;
   /** The file is damaged at the read position: it stays at its end (until a seek). */
   private damaged = false;
@@ -136,13 +130,7 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
     if (this.conf.forceIP && !canForceIP(this.linkType)) throw new Error(`${name}: unknown linktype ${this.linkType}; can't force IP packets`);
     if (this.linkType === DLT.RAW) this.forcing = true;
     if (this.conf.filepos) this.seek(this.conf.filepos);
-    this.timer = this.env.timer(() => {
-      if (this.active) this.task?.schedule();
-    });
-    if (this.outputs[0] === 'push') {
-      this.task = this.env.task();
-      if (this.active) this.task.schedule();
-    }
+    this.startTask();
   }
 
   private open(): CaptureReader {
@@ -153,32 +141,11 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
     return CaptureReader.open(path);
   }
 
-  /** The `stop` handler: go inactive and ask the driver to stop. */
-  stopDriver(): void {
-    this.setActive(false);
-    this.env.requestStop();
-  }
-
-  override cleanup(): void {
-    this.reader?.close();
-    if (this.pending) {
-      this.drop(this.pending);
-      this.pending = undefined;
-    }
-  }
-
-  override held(): number {
-    return this.pending ? 1 : 0;
-  }
-
   get filename(): string {
     return this.conf.filename === '-' ? '<stdin>' : this.conf.filename;
   }
-  get fileSize(): number | undefined {
-    return this.conf.filename === '-' ? undefined : this.reader?.size;
-  }
-  get filePos(): number {
-    return this.reader?.position ?? 0;
+  override get fileSize(): number | undefined {
+    return this.conf.filename === '-' ? undefined : super.fileSize;
   }
 
   seek(pos: number): void {
@@ -187,10 +154,7 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
     if (size !== undefined && pos > size) throw new HandlerError('FILEPOS out of range');
     this.reader.seek(pos);
     this.damaged = false;
-    if (this.pending) {
-      this.drop(this.pending);
-      this.pending = undefined;
-    }
+    this.dropPending();
     this.endReached = false;
   }
 
@@ -324,12 +288,9 @@ export class FromDumpElement extends HostElement<FromDumpConf> {
     return this.produce(max, out, false).batch;
   }
 
-  setActive(active: boolean): void {
-    this.active = active;
-    if (active) {
-      this.endReached = false;
-      this.task?.schedule();
-    }
+  override setActive(active: boolean): void {
+    if (active) this.endReached = false;
+    super.setActive(active);
   }
 
   extendInterval(ns: bigint): void {
@@ -414,14 +375,14 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
     },
   },
   handlers: {
-    count: { read: (e: E) => String(e.count) },
+    count: traceSourceHandlers.count,
     reset_counts: { write: (e: E) => void (e.count = 0) },
-    active: { read: (e: E) => String(e.active), write: (e: E, v) => e.setActive(handlerBool(v, 'type mismatch')) },
+    active: traceSourceHandlers.active,
     encap: { read: (e: E) => encapName(e.linkType) },
     filename: { read: (e: E) => e.filename },
-    filesize: { read: (e: E) => (e.fileSize === undefined ? '-' : String(e.fileSize)) },
+    filesize: traceSourceHandlers.filesize,
     filepos: {
-      read: (e: E) => String(e.filePos),
+      ...traceSourceHandlers.filepos,
       write: (e: E, v) => {
         const pos = handlerInt(v, 'argument must be file offset');
         if (pos < 0) throw new HandlerError('argument must be file offset');
@@ -429,8 +390,8 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
       },
     },
     packet_filepos: { read: (e: E) => String(e.packetFilepos) },
-    sampling_prob: { read: (e: E) => formatSampling(e.conf.sample) },
-    stop: { write: (e: E) => e.stopDriver() },
+    sampling_prob: traceSourceHandlers.sampling_prob,
+    stop: traceSourceHandlers.stop,
     extend_interval: {
       write: (e: E, v) => {
         let ns: bigint;

@@ -35,14 +35,14 @@
 import { readFileSync } from 'node:fs';
 import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type Task, type Timer } from '../../host-engine/element.js';
+import type { Out } from '../../host-engine/element.js';
 import { ANNO, type Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
 import { defineElement } from '../spec.js';
 import { firstTimestampNs, packetTimeNs, setPacketTimeNs } from '../lib/click-time.js';
 import { fileErrorText } from './file-errors.js';
-import { configureSample, formatSampling, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
-import { handlerBool } from '../lib/handler-values.js';
+import { configureSample, sampled, SAMPLING_ONE, samplingArg } from '../lib/sampling.js';
+import { TraceSourceElement, traceSourceHandlers } from './trace-source.js';
 import { SummaryBuilder, type FlowID } from './ipsum-build.js';
 import { findField, type SummaryField } from './ipsum-fields.js';
 import { LineReader } from './line-reader.js';
@@ -80,10 +80,7 @@ function parseProto(word: string): number | undefined {
   return /^\d+$/.test(word) && Number(word) < 256 ? Number(word) : undefined;
 }
 
-export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf> {
-  active = this.conf.active;
-  count = 0;
-  private reader: LineReader | undefined;
+export class FromIPSummaryDumpElement extends TraceSourceElement<FromIPSummaryDumpConf, LineReader> {
   private fields: (SummaryField | undefined)[] = [];
   private order: number[] = [];
   private defaultProto = this.conf.proto;
@@ -91,11 +88,8 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
   private aggregate: number | undefined;
   private minorVersion = 3;
   private complained = false;
-  private task: Task | undefined;
-  private timer!: Timer;
   private timingOffset: bigint | undefined;
-  /** A packet read but not emitted yet (TIMING), or the rest of a MULTIPACKET line. */
-  private pending: Packet | undefined;
+  // `pending`: a packet read but not emitted yet (TIMING), or the rest of a MULTIPACKET line.
   private multi: { length: number; delta: bigint; end: bigint } | undefined;
   private stopped = false;
 
@@ -106,13 +100,7 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
   override initialize(): void {
     if (this.conf.fields) this.setFields(this.conf.fields.map((n) => findField(n)));
     if (this.conf.flowid) this.bangFlowid(`!flowid ${this.conf.flowid}`);
-    this.timer = this.env.timer(() => {
-      if (this.active) this.task?.schedule();
-    });
-    if (this.outputs[0] === 'push') {
-      this.task = this.env.task();
-      if (this.active) this.task.schedule();
-    }
+    this.startTask();
     try {
       this.reader = this.open();
     } catch (e) {
@@ -144,25 +132,6 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
     if (this.conf.data !== undefined) return LineReader.fromText(this.conf.data);
     if (this.conf.filename === '-') return LineReader.fromText(readFileSync(0, 'latin1'));
     return LineReader.open(this.env.resolvePath(this.conf.filename!));
-  }
-
-  override cleanup(): void {
-    this.reader?.close();
-    if (this.pending) {
-      this.drop(this.pending);
-      this.pending = undefined;
-    }
-  }
-
-  override held(): number {
-    return this.pending ? 1 : 0;
-  }
-
-  get fileSize(): number | undefined {
-    return this.reader?.size;
-  }
-  get filePos(): number {
-    return this.reader?.position ?? 0;
   }
 
   private warn(message: string, line = this.reader?.lineNumber ?? 0): void {
@@ -389,15 +358,6 @@ export class FromIPSummaryDumpElement extends HostElement<FromIPSummaryDumpConf>
     return this.produce(max).batch;
   }
 
-  setActive(active: boolean): void {
-    this.active = active;
-    if (active) this.task?.schedule();
-  }
-
-  stopDriver(): void {
-    this.active = false;
-    this.env.requestStop();
-  }
 }
 
 function setIPLength(p: Packet, length: number): void {
@@ -503,13 +463,13 @@ export const spec = defineElement<typeof args, FromIPSummaryDumpConf, E>({
     },
   },
   handlers: {
-    active: { read: (e: E) => String(e.active), write: (e: E, v) => e.setActive(handlerBool(v, 'type mismatch')) },
+    active: traceSourceHandlers.active,
     encap: { read: () => 'IP' },
-    filesize: { read: (e: E) => (e.fileSize === undefined ? '-' : String(e.fileSize)) },
-    filepos: { read: (e: E) => String(e.filePos) },
-    sampling_prob: { read: (e: E) => formatSampling(e.conf.sample) },
-    stop: { write: (e: E) => e.stopDriver() },
-    count: { read: (e: E) => String(e.count) },
+    filesize: traceSourceHandlers.filesize,
+    filepos: traceSourceHandlers.filepos,
+    sampling_prob: traceSourceHandlers.sampling_prob,
+    stop: traceSourceHandlers.stop,
+    count: traceSourceHandlers.count,
   },
 });
 
