@@ -30,16 +30,16 @@
 import { a, type ArgValues, type ConfigContext } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import type { Out } from '../../host-engine/element.js';
-import type { PacketBatch } from '../../host-engine/packet.js';
+import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { unparseIP } from '../lib/ip-route.js';
-import { headerPositions } from '../lib/packet-headers.js';
+import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be32 } from '../lib/transport-checksum.js';
 import { flowKey, type FlowID } from './flow-id.js';
 import { applyAddr } from './rewriter-apply.js';
-import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
-import { Flow, type Entry } from './rewriter-flow.js';
+import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
 const args = {
@@ -68,36 +68,20 @@ export class IPAddrRewriterElement extends RewriterBase<RewriterBaseConf> {
   private addFlow(flowid: FlowID, rewritten: FlowID, input: RewriterInput): Entry | undefined {
     // Only the source address may change.
     if (rewritten.sport || rewritten.dport || rewritten.daddr) return undefined;
-    const [timeout, guarantee] = this.timeouts;
-    const flow = new Flow(input, flowid, rewritten, input.foutput, input.routput, 0, guarantee !== 0, this.jiffies() + (guarantee || timeout));
-    return this.storeFlow(flow, input, this.map, this.map);
+    return this.storeFlow(this.newFlow(input, flowid, rewritten, 0, this.timeouts), input, this.map, this.map);
   }
 
-  override push(port: number, batch: PacketBatch, out: Out): void {
-    for (const p of batch) {
-      p.writable();
-      const h = headerPositions(p);
-      if (!h) {
-        this.drop(p);
-        continue;
-      }
-      const flowid: FlowID = { saddr: be32(h.buf, h.ip + 12), sport: 0, daddr: 0, dport: 0 };
-      let m = this.map.get(flowKey(flowid)) ?? this.map.get(flowKey({ saddr: 0, sport: 0, daddr: be32(h.buf, h.ip + 16), dport: 0 }));
-      if (!m) {
-        const spec = this.inputSpecs[port]!;
-        const r = spec.rewriteFlowid(flowid, MAPID_DEFAULT);
-        if (r.result === RW_ADDMAP) m = this.addFlow(flowid, r.flowid, spec);
-        if (!m) {
-          this.emitOrDrop(out, r.result, p);
-          continue;
-        }
-        if (this.conf.annos & 2) m.flow.replyAnno = p.annoU8(this.conf.annos >> 2);
-      }
-      applyAddr(m.flow, p, h, m.direction, this.conf.annos);
-      const [timeout, guarantee] = this.timeouts;
-      this.heap.changeExpiry(m.flow, guarantee !== 0, this.jiffies() + (guarantee || timeout));
-      out.emit(m.output, p);
-    }
+  protected override rewrite(port: number, p: Packet, h: HeaderPositions, out: Out): void {
+    const flowid: FlowID = { saddr: be32(h.buf, h.ip + 12), sport: 0, daddr: 0, dport: 0 };
+    const spec = this.inputSpecs[port]!;
+    const m = this.map.get(flowKey(flowid))
+      ?? this.map.get(flowKey({ saddr: 0, sport: 0, daddr: be32(h.buf, h.ip + 16), dport: 0 }))
+      ?? this.newMapping(spec, flowid, MAPID_DEFAULT, p, out, (rewritten) => this.addFlow(flowid, rewritten, spec));
+    if (!m) return;
+    applyAddr(m.flow, p, h, m.direction, this.conf.annos);
+    const [timeout, guarantee] = this.timeouts;
+    this.heap.changeExpiry(m.flow, guarantee !== 0, this.jiffies() + (guarantee || timeout));
+    out.emit(m.output, p);
   }
 
   table(): string {

@@ -56,11 +56,11 @@
 import { a, type ArgValues, type ConfigContext } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import type { ElementInit, Out } from '../../host-engine/element.js';
-import type { PacketBatch } from '../../host-engine/packet.js';
+import type { Packet } from '../../host-engine/packet.js';
 import { defineElement, HandlerError } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { parseClickIP, parseClickInt } from '../lib/ip-route.js';
-import { headerPositions } from '../lib/packet-headers.js';
+import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, unparseFlow, type FlowID } from './flow-id.js';
 import { applyTCP, applyUDP, TCP_BOTH_DATA, TCP_BOTH_DONE, udpStreaming } from './rewriter-apply.js';
@@ -72,12 +72,11 @@ import {
   replyAnnoKeyword,
   RewriterBase,
   rewriterBaseHandlers,
-  RW_ADDMAP,
   secondsArg,
   type RewriterBaseConf,
   type RewriterInput,
 } from './rewriter-base.js';
-import { Flow, type Entry } from './rewriter-flow.js';
+import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
 interface IPRewriterConf extends RewriterBaseConf {
@@ -152,52 +151,36 @@ export class IPRewriterElement extends RewriterBase<IPRewriterConf> {
   }
 
   private addFlow(proto: number, flowid: FlowID, rewritten: FlowID, input: RewriterInput): Entry | undefined {
-    const [timeout, guarantee] = proto === 6 ? this.timeouts : this.jt.udp;
-    const flow = new Flow(input, flowid, rewritten, input.foutput, input.routput, proto, guarantee !== 0, this.jiffies() + (guarantee || timeout));
+    const flow = this.newFlow(input, flowid, rewritten, proto, proto === 6 ? this.timeouts : this.jt.udp);
     const map = proto === 6 ? this.tcpMap : this.udpMap;
     return this.storeFlow(flow, input, map, map);
   }
 
-  override push(port: number, batch: PacketBatch, out: Out): void {
-    for (const p of batch) {
-      p.writable();
-      const h = headerPositions(p);
-      if (!h) {
-        this.drop(p);
-        continue;
-      }
-      const proto = h.buf[h.ip + 9]!;
-      const spec = this.inputSpecs[port]!;
-      if ((proto !== 6 && proto !== 17) || !isFirstFragment(h.buf, h.ip) || h.end - h.trans < 8) {
-        if (spec.spec.kind === 'nochange') this.emitOrDrop(out, spec.foutput, p);
-        else this.drop(p);
-        continue;
-      }
-      const flowid: FlowID = { saddr: be32(h.buf, h.ip + 12), sport: be16(h.buf, h.trans), daddr: be32(h.buf, h.ip + 16), dport: be16(h.buf, h.trans + 2) };
-      const map = proto === 6 ? this.tcpMap : this.udpMap;
-      let m = map.get(flowKey(flowid));
-      if (!m) {
-        const r = spec.rewriteFlowid(flowid, proto === 6 ? MAPID_DEFAULT : MAPID_IPREWRITER_UDP);
-        if (r.result === RW_ADDMAP) m = this.addFlow(proto, flowid, r.flowid, spec);
-        if (!m) {
-          this.emitOrDrop(out, r.result, p);
-          continue;
-        }
-        if (this.conf.annos & 2) m.flow.replyAnno = p.annoU8(this.conf.annos >> 2);
-      }
-      const f = m.flow;
-      const now = this.jiffies();
-      if (proto === 6) {
-        applyTCP(f, p, h, m.direction, this.conf.annos);
-        if (this.timeouts[1]) this.heap.changeExpiry(f, true, now + this.timeouts[1]);
-        else this.heap.changeExpiry(f, false, now + this.tcpFlowTimeout(f));
-      } else {
-        applyUDP(f, p, h, m.direction, this.conf.annos);
-        if (this.jt.udp[1]) this.heap.changeExpiry(f, true, now + this.jt.udp[1]);
-        else this.heap.changeExpiry(f, false, now + this.udpFlowTimeout(f));
-      }
-      out.emit(m.output, p);
+  protected override rewrite(port: number, p: Packet, h: HeaderPositions, out: Out): void {
+    const proto = h.buf[h.ip + 9]!;
+    const spec = this.inputSpecs[port]!;
+    if ((proto !== 6 && proto !== 17) || !isFirstFragment(h.buf, h.ip) || h.end - h.trans < 8) {
+      if (spec.spec.kind === 'nochange') this.emitOrDrop(out, spec.foutput, p);
+      else this.drop(p);
+      return;
     }
+    const flowid: FlowID = { saddr: be32(h.buf, h.ip + 12), sport: be16(h.buf, h.trans), daddr: be32(h.buf, h.ip + 16), dport: be16(h.buf, h.trans + 2) };
+    const map = proto === 6 ? this.tcpMap : this.udpMap;
+    const mapid = proto === 6 ? MAPID_DEFAULT : MAPID_IPREWRITER_UDP;
+    const m = map.get(flowKey(flowid)) ?? this.newMapping(spec, flowid, mapid, p, out, (rewritten) => this.addFlow(proto, flowid, rewritten, spec));
+    if (!m) return;
+    const f = m.flow;
+    const now = this.jiffies();
+    if (proto === 6) {
+      applyTCP(f, p, h, m.direction, this.conf.annos);
+      if (this.timeouts[1]) this.heap.changeExpiry(f, true, now + this.timeouts[1]);
+      else this.heap.changeExpiry(f, false, now + this.tcpFlowTimeout(f));
+    } else {
+      applyUDP(f, p, h, m.direction, this.conf.annos);
+      if (this.jt.udp[1]) this.heap.changeExpiry(f, true, now + this.jt.udp[1]);
+      else this.heap.changeExpiry(f, false, now + this.udpFlowTimeout(f));
+    }
+    out.emit(m.output, p);
   }
 
   table(map: Map<string, Entry>): string {

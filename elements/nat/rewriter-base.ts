@@ -6,10 +6,11 @@
 import { a, ConfigError, type ArgType, type ConfigContext } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementEnv, type ElementInit, type Out, type Timer } from '../../host-engine/element.js';
-import type { Packet } from '../../host-engine/packet.js';
+import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { HandlerError, type HandlerDef } from '../spec.js';
 import { annoArg } from '../lib/anno-arg.js';
 import { parseClickInt } from '../lib/ip-route.js';
+import { headerPositions, type HeaderPositions } from '../lib/packet-headers.js';
 import { routerAttachment } from '../lib/router-attachments.js';
 import type { FlowID } from './flow-id.js';
 import { parseInputSpec, REWRITER_CLASSES, type InputSpecConf } from './input-spec.js';
@@ -229,6 +230,41 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
 
   random(): number {
     return this.env.random32();
+  }
+
+  /** Packets without an IP header annotation are dropped (Click would read through a null header). */
+  override push(port: number, batch: PacketBatch, out: Out): void {
+    for (const p of batch) {
+      p.writable();
+      const h = headerPositions(p);
+      if (h) this.rewrite(port, p, h, out);
+      else this.drop(p);
+    }
+  }
+
+  /** Look up, rewrite and emit one packet that has an IP header (or drop it). */
+  protected abstract rewrite(port: number, p: Packet, h: HeaderPositions, out: Out): void;
+
+  /** A new flow from `input`, expiring after its guarantee (or, without one, its timeout) from now. */
+  protected newFlow(input: RewriterInput, flowid: FlowID, rewritten: FlowID, proto: number, [timeout, guarantee]: readonly [number, number]): Flow {
+    return new Flow(input, flowid, rewritten, input.foutput, input.routput, proto, guarantee !== 0, this.jiffies() + (guarantee || timeout));
+  }
+
+  /**
+   * The mapping for a flow no map knows yet, as the input spec decides
+   * (Click's rewrite_flowid, then add_flow through `add`). Undefined when
+   * there is none: the packet has then gone where the spec sends unmapped
+   * packets, or was dropped.
+   */
+  protected newMapping(input: RewriterInput, flowid: FlowID, mapid: number, p: Packet, out: Out, add: (rewritten: FlowID) => Entry | undefined): Entry | undefined {
+    const r = input.rewriteFlowid(flowid, mapid);
+    const m = r.result === RW_ADDMAP ? add(r.flowid) : undefined;
+    if (!m) {
+      this.emitOrDrop(out, r.result, p);
+      return undefined;
+    }
+    if (this.conf.annos & 2) m.flow.replyAnno = p.annoU8(this.conf.annos >> 2);
+    return m;
   }
 
   /** Click's checked_output_push: a valid port, or a counted drop. */
