@@ -23,13 +23,12 @@
  *   (offsets are exact, words need no alignment).
  */
 
-import { ConfigError, a } from '../../config-lang/args/args.js';
+import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { defineElement } from '../spec.js';
 import { parseClassifierPattern } from './classifier-pattern.js';
 import { compileRules } from './compile.js';
-import { reachableOutputs, unparseProgram } from './program.js';
-import { type ProgramConf, ProgramElement } from './program-element.js';
+import { configurePerOutput, type ProgramConf, ProgramElement, programHandler } from './program-element.js';
 import { programNative } from './program-c.js';
 
 const args = { PATTERN: a.rest(T.raw) };
@@ -39,20 +38,10 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
   ports: '1/-',
   processing: 'h/h',
   args,
-  configure: (values, ctx) => {
-    const patterns = values.PATTERN;
-    if (patterns.length !== ctx.noutputs) {
-      throw new ConfigError(`need ${ctx.noutputs} arguments, one per output port`, undefined, `${patterns.length} pattern${patterns.length === 1 ? '' : 's'} given for ${ctx.noutputs} output${ctx.noutputs === 1 ? '' : 's'}`);
-    }
-    const rules = patterns.map((p, i) => ({ expr: parseClassifierPattern(p, i), output: i }));
-    const program = compileRules(rules);
-    const used = reachableOutputs(program);
-    for (let i = 0; i < patterns.length; i++) if (!used.has(i)) ctx.warn(`output ${i} matches no packets`);
-    return { program, patterns };
-  },
+  configure: (values, ctx) => configurePerOutput(values.PATTERN, ctx, (patterns) => compileRules(patterns.map((p, i) => ({ expr: parseClassifierPattern(p, i), output: i })))),
   host: (init) => new ProgramElement(init),
   native: programNative(false),
   handlers: {
-    program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
+    program: programHandler,
   },
 });

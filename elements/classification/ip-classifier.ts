@@ -44,13 +44,13 @@
  *   `program` text are the host engine's.
  */
 
-import { ConfigError, a } from '../../config-lang/args/args.js';
+import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { HandlerError, type HandlerDef, defineElement } from '../spec.js';
 import { compileRules } from './compile.js';
 import { filterRules } from './ip-filter.js';
-import { type DecisionProgram, reachableOutputs, unparseProgram } from './program.js';
-import { type ProgramConf, ProgramElement } from './program-element.js';
+import type { DecisionProgram } from './program.js';
+import { configurePerOutput, type ProgramConf, ProgramElement, programHandler } from './program-element.js';
 import { programNative } from './program-c.js';
 
 /** Compile IPClassifier patterns (pattern i goes to output i). */
@@ -88,20 +88,11 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
   ports: '1/-',
   processing: 'h/h',
   args,
-  configure: (values, ctx) => {
-    const patterns = values.PATTERN;
-    if (patterns.length !== ctx.noutputs) {
-      throw new ConfigError(`need ${ctx.noutputs} arguments, one per output port`, undefined, `${patterns.length} pattern${patterns.length === 1 ? '' : 's'} given for ${ctx.noutputs} output${ctx.noutputs === 1 ? '' : 's'}`);
-    }
-    const program = compileIPClassifier(patterns, (m) => ctx.warn(m));
-    const used = reachableOutputs(program);
-    for (let i = 0; i < patterns.length; i++) if (!used.has(i)) ctx.warn(`output ${i} matches no packets`);
-    return { program, patterns };
-  },
+  configure: (values, ctx) => configurePerOutput(values.PATTERN, ctx, (patterns) => compileIPClassifier(patterns, (m) => ctx.warn(m))),
   host: (init) => new ProgramElement(init),
   native: programNative(true),
   handlers: {
-    program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
+    program: programHandler,
   },
   instanceHandlers: (conf) => Object.fromEntries(conf.patterns.map((_, i) => [`pattern${i}`, patternHandler(i)])),
 });

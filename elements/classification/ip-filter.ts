@@ -22,8 +22,7 @@ import { T } from '../../config-lang/args/types.js';
 import { defineElement } from '../spec.js';
 import { compileRules } from './compile.js';
 import { PatternError, parseFilterPattern } from './ip-filter-parser.js';
-import { unparseProgram } from './program.js';
-import { type ProgramConf, ProgramElement } from './program-element.js';
+import { type ProgramConf, ProgramElement, programHandler } from './program-element.js';
 import { programNative } from './program-c.js';
 import type { Rule } from './expr.js';
 
@@ -55,6 +54,6 @@ export const spec = defineElement<typeof args, ProgramConf, ProgramElement>({
   host: (init) => new ProgramElement(init),
   native: programNative(false),
   handlers: {
-    program: { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' },
+    program: programHandler,
   },
 });

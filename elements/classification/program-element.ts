@@ -3,9 +3,11 @@
 // the output the program names, or drops it (no pattern matched, a `drop`
 // action, or a header annotation the program needs is missing).
 
+import { ConfigError, type ConfigContext } from '../../config-lang/args/args.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
-import { type DecisionProgram, DROPPED, runProgram, viewOf } from './program.js';
+import type { HandlerDef } from '../spec.js';
+import { type DecisionProgram, DROPPED, reachableOutputs, runProgram, unparseProgram, viewOf } from './program.js';
 
 export interface ProgramConf {
   readonly program: DecisionProgram;
@@ -46,3 +48,20 @@ export class ProgramElement<C extends ProgramConf = ProgramConf> extends HostEle
     }
   }
 }
+
+/**
+ * Classifier's and IPClassifier's configuration: one pattern per output,
+ * compiled by `compile`, with a warning for each output no packet can reach.
+ */
+export function configurePerOutput(patterns: string[], ctx: ConfigContext, compile: (patterns: string[]) => DecisionProgram): ProgramConf {
+  if (patterns.length !== ctx.noutputs) {
+    throw new ConfigError(`need ${ctx.noutputs} arguments, one per output port`, undefined, `${patterns.length} pattern${patterns.length === 1 ? '' : 's'} given for ${ctx.noutputs} output${ctx.noutputs === 1 ? '' : 's'}`);
+  }
+  const program = compile(patterns);
+  const used = reachableOutputs(program);
+  for (let i = 0; i < patterns.length; i++) if (!used.has(i)) ctx.warn(`output ${i} matches no packets`);
+  return { program, patterns };
+}
+
+/** The `program` handler every classifier has. */
+export const programHandler: HandlerDef<ProgramElement> = { read: (e) => unparseProgram(e.program), doc: 'the compiled decision program' };
