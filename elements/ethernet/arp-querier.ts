@@ -58,7 +58,7 @@ import { parseHandlerValue } from '../lib/handler-values.js';
 import { getU16, getU32, isMulticast, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
 import { ARPCache, EAGAIN, HZ } from './arp-cache.js';
-import { ARP_FRAME_LEN } from './arp-responder.js';
+import { ARP_FRAME_LEN, makeARPFrame } from './arp-responder.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBool, cBytes, cU32 } from '../lib/native-init.js';
 
@@ -180,21 +180,11 @@ export class ARPQuerierElement extends HostElement<ARPQuerierConf> {
 
   /** Send an ARP query for p's destination, to `unicast` if given (a renewal) or broadcast. */
   private sendQuery(p: Packet, unicast: Uint8Array | undefined, out: Out): void {
-    const q = this.created(Packet.make(ARP_FRAME_LEN));
+    const q = this.created(makeARPFrame(ARPOP_REQUEST, unicast && !this.conf.broadcastPoll ? unicast : BROADCAST_ETHER, this.conf.eth));
     const d = q.writable();
-    d.set(unicast && !this.conf.broadcastPoll ? unicast : BROADCAST_ETHER, ETH.DST);
-    d.set(this.conf.eth, ETH.SRC);
-    setU16(d, ETH.TYPE, ETHERTYPE_ARP);
     const arp = ETH.LEN;
-    setU16(d, arp + ARPH.HRD, ARPHRD_ETHER);
-    setU16(d, arp + ARPH.PRO, ETHERTYPE_IP);
-    d[arp + ARPH.HLN] = 6;
-    d[arp + ARPH.PLN] = 4;
-    setU16(d, arp + ARPH.OP, ARPOP_REQUEST);
-    d.set(this.conf.eth, arp + ARPH.SHA);
     setU32(d, arp + ARPH.SPA, this.myIP);
     setU32(d, arp + ARPH.TPA, p.dstIP);
-    setMacHeader(q, 0, ETH.LEN);
     q.tsSec = p.tsSec;
     q.tsNsec = p.tsNsec;
     q.anno[ANNO.VLAN_TCI] = p.anno[ANNO.VLAN_TCI]!;

@@ -191,11 +191,16 @@ export class ARPResponderElement extends HostElement<ARPResponderConf> {
   }
 }
 
-/** A 42-byte Ethernet ARP reply from (srcEth, srcIP) to (targetEth, targetIP), MAC header marked (network header after it). */
-export function makeARPReply(targetEth: Uint8Array, targetIP: Uint8Array, srcEth: Uint8Array, srcIP: Uint8Array): Packet {
+/**
+ * A 42-byte Ethernet ARP frame for IPv4 with operation `op`, from `srcEth`
+ * (also the sender hardware address) to `dstEth`, MAC header marked (network
+ * header after it). The caller writes the protocol addresses and the target
+ * hardware address.
+ */
+export function makeARPFrame(op: number, dstEth: Uint8Array, srcEth: Uint8Array): Packet {
   const q = Packet.make(ARP_FRAME_LEN);
   const d = q.writable();
-  d.set(targetEth, ETH.DST);
+  d.set(dstEth, ETH.DST);
   d.set(srcEth, ETH.SRC);
   setU16(d, ETH.TYPE, ETHERTYPE_ARP);
   const arp = ETH.LEN;
@@ -203,12 +208,20 @@ export function makeARPReply(targetEth: Uint8Array, targetIP: Uint8Array, srcEth
   setU16(d, arp + ARPH.PRO, ETHERTYPE_IP);
   d[arp + ARPH.HLN] = 6;
   d[arp + ARPH.PLN] = 4;
-  setU16(d, arp + ARPH.OP, ARPOP_REPLY);
+  setU16(d, arp + ARPH.OP, op);
   d.set(srcEth, arp + ARPH.SHA);
+  setMacHeader(q, 0, ETH.LEN);
+  return q;
+}
+
+/** An ARP reply from (srcEth, srcIP) to (targetEth, targetIP). */
+export function makeARPReply(targetEth: Uint8Array, targetIP: Uint8Array, srcEth: Uint8Array, srcIP: Uint8Array): Packet {
+  const q = makeARPFrame(ARPOP_REPLY, targetEth, srcEth);
+  const d = q.writable();
+  const arp = ETH.LEN;
   d.set(srcIP, arp + ARPH.SPA);
   d.set(targetEth, arp + ARPH.THA);
   d.set(targetIP, arp + ARPH.TPA);
-  setMacHeader(q, 0, ETH.LEN);
   return q;
 }
 
