@@ -4,19 +4,31 @@
 const ip4 = (o: Uint8Array, i: number) => `${o[i]}.${o[i + 1]}.${o[i + 2]}.${o[i + 3]}`;
 const u32 = (o: Uint8Array, i: number) => ((o[i]! << 24) | (o[i + 1]! << 16) | (o[i + 2]! << 8) | o[i + 3]!) >>> 0;
 
-/** IP options (Click's unparse_ip_opt, all options except padding). */
-export function formatIPOptions(opt: Uint8Array): string {
-  let s = '';
-  let sep = '';
+/**
+ * The options in `opt` up to an end-of-list option, no-ops skipped: type,
+ * offset and the length the option claims (callers check that it fits and
+ * stop at a bad one; the walk goes on by that length).
+ */
+function* options(opt: Uint8Array): Generator<{ type: number; i: number; len: number }> {
   let i = 0;
   while (i < opt.length) {
     const type = opt[i]!;
-    if (type === 0) break;
+    if (type === 0) return;
     if (type === 1) {
       i++;
       continue;
     }
     const len = opt[i + 1] ?? 0;
+    yield { type, i, len };
+    i += Math.max(len, 1);
+  }
+}
+
+/** IP options (Click's unparse_ip_opt, all options except padding). */
+export function formatIPOptions(opt: Uint8Array): string {
+  let s = '';
+  let sep = '';
+  for (const { type, i, len } of options(opt)) {
     if (i + len > opt.length || len < 2) return '?';
     if (type === 7 || type === 131 || type === 137) {
       if (len < 3 || (opt[i + 2] ?? 0) < 4) return '?';
@@ -38,7 +50,6 @@ export function formatIPOptions(opt: Uint8Array): string {
       s += '}';
       if (o + 4 <= end && o === ptr && type === 7) s += `+${Math.floor((end - o) / 4)}`;
       sep = ';';
-      i = end;
       continue;
     }
     if (type === 68) {
@@ -71,13 +82,11 @@ export function formatIPOptions(opt: Uint8Array): string {
       if (o + size <= end && o === ptr) s += `+${Math.floor((end - o) / size)}`;
       if (opt[i + 3]! & 0xf0) s += `++${opt[i + 3]! >> 4}`;
       sep = ';';
-      i = end;
       continue;
     }
     s += `${sep}${type}`;
     for (let k = 2; k < len; k++) s += `${k === 2 ? '=' : ':'}${opt[i + k]}`;
     sep = ';';
-    i += len;
   }
   return s || '.';
 }
@@ -88,17 +97,9 @@ export type TCPOptionSet = 'all' | 'nontimestamp' | 'sack';
 export function formatTCPOptions(opt: Uint8Array, which: TCPOptionSet): string {
   let s = '';
   let sep = '';
-  let i = 0;
   const want = (kind: 'mss' | 'wscale' | 'sack' | 'ts' | 'other') =>
     which === 'all' || (which === 'nontimestamp' && kind !== 'ts') || (which === 'sack' && kind === 'sack');
-  while (i < opt.length) {
-    const type = opt[i]!;
-    if (type === 0) break;
-    if (type === 1) {
-      i++;
-      continue;
-    }
-    const len = opt[i + 1] ?? 0;
+  for (const { type, i, len } of options(opt)) {
     const fits = i + len <= opt.length;
     if (type === 2) {
       if (!fits || len !== 4) return '?';
@@ -123,7 +124,6 @@ export function formatTCPOptions(opt: Uint8Array, which: TCPOptionSet): string {
         sep = ';';
       }
     }
-    i += len >= 2 ? len : 128;
   }
   return s || '.';
 }
