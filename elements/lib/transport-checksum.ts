@@ -91,6 +91,12 @@ export function transportChecksum(b: Uint8Array, ipAt: number, transAt: number, 
   return ~(s + (s >>> 16)) & 0xffff;
 }
 
+/** Zero the checksum field at `transAt + sumAt`, then write the transport checksum over `len` bytes into it. */
+export function setTransportChecksum(b: Uint8Array, ipAt: number, transAt: number, len: number, sumAt: number): void {
+  setBe16(b, transAt + sumAt, 0);
+  setBe16(b, transAt + sumAt, transportChecksum(b, ipAt, transAt, len));
+}
+
 /** Click's IP_FIRSTFRAG: the fragment offset is zero. */
 export function isFirstFragment(b: Uint8Array, ipAt: number): boolean {
   return (be16(b, ipAt + 6) & 0x1fff) === 0;

@@ -24,7 +24,7 @@ import type { Packet } from '../../host-engine/packet.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
-import { be16, isFragment, setBe16, transportChecksum } from '../lib/transport-checksum.js';
+import { be16, isFragment, setTransportChecksum } from '../lib/transport-checksum.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 interface SetTCPChecksumConf {
@@ -46,8 +46,7 @@ class SetTCPChecksumElement extends SimpleElement<SetTCPChecksumConf> {
       if (off < 20) h.buf[offAt] = (h.buf[offAt]! & 0x0f) | (5 << 4);
       else if (off > plen && !isFragment(h.buf, h.ip)) h.buf[offAt] = (h.buf[offAt]! & 0x0f) | (((plen >> 2) & 15) << 4);
     }
-    setBe16(h.buf, h.trans + 16, 0);
-    setBe16(h.buf, h.trans + 16, transportChecksum(h.buf, h.ip, h.trans, plen));
+    setTransportChecksum(h.buf, h.ip, h.trans, plen, 16);
     return 0;
   }
 }

@@ -24,7 +24,7 @@ import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
 import { headerPositions, transportLength } from '../lib/packet-headers.js';
 import { routerAttachment } from '../lib/router-attachments.js';
-import { be16, isFragment, setBe16, transportChecksum } from '../lib/transport-checksum.js';
+import { be16, isFragment, setTransportChecksum } from '../lib/transport-checksum.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 
 class SetUDPChecksumElement extends SimpleElement<Record<string, never>> {
@@ -45,8 +45,7 @@ class SetUDPChecksumElement extends SimpleElement<Record<string, never>> {
       }
       return 1;
     }
-    setBe16(h.buf, h.trans + 6, 0);
-    setBe16(h.buf, h.trans + 6, transportChecksum(h.buf, h.ip, h.trans, ulen));
+    setTransportChecksum(h.buf, h.ip, h.trans, ulen, 6);
     return 0;
   }
 }
