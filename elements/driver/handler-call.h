@@ -9,7 +9,7 @@
 
 #include "cvm.h"
 #include "router.h"
-#include "elements/io/io-text.h"
+#include "elements/lib/click-text.h"
 #include <errno.h>
 
 static int hc_element_named(const char *name, size_t len)
@@ -75,11 +75,11 @@ static int hc_read(const char *context, const char *text, CvmStr *out, CvmStr *e
 {
     const char *s;
     size_t n;
-    io_trim(text, strlen(text), &s, &n);
+    ct_trim(text, strlen(text), &s, &n);
     size_t plen = 0;
-    while (plen < n && !io_js_space((unsigned char)s[plen])) plen++;
+    while (plen < n && !ct_js_space(s[plen])) plen++;
     size_t q = plen;
-    while (q < n && io_js_space((unsigned char)s[q])) q++;
+    while (q < n && ct_js_space(s[q])) q++;
     CvmStr path = { 0 }, param = { 0 };
     cvm_str_append(&path, s, plen);
     cvm_str_append(&param, s + q, n - q);
@@ -101,7 +101,7 @@ static long long hc_stop_count(const char *value)
 {
     const char *s;
     size_t n;
-    io_trim(value, strlen(value), &s, &n);
+    ct_trim(value, strlen(value), &s, &n);
     size_t sign = n && (s[0] == '+' || s[0] == '-');
     if (n <= sign) return 1;
     for (size_t i = sign; i < n; i++)
@@ -137,6 +137,15 @@ static int hc_call_write(const char *context, const char *path, const char *valu
         return 0;
     }
     return hc_write(context, p, value, err);
+}
+
+/* An END_CALL made by element `element`: callWrite, and if it fails the
+ * chatter line "While calling 'PATH': MESSAGE". */
+static void hc_end_call(const char *element, const char *path, const char *value)
+{
+    CvmStr err = { 0 };
+    if (hc_call_write(element, path, value, &err) < 0) cvm_chatter(element, "While calling '%s': %s", path, err.s ? err.s : "");
+    cvm_str_free(&err);
 }
 
 #endif

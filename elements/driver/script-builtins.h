@@ -23,7 +23,7 @@ static int sb_fail(CvmStr *err, const char *msg)
 static inline int sb_int(const CvmStr *w, double *v)
 {
     int64_t i;
-    if (io_parse_integer_n(w->s ? w->s : "", w->len, &i) < 0) return 0;
+    if (ct_parse_integer(w->s ? w->s : "", w->len, &i) < 0) return 0;
     *v = (double)i;
     return 1;
 }
@@ -32,7 +32,7 @@ static inline int sb_int(const CvmStr *w, double *v)
 static int sb_real_n(const char *text, size_t n, double *v)
 {
     const char *s;
-    io_trim(text, n, &s, &n);
+    ct_trim(text, n, &s, &n);
     size_t i = 0;
     if (i < n && (s[i] == '+' || s[i] == '-')) i++;
     size_t int_digits = 0, frac_digits = 0;
@@ -68,7 +68,7 @@ static int sb_real_n(const char *text, size_t n, double *v)
 
 static inline int sb_real(const CvmStr *w, double *v) { return sb_real_n(w->s ? w->s : "", w->len, v); }
 
-static int sb_bool_str(const CvmStr *w, int *b) { return io_parse_bool_n(w->s ? w->s : "", w->len, b) == 0; }
+static int sb_bool_str(const CvmStr *w, int *b) { return ct_parse_bool(w->s ? w->s : "", w->len, b) == 0; }
 
 static void sb_bool_out(CvmStr *out, int b) { cvm_str_printf(out, "%s", b ? "true" : "false"); }
 
@@ -136,9 +136,9 @@ static int sb_negabs(int is_neg, const char *param, CvmStr *out, CvmStr *err)
 {
     const char *s;
     size_t n;
-    io_trim(param, strlen(param), &s, &n);
+    ct_trim(param, strlen(param), &s, &n);
     int64_t i;
-    if (io_parse_integer_n(s, n, &i) == 0) {
+    if (ct_parse_integer(s, n, &i) == 0) {
         double d = (double)i;
         sn_js_number(out, is_neg ? -d : fabs(d));
         return 0;
@@ -163,8 +163,8 @@ static int sb_compare(int op, const char *param, CvmStr *out, CvmStr *err)
     else if (have_ad && have_bd) c = ad - bd > 0 ? 1 : ad - bd < 0 ? -1 : 0;
     else {
         CvmStr x = { 0 }, y = { 0 };
-        st_unquote(w.w[0].s, w.w[0].len, &x);
-        st_unquote(w.w[1].s, w.w[1].len, &y);
+        ct_unquote(w.w[0].s, w.w[0].len, &x);
+        ct_unquote(w.w[1].s, w.w[1].len, &y);
         size_t m = x.len < y.len ? x.len : y.len;
         int d = m ? memcmp(x.s, y.s, m) : 0;
         c = d < 0 ? -1 : d > 0 ? 1 : x.len < y.len ? -1 : x.len > y.len ? 1 : 0;
@@ -189,7 +189,7 @@ static int sb_logic(int op, const char *param, CvmStr *out, CvmStr *err)
     for (;;) {
         const char *t;
         size_t tn;
-        io_trim(rest.s, rest.len, &t, &tn);
+        ct_trim(rest.s, rest.len, &t, &tn);
         if (value != zero || !tn) break;
         st_shift_word(rest.s, rest.len, &word, &next);
         int b;
@@ -238,7 +238,7 @@ static int sb_sprintf(const char *param, CvmStr *out, CvmStr *err)
 {
     CvmStr fmt_word = { 0 }, rest = { 0 }, format = { 0 }, word = { 0 }, next_rest = { 0 }, body = { 0 }, digits = { 0 };
     st_shift_word(param, strlen(param), &fmt_word, &rest);
-    st_unquote(fmt_word.s, fmt_word.len, &format);
+    ct_unquote(fmt_word.s, fmt_word.len, &format);
     const char *f = format.s ? format.s : "";
     size_t fn = format.len, i = 0;
     int r = 0;
@@ -349,7 +349,7 @@ static int sb_sprintf(const char *param, CvmStr *out, CvmStr *err)
         } else if (conv == 's') {
             SB_NEXT();
             CvmStr s = { 0 };
-            st_unquote(word.s, word.len, &s);
+            ct_unquote(word.s, word.len, &s);
             size_t sl = s.len;
             if (precision >= 0 && (size_t)precision < sl) sl = (size_t)precision;
             char nozero[64];
@@ -372,7 +372,7 @@ static int sb_sprintf(const char *param, CvmStr *out, CvmStr *err)
     if (r == 0) {
         const char *t;
         size_t tn;
-        io_trim(rest.s ? rest.s : "", rest.len, &t, &tn);
+        ct_trim(rest.s ? rest.s : "", rest.len, &t, &tn);
         if (tn) r = sb_fail(err, "syntax error");
         else if (i < fn) cvm_str_append(out, f + i, fn - i);
     }
@@ -390,9 +390,9 @@ static int sb_byte_order(int bits, const char *param, CvmStr *out, CvmStr *err)
 {
     const char *s;
     size_t n;
-    io_trim(param, strlen(param), &s, &n);
+    ct_trim(param, strlen(param), &s, &n);
     int64_t v;
-    if (io_parse_integer_n(s, n, &v) < 0) return sb_fail(err, "syntax error");
+    if (ct_parse_integer(s, n, &v) < 0) return sb_fail(err, "syntax error");
     uint32_t x = (uint32_t)(uint64_t)v;
     if (bits == 16) {
         int32_t i = (int32_t)x;
@@ -466,7 +466,7 @@ static int sb_call(const char *name, const char *param, CvmStr *out, CvmStr *err
         if (!strcmp(name, logic[k])) return sb_logic(k, param, out, err);
     if (!strcmp(name, "not")) {
         int b;
-        if (io_parse_bool(param, &b) < 0) return sb_fail(err, "syntax error");
+        if (ct_parse_bool(param, strlen(param), &b) < 0) return sb_fail(err, "syntax error");
         sb_bool_out(out, !b);
         return 0;
     }
@@ -493,13 +493,13 @@ static int sb_call(const char *name, const char *param, CvmStr *out, CvmStr *err
     if (!strcmp(name, "in")) {
         CvmStr first = { 0 }, rest = { 0 }, w = { 0 }, x = { 0 };
         st_shift_word(param, strlen(param), &first, &rest);
-        st_unquote(first.s, first.len, &w);
+        ct_unquote(first.s, first.len, &w);
         int found = 0;
         if (w.len) {
             StWords l = { 0 };
             st_words(rest.s, rest.len, &l);
             for (unsigned k = 0; k < l.n && !found; k++) {
-                st_unquote(l.w[k].s, l.w[k].len, &x);
+                ct_unquote(l.w[k].s, l.w[k].len, &x);
                 found = x.len == w.len && !memcmp(x.s, w.s, w.len);
             }
             st_words_free(&l);
@@ -523,7 +523,7 @@ static int sb_call(const char *name, const char *param, CvmStr *out, CvmStr *err
         return 0;
     }
     if (!strcmp(name, "unquote")) {
-        st_unquote_append(param, strlen(param), out);
+        ct_unquote_append(param, strlen(param), out);
         return 0;
     }
     if (!strcmp(name, "sprintf")) return sb_sprintf(param, out, err);
@@ -554,9 +554,9 @@ static int sb_call(const char *name, const char *param, CvmStr *out, CvmStr *err
     if (!strcmp(name, "cat") || !strcmp(name, "catq")) {
         const char *s;
         size_t n;
-        io_trim(param, strlen(param), &s, &n);
+        ct_trim(param, strlen(param), &s, &n);
         CvmStr file = { 0 }, text = { 0 };
-        st_unquote(s, n, &file);
+        ct_unquote(s, n, &file);
         int r = sb_read_file(file.s ? file.s : "", file.len, &text, err);
         if (r == 0) {
             if (name[3] == 'q') st_quote_append(text.s ? text.s : "", text.len, out);

@@ -124,15 +124,7 @@ static unsigned script_arg_words(struct script *e, StWords *w)
     for (;;) {
         st_shift_word(rest.s, rest.len, &word, &next);
         if (!word.len) break;
-        if (w->n == w->cap) {
-            unsigned cap = w->cap ? w->cap * 2 : 8;
-            CvmStr *nw = realloc(w->w, cap * sizeof *nw);
-            if (!nw) break;
-            w->w = nw;
-            w->cap = cap;
-        }
-        w->w[w->n] = (CvmStr){ 0 };
-        cvm_str_append(&w->w[w->n++], word.s, word.len);
+        if (st_words_push(w, word.s, word.len) < 0) break;
         cvm_str_clear(&rest);
         cvm_str_append(&rest, next.s, next.len);
     }
@@ -292,7 +284,7 @@ static unsigned script_step(struct script *e, int64_t nsteps, int kind, unsigned
         case SCRIPT_SET: case SCRIPT_SETQ: case SCRIPT_RETURN: case SCRIPT_RETURNQ: {
             script_expand(e, insn->text, 0, &t);
             CvmStr *v = &e->values[insn->arg];
-            if (insn->op == SCRIPT_SETQ || insn->op == SCRIPT_RETURNQ) st_unquote(t.s, t.len, v);
+            if (insn->op == SCRIPT_SETQ || insn->op == SCRIPT_RETURNQ) ct_unquote(t.s, t.len, v);
             else script_set_value(v, t.s, t.len);
             if ((insn->op == SCRIPT_RETURN || insn->op == SCRIPT_RETURNQ) && e->pos == ipos + 1) {
                 e->pos--;
@@ -305,7 +297,7 @@ static unsigned script_step(struct script *e, int64_t nsteps, int kind, unsigned
             script_expand(e, insn->text, 0, &t);
             int jump = 1;
             if (t.len) {
-                if (io_parse_bool_n(t.s, t.len, &jump) < 0) {
+                if (ct_parse_bool(t.s, t.len, &jump) < 0) {
                     cvm_chatter(e->base.name, "bad condition '%s'", t.s);
                     jump = 0;
                 }
@@ -326,7 +318,7 @@ static unsigned script_step(struct script *e, int64_t nsteps, int kind, unsigned
             script_expand(e, insn->text, 0, &t);
             if (insn->op == SCRIPT_ERRORQ) {
                 CvmStr u = { 0 };
-                st_unquote(t.s, t.len, &u);
+                ct_unquote(t.s, t.len, &u);
                 cvm_str_clear(&t);
                 cvm_str_append(&t, u.s ? u.s : "", u.len);
                 cvm_str_free(&u);
@@ -397,12 +389,12 @@ static int script_step_handler(struct script *e, const char *value, CvmStr *err)
 {
     const char *s;
     size_t n;
-    io_trim(value, strlen(value), &s, &n);
+    ct_trim(value, strlen(value), &s, &n);
     if (n == 6 && !memcmp(s, "router", 6)) script_steps(e, 1, SCRIPT_STEP_ROUTER);
     else if (!n) script_steps(e, 1, SCRIPT_STEP_NORMAL);
     else {
         int64_t k;
-        if (io_parse_integer_n(s, n, &k) < 0) return cvm_str_printf(err, "syntax error"), -1;
+        if (ct_parse_integer(s, n, &k) < 0) return cvm_str_printf(err, "syntax error"), -1;
         script_steps(e, k, SCRIPT_STEP_NORMAL);
     }
     return 0;
@@ -412,7 +404,7 @@ static int script_goto_handler(struct script *e, const char *value, CvmStr *err)
 {
     const char *s;
     size_t n;
-    io_trim(value, strlen(value), &s, &n);
+    ct_trim(value, strlen(value), &s, &n);
     int at = -1;
     for (unsigned i = 0; i < e->ninsns && at < 0; i++)
         if (e->insns[i].op == SCRIPT_LABEL && strlen(e->insns[i].text) == n && !memcmp(e->insns[i].text, s, n)) at = (int)i;
@@ -545,10 +537,10 @@ static void script_target_free(ScriptTarget *t)
 static int script_read_call(struct script *e, const char *text, size_t n, int unquote_param, CvmStr *name, CvmStr *value)
 {
     const char *s;
-    io_trim(text, n, &s, &n);
+    ct_trim(text, n, &s, &n);
     CvmStr path = { 0 }, rest = { 0 }, param = { 0 }, err = { 0 };
     st_shift_word(s, n, &path, &rest);
-    if (unquote_param) st_unquote(rest.s, rest.len, &param);
+    if (unquote_param) ct_unquote(rest.s, rest.len, &param);
     else cvm_str_append(&param, rest.s ? rest.s : "", rest.len);
     cvm_str_append(&param, "", 0);
     ScriptTarget t;
@@ -584,10 +576,10 @@ static int script_write_call(struct script *e, const char *text, int unquote_val
 {
     const char *s;
     size_t n;
-    io_trim(text, strlen(text), &s, &n);
+    ct_trim(text, strlen(text), &s, &n);
     CvmStr path = { 0 }, rest = { 0 }, value = { 0 }, err = { 0 };
     st_shift_word(s, n, &path, &rest);
-    if (unquote_value) st_unquote(rest.s, rest.len, &value);
+    if (unquote_value) ct_unquote(rest.s, rest.len, &value);
     else cvm_str_append(&value, rest.s ? rest.s : "", rest.len);
     cvm_str_append(&value, "", 0);
     ScriptTarget t;
@@ -615,7 +607,7 @@ static void script_print(struct script *e, int op, const char *raw)
         st_shift_word(after, strlen(after), &name, &rest);
         if (!(name.len == 1 && name.s[0] == '-')) {
             to_file = 1;
-            st_unquote(name.s, name.len, &file);
+            ct_unquote(name.s, name.len, &file);
             cvm_str_append(&file, "", 0);
         }
         script_set_value(&text, rest.s ? rest.s : "", rest.len);
@@ -632,7 +624,7 @@ static void script_print(struct script *e, int op, const char *raw)
         cvm_str_free(&name);
     } else {
         script_expand(e, text.s ? text.s : "", 1, &expanded);
-        st_unquote(expanded.s, expanded.len, &result);
+        ct_unquote(expanded.s, expanded.len, &result);
     }
     if (ok) {
         if (newline && (!result.len || result.s[result.len - 1] != '\n')) cvm_str_append(&result, "\n", 1);
@@ -715,7 +707,7 @@ static int script_init(struct script *e, CvmStr *err)
             script_set_value(&e->values[insn->arg], t.s, t.len);
         } else if (insn->op == SCRIPT_INITQ || insn->op == SCRIPT_EXPORTQ) {
             script_expand(e, insn->text, 0, &t);
-            st_unquote(t.s, t.len, &e->values[insn->arg]);
+            ct_unquote(t.s, t.len, &e->values[insn->arg]);
         }
     }
     cvm_str_free(&t);
@@ -767,7 +759,7 @@ static inline void script_push(struct script *e, int port, Packet **in, unsigned
         cvm_str_clear(&r);
         script_run(e, "", "", 0, &r);
         int64_t to;
-        if (io_parse_integer_n(r.s ? r.s : "", r.len, &to) < 0) to = -1;
+        if (ct_parse_integer(r.s ? r.s : "", r.len, &to) < 0) to = -1;
         if (to >= 0 && to < (int64_t)e->noutputs) cvm_emit(out, (unsigned)to, in[i]);
         else cvm_drop(out, in[i]);
     }

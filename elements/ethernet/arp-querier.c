@@ -498,13 +498,12 @@ static int arp_querier_write_broadcast(struct arp_querier *e, const char *v, Cvm
 /* "IP ETH" (want 2) or "IP" (want 1): the words, unquoted, into w[]. */
 static int arpq_words(const char *value, int want, CvmStr w[2], CvmStr *err)
 {
-    CvmStr blanked = { 0 };
-    HvWord words[2];
-    int count = hv_split_words(value, strlen(value), &blanked, words, 2);
-    if (count == want)
-        for (int i = 0; i < want; i++) hv_unquote(blanked.s + words[i].start, words[i].len, &w[i]);
-    cvm_str_free(&blanked);
-    if (count != want) return cvm_str_printf(err, want == 2 ? "expected IP ETH" : "expected IP"), -1;
+    CtWords words = { 0 };
+    int ok = ct_split_words(value, strlen(value), &words) == 0 && words.n == (unsigned)want;
+    if (ok)
+        for (int i = 0; i < want; i++) ct_unquote(ct_word(&words, (unsigned)i), words.at[i].len, &w[i]);
+    ct_words_free(&words);
+    if (!ok) return cvm_str_printf(err, want == 2 ? "expected IP ETH" : "expected IP"), -1;
     return 0;
 }
 

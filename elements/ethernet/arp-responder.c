@@ -171,25 +171,20 @@ static int arp_responder_read_param_lookup(struct arp_responder *e, const char *
 /* parseEntries: "IP/MASK [IP/MASK...] ETH" appended to *vp (grown). */
 static int arp_responder_parse_entries(const char *value, struct arp_responder_entry **vp, uint32_t *np, CvmStr *err)
 {
-    size_t len = strlen(value);
-    CvmStr blanked = { 0 };
-    int count = hv_split_words(value, len, &blanked, NULL, 0);
-    HvWord *words = malloc((size_t)(count ? count : 1) * sizeof *words);
-    struct arp_responder_entry *v = realloc(*vp, (*np + (uint32_t)count + 1) * sizeof *v);
+    CtWords words = { 0 };
     int r = -1;
-    if (!words || !v) {
+    struct arp_responder_entry *v = NULL;
+    if (ct_split_words(value, strlen(value), &words) < 0 || !(v = realloc(*vp, (*np + words.n + 1) * sizeof *v))) {
         cvm_str_printf(err, "out of memory");
         goto out;
     }
     *vp = v;
-    cvm_str_clear(&blanked);
-    hv_split_words(value, len, &blanked, words, count);
     uint32_t n = *np, added = 0;
     uint8_t eth[6];
     int have_eth = 0;
-    for (int i = 0; i < count; i++) {
+    for (unsigned i = 0; i < words.n; i++) {
         CvmStr w = { 0 };
-        hv_unquote(blanked.s + words[i].start, words[i].len, &w);
+        ct_unquote(ct_word(&words, i), words.at[i].len, &w);
         uint32_t addr, mask;
         uint8_t x[6];
         if (ip_parse_prefix(w.s, w.len, 1, &addr, &mask) == 0) {
@@ -223,8 +218,7 @@ static int arp_responder_parse_entries(const char *value, struct arp_responder_e
     *np = n + added;
     r = 0;
 out:
-    free(words);
-    cvm_str_free(&blanked);
+    ct_words_free(&words);
     return r;
 }
 
@@ -239,10 +233,11 @@ static int arp_responder_write_add(struct arp_responder *e, const char *value, C
 
 static int arp_responder_write_remove(struct arp_responder *e, const char *value, CvmStr *err)
 {
-    size_t len = strlen(value);
-    const char *t = hv_trim(value, &len);
+    const char *t;
+    size_t len;
+    ct_trim(value, strlen(value), &t, &len);
     CvmStr u = { 0 };
-    hv_unquote(t, len, &u);
+    ct_unquote(t, len, &u);
     uint32_t addr, mask;
     int ok = ip_parse_prefix(u.s, u.len, 1, &addr, &mask) == 0;
     cvm_str_free(&u);

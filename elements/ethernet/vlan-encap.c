@@ -68,18 +68,15 @@ static void vlan_encap_read_vlan_tci(struct vlan_encap *e, CvmStr *o)
 
 static int vlan_encap_write_vlan_tci(struct vlan_encap *e, const char *v, CvmStr *err)
 {
-    size_t n = strlen(v);
-    const char *w = hv_trim(v, &n);
+    const char *w;
+    size_t n;
+    ct_trim(v, strlen(v), &w, &n);
     if (n >= 4 && !memcmp(w, "ANNO", 4)) {
         e->tci = -1;
         e->use_anno = 1;
     } else {
         int64_t x;
-        int r = hv_parse_integer(w, n, &x);
-        if (r != HV_INT_OK)
-            return cvm_str_printf(err, "expected a 16-bit TCI or ANNO: '%.*s' %s", (int)n, w, r == HV_INT_RANGE ? "is out of range" : "is not an integer"), -1;
-        if (x < 0 || x > 0xffff)
-            return cvm_str_printf(err, "expected a 16-bit TCI or ANNO: %lld is out of range (0 to 65535)", (long long)x), -1;
+        if (hv_value_int(v, "a 16-bit TCI or ANNO", 0, 0xffff, &x, err) < 0) return -1;
         e->tci = (int32_t)x;
         e->use_anno = 0;
     }

@@ -3,7 +3,8 @@
  * from one counter per router (Click's static). As icmp-error.ts. */
 #include "cvm.h"
 #include "../lib/transport-checksum.h"
-#include "../lib/click-words.h"
+#include "../lib/click-values.h"
+#include "../lib/ip-text.h"
 
 enum { ICMPE_UNREACH = 3, ICMPE_REDIRECT = 5, ICMPE_PARAMPROB = 12 };
 
@@ -152,19 +153,18 @@ static inline void icmp_error_push(struct icmp_error *e, int port, Packet **in, 
     }
 }
 
-static void icmp_error_read_src(struct icmp_error *e, CvmStr *o) { cw_put_ip(o, e->src); }
+static void icmp_error_read_src(struct icmp_error *e, CvmStr *o) { ip_unparse(o, e->src); }
 static void icmp_error_read_mtu(struct icmp_error *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->mtu); }
 static void icmp_error_read_pmtu(struct icmp_error *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->pmtu); }
 
 static int icmp_error_write_src(struct icmp_error *e, const char *v, CvmStr *err)
 {
-    CwText t = cw_trim(cw_text(v));
-    char *buf = malloc(t.n + 1);
-    if (!buf) return cvm_str_printf(err, "out of memory"), -1;
-    CwText u = { buf, cw_unquote_into(t.s, t.n, buf) };
+    CtText t = ct_text_trim(ct_text(v));
+    CvmStr u = { 0 };
+    ct_unquote(t.s, t.n, &u);
     uint32_t addr;
-    int ok = cw_parse_ip(u, &addr) == 0;
-    free(buf);
+    int ok = ip_parse_click((CtText){ u.s, u.len }, &addr) == 0;
+    cvm_str_free(&u);
     if (!ok) return cvm_str_printf(err, "expected IP address"), -1;
     e->src = addr;
     return 0;
@@ -173,7 +173,7 @@ static int icmp_error_write_src(struct icmp_error *e, const char *v, CvmStr *err
 static int icmp_error_parse_unsigned(const char *v, int64_t *out, CvmStr *err)
 {
     int64_t n;
-    if (cw_parse_int(cw_trim(cw_text(v)), &n) < 0 || n < 0) return cvm_str_printf(err, "expected unsigned integer"), -1;
+    if (ct_parse_click_int(ct_text_trim(ct_text(v)), &n) < 0 || n < 0) return cvm_str_printf(err, "expected unsigned integer"), -1;
     *out = n;
     return 0;
 }

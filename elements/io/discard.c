@@ -1,6 +1,7 @@
 /* Discard: consume pushed packets; with a pull input, a task pulls BURST
  * packets per run (0: all there are, at most 65536) while ACTIVE. */
 #include "cvm.h"
+#include "elements/lib/click-values.h"
 
 #define DISCARD_MAX_UNLIMITED_BURST 65536
 
@@ -60,7 +61,7 @@ static int discard_write_reset_counts(struct discard *e, const char *v, CvmStr *
 static int discard_write_active(struct discard *e, const char *v, CvmStr *err)
 {
     int b;
-    if (cvm_parse_bool(v, &b) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "syntax error"), -1;
     if (!e->pull_mode) return cvm_str_printf(err, "'active' applies to a Discard with a pull input"), -1;
     e->active = (uint8_t)b;
     if (b) cvm_task_schedule(&e->task);

@@ -123,13 +123,9 @@ static void from_dump_end_action(struct from_dump *e)
     case FROM_DUMP_ACTION_DEACTIVATE:
         from_dump_set_active(e, 0);
         break;
-    case FROM_DUMP_ACTION_CALL: {
-        CvmStr err = { 0 };
-        if (hc_call_write(e->base.name, e->end_path, e->end_value, &err) < 0)
-            cvm_chatter(e->base.name, "While calling '%s': %s", e->end_path, err.s ? err.s : "");
-        cvm_str_free(&err);
+    case FROM_DUMP_ACTION_CALL:
+        hc_end_call(e->base.name, e->end_path, e->end_value);
         break;
-    }
     default:
         break;
     }
@@ -263,7 +259,7 @@ static void from_dump_pull(struct from_dump *e, int port, PacketBatch *b, unsign
 /* --- handlers ------------------------------------------------------------ */
 
 static void from_dump_read_count(struct from_dump *e, CvmStr *o) { cvm_str_u64(o, e->count); }
-static void from_dump_read_active(struct from_dump *e, CvmStr *o) { cvm_str_printf(o, "%s", io_bool_text(e->active)); }
+static void from_dump_read_active(struct from_dump *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 static void from_dump_read_encap(struct from_dump *e, CvmStr *o) { io_encap_name(o, e->link_type); }
 static void from_dump_read_filename(struct from_dump *e, CvmStr *o) { cvm_str_printf(o, "%s", e->display_name); }
 static void from_dump_read_packet_filepos(struct from_dump *e, CvmStr *o) { cvm_str_u64(o, e->packet_filepos); }
@@ -287,7 +283,7 @@ static int from_dump_write_reset_counts(struct from_dump *e, const char *v, CvmS
 static int from_dump_write_active(struct from_dump *e, const char *v, CvmStr *err)
 {
     int b;
-    if (io_parse_bool(v, &b) < 0) return cvm_str_printf(err, "type mismatch"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "type mismatch"), -1;
     from_dump_set_active(e, b);
     return 0;
 }
@@ -295,7 +291,7 @@ static int from_dump_write_active(struct from_dump *e, const char *v, CvmStr *er
 static int from_dump_write_filepos(struct from_dump *e, const char *v, CvmStr *err)
 {
     int64_t pos;
-    if (io_parse_integer(v, &pos) < 0 || pos < 0) return cvm_str_printf(err, "argument must be file offset"), -1;
+    if (ct_parse_integer(v, strlen(v), &pos) < 0 || pos < 0) return cvm_str_printf(err, "argument must be file offset"), -1;
     return from_dump_seek(e, (uint64_t)pos, err);
 }
 

@@ -186,7 +186,7 @@ static int from_ipsum_set_fields(struct from_ip_summary_dump *e, const int16_t *
 /* The words of a directive line: trim, split at runs of JavaScript whitespace. */
 static int from_ipsum_split(const char *s, size_t n, const char **w, size_t *wl, int max)
 {
-    io_trim(s, n, &s, &n);
+    ct_trim(s, n, &s, &n);
     int k = 0;
     size_t i = 0;
     if (!n) {
@@ -195,10 +195,10 @@ static int from_ipsum_split(const char *s, size_t n, const char **w, size_t *wl,
     }
     while (i < n) {
         size_t a = i;
-        while (i < n && !io_js_space((unsigned char)s[i])) i++;
+        while (i < n && !ct_js_space(s[i])) i++;
         if (k < max) w[k] = s + a, wl[k] = i - a;
         k++;
-        while (i < n && io_js_space((unsigned char)s[i])) i++;
+        while (i < n && ct_js_space(s[i])) i++;
     }
     return k;
 }
@@ -254,16 +254,16 @@ static void from_ipsum_bang_flowid(struct from_ip_summary_dump *e, const char *s
 static void from_ipsum_bang_data(struct from_ip_summary_dump *e, const char *s, size_t n)
 {
     const char *t;
-    io_trim(s, n, &t, &n);
+    ct_trim(s, n, &t, &n);
     int16_t ids[256];
     int k = 0, words = 0;
     size_t i = 0;
     while (i < n) {
         size_t a = i;
-        while (i < n && !io_js_space((unsigned char)t[i])) i++;
+        while (i < n && !ct_js_space(t[i])) i++;
         const char *name = t + a;
         size_t nl = i - a;
-        while (i < n && io_js_space((unsigned char)t[i])) i++;
+        while (i < n && ct_js_space(t[i])) i++;
         if (words++ == 0) continue;   /* the directive itself */
         const char *bare = name;
         size_t bl = nl;
@@ -334,8 +334,8 @@ static int from_ip_summary_dump_init(struct from_ip_summary_dump *e, CvmStr *err
         /* !IPSummaryDump MAJOR.MINOR */
         size_t i = 14, a, b;
         int matched = 0;
-        if (i < n && io_js_space((unsigned char)first[i])) {
-            while (i < n && io_js_space((unsigned char)first[i])) i++;
+        if (i < n && ct_js_space(first[i])) {
+            while (i < n && ct_js_space(first[i])) i++;
             a = i;
             while (i < n && first[i] >= '0' && first[i] <= '9') i++;
             if (i > a && i < n && first[i] == '.') {
@@ -399,7 +399,7 @@ static Packet *from_ipsum_build(struct from_ip_summary_dump *e, const char *line
     IpsumBuilder b = { .p = p, .is_ip = 1, .default_proto = e->default_proto, .minor = e->minor, .flowid = e->have_flowid ? &e->flowid : NULL, .scratch = &e->scratch };
     /* as many words as there are columns; quoted words keep their spaces */
     const char *s = line;
-    while (n && io_js_space((unsigned char)*s)) s++, n--;
+    while (n && ct_js_space(*s)) s++, n--;
     cvm_str_clear(&e->rest);
     cvm_str_append(&e->rest, s, n);
     CvmStr *words = e->words;
@@ -421,7 +421,7 @@ static Packet *from_ipsum_build(struct from_ip_summary_dump *e, const char *line
     if (parsed == 0) {
         const char *t;
         size_t tn;
-        io_trim(line, n + (size_t)(s - line), &t, &tn);
+        ct_trim(line, n + (size_t)(s - line), &t, &tn);
         if (!e->complained && tn) {
             from_ipsum_warn_at(e, from_ipsum_line_number(e), "%s", e->nfields == 0 ? "no '!data' provided" : "packet parse error");
             e->complained = 1;
@@ -470,7 +470,7 @@ static Packet *from_ipsum_read_packet(struct from_ip_summary_dump *e)
         if (n == 0 || line[0] == '#') continue;
         if (line[0] == '!') {
             size_t wl = 0;
-            while (wl < n && !io_js_space((unsigned char)line[wl])) wl++;
+            while (wl < n && !ct_js_space(line[wl])) wl++;
             const char *w[3];
             size_t wn[3];
             if ((wl == 5 && !memcmp(line, "!data", 5)) || (wl == 9 && !memcmp(line, "!contents", 9))) from_ipsum_bang_data(e, line, n);
@@ -642,7 +642,7 @@ static void from_ip_summary_dump_pull(struct from_ip_summary_dump *e, int port, 
     from_ipsum_produce(e, max, out, b, &got);
 }
 
-static void from_ip_summary_dump_read_active(struct from_ip_summary_dump *e, CvmStr *o) { cvm_str_printf(o, "%s", io_bool_text(e->active)); }
+static void from_ip_summary_dump_read_active(struct from_ip_summary_dump *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 static void from_ip_summary_dump_read_encap(struct from_ip_summary_dump *e, CvmStr *o) { (void)e; cvm_str_printf(o, "IP"); }
 static void from_ip_summary_dump_read_filesize(struct from_ip_summary_dump *e, CvmStr *o)
 {
@@ -656,7 +656,7 @@ static void from_ip_summary_dump_read_count(struct from_ip_summary_dump *e, CvmS
 static int from_ip_summary_dump_write_active(struct from_ip_summary_dump *e, const char *v, CvmStr *err)
 {
     int b;
-    if (io_parse_bool(v, &b) < 0) return cvm_str_printf(err, "type mismatch"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "type mismatch"), -1;
     e->active = (uint8_t)b;
     if (b && e->push_mode) cvm_task_schedule(&e->task);
     return 0;

@@ -1,6 +1,8 @@
 /* InfiniteSource: clones of one prototype packet, BURST per task run (push)
  * or as many as pulled, until LIMIT; then the end call (STOP's `stop`). */
 #include "cvm.h"
+#include "elements/lib/click-values.h"
+#include "elements/driver/handler-call.h"
 
 /* Packets per run when this source is the only task that moves packets
  * (SOLE_TASK_BURST in infinite-source.ts). */
@@ -85,12 +87,7 @@ static void infinite_source_at_end(struct infinite_source *e)
 {
     if (e->ended || e->limit < 0 || e->count < e->limit) return;
     e->ended = 1;
-    if (e->end_path) {
-        CvmStr err = { 0 };
-        if (cvm_call_write(e->end_path, e->end_value, &err) < 0)
-            cvm_chatter(e->base.name, "While calling '%s': %s", e->end_path, err.s ? err.s : "");
-        cvm_str_free(&err);
-    }
+    if (e->end_path) hc_end_call(e->base.name, e->end_path, e->end_value);
 }
 
 /* Emit n clones of the prototype through `out` to output 0. */
@@ -182,7 +179,7 @@ static int infinite_source_write_data(struct infinite_source *e, const char *v, 
 static int infinite_source_write_limit(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (cvm_parse_int(v, &n) < 0) return cvm_str_printf(err, "limit parameter must be integer"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "limit parameter must be integer"), -1;
     e->limit = n;
     infinite_source_wake(e);
     return 0;
@@ -191,7 +188,7 @@ static int infinite_source_write_limit(struct infinite_source *e, const char *v,
 static int infinite_source_write_burst(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (cvm_parse_int(v, &n) < 0 || n < 1) return cvm_str_printf(err, "burstsize parameter must be integer >= 1"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0 || n < 1) return cvm_str_printf(err, "burstsize parameter must be integer >= 1"), -1;
     e->burst = (uint32_t)n;
     infinite_source_wake(e);
     return 0;
@@ -200,7 +197,7 @@ static int infinite_source_write_burst(struct infinite_source *e, const char *v,
 static int infinite_source_write_active(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int b;
-    if (cvm_parse_bool(v, &b) < 0) return cvm_str_printf(err, "active parameter must be boolean"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "active parameter must be boolean"), -1;
     e->active = (uint8_t)b;
     infinite_source_wake(e);
     return 0;
@@ -209,7 +206,7 @@ static int infinite_source_write_active(struct infinite_source *e, const char *v
 static int infinite_source_write_length(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (cvm_parse_int(v, &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
     if (infinite_source_set_data(e, e->data, e->data_len, n, err) < 0) return -1;
     infinite_source_wake(e);
     return 0;

@@ -1,78 +1,19 @@
 /* Text the I/O and driver elements read and write, with exactly the host
  * engine's rules (config-lang/args/types.ts, elements/io/click-time.ts,
- * elements/io/fixed-point.ts): integers, booleans, time intervals,
- * timestamps, sampling probabilities. Only handlers and initialization use
- * these, never the packet path. JavaScript's whitespace, as trim() and \s see
- * it in latin1 text, includes the no-break space 0xA0. */
+ * elements/io/fixed-point.ts): time intervals, timestamps, sampling
+ * probabilities; integers, booleans and white space are click-values.h and
+ * click-text.h (included). Only handlers and initialization use these,
+ * never the packet path. */
 #ifndef CVM_IO_TEXT_H
 #define CVM_IO_TEXT_H
 
 #include "cvm.h"
+#include "elements/lib/click-values.h"
 #include <math.h>
 #include <stdio.h>
 #include <strings.h>
 
-#define IO_MAX_SAFE_INTEGER 9007199254740991LL
 #define IO_NS_PER_SEC 1000000000LL
-
-static inline int io_js_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13) || c == 0xa0; }
-
-/* JavaScript's trim(): the window [*start, *start + *len) of s. */
-static void io_trim(const char *s, size_t n, const char **start, size_t *len)
-{
-    while (n && io_js_space((unsigned char)*s)) s++, n--;
-    while (n && io_js_space((unsigned char)s[n - 1])) n--;
-    *start = s;
-    *len = n;
-}
-
-/* parseInteger of types.ts on s[0..n) after trimming: optional sign, then
- * 0x hex, 0 octal or decimal; safe integers only. 0 ok, -1 bad. */
-static int io_parse_integer_n(const char *s, size_t n, int64_t *out)
-{
-    io_trim(s, n, &s, &n);
-    int neg = 0;
-    if (n && (*s == '+' || *s == '-')) neg = *s == '-', s++, n--;
-    if (!n) return -1;
-    unsigned base = 10;
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2, n -= 2;
-        if (!n) return -1;
-    } else if (s[0] == '0') {
-        base = 8;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
-        if (d >= base) return -1;
-        /* parseInt keeps going past 2^53 (inexactly); anything that large is rejected anyway */
-        if (v <= (uint64_t)IO_MAX_SAFE_INTEGER) v = v * base + d;
-    }
-    if (v > (uint64_t)IO_MAX_SAFE_INTEGER) return -1;
-    *out = neg ? -(int64_t)v : (int64_t)v;
-    return 0;
-}
-
-static inline int io_parse_integer(const char *s, int64_t *out) { return io_parse_integer_n(s, strlen(s), out); }
-
-/* Click booleans (T.bool): true/false, yes/no, 1/0, t/f, y/n, on/off, any case. */
-static int io_parse_bool_n(const char *s, size_t n, int *out)
-{
-    static const char *const yes[] = { "true", "yes", "1", "t", "y", "on" };
-    static const char *const no[] = { "false", "no", "0", "f", "n", "off" };
-    io_trim(s, n, &s, &n);
-    for (unsigned i = 0; i < 6; i++) {
-        if (strlen(yes[i]) == n && !strncasecmp(s, yes[i], n)) return *out = 1, 0;
-        if (strlen(no[i]) == n && !strncasecmp(s, no[i], n)) return *out = 0, 0;
-    }
-    return -1;
-}
-
-static inline int io_parse_bool(const char *s, int *out) { return io_parse_bool_n(s, strlen(s), out); }
-
-static inline const char *io_bool_text(int b) { return b ? "true" : "false"; }
 
 /* Saturating arithmetic on nanosecond times (the host's are unbounded). */
 static inline int64_t io_add_ns(int64_t a, int64_t b)
@@ -106,7 +47,7 @@ static int io_parse_interval_n(const char *text, size_t len, int64_t *out)
         { "d", 86400000000000ULL }, { "day", 86400000000000ULL }, { "days", 86400000000000ULL },
     };
     const char *s = text, *end = text + len;
-    while (s < end && io_js_space((unsigned char)*s)) s++;
+    while (s < end && ct_js_space(*s)) s++;
     int neg = 0;
     if (s < end && (*s == '+' || *s == '-')) neg = *s++ == '-';
     const char *int_start = s;
@@ -131,11 +72,11 @@ static int io_parse_interval_n(const char *text, size_t len, int64_t *out)
         if (eneg) exp = -exp;
         s = e;
     }
-    while (s < end && io_js_space((unsigned char)*s)) s++;
+    while (s < end && ct_js_space(*s)) s++;
     const char *unit = s;
     while (s < end && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) s++;
     size_t unit_len = (size_t)(s - unit);
-    while (s < end && io_js_space((unsigned char)*s)) s++;
+    while (s < end && ct_js_space(*s)) s++;
     if (s != end) return -1;
     uint64_t scale = 0;
     if (!unit_len) scale = 1000000000ULL;

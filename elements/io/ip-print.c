@@ -277,12 +277,12 @@ static inline void ip_print_push(struct ip_print *e, int port, Packet **in, unsi
     for (unsigned i = 0; i < n; i++) cvm_emit(out, 0, in[i]);
 }
 
-static void ip_print_read_active(struct ip_print *e, CvmStr *o) { cvm_str_printf(o, "%s", io_bool_text(e->active)); }
+static void ip_print_read_active(struct ip_print *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 
 static int ip_print_write_active(struct ip_print *e, const char *v, CvmStr *err)
 {
     int b;
-    if (io_parse_bool(v, &b) < 0) return cvm_str_printf(err, "expected boolean"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "expected boolean"), -1;
     e->active = (uint8_t)b;
     return 0;
 }

@@ -182,14 +182,14 @@ static int64_t ipb_payload_offset(const IpsumBuilder *b)
 /* num(): an integer from 0 to max. */
 static int ipb_num(const char *t, size_t n, int64_t max, int64_t *v)
 {
-    return io_parse_integer_n(t, n, v) == 0 && *v >= 0 && *v <= max;
+    return ct_parse_integer(t, n, v) == 0 && *v >= 0 && *v <= max;
 }
 
 /* parseTimestamp: seconds with an optional fraction, to (truncated) seconds and a remainder. */
 static int ipb_timestamp(const char *text, size_t n, int64_t *sec, int64_t *nsec)
 {
     const char *s;
-    io_trim(text, n, &s, &n);
+    ct_trim(text, n, &s, &n);
     size_t i = 0;
     int neg = 0;
     if (i < n && s[i] == '-') neg = 1, i++;
@@ -222,7 +222,7 @@ static int ipb_timestamp(const char *text, size_t n, int64_t *sec, int64_t *nsec
 static int ipb_ip(const char *text, size_t n, uint32_t *out)
 {
     const char *s;
-    io_trim(text, n, &s, &n);
+    ct_trim(text, n, &s, &n);
     uint32_t v = 0;
     size_t i = 0;
     for (int part = 0; part < 4; part++) {
@@ -244,11 +244,11 @@ static int ipb_ip(const char *text, size_t n, uint32_t *out)
 static int ipb_ether(const char *text, size_t n, uint8_t out[6])
 {
     const char *s;
-    io_trim(text, n, &s, &n);
+    ct_trim(text, n, &s, &n);
     int nh = 0;
-    for (size_t i = 0; i < n; i++) nh += st_hex_value(s[i]) >= 0;
+    for (size_t i = 0; i < n; i++) nh += ct_hex(s[i]) >= 0;
     if (n == 12 && nh == 12 && !memchr(s, ':', n) && !memchr(s, '-', n)) {
-        for (int k = 0; k < 6; k++) out[k] = (uint8_t)(st_hex_value(s[2 * k]) * 16 + st_hex_value(s[2 * k + 1]));
+        for (int k = 0; k < 6; k++) out[k] = (uint8_t)(ct_hex(s[2 * k]) * 16 + ct_hex(s[2 * k + 1]));
         return 1;
     }
     size_t i = 0;
@@ -260,7 +260,7 @@ static int ipb_ether(const char *text, size_t n, uint8_t out[6])
         size_t start = i;
         unsigned x = 0;
         while (i < n && s[i] != ':' && s[i] != '-') {
-            int h = st_hex_value(s[i]);
+            int h = ct_hex(s[i]);
             if (h < 0 || i - start >= 2) return 0;
             x = x * 16 + (unsigned)h;
             i++;
@@ -393,7 +393,7 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
         if (n < 1 || n > 4) return 0;
         unsigned x = 0;
         for (size_t k = 0; k < n; k++) {
-            int h = st_hex_value(t[k]);
+            int h = ct_hex(t[k]);
             if (h < 0) return 0;
             x = x * 16 + (unsigned)h;
         }
@@ -539,7 +539,7 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
         if (n < 2 || t[0] != '"' || t[n - 1] != '"') return 0;
         CvmStr own = { 0 }, *scratch = b->scratch ? b->scratch : &own;
         CvmStr data = *scratch;
-        st_unquote(t, n, &data);
+        ct_unquote(t, n, &data);
         if (ipb_make_ip(b, 0)) ipb_make_transp(b);
         if (data.len) {
             int64_t off = ipb_payload_offset(b);

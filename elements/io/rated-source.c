@@ -189,7 +189,7 @@ static void rated_source_read_count(struct rated_source *e, CvmStr *o) { cvm_str
 static void rated_source_read_data(struct rated_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
 static void rated_source_read_rate(struct rated_source *e, CvmStr *o) { cvm_str_u64(o, e->rate); }
 static void rated_source_read_limit(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)(e->limit < 0 ? -1 : e->limit)); }
-static void rated_source_read_active(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%s", io_bool_text(e->active)); }
+static void rated_source_read_active(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 static void rated_source_read_length(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->length); }
 static void rated_source_read_datasize(struct rated_source *e, CvmStr *o) { rated_source_read_length(e, o); }
 
@@ -209,7 +209,7 @@ static int rated_source_write_data(struct rated_source *e, const char *v, CvmStr
 static int rated_source_write_rate(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t rate;
-    if (io_parse_integer(v, &rate) < 0 || rate < 0 || rate > 0xffffffffLL) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_integer(v, strlen(v), &rate) < 0 || rate < 0 || rate > 0xffffffffLL) return cvm_str_printf(err, "syntax error"), -1;
     rated_source_bucket_assign(e, (uint64_t)rate, rated_source_burst_for((uint64_t)rate));
     return 0;
 }
@@ -217,7 +217,7 @@ static int rated_source_write_rate(struct rated_source *e, const char *v, CvmStr
 static int rated_source_write_limit(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (io_parse_integer(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     e->limit = n;
     return 0;
 }
@@ -225,7 +225,7 @@ static int rated_source_write_limit(struct rated_source *e, const char *v, CvmSt
 static int rated_source_write_active(struct rated_source *e, const char *v, CvmStr *err)
 {
     int b;
-    if (io_parse_bool(v, &b) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "syntax error"), -1;
     e->active = (uint8_t)b;
     rated_source_restart(e);
     return 0;
@@ -234,7 +234,7 @@ static int rated_source_write_active(struct rated_source *e, const char *v, CvmS
 static int rated_source_write_length(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (io_parse_integer(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     return rated_source_set_data(e, e->data, e->data_len, n, err);
 }
 

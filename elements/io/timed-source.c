@@ -86,7 +86,7 @@ static void timed_source_read_count(struct timed_source *e, CvmStr *o) { cvm_str
 static void timed_source_read_data(struct timed_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
 static void timed_source_read_limit(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->limit); }
 static void timed_source_read_interval(struct timed_source *e, CvmStr *o) { io_format_interval(o, e->interval); }
-static void timed_source_read_active(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%s", io_bool_text(e->active)); }
+static void timed_source_read_active(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 static void timed_source_read_headroom(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%u", e->headroom); }
 
 static int timed_source_write_reset(struct timed_source *e, const char *v, CvmStr *err)
@@ -105,7 +105,7 @@ static int timed_source_write_data(struct timed_source *e, const char *v, CvmStr
 static int timed_source_write_limit(struct timed_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (io_parse_integer(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     e->limit = n;
     return 0;
 }
@@ -121,7 +121,7 @@ static int timed_source_write_interval(struct timed_source *e, const char *v, Cv
 static int timed_source_write_active(struct timed_source *e, const char *v, CvmStr *err)
 {
     int b;
-    if (io_parse_bool(v, &b) < 0) return cvm_str_printf(err, "bad active"), -1;
+    if (ct_parse_bool(v, strlen(v), &b) < 0) return cvm_str_printf(err, "bad active"), -1;
     e->active = (uint8_t)b;
     timed_source_wake(e);
     return 0;
@@ -130,7 +130,7 @@ static int timed_source_write_active(struct timed_source *e, const char *v, CvmS
 static int timed_source_write_headroom(struct timed_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (io_parse_integer(v, &n) < 0 || n < 0 || n > 0x7fffffff) return cvm_str_printf(err, "bad headroom"), -1;
+    if (ct_parse_integer(v, strlen(v), &n) < 0 || n < 0 || n > 0x7fffffff) return cvm_str_printf(err, "bad headroom"), -1;
     uint32_t old = e->headroom;
     e->headroom = (uint32_t)n;
     if (timed_source_remake(e, e->data, e->data_len, err) < 0) {

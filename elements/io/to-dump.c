@@ -85,7 +85,7 @@ static int to_dump_encap_from_sources(struct to_dump *e, CvmStr *err)
         } else {
             const char *t;
             size_t n;
-            io_trim(v.s ? v.s : "", v.len, &t, &n);
+            ct_trim(v.s ? v.s : "", v.len, &t, &n);
             int64_t dlt = io_parse_encap(t, n);
             if (dlt < 0) {
                 cvm_str_printf(err, "'%s.encap' did not return a valid encapsulation type", name);

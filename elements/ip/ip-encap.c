@@ -86,21 +86,7 @@ static int ip_encap_write_src(struct ip_encap *e, const char *v, CvmStr *err)
 
 static int ip_encap_write_dst(struct ip_encap *e, const char *v, CvmStr *err)
 {
-    size_t n = strlen(v);
-    const char *t = hv_trim(v, &n);
-    CvmStr u = { 0 };
-    hv_unquote(t, n, &u);
-    int r = 0;
-    if (u.len == 8 && !memcmp(u.s, "DST_ANNO", 8)) {
-        e->dst = 0;
-        e->use_dst_anno = 1;
-    } else if (ip_parse(u.s, u.len, &e->dst) == 0) {
-        e->use_dst_anno = 0;
-    } else {
-        r = -1;
-        cvm_str_printf(err, "DST argument should be IP address or 'DST_ANNO'");
-    }
-    cvm_str_free(&u);
-    if (r == 0) ip_encap_build(e);
-    return r;
+    if (ip_parse_dst(v, 0, &e->dst, &e->use_dst_anno) < 0) return cvm_str_printf(err, "DST argument should be IP address or 'DST_ANNO'"), -1;
+    ip_encap_build(e);
+    return 0;
 }

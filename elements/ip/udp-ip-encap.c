@@ -58,20 +58,6 @@ static int udp_ip_encap_write_dport(struct udp_ip_encap *e, const char *v, CvmSt
 
 static int udp_ip_encap_write_dst(struct udp_ip_encap *e, const char *v, CvmStr *err)
 {
-    size_t n = strlen(v);
-    const char *t = hv_trim(v, &n);
-    CvmStr u = { 0 };
-    hv_unquote(t, n, &u);
-    int r = 0;
-    if (u.len >= 8 && !memcmp(u.s, "DST_ANNO", 8)) {
-        e->dst = 0;
-        e->use_dst_anno = 1;
-    } else if (ip_parse(u.s, u.len, &e->dst) == 0) {
-        e->use_dst_anno = 0;
-    } else {
-        r = -1;
-        cvm_str_printf(err, "bad DST");
-    }
-    cvm_str_free(&u);
-    return r;
+    if (ip_parse_dst(v, 1, &e->dst, &e->use_dst_anno) < 0) return cvm_str_printf(err, "bad DST"), -1;
+    return 0;
 }

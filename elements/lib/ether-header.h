@@ -46,16 +46,17 @@ static inline void ether_unparse(CvmStr *o, const uint8_t *e)
 
 static int ether_parse(const char *s0, size_t n0, uint8_t out[6])
 {
-    size_t n = n0;
-    const char *t = hv_trim(s0, &n);
+    const char *t;
+    size_t n;
+    ct_trim(s0, n0, &t, &n);
     int has_sep = 0;
     for (size_t i = 0; i < n; i++)
         if (t[i] == ':' || t[i] == '-') has_sep = 1;
     if (!has_sep) {
         if (n != 12) return -1;
         for (size_t i = 0; i < 12; i++)
-            if (!hv_is_hex((unsigned char)t[i])) return -1;
-        for (int k = 0; k < 6; k++) out[k] = (uint8_t)(hv_hex_value((unsigned char)t[2 * k]) * 16 + hv_hex_value((unsigned char)t[2 * k + 1]));
+            if (ct_hex(t[i]) < 0) return -1;
+        for (int k = 0; k < 6; k++) out[k] = (uint8_t)(ct_hex(t[2 * k]) * 16 + ct_hex(t[2 * k + 1]));
         return 0;
     }
     uint8_t v[6];
@@ -67,8 +68,8 @@ static int ether_parse(const char *s0, size_t n0, uint8_t out[6])
         }
         unsigned x = 0, digits = 0;
         while (i < n && t[i] != ':' && t[i] != '-') {
-            if (!hv_is_hex((unsigned char)t[i]) || ++digits > 2) return -1;
-            x = x * 16 + (unsigned)hv_hex_value((unsigned char)t[i++]);
+            if (ct_hex(t[i]) < 0 || ++digits > 2) return -1;
+            x = x * 16 + (unsigned)ct_hex(t[i++]);
         }
         if (digits == 0) return -1;
         v[k] = (uint8_t)x;
@@ -81,10 +82,11 @@ static int ether_parse(const char *s0, size_t n0, uint8_t out[6])
 /* parseHandlerValue(T.ether, v): "expected Ethernet address: 'X' is not an Ethernet address". */
 static int hv_value_ether(const char *value, uint8_t out[6], CvmStr *err)
 {
-    size_t n = strlen(value);
-    const char *t = hv_trim(value, &n);
+    const char *t;
+    size_t n;
+    ct_trim(value, strlen(value), &t, &n);
     CvmStr u = { 0 };
-    hv_unquote(t, n, &u);
+    ct_unquote(t, n, &u);
     int r = ether_parse(u.s, u.len, out);
     if (r < 0) cvm_str_printf(err, "expected Ethernet address: '%.*s' is not an Ethernet address", (int)u.len, u.s);
     cvm_str_free(&u);

@@ -8,7 +8,8 @@
 #define CVM_IP_ROUTE_H
 
 #include "cvm.h"
-#include "click-words.h"
+#include "click-values.h"
+#include "ip-text.h"
 
 /* A route: destination prefix (address masked), gateway (0: none), output
  * port (-1: unspecified, for removals; IPR_KILLED: an empty table slot). */
@@ -35,34 +36,45 @@ static inline int ipr_matches(const IprRoute *want, const IprRoute *have)
     return want->addr == have->addr && want->mask == have->mask && (want->port < 0 || (want->gw == have->gw && want->port == have->port));
 }
 
-/* `ADDR/MASK [GATEWAY] OUTPUT` (GATEWAY may be `-`; OUTPUT optional for removals). 0 ok, -1 syntax error. */
-static int ipr_parse_route(CwText text, int for_removal, IprRoute *r)
+/* Word k of words, unquoted into buf. */
+static CtText ipr_word(const CtWords *words, unsigned k, CvmStr *buf)
 {
-    CwWords w;
-    if (cw_split_words(text, 1, &w) < 0) return -1;
+    ct_unquote(ct_word(words, k), words->at[k].len, buf);
+    CtText t = { buf->s, buf->len };
+    return t;
+}
+
+/* `ADDR/MASK [GATEWAY] OUTPUT` (GATEWAY may be `-`; OUTPUT optional for removals). 0 ok, -1 syntax error. */
+static int ipr_parse_route(CtText text, int for_removal, IprRoute *r)
+{
+    CtWords words = { 0 };
+    CvmStr buf = { 0 };
     int ok = 0;
-    unsigned have = w.n < CW_MAX_WORDS ? w.n : CW_MAX_WORDS;
     uint32_t addr, mask;
-    if (have >= 1 && cw_parse_prefix(w.w[0], 1, &addr, &mask) == 0) {
+    if (ct_split_words(text.s, text.n, &words) == 0 && words.n >= 1 && ip_parse_click_prefix(ipr_word(&words, 0, &buf), 1, &addr, &mask) == 0) {
         r->addr = addr & mask;
         r->mask = mask;
         r->gw = 0;
         r->port = -1;
         unsigned i = 1;
         uint32_t gw;
-        if (i < have && cw_eq(w.w[i], "-")) i++;
-        else if (i < have && cw_parse_ip(w.w[i], &gw) == 0) r->gw = gw, i++;
+        if (i < words.n) {
+            CtText w = ipr_word(&words, i, &buf);
+            if (ct_text_eq(w, "-")) i++;
+            else if (ip_parse_click(w, &gw) == 0) r->gw = gw, i++;
+        }
         ok = 1;
-        if (i >= have) {
+        if (i >= words.n) {
             if (!for_removal) ok = 0;
         } else {
             int64_t port;
-            if (cw_parse_int(w.w[i], &port) < 0) ok = 0;
+            if (ct_parse_click_int(ipr_word(&words, i, &buf), &port) < 0) ok = 0;
             else r->port = (int32_t)port, i++;
         }
-        if (ok && i != w.n) ok = 0;
+        if (ok && i != words.n) ok = 0;
     }
-    cw_words_free(&w);
+    ct_words_free(&words);
+    cvm_str_free(&buf);
     return ok ? 0 : -1;
 }
 
@@ -71,11 +83,11 @@ static int ipr_parse_route(CwText text, int for_removal, IprRoute *r)
 static void ipr_put_route(CvmStr *o, const IprRoute *r, int tabs)
 {
     size_t start = o->len;
-    cw_put_prefix(o, r->addr, r->mask);
+    ip_unparse_prefix(o, r->addr, r->mask);
     cvm_str_append(o, tabs ? "\t" : " ", 1);
     if (tabs && o->len - start < 17) cvm_str_append(o, "\t", 1);
     start = o->len;
-    if (r->gw) cw_put_ip(o, r->gw);
+    if (r->gw) ip_unparse(o, r->gw);
     else cvm_str_append(o, "-", 1);
     cvm_str_append(o, tabs ? "\t" : " ", 1);
     if (tabs && o->len - start < 9) cvm_str_append(o, "\t", 1);
@@ -107,11 +119,11 @@ static int ipr_undo_push(IprUndo *u, const IprRoute *r, int command)
 }
 
 /* One add/set/remove command (Click's run_command). 0, or -1 with Click's message in err. */
-static int ipr_run_command(void *table, const IprOps *ops, int noutputs, int command, CwText text, IprUndo *undo, CvmStr *err)
+static int ipr_run_command(void *table, const IprOps *ops, int noutputs, int command, CtText text, IprUndo *undo, CvmStr *err)
 {
     IprRoute r, old;
     int has_old = 0;
-    if (ipr_parse_route(cw_trim(text), command == IPR_REMOVE, &r) < 0) {
+    if (ipr_parse_route(ct_text_trim(text), command == IPR_REMOVE, &r) < 0) {
         cvm_str_printf(err, "expected 'ADDR/MASK [GATEWAY%s'", command == IPR_REMOVE ? " OUTPUT]" : "] OUTPUT");
         return -1;
     }
@@ -196,14 +208,15 @@ static int ipr_run_ctrl(void *table, const IprOps *ops, int noutputs, const char
         size_t end = line;
         while (end < n && text[end] != '\n') end++;
         size_t i = line;
-        while (i < end && cw_space(text[i])) i++;
+        /* /^\s*(\S+)\s*([\s\S]*)$/ on the line */
+        while (i < end && ct_js_space(text[i])) i++;
         if (i < end) {
             size_t w = i;
-            while (i < end && !cw_space(text[i])) i++;
-            CwText word = { text + w, i - w };
-            while (i < end && cw_space(text[i])) i++;
-            CwText rest = { text + i, end - i };
-            int command = cw_eq(word, "add") ? IPR_ADD : cw_eq(word, "set") ? IPR_SET : cw_eq(word, "remove") ? IPR_REMOVE : -1;
+            while (i < end && !ct_js_space(text[i])) i++;
+            CtText word = { text + w, i - w };
+            while (i < end && ct_js_space(text[i])) i++;
+            CtText rest = { text + i, end - i };
+            int command = ct_text_eq(word, "add") ? IPR_ADD : ct_text_eq(word, "set") ? IPR_SET : ct_text_eq(word, "remove") ? IPR_REMOVE : -1;
             if (command < 0) {
                 cvm_str_printf(err, "bad command '%.*s'", (int)word.n, word.s);
                 rc = -1;
@@ -232,7 +245,7 @@ static int ipr_run_ctrl(void *table, const IprOps *ops, int noutputs, const char
 static int ipr_lookup_text(const char *param, int32_t (*lookup)(void *table, uint32_t addr, uint32_t *gw), void *table, CvmStr *o)
 {
     uint32_t addr, gw = 0;
-    if (cw_parse_ip(cw_trim(cw_text(param)), &addr) < 0) {
+    if (ip_parse_click(ct_text_trim(ct_text(param)), &addr) < 0) {
         cvm_str_printf(o, "expected IP address");
         return -1;
     }
@@ -240,7 +253,7 @@ static int ipr_lookup_text(const char *param, int32_t (*lookup)(void *table, uin
     cvm_str_printf(o, "%d", port);
     if (gw) {
         cvm_str_append(o, " ", 1);
-        cw_put_ip(o, gw);
+        ip_unparse(o, gw);
     }
     return 0;
 }

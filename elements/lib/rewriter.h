@@ -13,7 +13,8 @@
 #include "router.h"
 #include "flow-table.h"
 #include "transport-checksum.h"
-#include "click-words.h"
+#include "click-values.h"
+#include "ip-text.h"
 
 enum { RW_DROP = -1, RW_ADDMAP = -2 };
 enum { RW_SPEC_DROP, RW_SPEC_NOCHANGE, RW_SPEC_KEEP, RW_SPEC_PATTERN, RW_SPEC_NAMED, RW_SPEC_MAPPER };
@@ -144,10 +145,10 @@ static int rw_pattern_rewrite(RwPattern *c, const RwFlowID *flowid, const RwMap 
 static void rw_pattern_unparse(const RwPattern *p, CvmStr *o)
 {
     if (!p->is_napt && p->variation_top) {
-        cw_put_ip(o, p->saddr);
+        ip_unparse(o, p->saddr);
         cvm_str_append(o, "-", 1);
-        cw_put_ip(o, (uint32_t)(p->saddr + p->variation_top));
-    } else if (p->saddr) cw_put_ip(o, p->saddr);
+        ip_unparse(o, (uint32_t)(p->saddr + p->variation_top));
+    } else if (p->saddr) ip_unparse(o, p->saddr);
     else cvm_str_append(o, "-", 1);
     if (p->is_napt) {
         if (!p->sport) cvm_str_append(o, " -", 2);
@@ -156,7 +157,7 @@ static void rw_pattern_unparse(const RwPattern *p, CvmStr *o)
     }
     if (p->daddr) {
         cvm_str_append(o, " ", 1);
-        cw_put_ip(o, p->daddr);
+        ip_unparse(o, p->daddr);
     } else cvm_str_append(o, " -", 2);
     if (p->is_napt) {
         if (!p->dport) cvm_str_append(o, " -", 2);
@@ -538,7 +539,7 @@ static void rw_read_capacity(const RwCore *rw, CvmStr *o) { cvm_str_printf(o, "%
 static int rw_write_capacity(RwCore *rw, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (cw_parse_int(cw_trim(cw_text(v)), &n) < 0) return cvm_str_printf(err, "CAPACITY: expected integer"), -1;
+    if (ct_parse_click_int(ct_text_trim(ct_text(v)), &n) < 0) return cvm_str_printf(err, "CAPACITY: expected integer"), -1;
     rw->heap->capacity = n;
     rw_shrink_heap(rw, 0);
     return 0;
@@ -547,9 +548,9 @@ static int rw_write_capacity(RwCore *rw, const char *v, CvmStr *err)
 static void rw_put_flow(CvmStr *o, const RwFlowID *f)
 {
     cvm_str_append(o, "(", 1);
-    cw_put_ip(o, f->saddr);
+    ip_unparse(o, f->saddr);
     cvm_str_printf(o, ", %u, ", f->sport);
-    cw_put_ip(o, f->daddr);
+    ip_unparse(o, f->daddr);
     cvm_str_printf(o, ", %u)", f->dport);
 }
 

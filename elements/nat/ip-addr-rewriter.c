@@ -80,9 +80,9 @@ static void ip_addr_rewriter_read_table(struct ip_addr_rewriter *e, CvmStr *o)
     int64_t now = rw_jiffies();
     for (RwEntry *m = e->rw.maps[0].head; m; m = m->next) {
         RwFlow *f = rw_entry_flow(m);
-        cw_put_ip(o, m->id.saddr);
+        ip_unparse(o, m->id.saddr);
         cvm_str_append(o, " => ", 4);
-        cw_put_ip(o, f->e[m->direction ? 0 : 1].id.daddr);
+        ip_unparse(o, f->e[m->direction ? 0 : 1].id.daddr);
         rw_unparse_ports(f, m->direction, now, o);
         cvm_str_append(o, "\n", 1);
     }

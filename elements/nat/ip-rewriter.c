@@ -102,7 +102,7 @@ static void ip_rewriter_read_tcp_mappings(struct ip_rewriter *e, CvmStr *o) { ip
 static void ip_rewriter_read_udp_mappings(struct ip_rewriter *e, CvmStr *o) { ip_rewriter_table(e, 1, o); }
 
 /* A TCP port: 0-65535 or one of Click's well-known names. */
-static int ip_rewriter_tcp_port(CwText w, uint16_t *port)
+static int ip_rewriter_tcp_port(CtText w, uint16_t *port)
 {
     static const struct { const char *name; uint16_t port; } names[] = {
         { "auth", 113 }, { "bootpc", 68 }, { "bootps", 67 }, { "chargen", 19 }, { "daytime", 13 }, { "discard", 9 },
@@ -113,9 +113,9 @@ static int ip_rewriter_tcp_port(CwText w, uint16_t *port)
         { "sunrpc", 111 }, { "telnet", 23 }, { "tftp", 69 }, { "www", 80 },
     };
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
-        if (cw_eq(w, names[i].name)) return *port = names[i].port, 0;
+        if (ct_text_eq(w, names[i].name)) return *port = names[i].port, 0;
     int64_t v;
-    if (cw_parse_int(w, &v) < 0 || v < 0 || v > 65535) return -1;
+    if (ct_parse_click_int(w, &v) < 0 || v < 0 || v > 65535) return -1;
     *port = (uint16_t)v;
     return 0;
 }
@@ -123,27 +123,27 @@ static int ip_rewriter_tcp_port(CwText w, uint16_t *port)
 /* `tcp_lookup SADDR SPORT DADDR DPORT`: a read handler with a parameter. */
 static int ip_rewriter_read_param_tcp_lookup(struct ip_rewriter *e, const char *param, CvmStr *o)
 {
-    CwText t = cw_trim(cw_text(param)), w[5];
+    CtText t = ct_text_trim(ct_text(param)), w[5];   /* trim().split(/\s+/) */
     unsigned nw = 0;
     for (size_t i = 0; i <= t.n && nw < 5;) {
         size_t j = i;
-        while (j < t.n && !cw_space(t.s[j])) j++;
+        while (j < t.n && !ct_js_space(t.s[j])) j++;
         w[nw].s = t.s + i;
         w[nw++].n = j - i;
         if (j >= t.n) break;
-        while (j < t.n && cw_space(t.s[j])) j++;
+        while (j < t.n && ct_js_space(t.s[j])) j++;
         i = j;
     }
     RwFlowID id;
-    if (nw != 4 || cw_parse_ip(w[0], &id.saddr) < 0 || cw_parse_ip(w[2], &id.daddr) < 0 || ip_rewriter_tcp_port(w[1], &id.sport) < 0 ||
+    if (nw != 4 || ip_parse_click(w[0], &id.saddr) < 0 || ip_parse_click(w[2], &id.daddr) < 0 || ip_rewriter_tcp_port(w[1], &id.sport) < 0 ||
         ip_rewriter_tcp_port(w[3], &id.dport) < 0)
         return cvm_str_printf(o, "expected SADDR SPORT DADDR DPORT"), -1;
     RwEntry *m = rw_map_find(&e->rw.maps[0], &id);
     if (!m) return 0;
     RwFlowID r = rw_flowid_reverse(rw_entry_flow(m)->e[m->direction ? 0 : 1].id);
-    cw_put_ip(o, r.saddr);
+    ip_unparse(o, r.saddr);
     cvm_str_printf(o, " %u ", r.sport);
-    cw_put_ip(o, r.daddr);
+    ip_unparse(o, r.daddr);
     cvm_str_printf(o, " %u", r.dport);
     return 0;
 }

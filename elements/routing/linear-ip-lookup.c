@@ -188,17 +188,17 @@ static int linear_ip_lookup_read_param_lookup(struct linear_ip_lookup *e, const 
 
 static int linear_ip_lookup_write_add(struct linear_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_ADD, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_ADD, ct_text(v), NULL, err);
 }
 
 static int linear_ip_lookup_write_set(struct linear_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_SET, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_SET, ct_text(v), NULL, err);
 }
 
 static int linear_ip_lookup_write_remove(struct linear_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_REMOVE, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &lin_ops, e->noutputs, IPR_REMOVE, ct_text(v), NULL, err);
 }
 
 static int linear_ip_lookup_write_ctrl(struct linear_ip_lookup *e, const char *v, CvmStr *err)

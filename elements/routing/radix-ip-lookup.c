@@ -245,17 +245,17 @@ static int radix_ip_lookup_read_param_lookup(struct radix_ip_lookup *e, const ch
 
 static int radix_ip_lookup_write_add(struct radix_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_ADD, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_ADD, ct_text(v), NULL, err);
 }
 
 static int radix_ip_lookup_write_set(struct radix_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_SET, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_SET, ct_text(v), NULL, err);
 }
 
 static int radix_ip_lookup_write_remove(struct radix_ip_lookup *e, const char *v, CvmStr *err)
 {
-    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_REMOVE, cw_text(v), NULL, err);
+    return ipr_run_command(&e->table, &radix_ops, e->noutputs, IPR_REMOVE, ct_text(v), NULL, err);
 }
 
 static int radix_ip_lookup_write_ctrl(struct radix_ip_lookup *e, const char *v, CvmStr *err)

@@ -22,15 +22,15 @@ static int bandwidth_unit(const char *u, size_t n, uint32_t *den)
 static int bandwidth_parse(const char *text, uint32_t *rate, CvmStr *err)
 {
     size_t n = strlen(text), i = 0;
-    while (i < n && click_js_space(text[i])) i++;
+    while (i < n && ct_js_space(text[i])) i++;
     ClickDecimal d;
     size_t end = i + click_scan_decimal(text + i, n - i, &d);
     size_t j = end;
-    while (j < n && click_js_space(text[j])) j++;
+    while (j < n && ct_js_space(text[j])) j++;
     size_t unit = j;
     while (j < n && ((text[j] >= 'A' && text[j] <= 'Z') || (text[j] >= 'a' && text[j] <= 'z') || text[j] == '/')) j++;
     size_t unit_len = j - unit;
-    while (j < n && click_js_space(text[j])) j++;
+    while (j < n && ct_js_space(text[j])) j++;
     if (j != n || (d.nint == 0 && d.nfrac == 0)) {
         cvm_str_printf(err, "'%s' is not a bandwidth", text);
         return -1;

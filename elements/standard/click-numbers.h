@@ -8,6 +8,7 @@
 #define CVM_STD_CLICK_NUMBERS_H
 
 #include "cvm.h"
+#include "../lib/click-text.h"
 #include <stdio.h>
 
 /* cp_unparse_real2 for an unsigned 32-bit value with frac_bits (< 32) fraction bits. */
@@ -259,26 +260,13 @@ static int click_decimal_value(const ClickDecimal *d, uint32_t a, uint32_t b, ui
     return r;
 }
 
-/* JavaScript's String.prototype.trim on ASCII: the bounds of s without
- * surrounding whitespace. */
-static int click_js_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-static void click_trim(const char *s, const char **start, size_t *len)
-{
-    size_t n = strlen(s);
-    while (n && click_js_space(*s)) s++, n--;
-    while (n && click_js_space(s[n - 1])) n--;
-    *start = s;
-    *len = n;
-}
-
 /* FixedPointArg as parseFixedPoint: an unsigned decimal with frac_bits
  * fraction bits, rounded to nearest; 0 ok, -1 if not such a number or too large. */
 static int click_parse_fixed_point(const char *text, int frac_bits, uint32_t *out)
 {
     const char *s;
     size_t n;
-    click_trim(text, &s, &n);
+    ct_trim(text, strlen(text), &s, &n);
     ClickDecimal d;
     if (click_scan_decimal(s, n, &d) != n || (d.nint == 0 && d.nfrac == 0)) return -1;
     if (d.exp10 - (int64_t)d.nfrac > 400 || d.exp10 - (int64_t)d.nfrac < -400) return -1;

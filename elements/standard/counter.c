@@ -7,10 +7,9 @@
 #include "router.h"
 #include "rate-ewma.h"
 #include "handler-values.h"
-#include "word-split.h"
 
 /* Never reached: Click's (counter_t) -1, the host's MAX_SAFE_INTEGER. */
-#define COUNTER_NO_TRIGGER ((uint64_t)STD_MAX_SAFE_INTEGER)
+#define COUNTER_NO_TRIGGER ((uint64_t)CT_MAX_SAFE_INTEGER)
 
 /* A COUNT_CALL / BYTE_COUNT_CALL. Strings are compile-time constants until a
  * handler write replaces them with heap copies (`owned`). */
@@ -195,16 +194,17 @@ static int counter_write_call(struct counter *e, int which, const char *text, Cv
     const char *what = which == 0 ? "count_call" : "byte_count_call";
     const char *t;
     size_t n;
-    click_trim(text, &t, &n);
-    WordSplit w;
-    if (word_split(&w, t, n, 3) < 0) return cvm_str_printf(err, "out of memory"), -1;
-    const char *first = w.n ? t + w.off[0] : "";
-    size_t first_len = w.n ? w.len[0] : 0;
+    ct_trim(text, strlen(text), &t, &n);
+    CtWords w = { 0 };
+    if (ct_split_words(t, n, &w) < 0) return ct_words_free(&w), cvm_str_printf(err, "out of memory"), -1;
+    const char *first = w.n ? ct_word(&w, 0) : "";
+    size_t first_len = w.n ? w.at[0].len : 0;
     size_t k = first_len && first[0] == '+' ? 1 : 0;
     int ok = k < first_len;
-    for (size_t i = k; i < first_len; i++) ok &= click_is_digit(first[i]);
+    for (size_t i = k; i < first_len; i++) ok &= first[i] >= '0' && first[i] <= '9';
     if (!ok) {
         cvm_str_printf(err, "%s should start with an unsigned count, not '%.*s'", what, (int)first_len, first);
+        ct_words_free(&w);
         return -1;
     }
     uint64_t count = 0;
@@ -218,27 +218,27 @@ static int counter_write_call(struct counter *e, int which, const char *text, Cv
     CounterCall *c = &e->calls[which];
     char *handler, *value;
     if (w.n >= 2) {
-        handler = strndup(t + w.off[1], w.len[1]);
+        handler = strndup(ct_word(&w, 1), w.at[1].len);
         if (w.n >= 3) {
             const char *vs;
             size_t vn;
-            /* The host slices from the third word's offset relative to the first's. */
-            size_t from = w.off[2] - w.off[0];
-            char *rest = strndup(t + from, n - from);
-            click_trim(rest ? rest : "", &vs, &vn);
+            /* The host slices the text from the third word's offset relative to the first's. */
+            size_t from = w.at[2].start - w.at[0].start;
+            ct_trim(t + from, n - from, &vs, &vn);
             value = strndup(vs, vn);
-            free(rest);
         } else {
             value = strdup("");
         }
     } else {
         if (!c->handler) {
             cvm_str_printf(err, "no handler to call: write \"N HANDLER [VALUE]\"");
+            ct_words_free(&w);
             return -1;
         }
         handler = strdup(c->handler);
         value = strdup(c->value);
     }
+    ct_words_free(&w);
     if (!handler || !value) {
         free(handler), free(value);
         return cvm_str_printf(err, "out of memory"), -1;

@@ -117,7 +117,7 @@ static int rated_unqueue_write_rate(struct rated_unqueue *e, const char *v, CvmS
     } else {
         const char *s;
         size_t n;
-        click_trim(v, &s, &n);
+        ct_trim(v, strlen(v), &s, &n);
         if (n == 0) return cvm_str_printf(err, "rate: missing value"), -1;
         if (std_unsigned_value(v, "rate", &rate, err) < 0) return -1;
     }
