@@ -14,7 +14,8 @@ import { compileIPClassifier } from '../../elements/classification/ip-classifier
 import { filterRules } from '../../elements/classification/ip-filter.js';
 import { haveCompiler } from './differential.js';
 import { compareBoth, packetsArg, type TestPacket } from './classification-fixtures.js';
-import { classifierPattern, expression, ipTestPacket, linkTestPacket, rng } from './classification-generators.js';
+import { classifierPattern, expression, rng } from '../util/classification-generators.js';
+import { ipTestPacket, linkTestPacket } from './classification-packets.js';
 
 interface Case {
   readonly seed: number;

@@ -23,7 +23,8 @@ import { readCapture } from '../../host-engine/pcap.js';
 import { Router } from '../../host-engine/router.js';
 import { compareBoth, packetsArg, sanitizedAgainstHost, testGraph, type TestPacket } from './classification-fixtures.js';
 import { differential, haveCompiler, sanitizerRun } from './differential.js';
-import { ipTestPacket, linkTestPacket, rng } from './classification-generators.js';
+import { rng } from '../util/classification-generators.js';
+import { ipTestPacket, linkTestPacket } from './classification-packets.js';
 
 const noGcc = !haveCompiler() && 'gcc missing';
 const conformance = join(import.meta.dirname, '..', 'fixtures', 'conformance');

@@ -1,11 +1,10 @@
-// Random patterns and packets for the native classification tests. The
-// pattern generators are those of the host-engine property test
-// (test/elements/classification/property.test.ts); the packets add what only
-// a whole element sees: link-layer headers, bytes pulled off before the
-// network header, missing header annotations, truncation anywhere.
+// Seeded random classifier patterns and packet bytes, for the property
+// tests of the classifiers: the host engine's compiled programs against
+// direct evaluation (test/elements/classification/property.test.ts) and the
+// native classifiers against the host engine's (test/native/). Every draw
+// comes from the seeded generator, so a failure names a reproducible seed.
 
-import type { TestPacket } from './classification-fixtures.js';
-
+/** A seeded xorshift generator: int(n) in [0, n), pick from a list, chance(p). */
 export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   const next = () => {
@@ -110,7 +109,7 @@ function put16(b: Uint8Array, o: number, v: number) {
 }
 
 /** IP header and transport bytes with fields from small pools (so patterns match), options and fragments. */
-function ipBytes(r: Rng): { ip: Uint8Array; hlen: number } {
+export function ipBytes(r: Rng): { ip: Uint8Array; hlen: number } {
   const hl = r.pick([5, 5, 5, 6, 15]);
   const transLen = r.pick([0, 1, 2, 3, 4, 8, 13, 14, 20, 20, 20, 30]);
   const total = hl * 4 + transLen;
@@ -134,44 +133,8 @@ function ipBytes(r: Rng): { ip: Uint8Array; hlen: number } {
   return { ip: b, hlen: th };
 }
 
-function ether(r: Rng): Uint8Array {
-  const b = Uint8Array.from({ length: 14 }, () => r.int(256));
-  b[12] = r.pick([0x08, 0x08, 0x86, 0x81]);
-  b[13] = r.pick([0x00, 0x00, 0x06, 0xdd]);
-  return b;
-}
-
-/**
- * A random IP packet as an element sees it: usually behind an Ethernet
- * header (pulled off or not), sometimes with the network header before the
- * data start, without header annotations, or without a transport annotation;
- * now and then cut anywhere, even inside the IP header.
- */
-export function ipTestPacket(r: Rng): TestPacket {
-  const { ip, hlen } = ipBytes(r);
-  const withEther = r.chance(0.7);
-  const bytes = withEther ? Uint8Array.from([...ether(r), ...ip]) : ip;
-  const net = withEther ? 14 : 0;
-  const cut = r.chance(0.15) ? r.int(bytes.length + 1) : bytes.length;
-  const kind = r.int(20);
-  let pull = withEther && r.chance(0.5) ? 14 : 0;
-  let n = net;
-  let t = net + hlen;
-  if (kind === 0) n = t = -1; // no header annotations
-  else if (kind === 1) t = -1; // network header but no transport header
-  else if (kind === 2) pull = Math.min(cut, net + r.pick([1, 4, 8, 20])); // headers start before the data
-  else if (kind === 3) t = net + r.pick([0, 8, 20, 64]); // a transport annotation elsewhere
-  return { bytes: bytes.subarray(0, cut), pull: Math.min(pull, cut), net: n, trans: t };
-}
-
-/** Random bytes for Classifier (link-level offsets), sometimes a frame with an IP packet. */
-export function linkTestPacket(r: Rng): TestPacket {
-  if (r.chance(0.3)) {
-    const b = Uint8Array.from([...ether(r), ...ipBytes(r).ip]);
-    return { bytes: b.subarray(0, r.chance(0.2) ? r.int(b.length + 1) : b.length), pull: 0, net: -1, trans: -1 };
-  }
+/** Bytes for Classifier (link-level offsets): up to 47, mostly values its patterns test. */
+export function randomLinkBytes(r: Rng): Uint8Array {
   const len = r.int(48);
-  const b = Uint8Array.from({ length: len }, () => r.pick([0x00, 0x08, 0x06, 0xff, 0x45, r.int(256)]));
-  const pull = r.chance(0.1) ? r.int(len + 1) : 0;
-  return { bytes: b, pull, net: r.chance(0.2) ? 0 : -1, trans: -1 };
+  return Uint8Array.from({ length: len }, () => r.pick([0x00, 0x08, 0x06, 0xff, 0x45, r.int(256)]));
 }
