@@ -2,6 +2,7 @@
  * or as many as pulled, until LIMIT; then the end call (STOP's `stop`). */
 #include "cvm.h"
 #include "elements/lib/click-values.h"
+#include "elements/lib/source-data.h"
 #include "elements/driver/handler-call.h"
 
 /* Packets per run when this source is the only task that moves packets
@@ -20,61 +21,27 @@ struct infinite_source {
     uint8_t active, timestamp, push_mode;
     const char *end_path, *end_value;   /* NULL: no end call */
     /* state */
-    uint8_t *data;               /* current DATA (handlers may replace it) */
-    uint32_t data_len;
+    SourceData src;              /* current DATA (handlers may replace it) and the prototype */
     int64_t count;
     int ended;
-    Packet *proto;
 };
-
-/* DATA cut to, or repeated up to, LENGTH bytes (elements/io/source-data.ts). */
-static Packet *infinite_source_make_proto(const uint8_t *data, uint32_t n, int64_t length)
-{
-    uint32_t len = length < 0 ? n : (uint32_t)length;
-    Packet *p = cvm_packet_alloc(len, CVM_HEADROOM, 0);
-    if (!p) return NULL;
-    if (len && n == 0) memset(p->data, 0, len);
-    else
-        for (uint32_t off = 0; off < len; off += n) memcpy(p->data + off, data, len - off < n ? len - off : n);
-    return p;
-}
 
 static int infinite_source_set_data(struct infinite_source *e, const uint8_t *data, uint32_t n, int64_t length, CvmStr *err)
 {
-    uint8_t *copy = malloc(n ? n : 1);
-    Packet *proto = infinite_source_make_proto(data, n, length);
-    if (!copy || !proto) {
-        free(copy);
-        if (proto) cvm_packet_free(proto);
-        cvm_str_printf(err, "out of memory");
-        return -1;
-    }
-    memcpy(copy, data, n);
-    free(e->data);
-    if (e->proto) cvm_packet_free(e->proto);
-    e->data = copy;
-    e->data_len = n;
+    if (source_data_set(&e->src, data, n, length, CVM_HEADROOM, err) < 0) return -1;
     e->length = length;
-    e->proto = proto;
     return 0;
 }
 
 static int infinite_source_init(struct infinite_source *e, CvmStr *err)
 {
-    e->data = NULL;
-    e->proto = NULL;
+    e->src = (SourceData){ 0 };
     if (infinite_source_set_data(e, e->init_data, e->init_data_len, e->length, err) < 0) return -1;
     if (e->push_mode) cvm_task_schedule(&e->task);
     return 0;
 }
 
-static void infinite_source_cleanup(struct infinite_source *e)
-{
-    if (e->proto) cvm_packet_free(e->proto);
-    free(e->data);
-    e->proto = NULL;
-    e->data = NULL;
-}
+static void infinite_source_cleanup(struct infinite_source *e) { source_data_free(&e->src); }
 
 static inline uint32_t infinite_source_allowance(const struct infinite_source *e, uint32_t want)
 {
@@ -93,18 +60,10 @@ static void infinite_source_at_end(struct infinite_source *e)
 /* Emit n clones of the prototype through `out` to output 0. */
 static inline void infinite_source_send(struct infinite_source *e, uint32_t n, CvmOut *out)
 {
-    int64_t sec = 0;
-    uint32_t nsec = 0;
-    if (e->timestamp) {
-        int64_t now = cvm_now();
-        sec = now / 1000000000;
-        nsec = (uint32_t)(now % 1000000000);
-    }
+    int64_t now = e->timestamp ? cvm_now() : 0;
     for (uint32_t i = 0; i < n; i++) {
-        Packet *p = cvm_clone(out, e->proto);
+        Packet *p = source_data_clone(&e->src, out, now);
         if (!p) break;
-        p->ts_sec = sec;
-        p->ts_nsec = nsec;
         cvm_emit(out, 0, p);
     }
     e->count += n;
@@ -137,10 +96,8 @@ static void infinite_source_pull(struct infinite_source *e, int port, PacketBatc
     }
     int64_t now = e->timestamp ? cvm_now() : 0;
     for (uint32_t i = 0; i < n; i++) {
-        Packet *p = cvm_clone(out, e->proto);
+        Packet *p = source_data_clone(&e->src, out, now);
         if (!p) break;
-        p->ts_sec = now / 1000000000;
-        p->ts_nsec = (uint32_t)(now % 1000000000);
         b->p[b->n++] = p;
     }
     e->count += n;
@@ -153,10 +110,10 @@ static void infinite_source_wake(struct infinite_source *e)
 }
 
 static void infinite_source_read_count(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->count); }
-static void infinite_source_read_data(struct infinite_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
+static void infinite_source_read_data(struct infinite_source *e, CvmStr *o) { source_data_read(&e->src, o); }
 static void infinite_source_read_limit(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->limit); }
 static void infinite_source_read_burst(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%u", e->burst); }
-static void infinite_source_read_active(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%s", e->active ? "true" : "false"); }
+static void infinite_source_read_active(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
 static void infinite_source_read_length(struct infinite_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->length); }
 static void infinite_source_read_burstsize(struct infinite_source *e, CvmStr *o) { infinite_source_read_burst(e, o); }
 static void infinite_source_read_datasize(struct infinite_source *e, CvmStr *o) { infinite_source_read_length(e, o); }
@@ -207,7 +164,7 @@ static int infinite_source_write_length(struct infinite_source *e, const char *v
 {
     int64_t n;
     if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
-    if (infinite_source_set_data(e, e->data, e->data_len, n, err) < 0) return -1;
+    if (infinite_source_set_data(e, e->src.data, e->src.len, n, err) < 0) return -1;
     infinite_source_wake(e);
     return 0;
 }

@@ -5,6 +5,7 @@
  * pull mode: a pull gets as many packets as there are tokens. */
 #include "cvm.h"
 #include "elements/io/io-text.h"
+#include "elements/lib/source-data.h"
 
 #define RATED_SOURCE_HEADROOM (16 + 20 + 24)
 #define RATED_SOURCE_UNIT 1000000000ULL   /* one token, in token-nanoseconds */
@@ -20,10 +21,8 @@ struct rated_source {
     int64_t limit, length;
     uint8_t active, stop, push_mode;
     /* state */
-    uint8_t *data;
-    uint32_t data_len;
+    SourceData src;              /* current DATA (handlers may replace it) and the prototype */
     uint64_t count;
-    Packet *proto;
     /* the bucket */
     uint64_t rate, cap, units;
     int64_t last;
@@ -65,41 +64,16 @@ static int rated_source_take(struct rated_source *e)
     return 1;
 }
 
-/* DATA cut to, or repeated up to, LENGTH bytes (source-data.ts). */
-static Packet *rated_source_make_proto(const uint8_t *data, uint32_t n, int64_t length)
-{
-    uint32_t len = length < 0 ? n : (uint32_t)length;
-    Packet *p = cvm_packet_alloc(len, RATED_SOURCE_HEADROOM, 0);
-    if (!p) return NULL;
-    if (len && n == 0) memset(p->data, 0, len);
-    else
-        for (uint32_t off = 0; off < len; off += n) memcpy(p->data + off, data, len - off < n ? len - off : n);
-    return p;
-}
-
 static int rated_source_set_data(struct rated_source *e, const uint8_t *data, uint32_t n, int64_t length, CvmStr *err)
 {
-    uint8_t *copy = malloc(n ? n : 1);
-    Packet *proto = rated_source_make_proto(data, n, length);
-    if (!copy || !proto) {
-        free(copy);
-        if (proto) cvm_packet_free(proto);
-        return cvm_str_printf(err, "out of memory"), -1;
-    }
-    memcpy(copy, data, n);
-    free(e->data);
-    if (e->proto) cvm_packet_free(e->proto);
-    e->data = copy;
-    e->data_len = n;
+    if (source_data_set(&e->src, data, n, length, RATED_SOURCE_HEADROOM, err) < 0) return -1;
     e->length = length;
-    e->proto = proto;
     return 0;
 }
 
 static int rated_source_init(struct rated_source *e, CvmStr *err)
 {
-    e->data = NULL;
-    e->proto = NULL;
+    e->src = (SourceData){ 0 };
     e->units = 0;
     e->have_last = 0;
     rated_source_bucket_assign(e, e->init_rate, e->init_burst);
@@ -109,13 +83,7 @@ static int rated_source_init(struct rated_source *e, CvmStr *err)
     return 0;
 }
 
-static void rated_source_cleanup(struct rated_source *e)
-{
-    if (e->proto) cvm_packet_free(e->proto);
-    free(e->data);
-    e->proto = NULL;
-    e->data = NULL;
-}
+static void rated_source_cleanup(struct rated_source *e) { source_data_free(&e->src); }
 
 /* At the limit (asking the driver to stop each time, with STOP)? */
 static int rated_source_limited(struct rated_source *e)
@@ -123,16 +91,6 @@ static int rated_source_limited(struct rated_source *e)
     if (e->limit < 0 || e->count < (uint64_t)e->limit) return 0;
     if (e->stop) cvm_request_stop();
     return 1;
-}
-
-static inline Packet *rated_source_make(struct rated_source *e, CvmOut *out, int64_t now)
-{
-    Packet *p = cvm_clone(out, e->proto);
-    if (p) {
-        p->ts_sec = now / IO_NS_PER_SEC;
-        p->ts_nsec = (uint32_t)(now % IO_NS_PER_SEC);
-    }
-    return p;
 }
 
 static int rated_source_run_task(struct rated_source *e, CvmIn *in, CvmOut *out)
@@ -143,7 +101,7 @@ static int rated_source_run_task(struct rated_source *e, CvmIn *in, CvmOut *out)
     rated_source_refill(e, now);
     if (rated_source_take(e)) {
         e->count++;
-        Packet *p = rated_source_make(e, out, now);
+        Packet *p = source_data_clone(&e->src, out, now);
         if (p) cvm_emit(out, 0, p);
         cvm_task_schedule(&e->task);
         return 1;
@@ -168,7 +126,7 @@ static void rated_source_pull(struct rated_source *e, int port, PacketBatch *b, 
     if (max > CVM_BATCH_MAX) max = CVM_BATCH_MAX;
     while (b->n < max && !rated_source_limited(e) && rated_source_take(e)) {
         e->count++;
-        Packet *p = rated_source_make(e, out, now);
+        Packet *p = source_data_clone(&e->src, out, now);
         if (p) b->p[b->n++] = p;
     }
 }
@@ -186,7 +144,7 @@ static void rated_source_restart(struct rated_source *e)
 }
 
 static void rated_source_read_count(struct rated_source *e, CvmStr *o) { cvm_str_u64(o, e->count); }
-static void rated_source_read_data(struct rated_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
+static void rated_source_read_data(struct rated_source *e, CvmStr *o) { source_data_read(&e->src, o); }
 static void rated_source_read_rate(struct rated_source *e, CvmStr *o) { cvm_str_u64(o, e->rate); }
 static void rated_source_read_limit(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)(e->limit < 0 ? -1 : e->limit)); }
 static void rated_source_read_active(struct rated_source *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
@@ -235,7 +193,7 @@ static int rated_source_write_length(struct rated_source *e, const char *v, CvmS
 {
     int64_t n;
     if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
-    return rated_source_set_data(e, e->data, e->data_len, n, err);
+    return rated_source_set_data(e, e->src.data, e->src.len, n, err);
 }
 
 static int rated_source_write_datasize(struct rated_source *e, const char *v, CvmStr *err) { return rated_source_write_length(e, v, err); }

@@ -3,6 +3,7 @@
  * finds the limit reached stops the driver with STOP. */
 #include "cvm.h"
 #include "elements/io/io-text.h"
+#include "elements/lib/source-data.h"
 
 struct timed_source {
     CvmElement base;
@@ -14,62 +15,28 @@ struct timed_source {
     uint32_t headroom;
     uint8_t active, stop;
     /* state */
-    uint8_t *data;
-    uint32_t data_len;
+    SourceData src;              /* current DATA (handlers may replace it) and the prototype */
     uint64_t count;
-    Packet *proto;
 };
-
-/* A new prototype from data and headroom (replacing the old one); -1 if memory ran out. */
-static int timed_source_remake(struct timed_source *e, const uint8_t *data, uint32_t n, CvmStr *err)
-{
-    uint8_t *copy = malloc(n ? n : 1);
-    Packet *proto = cvm_packet_alloc(n, e->headroom, 0);
-    if (!copy || !proto) {
-        free(copy);
-        if (proto) cvm_packet_free(proto);
-        return cvm_str_printf(err, "out of memory"), -1;
-    }
-    memcpy(copy, data, n);
-    if (n) memcpy(proto->data, data, n);
-    free(e->data);
-    if (e->proto) cvm_packet_free(e->proto);
-    e->data = copy;
-    e->data_len = n;
-    e->proto = proto;
-    return 0;
-}
 
 static int timed_source_init(struct timed_source *e, CvmStr *err)
 {
-    e->data = NULL;
-    e->proto = NULL;
-    if (timed_source_remake(e, e->init_data, e->init_data_len, err) < 0) return -1;
+    e->src = (SourceData){ 0 };
+    if (source_data_set(&e->src, e->init_data, e->init_data_len, -1, e->headroom, err) < 0) return -1;
     if (e->active) cvm_timer_schedule_after(&e->timer, e->interval);
     return 0;
 }
 
-static void timed_source_cleanup(struct timed_source *e)
-{
-    if (e->proto) cvm_packet_free(e->proto);
-    free(e->data);
-    e->proto = NULL;
-    e->data = NULL;
-}
+static void timed_source_cleanup(struct timed_source *e) { source_data_free(&e->src); }
 
 static void timed_source_run_timer(struct timed_source *e, CvmIn *in, CvmOut *out)
 {
     (void)in;
     if (!e->active) return;
     if (e->limit < 0 || e->count < (uint64_t)e->limit) {
-        Packet *p = cvm_clone(out, e->proto);
-        int64_t now = cvm_now();
+        Packet *p = source_data_clone(&e->src, out, cvm_now());
         e->count++;
-        if (p) {
-            p->ts_sec = now / IO_NS_PER_SEC;
-            p->ts_nsec = (uint32_t)(now % IO_NS_PER_SEC);
-            cvm_emit(out, 0, p);
-        }
+        if (p) cvm_emit(out, 0, p);
         cvm_timer_schedule_at(&e->timer, io_add_ns(e->timer.expiry, e->interval));
     } else if (e->stop) {
         cvm_request_stop();
@@ -83,7 +50,7 @@ static void timed_source_wake(struct timed_source *e)
 }
 
 static void timed_source_read_count(struct timed_source *e, CvmStr *o) { cvm_str_u64(o, e->count); }
-static void timed_source_read_data(struct timed_source *e, CvmStr *o) { cvm_str_append(o, (const char *)e->data, e->data_len); }
+static void timed_source_read_data(struct timed_source *e, CvmStr *o) { source_data_read(&e->src, o); }
 static void timed_source_read_limit(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%lld", (long long)e->limit); }
 static void timed_source_read_interval(struct timed_source *e, CvmStr *o) { io_format_interval(o, e->interval); }
 static void timed_source_read_active(struct timed_source *e, CvmStr *o) { cvm_str_printf(o, "%s", ct_bool_text(e->active)); }
@@ -99,7 +66,7 @@ static int timed_source_write_reset(struct timed_source *e, const char *v, CvmSt
 
 static int timed_source_write_data(struct timed_source *e, const char *v, CvmStr *err)
 {
-    return timed_source_remake(e, (const uint8_t *)v, (uint32_t)strlen(v), err);
+    return source_data_set(&e->src, (const uint8_t *)v, (uint32_t)strlen(v), -1, e->headroom, err);
 }
 
 static int timed_source_write_limit(struct timed_source *e, const char *v, CvmStr *err)
@@ -133,7 +100,7 @@ static int timed_source_write_headroom(struct timed_source *e, const char *v, Cv
     if (ct_parse_integer(v, strlen(v), &n) < 0 || n < 0 || n > 0x7fffffff) return cvm_str_printf(err, "bad headroom"), -1;
     uint32_t old = e->headroom;
     e->headroom = (uint32_t)n;
-    if (timed_source_remake(e, e->data, e->data_len, err) < 0) {
+    if (source_data_set(&e->src, e->src.data, e->src.len, -1, e->headroom, err) < 0) {
         e->headroom = old;
         return -1;
     }
