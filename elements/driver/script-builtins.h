@@ -9,6 +9,7 @@
 #include "elements/io/io-text.h"
 #include "elements/driver/script-text.h"
 #include "elements/driver/script-numbers.h"
+#include "elements/lib/click-numbers.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -102,7 +103,7 @@ static int sb_arithmetic(int op, const char *param, CvmStr *out, CvmStr *err)
     }
     st_words_free(&w);
     if (op == SB_IDIV) sn_js_number(out, trunc(acc));
-    else if (use_double) sn_format_double(out, acc);
+    else if (use_double) click_format_double(out, acc);
     else sn_js_number(out, acc);
     return 0;
 }
@@ -127,7 +128,7 @@ static int sb_modrem(int is_mod, const char *param, CvmStr *out, CvmStr *err)
         if (b == 0) r = sb_fail(err, "division by zero");
         else sn_js_number(out, fmod(a, b));
     } else if (is_mod || !sb_real(&w.w[0], &a) || !sb_real(&w.w[1], &b)) r = sb_fail(err, "expected two numbers");
-    else sn_format_double(out, fmod(a, b));
+    else click_format_double(out, fmod(a, b));
     st_words_free(&w);
     return r;
 }
@@ -145,7 +146,7 @@ static int sb_negabs(int is_neg, const char *param, CvmStr *out, CvmStr *err)
     }
     double d;
     if (!sb_real_n(s, n, &d)) return sb_fail(err, "expected one number");
-    sn_format_double(out, is_neg ? -d : fabs(d));
+    click_format_double(out, is_neg ? -d : fabs(d));
     return 0;
 }
 

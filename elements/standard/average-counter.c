@@ -2,7 +2,7 @@
  * average rate between the first and the latest packet, in jiffies; packets
  * in the first IGNORE jiffies after the first packet are not counted. */
 #include "cvm.h"
-#include "click-numbers.h"
+#include "../lib/click-numbers.h"
 #include "click-time.h"
 
 struct average_counter {

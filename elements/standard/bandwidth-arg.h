@@ -5,7 +5,7 @@
 #ifndef CVM_STD_BANDWIDTH_ARG_H
 #define CVM_STD_BANDWIDTH_ARG_H
 
-#include "click-numbers.h"
+#include "../lib/click-numbers.h"
 
 static int bandwidth_unit(const char *u, size_t n, uint32_t *den)
 {

@@ -4,7 +4,7 @@
  * packets are pulled one by one and a rejected packet ends the pull. */
 #include "cvm.h"
 #include "handler-values.h"
-#include "click-numbers.h"
+#include "../lib/click-numbers.h"
 
 #define RANDOM_SAMPLE_SHIFT 28
 #define RANDOM_SAMPLE_ONE (1u << RANDOM_SAMPLE_SHIFT)

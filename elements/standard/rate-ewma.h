@@ -6,7 +6,7 @@
 #ifndef CVM_STD_RATE_EWMA_H
 #define CVM_STD_RATE_EWMA_H
 
-#include "click-numbers.h"
+#include "../lib/click-numbers.h"
 #include "click-time.h"
 
 typedef struct RateEwma {

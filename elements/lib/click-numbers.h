@@ -1,14 +1,16 @@
-/* Click's number formats for handler text, as click-numbers.ts has them:
- * the fixed-point printer (TeX's print_scaled with its unsigned 32-bit
- * wrap-around), the 64-bit variants, the base-10 fixed-point printer,
- * printf("%.12g"), and exact decimal-to-fixed-point rounding for values
- * written to handlers (FixedPointArg, BandwidthArg). Handler paths only:
- * nothing here runs per packet. */
-#ifndef CVM_STD_CLICK_NUMBERS_H
-#define CVM_STD_CLICK_NUMBERS_H
+/* Click's number formats for handler text, as elements/lib/click-numbers.ts
+ * has them: the fixed-point printer (TeX's print_scaled with its unsigned
+ * 32-bit wrap-around), the 64-bit variants, the base-10 fixed-point
+ * printer, printf("%.12g") (AverageCounter, the Script
+ * builtins), and exact decimal-to-fixed-point rounding for values written
+ * to handlers (FixedPointArg, BandwidthArg). Handler paths only: nothing
+ * here runs per packet. */
+#ifndef CVM_LIB_CLICK_NUMBERS_H
+#define CVM_LIB_CLICK_NUMBERS_H
 
 #include "cvm.h"
-#include "../lib/click-text.h"
+#include "click-text.h"
+#include <math.h>
 #include <stdio.h>
 
 /* cp_unparse_real2 for an unsigned 32-bit value with frac_bits (< 32) fraction bits. */
@@ -74,10 +76,13 @@ static void click_unparse_real10(CvmStr *o, uint32_t value, int digits)
     cvm_str_printf(o, "%u.%.*s", ip, (int)n, buf);
 }
 
-/* Click's String(double): printf("%.12g"). */
+/* Click's String(double), printf("%.12g"): glibc rounds the exact binary
+ * value, ties to even, as the host's formatDouble does. A NaN prints as
+ * "nan" whatever its sign bit (glibc would print "-nan"). */
 static void click_format_double(CvmStr *o, double x)
 {
-    cvm_str_printf(o, "%.12g", x);
+    if (isnan(x)) cvm_str_printf(o, "nan");
+    else cvm_str_printf(o, "%.12g", x);
 }
 
 /* --- exact rounding of a decimal number to an integer -------------------
