@@ -8,14 +8,16 @@ import { spec as staticLookup } from '../../../elements/routing/static-ip-lookup
 import { checksum } from '../../../elements/lib/checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
 import { harness } from '../../util/element-harness.js';
-import { caseFrames, caseText, checkedIPPackets, decIPTTL, hexOf, unstrip } from '../routing/upstream.js';
+import { toHex } from '../../util/packets.js';
+import { caseFrames, caseText } from '../../util/conformance-cases.js';
+import { checkedIPPackets, decIPTTL, unstrip } from '../../util/upstream-elements.js';
 
 /** EtherEncap(0x0800, 00:00:c0:11:22:33, 00:00:c0:aa:00:01) as the cases configure it. */
 function etherEncap(p: Packet, src = [0, 0, 0xc0, 0x11, 0x22, 0x33], dst = [0, 0, 0xc0, 0xaa, 0, 1]): string {
   p.push(14);
   const d = p.writable();
   d.set([...dst, ...src, 0x08, 0x00], 0);
-  return hexOf(d);
+  return toHex(d);
 }
 
 t.test('case 06: out.pcap, icmp.pcap and expired.count match Click', async (t) => {
@@ -27,11 +29,11 @@ t.test('case 06: out.pcap, icmp.pcap and expired.count match Click', async (t) =
     if (decIPTTL(p)) {
       expired++;
       err.push(0, p);
-    } else out.push(hexOf(unstrip(p)));
+    } else out.push(toHex(unstrip(p)));
   }
-  t.same(out, caseFrames(CASE, 'expected/out.pcap').map(hexOf), 'out.pcap');
+  t.same(out, caseFrames(CASE, 'expected/out.pcap').map(toHex), 'out.pcap');
   const icmp = err.outputs[0]!.map((q) => etherEncap(q));
-  const expected = caseFrames(CASE, 'expected/icmp.pcap').map(hexOf);
+  const expected = caseFrames(CASE, 'expected/icmp.pcap').map(toHex);
   t.equal(icmp.length, expected.length, 'icmp.pcap packet count');
   t.same(icmp, expected, 'icmp.pcap bytes');
   t.equal(String(expired), caseText(CASE, 'expected/stdout.txt').trim(), 'expired.count');
@@ -49,7 +51,7 @@ t.test('case 16: echo replies and rest.count match Click', async (t) => {
     if (d[9] === 1 && firstFrag && d.length > hl && d[hl] === 8) h.push(0, p);
     else rest++;
   }
-  const expected = caseFrames(CASE, 'expected/out.pcap').map(hexOf);
+  const expected = caseFrames(CASE, 'expected/out.pcap').map(toHex);
   const got = h.outputs[0]!.map((q) => etherEncap(q));
   t.equal(got.length, expected.length, 'packet count');
   t.same(got, expected, 'bytes');
@@ -94,7 +96,7 @@ t.test('case 18: routes per output and icmp.pcap match Click', async (t) => {
   rt.push(0, ...checkedIPPackets(caseFrames(CASE, 'in.pcap')));
   t.equal(rt.outputs[1]!.filter((p) => p.dstIP === 0xc000_02fe).length > 0, true, 'default route sets the gateway annotation');
 
-  const key = (d: Uint8Array) => hexOf(d.subarray(12, 20)) + hexOf(d.subarray(4, 6));
+  const key = (d: Uint8Array) => toHex(d.subarray(12, 20)) + toHex(d.subarray(4, 6));
   const forwarded: string[][] = [[], []];
   // Both interfaces' DecIPTTL feed one ICMPError; the router handles packets in input order.
   const all = [0, 1].flatMap((port) => rt.outputs[port]!.map((p) => ({ p, port })));
@@ -114,7 +116,7 @@ t.test('case 18: routes per output and icmp.pcap match Click', async (t) => {
     }
     t.same(forwarded[port], seen, `${name}: the packets routed there, in order`);
   });
-  const expected = caseFrames(CASE, 'expected/icmp.pcap').map(hexOf);
+  const expected = caseFrames(CASE, 'expected/icmp.pcap').map(toHex);
   const icmp = err.outputs[0]!.map((q) => etherEncap(q));
   t.equal(icmp.length, expected.length, 'icmp.pcap packet count');
   t.same(icmp, expected, 'icmp.pcap bytes');

@@ -14,14 +14,16 @@ import { spec as EtherEncap } from '../../../elements/ethernet/ether-encap.js';
 import { spec as SetUDPChecksum } from '../../../elements/tcpudp/set-udp-checksum.js';
 import { spec as RadixIPLookup } from '../../../elements/routing/radix-ip-lookup.js';
 import { harness } from '../../util/element-harness.js';
-import { caseText, chain, expectedHandler, frames, hasEtherType, hexOf, packet, step, unstrip } from './case-data.js';
+import { toHex } from '../../util/packets.js';
+import { caseFrames, caseText, expectedHandler } from '../../util/conformance-cases.js';
+import { chain, hasEtherType, packet, step, unstrip } from '../../util/upstream-elements.js';
 
 t.test('02: CheckIPHeader splits good and bad packets exactly as Click', async (t) => {
   const C = '02-check-ip-header';
   const chk = harness<CheckIPHeaderElement>(CheckIPHeader, '', { name: 'chk', outputs: ['push', 'push'] });
   const good: Uint8Array[] = [];
   const bad: { bytes: Uint8Array; unknown: number }[] = [];
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     const [ok, ko] = step(chk, packet(f, true));
     for (const p of ok!) good.push(unstrip(p));
     // Unstrip of a frame shorter than 14 bytes exposes bytes Click never initialised.
@@ -30,12 +32,12 @@ t.test('02: CheckIPHeader splits good and bad packets exactly as Click', async (
   t.equal(String(good.length), expectedHandler(C, 'good.count'));
   t.equal(String(bad.length), expectedHandler(C, 'bad.count'));
   t.equal(chk.read('drops'), expectedHandler(C, 'chk.drops'));
-  t.same(good.map(hexOf), frames(C, 'expected/out.pcap').map(hexOf), 'good packets');
-  const expectedBad = frames(C, 'expected/bad.pcap');
+  t.same(good.map(toHex), caseFrames(C, 'expected/out.pcap').map(toHex), 'good packets');
+  const expectedBad = caseFrames(C, 'expected/bad.pcap');
   t.equal(bad.length, expectedBad.length);
   bad.forEach((b, i) => {
     t.equal(b.bytes.length, expectedBad[i]!.length, `bad packet ${i} length`);
-    t.equal(hexOf(b.bytes.subarray(b.unknown)), hexOf(expectedBad[i]!.subarray(b.unknown)), `bad packet ${i}`);
+    t.equal(toHex(b.bytes.subarray(b.unknown)), toHex(expectedBad[i]!.subarray(b.unknown)), `bad packet ${i}`);
   });
   t.same(chk.stderr, ['chk: IP header check failed: bad IP version'], 'one message, for the first bad packet');
 });
@@ -46,17 +48,17 @@ t.test('06: DecIPTTL decrements with incremental checksums and diverts 52 expire
   const ttl = harness<DecIPTTLElement>(DecIPTTL, '', { name: 'ttl', outputs: ['push', 'push'] });
   const out: string[] = [];
   let expired = 0;
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     if (!hasEtherType(f, 0x0800)) continue;
     for (const p of chain([chk], packet(f, true))) {
       const [live, dead] = step(ttl, p);
-      for (const q of live!) out.push(hexOf(unstrip(q)));
+      for (const q of live!) out.push(toHex(unstrip(q)));
       expired += dead!.length;
     }
   }
   t.equal(String(expired), expectedHandler(C, 'expired.count'));
   t.equal(ttl.read('drops'), String(expired));
-  t.same(out, frames(C, 'expected/out.pcap').map(hexOf));
+  t.same(out, caseFrames(C, 'expected/out.pcap').map(toHex));
   t.same(chk.stderr, ['CheckIPHeader@4: IP header check failed: bad IP checksum']);
 });
 
@@ -68,14 +70,14 @@ t.test('09: GetIPAddress(16) feeds the route lookup the destination address', as
     outputs: ['push', 'push', 'push', 'push'],
   });
   const outs: string[][] = [[], [], [], []];
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     if (!hasEtherType(f, 0x0800)) continue;
     for (const p of chain([chk, get], packet(f, true))) {
-      step(rt, p).forEach((ps, port) => ps.forEach((q) => outs[port]!.push(hexOf(unstrip(q)))));
+      step(rt, p).forEach((ps, port) => ps.forEach((q) => outs[port]!.push(toHex(unstrip(q)))));
     }
   }
   ['if0', 'if1', 'if2', 'default'].forEach((name, port) => {
-    t.same(outs[port], frames(C, `expected/${name}.pcap`).map(hexOf), name);
+    t.same(outs[port], caseFrames(C, `expected/${name}.pcap`).map(toHex), name);
   });
 });
 
@@ -85,18 +87,18 @@ t.test('13: IPFragmenter(576) fragments byte-exactly and reports DF packets as C
   const frag = harness(IPFragmenter, '576', { name: 'frag', outputs: ['push', 'push'] });
   const out: string[] = [];
   let toobig = 0;
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     if (!hasEtherType(f, 0x0800)) continue;
     for (const p of chain([chk], packet(f, true))) {
       const [ok, big] = step(frag, p);
-      for (const q of ok!) out.push(hexOf(unstrip(q)));
+      for (const q of ok!) out.push(toHex(unstrip(q)));
       toobig += big!.length;
     }
   }
   t.equal(String(toobig), expectedHandler(C, 'toobig.count'));
   t.equal(frag.read('fragments'), expectedHandler(C, 'frag.fragments'));
   t.equal(frag.read('drops'), String(toobig));
-  t.same(out, frames(C, 'expected/out.pcap').map(hexOf));
+  t.same(out, caseFrames(C, 'expected/out.pcap').map(toHex));
   const dfLines = caseText(C, 'expected/stderr.txt').split('\n').filter((l) => l.startsWith('IPFragmenter'));
   t.same(frag.stderr, dfLines, 'the first five DF packets are reported');
   const s = frag.element.stats;
@@ -114,15 +116,15 @@ t.test('14: SetIPDSCP, SetIPAddress, StoreIPAddress and SetIPChecksum on UDP pac
     harness(SetIPChecksum),
   ];
   const out: string[] = [];
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     if (!hasEtherType(f, 0x0800)) continue;
     for (const p of chain([chk], packet(f, true))) {
       // IPClassifier(udp, -)
       const isUDP = p.data[9] === 17;
-      for (const q of isUDP ? chain(udpChain, p) : [p]) out.push(hexOf(unstrip(q)));
+      for (const q of isUDP ? chain(udpChain, p) : [p]) out.push(toHex(unstrip(q)));
     }
   }
-  t.same(out, frames(C, 'expected/out.pcap').map(hexOf));
+  t.same(out, caseFrames(C, 'expected/out.pcap').map(toHex));
   t.same(chk.stderr, ['CheckIPHeader@4: IP header check failed: tiny packet']);
 });
 
@@ -134,9 +136,9 @@ t.test('21: UDPIPEncap and EtherEncap tunnel IPv4 packets byte-exactly', async (
     harness(EtherEncap, '0x0800, 02:00:00:00:00:01, 02:00:00:00:00:02'),
   ];
   const out: string[] = [];
-  for (const f of frames(C, 'in.pcap')) {
+  for (const f of caseFrames(C, 'in.pcap')) {
     if (!hasEtherType(f, 0x0800)) continue;
-    for (const p of chain(stages, packet(f, true))) out.push(hexOf(p.data));
+    for (const p of chain(stages, packet(f, true))) out.push(toHex(p.data));
   }
-  t.same(out, frames(C, 'expected/out.pcap').map(hexOf));
+  t.same(out, caseFrames(C, 'expected/out.pcap').map(toHex));
 });

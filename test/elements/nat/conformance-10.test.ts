@@ -5,7 +5,9 @@ import t from 'tap';
 import { spec } from '../../../elements/nat/ip-rewriter.js';
 import { checksum } from '../../../elements/lib/checksum.js';
 import { harness } from '../../util/element-harness.js';
-import { caseFrames, caseText, checkedIPPackets, hexOf, unstrip } from '../routing/upstream.js';
+import { toHex } from '../../util/packets.js';
+import { caseFrames, caseText } from '../../util/conformance-cases.js';
+import { checkedIPPackets, unstrip } from '../../util/upstream-elements.js';
 
 const CASE = '10-nat-rewriter';
 
@@ -25,11 +27,11 @@ t.test('case 10: out.pcap, back.pcap and nmappings match Click', async (t) => {
     const sum = checksum(w, 0, hl);
     w[10] = sum >> 8;
     w[11] = sum & 255;
-    return hexOf(unstrip(p));
+    return toHex(unstrip(p));
   });
-  const back = rw.outputs[1]!.map((p) => hexOf(unstrip(p)));
-  const expectedOut = caseFrames(CASE, 'expected/out.pcap').map(hexOf);
-  const expectedBack = caseFrames(CASE, 'expected/back.pcap').map(hexOf);
+  const back = rw.outputs[1]!.map((p) => toHex(unstrip(p)));
+  const expectedOut = caseFrames(CASE, 'expected/out.pcap').map(toHex);
+  const expectedBack = caseFrames(CASE, 'expected/back.pcap').map(toHex);
   t.equal(out.length, expectedOut.length, 'out.pcap count');
   t.same(out, expectedOut, 'out.pcap bytes');
   t.equal(back.length, expectedBack.length, 'back.pcap count');

@@ -5,7 +5,9 @@
 import t from 'tap';
 import { spec } from '../../../elements/routing/radix-ip-lookup.js';
 import { harness } from '../../util/element-harness.js';
-import { caseFrames, checkedIPPackets, hexOf, unstrip } from './upstream.js';
+import { toHex } from '../../util/packets.js';
+import { caseFrames } from '../../util/conformance-cases.js';
+import { checkedIPPackets, unstrip } from '../../util/upstream-elements.js';
 
 const CASE = '09-route-lookup';
 
@@ -18,8 +20,8 @@ t.test('case 09: packets per output match Click byte for byte', async (t) => {
   const names = ['if0', 'if1', 'if2', 'default'];
   let total = 0;
   names.forEach((name, port) => {
-    const expected = caseFrames(CASE, `expected/${name}.pcap`).map(hexOf);
-    const got = h.outputs[port]!.map((p) => hexOf(unstrip(p)));
+    const expected = caseFrames(CASE, `expected/${name}.pcap`).map(toHex);
+    const got = h.outputs[port]!.map((p) => toHex(unstrip(p)));
     t.equal(got.length, expected.length, `${name}: packet count`);
     t.same(got, expected, `${name}: bytes`);
     total += expected.length;

@@ -2,13 +2,13 @@ import t from 'tap';
 import { spec, type CounterElement } from '../../../elements/standard/counter.js';
 import { configError, harness } from '../../util/element-harness.js';
 import { frames, pkt } from '../../util/packets.js';
-import { expectedHandlers, hexAll, inputPackets } from './conformance-data.js';
+import { casePackets, expectedHandlers, hexAll } from '../../util/conformance-cases.js';
 
 const MS = 1_000_000n;
 
 t.test('conformance 01: counts every frame and passes it through unchanged', async (t) => {
   const h = harness(spec);
-  const input = inputPackets('01-counter');
+  const input = casePackets('01-counter');
   const want = hexAll(input);
   h.push(0, ...input);
   const expected = expectedHandlers('01-counter');

@@ -10,7 +10,7 @@ import { ANNO, Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
 import { frames as make, hex, pkt, toHex } from '../../util/packets.js';
 import { forward } from './chain.js';
-import { expectedHandlers, frames, hexAll, inputPackets } from './conformance-data.js';
+import { caseFrames, casePackets, expectedHandlers, hexAll } from '../../util/conformance-cases.js';
 
 const push2 = ['push', 'push'] as ('push' | 'pull')[];
 
@@ -20,7 +20,7 @@ t.test('conformance 20: CheckLength(100), Truncate(96), StoreData(0, \\<ff ff ff
   const trunc = harness(Truncate, '96');
   const store = harness(StoreData, '0, \\<ff ff ff ff ff ff>');
   const long = harness(Counter);
-  for (const p of inputPackets('20-check-length-store')) {
+  for (const p of casePackets('20-check-length-store')) {
     cl.push(0, p);
     forward(cl, 0, short);
     forward(cl, 1, trunc);
@@ -30,8 +30,8 @@ t.test('conformance 20: CheckLength(100), Truncate(96), StoreData(0, \\<ff ff ff
   const expected = expectedHandlers('20-check-length-store');
   t.equal(short.read('count'), expected['short.count']);
   t.equal(long.read('count'), expected['long.count']);
-  t.same(hexAll(short.outputs[0]!), hexAll(frames('20-check-length-store', 'expected/short.pcap')));
-  t.same(hexAll(long.outputs[0]!), hexAll(frames('20-check-length-store', 'expected/long.pcap')));
+  t.same(hexAll(short.outputs[0]!), hexAll(caseFrames('20-check-length-store', 'expected/short.pcap')));
+  t.same(hexAll(long.outputs[0]!), hexAll(caseFrames('20-check-length-store', 'expected/long.pcap')));
 });
 
 t.test('CheckLength: at most LENGTH to output 0, longer to 1 or dropped', async (t) => {

@@ -8,7 +8,7 @@ import type { Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
 import { pkt } from '../../util/packets.js';
 import { forward } from './chain.js';
-import { expectedHandlers, frames, hexAll, inputPackets } from './conformance-data.js';
+import { caseFrames, casePackets, expectedHandlers, hexAll } from '../../util/conformance-cases.js';
 
 const tagged = (n: number): Packet[] => Array.from({ length: n }, (_, i) => pkt(Uint8Array.of(i)));
 const tags = (list: readonly Packet[]) => list.map((p) => p.data[0]);
@@ -18,13 +18,13 @@ t.test('conformance 19: Queue(2000) -> Unqueue(BURST 8) -> Counter', async (t) =
   const q = harness(Queue, '2000', queuePorts(false));
   const u = harness(Unqueue, 'BURST 8', { inputs: ['pull'], pullFrom: (_port, max) => q.pull(0, max) });
   const c = harness(Counter);
-  q.push(0, ...inputPackets('19-queue-pull'));
+  q.push(0, ...casePackets('19-queue-pull'));
   while (u.runTaskLikeEngine()) forward(u, 0, c);
   forward(u, 0, c);
   const expected = expectedHandlers('19-queue-pull');
   t.equal(c.read('count'), expected['c.count']);
   t.equal(q.read('drops'), expected['q.drops']);
-  t.same(hexAll(c.outputs[0]!), hexAll(frames('19-queue-pull', 'expected/out.pcap')));
+  t.same(hexAll(c.outputs[0]!), hexAll(caseFrames('19-queue-pull', 'expected/out.pcap')));
   t.equal(q.read('highwater_length'), '300');
   t.equal(q.read('length'), '0');
 });

@@ -12,7 +12,7 @@ import { spec as Truncate } from '../../../elements/standard/truncate.js';
 import { ANNO } from '../../../host-engine/packet.js';
 import { harness } from '../../util/element-harness.js';
 import { forward, take } from './chain.js';
-import { expectedHandlers, frames, hexAll, inputPackets } from './conformance-data.js';
+import { caseFrames, casePackets, expectedHandlers, hexAll } from '../../util/conformance-cases.js';
 
 const push = (n: number) => Array.from({ length: n }, () => 'push' as const);
 
@@ -25,7 +25,7 @@ t.test('conformance 11: Tee, Paint, PaintSwitch, Truncate', async (t) => {
   const trunc = harness(Truncate, '40');
   const two = harness(Counter);
   const discarded: number[] = [];
-  for (const p of inputPackets('11-paint-tee')) {
+  for (const p of casePackets('11-paint-tee')) {
     tee.push(0, p);
     // Depth first, as Click: the clone on output 0 travels all the way before the original.
     for (const port of [0, 1]) {
@@ -43,9 +43,9 @@ t.test('conformance 11: Tee, Paint, PaintSwitch, Truncate', async (t) => {
   t.equal(two.read('count'), expected['two.count']);
   t.equal(two.read('byte_count'), expected['two.byte_count']);
   t.equal(discarded.reduce((a, b) => a + b, 0), 0, 'nothing painted 0');
-  t.same(hexAll(one.outputs[0]!), hexAll(frames('11-paint-tee', 'expected/one.pcap')));
-  t.same(hexAll(two.outputs[0]!), hexAll(frames('11-paint-tee', 'expected/two.pcap')));
-  const original = inputPackets('11-paint-tee');
+  t.same(hexAll(one.outputs[0]!), hexAll(caseFrames('11-paint-tee', 'expected/one.pcap')));
+  t.same(hexAll(two.outputs[0]!), hexAll(caseFrames('11-paint-tee', 'expected/two.pcap')));
+  const original = casePackets('11-paint-tee');
   const cut = two.outputs[0]!.map((p, i) => p.annoU32(ANNO.EXTRA_LENGTH) === Math.max(0, original[i]!.length - 40));
   t.ok(cut.every(Boolean), "Truncate records the removed bytes in the extra-length annotation");
   t.equal(tee.element.stats.created, 300, 'one clone per frame');
@@ -55,7 +55,7 @@ t.test('conformance 17: HashSwitch(26, 4) and RoundRobinSwitch', async (t) => {
   const hs = harness(HashSwitch, '26, 4', { outputs: push(3) });
   const s = [harness(Counter), harness(Counter), harness(Counter)];
   const rr = harness(RoundRobinSwitch, '', { outputs: push(2) });
-  for (const p of inputPackets('17-load-balance')) {
+  for (const p of casePackets('17-load-balance')) {
     // The case's Classifier(12/0800) keeps IPv4 frames only.
     if (p.length < 14 || p.data[12] !== 0x08 || p.data[13] !== 0x00) continue;
     hs.push(0, p);
@@ -67,8 +67,8 @@ t.test('conformance 17: HashSwitch(26, 4) and RoundRobinSwitch', async (t) => {
   t.equal(s[1]!.read('count'), expected['s1.count']);
   t.equal(s[2]!.read('count'), expected['s2.count']);
   t.same([106, 69, 74], s.map((h) => Number(h.read('count'))));
-  t.same(hexAll(s[0]!.outputs[0]!), hexAll(frames('17-load-balance', 'expected/s0.pcap')));
-  t.same(hexAll(s[1]!.outputs[0]!), hexAll(frames('17-load-balance', 'expected/s1.pcap')));
-  t.same(hexAll(rr.outputs[0]!), hexAll(frames('17-load-balance', 'expected/s2a.pcap')));
-  t.same(hexAll(rr.outputs[1]!), hexAll(frames('17-load-balance', 'expected/s2b.pcap')));
+  t.same(hexAll(s[0]!.outputs[0]!), hexAll(caseFrames('17-load-balance', 'expected/s0.pcap')));
+  t.same(hexAll(s[1]!.outputs[0]!), hexAll(caseFrames('17-load-balance', 'expected/s1.pcap')));
+  t.same(hexAll(rr.outputs[0]!), hexAll(caseFrames('17-load-balance', 'expected/s2a.pcap')));
+  t.same(hexAll(rr.outputs[1]!), hexAll(caseFrames('17-load-balance', 'expected/s2b.pcap')));
 });

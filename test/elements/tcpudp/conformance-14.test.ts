@@ -6,7 +6,9 @@ import t from 'tap';
 import { spec } from '../../../elements/tcpudp/set-udp-checksum.js';
 import { checksum } from '../../../elements/lib/checksum.js';
 import { harness } from '../../util/element-harness.js';
-import { caseFrames, checkedIPPackets, hexOf, unstrip } from '../routing/upstream.js';
+import { toHex } from '../../util/packets.js';
+import { caseFrames } from '../../util/conformance-cases.js';
+import { checkedIPPackets, unstrip } from '../../util/upstream-elements.js';
 
 const CASE = '14-dscp-checksum';
 
@@ -16,7 +18,7 @@ t.test('case 14: output bytes and the SetUDPChecksum message match Click', async
   for (const p of checkedIPPackets(caseFrames(CASE, 'in.pcap'))) {
     const d = p.writable();
     if (d[9] !== 17) {
-      out.push(hexOf(unstrip(p)));
+      out.push(toHex(unstrip(p)));
       continue;
     }
     // SetIPDSCP(46), SetIPAddress + StoreIPAddress(16): SetIPChecksum below recomputes the IP checksum.
@@ -32,9 +34,9 @@ t.test('case 14: output bytes and the SetUDPChecksum message match Click', async
     const sum = checksum(w, 0, hl);
     w[10] = sum >> 8;
     w[11] = sum & 255;
-    out.push(hexOf(unstrip(q)));
+    out.push(toHex(unstrip(q)));
   }
-  const expected = caseFrames(CASE, 'expected/out.pcap').map(hexOf);
+  const expected = caseFrames(CASE, 'expected/out.pcap').map(toHex);
   t.equal(out.length, expected.length, 'packet count');
   t.same(out, expected, 'bytes');
   t.same(h.stderr, ['SetUDPChecksum@12 :: SetUDPChecksum: fragment or short packet']);

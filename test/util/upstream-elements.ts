@@ -1,34 +1,29 @@
-// Shared by the routing, ICMP, TCP/UDP and NAT conformance tests: read a
-// conformance case's captures and stand in for the simple upstream elements
-// those tests do not own (Classifier(12/0800), Strip(14), CheckIPHeader,
-// DecIPTTL's TTL test, Unstrip(14)), following Click's code for each.
+// Stand-ins for the simple upstream elements of Click's conformance
+// configurations that a test does not exercise (Classifier(12/TYPE),
+// Strip(14), CheckIPHeader, DecIPTTL, Unstrip(14)), each following Click's
+// code, and stepping packets through harnesses one at a time so that packet
+// order is Click's.
 
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readCapture } from '../../../host-engine/pcap.js';
-import { Packet } from '../../../host-engine/packet.js';
-import { checksum } from '../../../elements/lib/checksum.js';
+import type { HostElement } from '../../host-engine/element.js';
+import { Packet } from '../../host-engine/packet.js';
+import { checksum } from '../../elements/lib/checksum.js';
+import type { Harness } from './element-harness.js';
 
-const casesDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/conformance');
-
-/** The frames of a case's `in.pcap`, or of `expected/NAME.pcap` with `expected`. */
-export function caseFrames(caseDir: string, file: string): Uint8Array[] {
-  const path = join(casesDir, caseDir, file);
-  return readCapture(new Uint8Array(readFileSync(path))).packets.map((p) => p.data);
-}
-
-export function caseExists(caseDir: string): boolean {
-  return existsSync(join(casesDir, caseDir));
-}
-
-export function caseText(caseDir: string, file: string): string {
-  return readFileSync(join(casesDir, caseDir, file), 'utf8');
+/** Classifier(12/TYPE): frame long enough and with that Ethernet type. */
+export function hasEtherType(frame: Uint8Array, type: number): boolean {
+  return frame.length >= 14 && ((frame[12]! << 8) | frame[13]!) === type;
 }
 
 /** Classifier(12/0800): an Ethernet frame carrying IPv4. */
 export function isIPv4Frame(frame: Uint8Array): boolean {
-  return frame.length >= 14 && frame[12] === 0x08 && frame[13] === 0x00;
+  return hasEtherType(frame, 0x0800);
+}
+
+/** A packet holding `frame`, with Strip(14) applied if `strip`. */
+export function packet(frame: Uint8Array, strip = false): Packet {
+  const p = Packet.make(frame);
+  if (strip) p.pull(14);
+  return p;
 }
 
 /**
@@ -37,8 +32,7 @@ export function isIPv4Frame(frame: Uint8Array): boolean {
  * annotation set; or the failure reason.
  */
 export function stripAndCheckIP(frame: Uint8Array): Packet | string {
-  const p = Packet.make(frame);
-  p.pull(14);
+  const p = packet(frame, true);
   const d = p.data;
   const plen = d.length;
   if (plen < 20) return 'tiny packet';
@@ -65,7 +59,7 @@ export function checkedIPPackets(frames: Uint8Array[]): Packet[] {
   return out;
 }
 
-/** Unstrip(14): the whole frame again (the Ethernet header is still in the headroom). */
+/** Unstrip(14): the whole frame again (the Ethernet header is still in the headroom), copied out. */
 export function unstrip(p: Packet): Uint8Array {
   p.push(14);
   return p.data.slice();
@@ -84,6 +78,16 @@ export function decIPTTL(p: Packet): boolean {
   return false;
 }
 
-export function hexOf(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
+/** Push one packet into a harness and return what it emitted on each output. */
+export function step<E extends HostElement>(h: Harness<E>, p: Packet, port = 0): Packet[][] {
+  const before = h.outputs.map((o) => o.length);
+  h.push(port, p);
+  return h.outputs.map((o, i) => o.slice(before[i]));
+}
+
+/** Push packets through harnesses in series along output 0; returns what left the last one on output 0. */
+export function chain(stages: Harness<HostElement>[], p: Packet): Packet[] {
+  let current = [p];
+  for (const h of stages) current = current.flatMap((q) => step(h, q)[0]!);
+  return current;
 }
