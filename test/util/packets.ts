@@ -154,3 +154,16 @@ export const frames = {
 export function pkt(bytes: Uint8Array): Packet {
   return Packet.make(bytes);
 }
+
+/** An Ethernet frame as IP elements get it: Strip(14) done, the IP header annotated (as CheckIPHeader leaves it). */
+export function ipPacket(frame: Uint8Array): Packet {
+  const p = pkt(frame);
+  p.pull(14);
+  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
+  return p;
+}
+
+/** The IPv4 address at offset `o` in dotted form. */
+export function addrAt(d: Uint8Array, o: number): string {
+  return [...d.subarray(o, o + 4)].join('.');
+}

@@ -78,6 +78,15 @@ export function decIPTTL(p: Packet): boolean {
   return false;
 }
 
+/** SetIPChecksum: the IP header checksum of the header at the start of `d`, recomputed. */
+export function setIPChecksum(d: Uint8Array): void {
+  const hl = (d[0]! & 15) << 2;
+  d[10] = d[11] = 0;
+  const sum = checksum(d, 0, hl);
+  d[10] = sum >> 8;
+  d[11] = sum & 255;
+}
+
 /** Push one packet into a harness and return what it emitted on each output. */
 export function step<E extends HostElement>(h: Harness<E>, p: Packet, port = 0): Packet[][] {
   const before = h.outputs.map((o) => o.length);

@@ -5,12 +5,11 @@ import t from 'tap';
 import { spec as icmpError } from '../../../elements/icmp/icmp-error.js';
 import { spec as pingResponder } from '../../../elements/icmp/icmp-ping-responder.js';
 import { spec as staticLookup } from '../../../elements/routing/static-ip-lookup.js';
-import { checksum } from '../../../elements/lib/checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
 import { harness } from '../../util/element-harness.js';
 import { toHex } from '../../util/packets.js';
 import { caseFrames, caseText } from '../../util/conformance-cases.js';
-import { checkedIPPackets, decIPTTL, unstrip } from '../../util/upstream-elements.js';
+import { checkedIPPackets, decIPTTL, setIPChecksum, unstrip } from '../../util/upstream-elements.js';
 
 /** EtherEncap(0x0800, 00:00:c0:11:22:33, 00:00:c0:aa:00:01) as the cases configure it. */
 function etherEncap(p: Packet, src = [0, 0, 0xc0, 0x11, 0x22, 0x33], dst = [0, 0, 0xc0, 0xaa, 0, 1]): string {
@@ -81,12 +80,7 @@ function recordRoute(p: Packet, addr: number[]): void {
     }
     oi += xlen;
   }
-  if (changed) {
-    d[10] = d[11] = 0;
-    const sum = checksum(d, 0, hlen);
-    d[10] = sum >> 8;
-    d[11] = sum & 255;
-  }
+  if (changed) setIPChecksum(d);
 }
 
 t.test('case 18: routes per output and icmp.pcap match Click', async (t) => {

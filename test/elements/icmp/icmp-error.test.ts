@@ -3,16 +3,9 @@ import { spec } from '../../../elements/icmp/icmp-error.js';
 import { checksum } from '../../../elements/lib/checksum.js';
 import { ANNO, PacketType, type Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
-import { ether, frames, icmp, ipv4, pkt, udp } from '../../util/packets.js';
+import { addrAt, ether, frames, icmp, ipPacket, ipv4, pkt, udp } from '../../util/packets.js';
 
-function ipPacket(frame: Uint8Array): Packet {
-  const p = pkt(frame);
-  p.pull(14);
-  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
-  return p;
-}
 const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const addr = (d: Uint8Array, o: number) => [...d.subarray(o, o + 4)].join('.');
 
 t.test('builds a time-exceeded error quoting the packet', async (t) => {
   const h = harness(spec, '192.0.2.254, timeexceeded', { now: 5_250_000_000n });
@@ -29,8 +22,8 @@ t.test('builds a time-exceeded error quoting the packet', async (t) => {
   t.equal(d[8], 200, 'TTL 200');
   t.equal(d[9], 1);
   t.equal(checksum(d, 0, 20), 0, 'IP checksum valid');
-  t.equal(addr(d, 12), '192.0.2.254');
-  t.equal(addr(d, 16), '10.0.0.5');
+  t.equal(addrAt(d, 12), '192.0.2.254');
+  t.equal(addrAt(d, 16), '10.0.0.5');
   t.same([d[20], d[21]], [11, 0]);
   t.same([...d.subarray(24, 28)], [0, 0, 0, 0]);
   t.equal(checksum(d, 20, d.length - 20), 0, 'ICMP checksum valid');
@@ -140,7 +133,7 @@ t.test('handlers src, mtu, pmtu', async (t) => {
   t.throws(() => h.write('src', '2.2.2'), /expected IP address/);
   h.push(0, ipPacket(frames.udp()));
   t.equal(h.outputs[0]![0]!.length, 60);
-  t.equal(addr(h.outputs[0]![0]!.data, 12), '2.2.2.2');
+  t.equal(addrAt(h.outputs[0]![0]!.data, 12), '2.2.2.2');
 });
 
 t.test('configuration errors', async (t) => {

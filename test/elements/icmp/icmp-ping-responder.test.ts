@@ -1,16 +1,9 @@
 import t from 'tap';
 import { spec } from '../../../elements/icmp/icmp-ping-responder.js';
 import { checksum } from '../../../elements/lib/checksum.js';
-import type { Packet } from '../../../host-engine/packet.js';
 import { harness } from '../../util/element-harness.js';
-import { ether, frames, icmp, ipv4, pkt } from '../../util/packets.js';
+import { ether, frames, icmp, ipPacket, ipv4, pkt } from '../../util/packets.js';
 
-function ipPacket(frame: Uint8Array): Packet {
-  const p = pkt(frame);
-  p.pull(14);
-  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
-  return p;
-}
 
 t.test('turns an echo request into its reply', async (t) => {
   const h = harness(spec, '', { now: 7_000_000_000n });

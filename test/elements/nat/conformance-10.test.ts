@@ -3,16 +3,15 @@
 // output 1; both captures and rw.nmappings must match Click exactly.
 import t from 'tap';
 import { spec } from '../../../elements/nat/ip-rewriter.js';
-import { checksum } from '../../../elements/lib/checksum.js';
-import { harness } from '../../util/element-harness.js';
 import { toHex } from '../../util/packets.js';
 import { caseFrames, caseText } from '../../util/conformance-cases.js';
-import { checkedIPPackets, unstrip } from '../../util/upstream-elements.js';
+import { checkedIPPackets, setIPChecksum, unstrip } from '../../util/upstream-elements.js';
+import { rewriter } from './rewriter-setup.js';
 
 const CASE = '10-nat-rewriter';
 
 t.test('case 10: out.pcap, back.pcap and nmappings match Click', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 1024-65535 - - 0 1, drop', { inputs: ['push', 'push'], outputs: ['push', 'push'] });
+  const rw = rewriter(spec, 'pattern 192.0.2.1 1024-65535 - - 0 1, drop');
   for (const p of checkedIPPackets(caseFrames(CASE, 'in.pcap'))) {
     // IPClassifier(src net 10.0.0.0/24 && (tcp || udp), dst host 192.0.2.1 && (tcp || udp), -)
     const d = p.data;
@@ -21,12 +20,7 @@ t.test('case 10: out.pcap, back.pcap and nmappings match Click', async (t) => {
     else if (tcpOrUdp && d[16] === 192 && d[17] === 0 && d[18] === 2 && d[19] === 1) rw.push(1, p);
   }
   const out = rw.outputs[0]!.map((p) => {
-    const w = p.writable();
-    const hl = (w[0]! & 15) << 2;
-    w[10] = w[11] = 0;
-    const sum = checksum(w, 0, hl);
-    w[10] = sum >> 8;
-    w[11] = sum & 255;
+    setIPChecksum(p.writable());
     return toHex(unstrip(p));
   });
   const back = rw.outputs[1]!.map((p) => toHex(unstrip(p)));

@@ -2,25 +2,16 @@ import t from 'tap';
 import { spec } from '../../../elements/nat/ip-addr-rewriter.js';
 import { checksum } from '../../../elements/lib/checksum.js';
 import { transportChecksum } from '../../../elements/lib/transport-checksum.js';
-import type { Packet } from '../../../host-engine/packet.js';
-import { configError, harness, type HarnessOptions } from '../../util/element-harness.js';
-import { frames, pkt } from '../../util/packets.js';
+import { configError } from '../../util/element-harness.js';
+import { rewriter, SEC } from './rewriter-setup.js';
+import { addrAt, frames, ipPacket, pkt } from '../../util/packets.js';
 
-function ipPacket(frame: Uint8Array): Packet {
-  const p = pkt(frame);
-  p.pull(14);
-  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
-  return p;
-}
-const two: HarnessOptions = { inputs: ['push', 'push'], outputs: ['push', 'push'] };
-const addr = (d: Uint8Array, o: number) => [...d.subarray(o, o + 4)].join('.');
-const SEC = 1_000_000_000n;
 
 t.test('maps source addresses from a range, any protocol, both ways', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.10-192.0.2.11# - 0 1, drop', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.10-192.0.2.11# - 0 1, drop');
   rw.push(0, ipPacket(frames.tcp({ src: '10.0.0.1' })), ipPacket(frames.icmpEcho({ src: '10.0.0.2' })), ipPacket(frames.udp({ src: '10.0.0.1' })));
   const out = rw.outputs[0]!;
-  t.same(out.map((p) => addr(p.data, 12)), ['192.0.2.10', '192.0.2.11', '192.0.2.10'], 'sequential addresses, one per inside host');
+  t.same(out.map((p) => addrAt(p.data, 12)), ['192.0.2.10', '192.0.2.11', '192.0.2.10'], 'sequential addresses, one per inside host');
   for (const p of out) t.equal(checksum(p.data, 0, 20), 0, 'IP checksum valid');
   t.equal(transportChecksum(out[0]!.data, 0, 20, out[0]!.length - 20), 0, 'TCP checksum follows the address');
   t.equal(transportChecksum(out[2]!.data, 0, 20, out[2]!.length - 20), 0, 'UDP checksum follows the address');
@@ -28,7 +19,7 @@ t.test('maps source addresses from a range, any protocol, both ways', async (t) 
 
   rw.push(1, ipPacket(frames.udp({ src: '198.51.100.1', dst: '192.0.2.11' })), ipPacket(frames.udp({ src: '198.51.100.1', dst: '192.0.2.99' })));
   const back = rw.outputs[1]![0]!;
-  t.equal(addr(back.data, 16), '10.0.0.2');
+  t.equal(addrAt(back.data, 16), '10.0.0.2');
   t.equal(back.dstIP, 0x0a000002, 'destination annotation always set on replies');
   t.equal(rw.element.stats.dropped, 1, 'unmapped outside packet dropped');
 
@@ -46,7 +37,7 @@ t.test('maps source addresses from a range, any protocol, both ways', async (t) 
 });
 
 t.test('timeouts: GUARANTEE, then TIMEOUT; reaped every REAP_INTERVAL', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.10 - 0 1, drop, TIMEOUT 60, REAP_INTERVAL 10', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.10 - 0 1, drop, TIMEOUT 60, REAP_INTERVAL 10');
   rw.push(0, ipPacket(frames.udp({ src: '10.0.0.1' })));
   rw.advanceTo(50n * SEC);
   t.equal(rw.read('size'), '1');
@@ -55,12 +46,12 @@ t.test('timeouts: GUARANTEE, then TIMEOUT; reaped every REAP_INTERVAL', async (t
 });
 
 t.test('patterns must leave ports and destination alone; keep works', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.10 99 - - 0 1, keep 1 0', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.10 99 - - 0 1, keep 1 0');
   rw.push(0, ipPacket(frames.udp()));
   t.equal(rw.element.stats.dropped, 1, 'a port-changing pattern makes no mapping');
   t.equal(rw.read('mapping_failures'), '0');
   rw.push(1, ipPacket(frames.udp({ src: '10.0.0.7' })));
-  t.equal(addr(rw.outputs[1]![0]!.data, 12), '10.0.0.7');
+  t.equal(addrAt(rw.outputs[1]![0]!.data, 12), '10.0.0.7');
   rw.push(1, pkt(frames.udp()));
   t.equal(rw.element.stats.dropped, 2, 'no IP header annotation');
 });

@@ -5,30 +5,22 @@ import { spec as patternsSpec } from '../../../elements/nat/ip-rewriter-patterns
 import { checksum } from '../../../elements/lib/checksum.js';
 import { transportChecksum } from '../../../elements/lib/transport-checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
-import { configError, harness, type HarnessOptions } from '../../util/element-harness.js';
-import { ether, frames, ipv4, pkt, udp } from '../../util/packets.js';
+import { configError, harness } from '../../util/element-harness.js';
+import { rewriter, SEC } from './rewriter-setup.js';
+import { addrAt, ether, frames, ipPacket, ipv4, pkt, udp } from '../../util/packets.js';
 
-function ipPacket(frame: Uint8Array): Packet {
-  const p = pkt(frame);
-  p.pull(14);
-  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
-  return p;
-}
-const two: HarnessOptions = { inputs: ['push', 'push'], outputs: ['push', 'push'] };
-const addr = (d: Uint8Array, o: number) => [...d.subarray(o, o + 4)].join('.');
 const port = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
 /** Source, source port, destination, destination port of an IP packet without options. */
-const flow = (p: Packet) => `${addr(p.data, 12)}:${port(p.data, 20)} > ${addr(p.data, 16)}:${port(p.data, 22)}`;
+const flow = (p: Packet) => `${addrAt(p.data, 12)}:${port(p.data, 20)} > ${addrAt(p.data, 16)}:${port(p.data, 22)}`;
 function checksumsValid(p: Packet): boolean {
   const d = p.data;
   const hl = (d[0]! & 15) << 2;
   const l4 = d[9] === 17 && port(d, hl + 6) === 0 ? 0 : transportChecksum(d, 0, hl, d.length - hl);
   return checksum(d, 0, hl) === 0 && l4 === 0;
 }
-const SEC = 1_000_000_000n;
 
 t.test('pattern: source NAT both ways, checksums stay valid', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 1024-65535 - - 0 1, drop', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.1 1024-65535 - - 0 1, drop');
   rw.push(0, ipPacket(frames.tcp({ src: '10.0.0.2', sport: 4000, dst: '198.51.100.5', dport: 80, payload: Uint8Array.from([1, 2, 3]) })));
   rw.push(0, ipPacket(frames.udp({ src: '10.0.0.3', sport: 5000, dst: '198.51.100.5', dport: 53 })));
   const [a, b] = rw.outputs[0]!;
@@ -58,7 +50,7 @@ t.test('pattern: source NAT both ways, checksums stay valid', async (t) => {
 });
 
 t.test('port collisions: the source port is replaced; sequential ranges; full ranges fail', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 1024-1026 - - 0 1, pattern 192.0.2.2 2000-2001# - - 0 1', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.1 1024-1026 - - 0 1, pattern 192.0.2.2 2000-2001# - - 0 1');
   const from = (src: string, sport: number) => ipPacket(frames.udp({ src, sport, dst: '198.51.100.5', dport: 53 }));
   rw.push(0, from('10.0.0.1', 1024), from('10.0.0.2', 1024), from('10.0.0.3', 1024), from('10.0.0.4', 1024));
   const ports = rw.outputs[0]!.map((p) => port(p.data, 20));
@@ -73,7 +65,7 @@ t.test('port collisions: the source port is replaced; sequential ranges; full ra
 });
 
 t.test('keep and pass specs; non-TCP/UDP, later fragments and short packets', async (t) => {
-  const rw = harness(spec, 'keep 0 1, pass 1', two);
+  const rw = rewriter(spec, 'keep 0 1, pass 1');
   const out = ipPacket(frames.tcp({ src: '10.0.0.2', sport: 4000, dst: '198.51.100.5', dport: 80 }));
   rw.push(0, out);
   t.equal(flow(rw.outputs[0]![0]!), '10.0.0.2:4000 > 198.51.100.5:80', 'keep leaves the flow alone');
@@ -91,7 +83,7 @@ t.test('keep and pass specs; non-TCP/UDP, later fragments and short packets', as
 });
 
 t.test('UDP: a zero checksum stays zero; DST_ANNO false; REPLY_ANNO', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 - - - 0 1, drop, DST_ANNO false, REPLY_ANNO PAINT', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.1 - - - 0 1, drop, DST_ANNO false, REPLY_ANNO PAINT');
   const first = ipPacket(ether(ipv4(udp(new Uint8Array(4), { checksum: 0, sport: 9, dport: 9 }), { src: '10.0.0.1', dst: '10.9.9.9' })));
   first.paint = 7;
   first.dstIP = 0x01020304;
@@ -106,7 +98,7 @@ t.test('UDP: a zero checksum stays zero; DST_ANNO false; REPLY_ANNO', async (t) 
 });
 
 t.test('timeouts, guarantees and reaping follow jiffies of engine time', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 - - - 0 1, drop, UDP_TIMEOUT 10, UDP_GUARANTEE 2, TCP_DONE_TIMEOUT 3, REAP_INTERVAL 1', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.1 - - - 0 1, drop, UDP_TIMEOUT 10, UDP_GUARANTEE 2, TCP_DONE_TIMEOUT 3, REAP_INTERVAL 1');
   rw.push(0, ipPacket(frames.udp({ src: '10.0.0.1', sport: 1000 })));
   t.match(rw.read('udp_table'), /exp10\n/, 'guarantee then timeout: 10 s left');
   rw.advanceTo(5n * SEC);
@@ -130,7 +122,7 @@ t.test('timeouts, guarantees and reaping follow jiffies of engine time', async (
 });
 
 t.test('capacity: the earliest best-effort flow goes; guaranteed flows refuse new ones', async (t) => {
-  const rw = harness(spec, 'pattern 192.0.2.1 - - - 0 1, drop, MAPPING_CAPACITY 2, UDP_GUARANTEE 0', two);
+  const rw = rewriter(spec, 'pattern 192.0.2.1 - - - 0 1, drop, MAPPING_CAPACITY 2, UDP_GUARANTEE 0');
   rw.push(0, ipPacket(frames.udp({ sport: 1 })));
   rw.now = 1n * SEC;
   rw.push(0, ipPacket(frames.udp({ sport: 2 })));
@@ -144,7 +136,7 @@ t.test('capacity: the earliest best-effort flow goes; guaranteed flows refuse ne
   rw.write('clear', '');
   t.equal(rw.read('size'), '0');
 
-  const g = harness(spec, 'pattern 192.0.2.1 - - - 0 1, drop, MAPPING_CAPACITY 1', two);
+  const g = rewriter(spec, 'pattern 192.0.2.1 - - - 0 1, drop, MAPPING_CAPACITY 1');
   g.push(0, ipPacket(frames.udp({ sport: 1 })), ipPacket(frames.udp({ sport: 2 })));
   t.equal(g.outputs[0]!.length, 1);
   t.equal(g.read('mapping_failures'), '1', 'the new flow lost to a guaranteed one');
@@ -155,10 +147,10 @@ t.test('RoundRobinIPMapper and named patterns', async (t) => {
   const attachments = new Map<string, unknown>();
   const named = harness(patternsSpec, 'web 192.0.2.9 - 10.1.0.1 80', { attachments });
   const mapper = harness(rrMapper, 'web 0 1, - - 10.1.0.2 80 0 1', { attachments });
-  const rw = harness(spec, 'lb, drop', { ...two, attachments, others: { lb: 'RoundRobinIPMapper' }, elements: { lb: mapper.element } });
+  const rw = rewriter(spec, 'lb, drop', { attachments, others: { lb: 'RoundRobinIPMapper' }, elements: { lb: mapper.element } });
   for (let i = 0; i < 4; i++) rw.push(0, ipPacket(frames.tcp({ src: '203.0.113.1', sport: 5000 + i, dst: '192.0.2.80', dport: 80 })));
-  t.same(rw.outputs[0]!.map((p) => addr(p.data, 16)), ['10.1.0.1', '10.1.0.2', '10.1.0.1', '10.1.0.2']);
-  t.equal(addr(rw.outputs[0]![0]!.data, 12), '192.0.2.9');
+  t.same(rw.outputs[0]!.map((p) => addrAt(p.data, 16)), ['10.1.0.1', '10.1.0.2', '10.1.0.1', '10.1.0.2']);
+  t.equal(addrAt(rw.outputs[0]![0]!.data, 12), '192.0.2.9');
   t.equal(rw.read('patterns'), '<mapper> [4]\n<drop>\n');
   t.ok(named);
 
@@ -198,7 +190,7 @@ t.test('configuration errors', async (t) => {
 });
 
 t.test('a new reply entry that displaces another flow destroys that flow', async (t) => {
-  const rw = harness(spec, 'keep 0 1, pattern 10.0.0.2 2 - - 0 1', two);
+  const rw = rewriter(spec, 'keep 0 1, pattern 10.0.0.2 2 - - 0 1');
   const a = () => ipPacket(frames.udp({ src: '10.0.0.1', sport: 1, dst: '10.0.0.2', dport: 2 }));
   rw.push(0, a());
   t.equal(rw.read('nmappings'), '1');

@@ -4,16 +4,10 @@ import { spec as setTCP } from '../../../elements/tcpudp/set-tcp-checksum.js';
 import { spec as checkUDP } from '../../../elements/tcpudp/check-udp-header.js';
 import { spec as checkTCP } from '../../../elements/tcpudp/check-tcp-header.js';
 import { configError, harness } from '../../util/element-harness.js';
-import { ether, frames, ipv4, pkt, tcp, udp } from '../../util/packets.js';
+import { ether, frames, ipPacket, ipv4, pkt, tcp, udp } from '../../util/packets.js';
 import type { Packet } from '../../../host-engine/packet.js';
 
 /** A packet as CheckIPHeader leaves it: Ethernet stripped, IP header annotation set. */
-function ipPacket(frame: Uint8Array): Packet {
-  const p = pkt(frame);
-  p.pull(14);
-  p.setNetworkHeader(0, (p.data[0]! & 15) << 2);
-  return p;
-}
 const sumOf = (p: Packet, at: number) => (p.data[at]! << 8) | p.data[at + 1]!;
 
 t.test('SetUDPChecksum: computes the checksum the packet builder computes', async (t) => {

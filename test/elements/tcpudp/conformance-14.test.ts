@@ -4,11 +4,10 @@
 // by SetUDPChecksum with one message for the whole router.
 import t from 'tap';
 import { spec } from '../../../elements/tcpudp/set-udp-checksum.js';
-import { checksum } from '../../../elements/lib/checksum.js';
 import { harness } from '../../util/element-harness.js';
 import { toHex } from '../../util/packets.js';
 import { caseFrames } from '../../util/conformance-cases.js';
-import { checkedIPPackets, unstrip } from '../../util/upstream-elements.js';
+import { checkedIPPackets, setIPChecksum, unstrip } from '../../util/upstream-elements.js';
 
 const CASE = '14-dscp-checksum';
 
@@ -28,12 +27,7 @@ t.test('case 14: output bytes and the SetUDPChecksum message match Click', async
     h.push(0, p);
     if (h.outputs[0]!.length === before) continue; // dropped by SetUDPChecksum
     const q = h.outputs[0]![before]!;
-    const w = q.writable();
-    const hl = (w[0]! & 15) << 2;
-    w[10] = w[11] = 0;
-    const sum = checksum(w, 0, hl);
-    w[10] = sum >> 8;
-    w[11] = sum & 255;
+    setIPChecksum(q.writable());
     out.push(toHex(unstrip(q)));
   }
   const expected = caseFrames(CASE, 'expected/out.pcap').map(toHex);
