@@ -108,12 +108,14 @@ static size_t ct_skip_protected(const char *s, size_t n, size_t i)
     char small[16], *stack = small;
     stack[0] = ct_close_of(c);
     while (j < n && depth) {
-        size_t k = ct_skip_protected(s, n, j);
-        if (k > j && !ct_open(s[j])) {
+        char e = s[j];
+        /* (a nested group is not skipped whole: its brackets go on the stack,
+         * which keeps the scan linear in the depth) */
+        size_t k = ct_open(e) ? j : ct_skip_protected(s, n, j);
+        if (k > j) {
             j = k;
             continue;
         }
-        char e = s[j];
         if (ct_open(e)) {
             if (depth == cap) {
                 char *bigger = malloc(cap * 2);
