@@ -4,11 +4,11 @@
 // its test suite (test/compound, test/tools/lexer-05, lexer-06).
 
 import t from 'tap';
-import { ClickError } from '../../config-lang/diagnostics.js';
 import { parseConfigText, type ElaborateOptions } from '../../config-lang/elaborate.js';
 import { flatten } from '../../config-lang/flatten.js';
 import type { RouterGraph } from '../../graph/router-graph.js';
 import { anyCapitalized, shape } from './graph-compare.js';
+import { errorLines } from '../util/diagnostics.js';
 
 const opts: ElaborateOptions = { isPrimitiveClass: anyCapitalized };
 
@@ -21,16 +21,7 @@ function flat(text: string, extra: ElaborateOptions = {}): string {
 }
 
 function errors(text: string, extra: ElaborateOptions = {}): string[] {
-  try {
-    graph(text, extra);
-  } catch (e) {
-    if (!(e instanceof ClickError)) throw e;
-    return e.diagnostics.map((d) => {
-      const { line, col } = d.span.file.position(d.span.start);
-      return `${line}:${col}: ${d.message}`;
-    });
-  }
-  return [];
+  return errorLines(() => graph(text, extra));
 }
 
 /** Connections as sorted `from [p] -> [q] to` lines. */

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClickError, formatDiagnostic, type Diagnostic } from '../../config-lang/diagnostics.js';
 import { parseConfigText } from '../../config-lang/elaborate.js';
+import { diagnosticLine } from '../util/diagnostics.js';
 
 const DIR = join(import.meta.dirname, 'malformed');
 
@@ -39,10 +40,7 @@ for (const file of files) {
     const expected = [...text.matchAll(/^\/\/ expect: (.*)$/gm)].map((m) => m[1]!);
     t.ok(expected.length > 0, 'the file states its expected errors');
     const errors = errorsOf(text, file).filter((d) => d.severity === 'error');
-    const got = errors.map((d) => {
-      const { line, col } = d.span.file.position(d.span.start);
-      return `${line}:${col}: ${d.message}`;
-    });
+    const got = errors.map(diagnosticLine);
     t.same(got, expected);
     for (const d of errors) {
       const rendered = formatDiagnostic(d);

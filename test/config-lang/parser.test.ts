@@ -3,12 +3,13 @@
 
 import t from 'tap';
 import type { ConnectionStmt, ElementclassStmt, NamedRef, Statement } from '../../config-lang/ast.js';
-import { ClickError, DiagnosticBag } from '../../config-lang/diagnostics.js';
+import { DiagnosticBag } from '../../config-lang/diagnostics.js';
 import { elaborate } from '../../config-lang/elaborate.js';
 import { Lexer } from '../../config-lang/lexer.js';
 import { parse } from '../../config-lang/parser.js';
 import { SourceFile } from '../../config-lang/source.js';
 import { anyCapitalized } from './graph-compare.js';
+import { errorLines } from '../util/diagnostics.js';
 
 function tokens(text: string): string[] {
   const lx = new Lexer(new SourceFile('t.click', text), new DiagnosticBag());
@@ -26,16 +27,7 @@ function chain(text: string): ConnectionStmt {
 }
 
 function syntaxErrors(text: string): string[] {
-  try {
-    parse(new SourceFile('t.click', text));
-  } catch (e) {
-    if (!(e instanceof ClickError)) throw e;
-    return e.diagnostics.map((d) => {
-      const { line, col } = d.span.file.position(d.span.start);
-      return `${line}:${col}: ${d.message}`;
-    });
-  }
-  return [];
+  return errorLines(() => parse(new SourceFile('t.click', text)));
 }
 
 t.test('tokens', async (t) => {
