@@ -16,8 +16,8 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
-import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
+import type { Packet } from '../../host-engine/packet.js';
 import { ETH, setMacHeader } from '../lib/ether-header.js';
 import { etherField, fieldHandler } from '../lib/field-handlers.js';
 import { setU16 } from '../lib/ip-header.js';
@@ -31,27 +31,20 @@ export interface EtherEncapConf {
   dst: Uint8Array;
 }
 
-export class EtherEncapElement extends HostElement<EtherEncapConf> {
+export class EtherEncapElement extends SimpleElement<EtherEncapConf> {
   ethertype = this.conf.ethertype;
   src = this.conf.src;
   dst = this.conf.dst;
 
-  override push(_port: number, batch: PacketBatch, out: Out): void {
-    for (const p of batch) out.emit(0, this.encap(p));
-  }
-
-  override pull(_port: number, max: number): PacketBatch {
-    return this.env.pullInput(0, max).map((p) => this.encap(p));
-  }
-
-  private encap(p: Packet): Packet {
+  /** Encapsulate in place; every packet goes to output 0. */
+  action(p: Packet): number {
     p.push(ETH.LEN);
     const d = p.writable();
     d.set(this.dst, ETH.DST);
     d.set(this.src, ETH.SRC);
     setU16(d, ETH.TYPE, this.ethertype);
     setMacHeader(p, 0, ETH.LEN);
-    return p;
+    return 0;
   }
 }
 

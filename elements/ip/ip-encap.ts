@@ -27,8 +27,8 @@
 import { ConfigError, a } from '../../config-lang/args/args.js';
 import { T, formatIPv4, parseIPv4 } from '../../config-lang/args/types.js';
 import { unquote } from '../../config-lang/args/split.js';
-import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
-import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
+import type { Packet } from '../../host-engine/packet.js';
 import { checksum, updateChecksum } from '../lib/checksum.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { IPH, IP_DF, getU16, ipProtoArg, setU16, setU32 } from '../lib/ip-header.js';
@@ -57,7 +57,7 @@ function parseDst(text: string): { dst: number; useDstAnno: boolean } {
   return { dst: parseIPv4(t), useDstAnno: false };
 }
 
-export class IPEncapElement extends HostElement<IPEncapConf> {
+export class IPEncapElement extends SimpleElement<IPEncapConf> {
   src = this.conf.src;
   dst = this.conf.dst;
   useDstAnno = this.conf.useDstAnno;
@@ -83,15 +83,8 @@ export class IPEncapElement extends HostElement<IPEncapConf> {
     this.template = h;
   }
 
-  override push(_port: number, batch: PacketBatch, out: Out): void {
-    for (const p of batch) out.emit(0, this.encap(p));
-  }
-
-  override pull(_port: number, max: number): PacketBatch {
-    return this.env.pullInput(0, max).map((p) => this.encap(p));
-  }
-
-  private encap(p: Packet): Packet {
+  /** Encapsulate in place; every packet goes to output 0. */
+  action(p: Packet): number {
     p.push(IPH.MIN_LEN);
     const h = p.writable();
     h.set(this.template, 0);
@@ -110,7 +103,7 @@ export class IPEncapElement extends HostElement<IPEncapConf> {
     addWord(IPH.LEN);
     addWord(IPH.ID);
     p.setNetworkHeader(0, IPH.MIN_LEN);
-    return p;
+    return 0;
   }
 }
 

@@ -25,8 +25,8 @@
 import { ConfigError, a } from '../../config-lang/args/args.js';
 import { T, formatIPv4, parseIPv4 } from '../../config-lang/args/types.js';
 import { unquote } from '../../config-lang/args/split.js';
-import { HostElement, type Out, type ElementInit } from '../../host-engine/element.js';
-import type { Packet, PacketBatch } from '../../host-engine/packet.js';
+import { SimpleElement, type ElementInit } from '../../host-engine/element.js';
+import type { Packet } from '../../host-engine/packet.js';
 import { checksum, pseudoHeaderSum } from '../lib/checksum.js';
 import { fieldHandler, ipField } from '../lib/field-handlers.js';
 import { IPH, IP_PROTO, setU16, setU32 } from '../lib/ip-header.js';
@@ -52,7 +52,7 @@ function parseDst(text: string): { dst: number; useDstAnno: boolean } {
   return { dst: parseIPv4(t), useDstAnno: false };
 }
 
-export class UDPIPEncapElement extends HostElement<UDPIPEncapConf> {
+export class UDPIPEncapElement extends SimpleElement<UDPIPEncapConf> {
   src = this.conf.src;
   sport = this.conf.sport;
   dst = this.conf.dst;
@@ -60,15 +60,8 @@ export class UDPIPEncapElement extends HostElement<UDPIPEncapConf> {
   dport = this.conf.dport;
   private id = 0;
 
-  override push(_port: number, batch: PacketBatch, out: Out): void {
-    for (const p of batch) out.emit(0, this.encap(p));
-  }
-
-  override pull(_port: number, max: number): PacketBatch {
-    return this.env.pullInput(0, max).map((p) => this.encap(p));
-  }
-
-  private encap(p: Packet): Packet {
+  /** Encapsulate in place; every packet goes to output 0. */
+  action(p: Packet): number {
     p.push(HEADERS);
     const h = p.writable();
     h.fill(0, 0, HEADERS);
@@ -93,7 +86,7 @@ export class UDPIPEncapElement extends HostElement<UDPIPEncapConf> {
     if (this.conf.checksum) {
       setU16(h, u + 6, checksum(h, u, len, pseudoHeaderSum(this.src, dst, IP_PROTO.UDP, len)));
     }
-    return p;
+    return 0;
   }
 }
 
