@@ -6,6 +6,7 @@
 #include "cvm.h"
 #include "elements/io/io-text.h"
 #include "elements/io/ip-names.h"
+#include "elements/lib/ip-text.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -53,10 +54,7 @@ static inline unsigned ipv_u8(IpPrintView v, int64_t i) { return i >= 0 && i < v
 static inline unsigned ipv_u16(IpPrintView v, int64_t i) { return ipv_u8(v, i) << 8 | ipv_u8(v, i + 1); }
 static inline uint32_t ipv_u32(IpPrintView v, int64_t i) { return (uint32_t)ipv_u16(v, i) << 16 | ipv_u16(v, i + 2); }
 
-static void ipv_addr(CvmStr *s, IpPrintView v, int64_t i)
-{
-    cvm_str_printf(s, "%u.%u.%u.%u", ipv_u8(v, i), ipv_u8(v, i + 1), ipv_u8(v, i + 2), ipv_u8(v, i + 3));
-}
+static void ipv_addr(CvmStr *s, IpPrintView v, int64_t i) { ip_unparse(s, ipv_u32(v, i)); }
 
 static void ip_print_pair(CvmStr *s, IpPrintView v, int64_t net)
 {

@@ -9,6 +9,7 @@
 #include "cvm.h"
 #include "elements/io/io-text.h"
 #include "elements/io/ip-names.h"
+#include "elements/lib/ip-text.h"
 #include "elements/driver/script-text.h"
 #include <math.h>
 
@@ -137,9 +138,37 @@ static inline uint32_t ipsum_opt32(const uint8_t *o, size_t n, size_t i)
     return (uint32_t)ipsum_opt8(o, n, i) << 24 | ipsum_opt8(o, n, i + 1) << 16 | ipsum_opt8(o, n, i + 2) << 8 | ipsum_opt8(o, n, i + 3);
 }
 
-static void ipsum_ip4(CvmStr *s, const uint8_t *o, size_t n, size_t i)
+static void ipsum_ip4(CvmStr *s, const uint8_t *o, size_t n, size_t i) { ip_unparse(s, ipsum_opt32(o, n, i)); }
+
+/* The next option of an IP or TCP option list at or after *i (NOPs
+ * skipped): 1 with its type and length byte, 0 at the end or an EOL. */
+static int ipsum_next_option(const uint8_t *opt, size_t n, size_t *i, unsigned *type, size_t *len)
 {
-    cvm_str_printf(s, "%u.%u.%u.%u", ipsum_opt8(o, n, i), ipsum_opt8(o, n, i + 1), ipsum_opt8(o, n, i + 2), ipsum_opt8(o, n, i + 3));
+    while (*i < n && opt[*i] == 1) (*i)++;
+    if (*i >= n || opt[*i] == 0) return 0;
+    *type = opt[*i];
+    *len = ipsum_opt8(opt, n, *i + 1);
+    return 1;
+}
+
+/* An option without a name of its own: TYPE, then =b2:b3:... */
+static void ipsum_numbered_option(CvmStr *out, const char *sep, unsigned type, const uint8_t *o, size_t len)
+{
+    cvm_str_printf(out, "%s%u", sep, type);
+    for (size_t k = 2; k < len; k++) cvm_str_printf(out, "%c%u", k == 2 ? '=' : ':', o[k]);
+}
+
+/* The end of an option text begun at `start`: "." if nothing was written,
+ * or all of it replaced by "?" for a malformed list. */
+static void ipsum_options_end(CvmStr *out, size_t start, int malformed)
+{
+    if (malformed) {
+        out->len = start;
+        if (out->s) out->s[start] = 0;
+        cvm_str_append(out, "?", 1);
+    } else if (out->len == start) {
+        cvm_str_append(out, ".", 1);
+    }
 }
 
 /* IP options (Click's unparse_ip_opt); "." for none, "?" if malformed. */
@@ -148,18 +177,12 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
     /* written straight into out; a malformed option takes it back to `start` */
     size_t start = out->len;
     const char *sep = "";
-    size_t i = 0;
-    while (i < n) {
-        unsigned type = opt[i];
-        if (type == 0) break;
-        if (type == 1) {
-            i++;
-            continue;
-        }
-        size_t len = ipsum_opt8(opt, n, i + 1);
-        if (i + len > n || len < 2) goto bad;
+    size_t i = 0, len;
+    unsigned type;
+    while (ipsum_next_option(opt, n, &i, &type, &len)) {
+        if (i + len > n || len < 2) return ipsum_options_end(out, start, 1);
         if (type == 7 || type == 131 || type == 137) {
-            if (len < 3 || ipsum_opt8(opt, n, i + 2) < 4) goto bad;
+            if (len < 3 || ipsum_opt8(opt, n, i + 2) < 4) return ipsum_options_end(out, start, 1);
             const char *name = type == 7 ? "rr" : type == 131 ? "lsrr" : "ssrr";
             size_t end = i + len, ptr = i + opt[i + 2] - 1, o = i + 3;
             const char *inner = "";
@@ -181,7 +204,7 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
             continue;
         }
         if (type == 68) {
-            if (len < 4 || ipsum_opt8(opt, n, i + 2) < 5) goto bad;
+            if (len < 4 || ipsum_opt8(opt, n, i + 2) < 5) return ipsum_options_end(out, start, 1);
             size_t end = i + len, ptr = i + opt[i + 2] - 1;
             unsigned flag = opt[i + 3] & 15;
             size_t size = flag >= 1 && flag <= 3 ? 8 : 4;
@@ -219,17 +242,11 @@ static void ipsum_format_ip_options(CvmStr *out, const uint8_t *opt, size_t n)
             i = end;
             continue;
         }
-        cvm_str_printf(out, "%s%u", sep, type);
-        for (size_t k = 2; k < len; k++) cvm_str_printf(out, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
+        ipsum_numbered_option(out, sep, type, opt + i, len);
         sep = ";";
         i += len;
     }
-    if (out->len == start) cvm_str_append(out, ".", 1);
-    return;
-bad:
-    out->len = start;
-    if (out->s) out->s[start] = 0;
-    cvm_str_append(out, "?", 1);
+    ipsum_options_end(out, start, 0);
 }
 
 enum { IPSUM_OPT_ALL, IPSUM_OPT_NONTIMESTAMP, IPSUM_OPT_SACK };
@@ -239,51 +256,36 @@ static void ipsum_format_tcp_options(CvmStr *out, const uint8_t *opt, size_t n, 
 {
     size_t start = out->len;
     const char *sep = "";
-    size_t i = 0;
+    size_t i = 0, len;
+    unsigned type;
     /* kinds: 0 mss, 1 wscale, 2 sack, 3 ts, 4 other */
 #define IPSUM_WANT(kind) (which == IPSUM_OPT_ALL || (which == IPSUM_OPT_NONTIMESTAMP && (kind) != 3) || (which == IPSUM_OPT_SACK && (kind) == 2))
-    while (i < n) {
-        unsigned type = opt[i];
-        if (type == 0) break;
-        if (type == 1) {
-            i++;
-            continue;
-        }
-        size_t len = ipsum_opt8(opt, n, i + 1);
+    while (ipsum_next_option(opt, n, &i, &type, &len)) {
         int fits = i + len <= n;
         if (type == 2) {
-            if (!fits || len != 4) goto bad;
+            if (!fits || len != 4) return ipsum_options_end(out, start, 1);
             if (IPSUM_WANT(0)) cvm_str_printf(out, "%smss%u", sep, opt[i + 2] << 8 | opt[i + 3]), sep = ";";
         } else if (type == 3) {
-            if (!fits || len != 3) goto bad;
+            if (!fits || len != 3) return ipsum_options_end(out, start, 1);
             if (IPSUM_WANT(1)) cvm_str_printf(out, "%swscale%u", sep, opt[i + 2]), sep = ";";
         } else if (type == 4) {
-            if (!fits || len != 2) goto bad;
+            if (!fits || len != 2) return ipsum_options_end(out, start, 1);
             if (IPSUM_WANT(2)) cvm_str_printf(out, "%ssackok", sep), sep = ";";
         } else if (type == 5) {
-            if (!fits || len % 8 != 2) goto bad;
+            if (!fits || len % 8 != 2) return ipsum_options_end(out, start, 1);
             if (IPSUM_WANT(2))
                 for (size_t k = i + 2; k < i + len; k += 8) cvm_str_printf(out, "%ssack%u-%u", sep, ipsum_opt32(opt, n, k), ipsum_opt32(opt, n, k + 4)), sep = ";";
         } else if (type == 8) {
-            if (!fits || len != 10) goto bad;
+            if (!fits || len != 10) return ipsum_options_end(out, start, 1);
             if (IPSUM_WANT(3)) cvm_str_printf(out, "%sts%u:%u", sep, ipsum_opt32(opt, n, i + 2), ipsum_opt32(opt, n, i + 6)), sep = ";";
         } else {
-            if (!fits || len < 2) goto bad;
-            if (IPSUM_WANT(4)) {
-                cvm_str_printf(out, "%s%u", sep, type);
-                for (size_t k = 2; k < len; k++) cvm_str_printf(out, "%c%u", k == 2 ? '=' : ':', opt[i + k]);
-                sep = ";";
-            }
+            if (!fits || len < 2) return ipsum_options_end(out, start, 1);
+            if (IPSUM_WANT(4)) ipsum_numbered_option(out, sep, type, opt + i, len), sep = ";";
         }
         i += len >= 2 ? len : 128;
     }
 #undef IPSUM_WANT
-    if (out->len == start) cvm_str_append(out, ".", 1);
-    return;
-bad:
-    out->len = start;
-    if (out->s) out->s[start] = 0;
-    cvm_str_append(out, "?", 1);
+    ipsum_options_end(out, start, 0);
 }
 
 /* JavaScript's ToUint32 of Number(decimal digits). */
@@ -632,7 +634,6 @@ static int ipsum_icmp_flow(const IpsumDesc *d)
     return type < 32 && ((1u << type) & ((1u << 8) | (1u << 0) | (1u << 15) | (1u << 16) | (1u << 13) | (1u << 14))) != 0;
 }
 
-static void ipsum_addr(CvmStr *o, uint32_t a) { cvm_str_printf(o, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255); }
 
 /* Append one field's text; 0 (nothing appended) means `-`. */
 static int ipsum_write_field(IpsumDesc *d, int f, CvmStr *o)
@@ -682,8 +683,8 @@ static int ipsum_write_field(IpsumDesc *d, int f, CvmStr *o)
         };
         if (n < 0 || ipsum_net_len(d) < need[f]) return ipsum_missing(d, IPSUM_MISSING_IP, need[f]), 0;
         switch (f) {
-        case IPSUM_IP_SRC: ipsum_addr(o, ipsum_u32(d, n + 12)); break;
-        case IPSUM_IP_DST: ipsum_addr(o, ipsum_u32(d, n + 16)); break;
+        case IPSUM_IP_SRC: ip_unparse(o, ipsum_u32(d, n + 12)); break;
+        case IPSUM_IP_DST: ip_unparse(o, ipsum_u32(d, n + 16)); break;
         case IPSUM_IP_TOS: cvm_str_printf(o, "%u", ipsum_u8(d, n + 1)); break;
         case IPSUM_IP_DSCP: cvm_str_printf(o, "%u", ipsum_u8(d, n + 1) >> 2); break;
         case IPSUM_IP_ECN: {

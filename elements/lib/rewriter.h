@@ -439,6 +439,31 @@ static inline void rw_emit_or_drop(CvmOut *out, int port, Packet *p)
     else cvm_drop(out, p);
 }
 
+/* A flow with no mapping yet (Click's rewrite_flowid, then add): the input
+ * spec's rewrite and, where it asks for a mapping, a new flow stored with
+ * the guaranteed timeout if there is one (timeouts[1]), else the default
+ * (timeouts[0]); IPAddrRewriter (addr_only) maps only source addresses.
+ * Returns the forward entry (the reply annotation set), or NULL with the
+ * packet's output (or RW_DROP) in *port. */
+static RwEntry *rw_new_mapping(RwCore *rw, RwInput *spec, const RwFlowID *id, int mapid, uint8_t ip_p, const int64_t timeouts[2], int addr_only,
+                               const Packet *p, int *port)
+{
+    RwFlowID nid;
+    int r = rw_input_rewrite(spec, id, mapid, &nid);
+    RwEntry *m = NULL;
+    if (r == RW_ADDMAP && !(addr_only && (nid.sport || nid.dport || nid.daddr))) {
+        int64_t expiry = rw_jiffies() + (timeouts[1] ? timeouts[1] : timeouts[0]);
+        RwFlow *f = rw_flow_new(spec, id, &nid, spec->foutput, spec->routput, ip_p, timeouts[1] != 0, expiry);
+        m = f ? rw_store_flow(rw, f, spec) : NULL;
+    }
+    if (!m) {
+        *port = r;
+        return NULL;
+    }
+    if (rw->annos & 2) rw_entry_flow(m)->reply_anno = p->anno[rw->annos >> 2];
+    return m;
+}
+
 /* --- lifecycle ------------------------------------------------------------- */
 
 static void rw_mapper_errors(const RwMapper *m, const RwCore *user, int input, CvmStr *err)
@@ -497,6 +522,28 @@ static void rw_core_cleanup(RwCore *rw)
     rw->heap = NULL;
 }
 
+/* A rewriter element's initialization: the core, then the garbage
+ * collection timer every gc_interval seconds. */
+static int rw_element_init(RwCore *rw, CvmTimer *gc, CvmStr *err)
+{
+    if (rw_core_init(rw, err) < 0) return -1;
+    if (rw->gc_interval) cvm_timer_schedule_after(gc, rw->gc_interval * 1000000000LL);
+    return 0;
+}
+
+/* The garbage collection timer: reap expired flows, run again later. */
+static void rw_element_gc(RwCore *rw, CvmTimer *gc)
+{
+    rw_shrink_heap(rw, 0);
+    if (rw->gc_interval) cvm_timer_schedule_after(gc, rw->gc_interval * 1000000000LL);
+}
+
+static void rw_element_cleanup(RwCore *rw, CvmTimer *gc)
+{
+    cvm_timer_unschedule(gc);
+    rw_core_cleanup(rw);
+}
+
 /* --- handlers ---------------------------------------------------------------- */
 
 /* Click's unparse_ports: ` [*F R] iN expS`, the entry's own output starred. */
@@ -542,6 +589,13 @@ static int rw_write_capacity(RwCore *rw, const char *v, CvmStr *err)
     if (ct_parse_click_int(ct_text_trim(ct_text(v)), &n) < 0) return cvm_str_printf(err, "CAPACITY: expected integer"), -1;
     rw->heap->capacity = n;
     rw_shrink_heap(rw, 0);
+    return 0;
+}
+
+/* The clear handler: every flow goes. */
+static int rw_write_clear(RwCore *rw)
+{
+    rw_shrink_heap(rw, 1);
     return 0;
 }
 

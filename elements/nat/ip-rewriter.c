@@ -10,32 +10,9 @@ struct ip_rewriter {
     RwCore rw;
 };
 
-static int ip_rewriter_init(struct ip_rewriter *e, CvmStr *err)
-{
-    if (rw_core_init(&e->rw, err) < 0) return -1;
-    if (e->rw.gc_interval) cvm_timer_schedule_after(&e->timer, e->rw.gc_interval * 1000000000LL);
-    return 0;
-}
-
-static void ip_rewriter_run_timer(struct ip_rewriter *e, CvmIn *in, CvmOut *out)
-{
-    (void)in; (void)out;
-    rw_shrink_heap(&e->rw, 0);
-    if (e->rw.gc_interval) cvm_timer_schedule_after(&e->timer, e->rw.gc_interval * 1000000000LL);
-}
-
-static void ip_rewriter_cleanup(struct ip_rewriter *e)
-{
-    cvm_timer_unschedule(&e->timer);
-    rw_core_cleanup(&e->rw);
-}
-
-static RwEntry *ip_rewriter_add_flow(RwCore *rw, uint8_t proto, const RwFlowID *flowid, const RwFlowID *rewritten, RwInput *input)
-{
-    const int64_t *t = proto == 6 ? rw->timeouts : rw->udp;
-    RwFlow *f = rw_flow_new(input, flowid, rewritten, input->foutput, input->routput, proto, t[1] != 0, rw_jiffies() + (t[1] ? t[1] : t[0]));
-    return f ? rw_store_flow(rw, f, input) : NULL;
-}
+static int ip_rewriter_init(struct ip_rewriter *e, CvmStr *err) { return rw_element_init(&e->rw, &e->timer, err); }
+static void ip_rewriter_run_timer(struct ip_rewriter *e, CvmIn *in, CvmOut *out) { rw_element_gc(&e->rw, &e->timer); }
+static void ip_rewriter_cleanup(struct ip_rewriter *e) { rw_element_cleanup(&e->rw, &e->timer); }
 
 static inline void ip_rewriter_push(struct ip_rewriter *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
@@ -58,15 +35,10 @@ static inline void ip_rewriter_push(struct ip_rewriter *e, int port, Packet **in
         RwFlowID id = { cvm_be32(h.ip + 12), cvm_be32(h.ip + 16), cvm_be16(h.trans), cvm_be16(h.trans + 2) };
         int udp = proto == 17;
         RwEntry *m = rw_map_find(&rw->maps[udp], &id);
-        if (!m) {
-            RwFlowID nid;
-            int r = rw_input_rewrite(spec, &id, udp, &nid);
-            if (r == RW_ADDMAP) m = ip_rewriter_add_flow(rw, proto, &id, &nid, spec);
-            if (!m) {
-                rw_emit_or_drop(out, r, p);
-                continue;
-            }
-            if (rw->annos & 2) rw_entry_flow(m)->reply_anno = p->anno[rw->annos >> 2];
+        int r;
+        if (!m && !(m = rw_new_mapping(rw, spec, &id, udp, proto, udp ? rw->udp : rw->timeouts, 0, p, &r))) {
+            rw_emit_or_drop(out, r, p);
+            continue;
         }
         RwFlow *f = rw_entry_flow(m);
         if (!udp) {
@@ -155,9 +127,4 @@ static void ip_rewriter_read_size(struct ip_rewriter *e, CvmStr *o) { rw_read_si
 static void ip_rewriter_read_capacity(struct ip_rewriter *e, CvmStr *o) { rw_read_capacity(&e->rw, o); }
 static int ip_rewriter_write_capacity(struct ip_rewriter *e, const char *v, CvmStr *err) { return rw_write_capacity(&e->rw, v, err); }
 
-static int ip_rewriter_write_clear(struct ip_rewriter *e, const char *v, CvmStr *err)
-{
-    (void)v; (void)err;
-    rw_shrink_heap(&e->rw, 1);
-    return 0;
-}
+static int ip_rewriter_write_clear(struct ip_rewriter *e, const char *v, CvmStr *err) { return rw_write_clear(&e->rw); }
