@@ -7,17 +7,12 @@
 // configuration `src -> classifier => log` compares, packet by packet and in
 // arrival order, where each engine sent every packet.
 
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Test } from 'tap';
 import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { loadConfig } from '../../config-lang/load.js';
-import { buildNative } from '../../dataplane-native/build.js';
-import { generateC } from '../../dataplane-native/codegen.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { NativeRouter } from '../../dataplane-native/native-router.js';
 import { spec as ClassifierSpec } from '../../elements/classification/classifier.js';
 import { spec as IPClassifierSpec } from '../../elements/classification/ip-classifier.js';
 import { spec as IPFilterSpec } from '../../elements/classification/ip-filter.js';
@@ -29,6 +24,7 @@ import { HostElement, type Out, type Task } from '../../host-engine/element.js';
 import { Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { Router } from '../../host-engine/router.js';
 import type { CheckedGraph } from '../../graph/router-graph.js';
+import { reads, runSanitized, runSession, stageConfig, type Engine } from './engines.js';
 
 /** One test packet: bytes, leading bytes pulled off after the headers are set, header offsets from the first byte (-1: unset). */
 export interface TestPacket {
@@ -166,25 +162,23 @@ export interface BothRuns {
   readonly nativeAccounting: readonly string[];
 }
 
-const cacheDir = join(tmpdir(), 'clickvm-native-test-cache');
+/** The handler values and unbalanced elements of one engine's run. */
+function readAfterRun(engine: Engine, config: string, handlers: readonly string[]): { values: Record<string, string>; accounting: readonly string[] } {
+  const r = runSession(engine, { config, after: reads(handlers) });
+  const values: Record<string, string> = {};
+  handlers.forEach((h, i) => {
+    const o = r.after[i]!;
+    if (!o.ok) throw new Error(`${engine} ${h}: ${o.message}`);
+    values[h] = o.value!;
+  });
+  return { values, accounting: r.accounting };
+}
 
 /** Run the configuration in both engines (native in-process) and read the handlers. */
 export function runBoth(config: string, handlers: readonly string[]): BothRuns {
-  const graph = testGraph(config);
-  const router = new Router(graph, { simtime: true, stderr: () => {}, stdout: () => {} });
-  router.initialize();
-  router.run();
-  const host = Object.fromEntries(handlers.map((h) => [h, router.readHandler(h)]));
-  const hostAccounting = router.accounting().violations.map((v) => v.name);
-  router.cleanup();
-
-  const lib = new NativeRouter(buildNative(generateC(graph), { kind: 'shared', cacheDir }).output);
-  lib.start({ simtime: true });
-  lib.run();
-  const native = Object.fromEntries(handlers.map((h) => [h, lib.read(h)]));
-  const nativeAccounting = lib.accounting();
-  lib.finish();
-  return { host, native, hostAccounting, nativeAccounting };
+  const host = readAfterRun('host', config, handlers);
+  const native = readAfterRun('native', config, handlers);
+  return { host: host.values, native: native.values, hostAccounting: host.accounting, nativeAccounting: native.accounting };
 }
 
 /** Compare both engines handler by handler; returns whether everything agreed. */
@@ -207,19 +201,18 @@ export function compareBoth(t: Test, config: string, handlers: readonly string[]
  * handler printout must equal the host engine's, with no sanitizer report.
  */
 export function sanitizedAgainstHost(t: Test, config: string, handlers: readonly string[]): void {
-  const graph = testGraph(config);
-  const router = new Router(graph, { simtime: true, stderr: () => {}, stdout: () => {} });
-  router.initialize();
-  router.run();
-  const expected = printReadHandlers(router, handlers).stdout;
-  router.cleanup();
-  const bin = buildNative(generateC(graph), { kind: 'exe', sanitize: true, cacheDir }).output;
-  const r = spawnSync(bin, [...handlers.flatMap((h) => ['-h', h]), '--accounting', '--simtime'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' },
-  });
-  t.equal(r.status, 0, 'sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
-  t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
-  t.ok(r.stdout === expected, 'handler printout identical to the host engine', { native: r.stdout.slice(0, 2000), host: expected.slice(0, 2000) });
+  const dir = stageConfig({ config }, 'cls-asan');
+  try {
+    const router = new Router(testGraph(config), { baseDir: dir, simtime: true, stderr: () => {}, stdout: () => {} });
+    router.initialize();
+    router.run();
+    const expected = printReadHandlers(router, handlers).stdout;
+    router.cleanup();
+    const r = runSanitized(dir, { handlers });
+    t.equal(r.status, 0, 'sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
+    t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
+    t.ok(r.stdout === expected, 'handler printout identical to the host engine', { native: r.stdout.slice(0, 2000), host: expected.slice(0, 2000) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

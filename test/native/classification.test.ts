@@ -23,6 +23,7 @@ import { readCapture } from '../../host-engine/pcap.js';
 import { Router } from '../../host-engine/router.js';
 import { compareBoth, packetsArg, sanitizedAgainstHost, testGraph, type TestPacket } from './classification-fixtures.js';
 import { differential, haveCompiler, sanitizerRun } from './differential.js';
+import { NATIVE_CACHE_DIR } from './engines.js';
 import { rng } from '../util/classification-generators.js';
 import { ipTestPacket, linkTestPacket } from './classification-packets.js';
 
@@ -92,7 +93,7 @@ t.test('IPClassifier pattern handlers: reads as on the host; writes cannot recom
   const graph = testGraph(config);
   const host = new Router(graph, { simtime: true, stderr: () => {}, stdout: () => {} });
   host.initialize();
-  const lib = new NativeRouter(buildNative(generateC(graph), { kind: 'shared', cacheDir: join(tmpdir(), 'clickvm-native-test-cache') }).output);
+  const lib = new NativeRouter(buildNative(generateC(graph), { kind: 'shared', cacheDir: NATIVE_CACHE_DIR }).output);
   lib.start({ simtime: true });
   for (const h of ['c.pattern0', 'c.pattern1', 'c.program']) t.equal(lib.read(h), host.readHandler(h), `${h} reads the same`);
   // Writing the pattern it has (trimmed, as the host trims) changes nothing: both engines accept it.

@@ -1,7 +1,5 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import { syntheticSpan } from '../../config-lang/source.js';
@@ -12,6 +10,7 @@ import { spec as counter } from '../../elements/standard/counter.js';
 import { defineElement, type AnyElementSpec } from '../../elements/spec.js';
 import type { CheckedElement, CheckedGraph, GraphConnection } from '../../graph/router-graph.js';
 import type { PortMode } from '../../host-engine/element.js';
+import { NATIVE_CACHE_DIR } from './engines.js';
 
 const noHost = () => {
   throw new Error('native-only test element');
@@ -58,27 +57,26 @@ const chain = graph(
   [[0, 0, 1, 0], [1, 0, 2, 0]],
 );
 
-const cacheDir = join(tmpdir(), 'clickvm-native-test-cache');
 
 t.test('a source -> Counter -> sink chain compiles and runs as a binary', async (t) => {
   const prog = generateC(chain);
   t.match(prog.source, /static void e1_in0\(PacketBatch \*b\)/);
   t.match(prog.source, /e2_in0\(b\)/, 'Counter hands its batch straight to the sink');
-  const built = buildNative(prog, { kind: 'exe', cacheDir });
+  const built = buildNative(prog, { kind: 'exe', cacheDir: NATIVE_CACHE_DIR });
   const out = execFileSync(built.output, ['-h', 'c.count', '-h', 'c.byte_count', '-h', 'sink.count', '--accounting'], { encoding: 'utf8' });
   t.equal(out, 'c.count:\n1000\n\nc.byte_count:\n60000\n\nsink.count:\n1000\n\n');
-  t.equal(buildNative(prog, { kind: 'exe', cacheDir }).cached, true, 'second build is cached');
+  t.equal(buildNative(prog, { kind: 'exe', cacheDir: NATIVE_CACHE_DIR }).cached, true, 'second build is cached');
 });
 
 t.test('the sanitizer build runs clean', async (t) => {
-  const built = buildNative(generateC(chain), { kind: 'exe', cacheDir, sanitize: true });
+  const built = buildNative(generateC(chain), { kind: 'exe', cacheDir: NATIVE_CACHE_DIR, sanitize: true });
   const out = execFileSync(built.output, ['-h', 'sink.count', '--accounting'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
   t.equal(out, '1000\n');
 });
 
 t.test('the shared library runs in-process through koffi', async (t) => {
   const { NativeRouter } = await import('../../dataplane-native/native-router.js');
-  const built = buildNative(generateC(chain), { kind: 'shared', cacheDir });
+  const built = buildNative(generateC(chain), { kind: 'shared', cacheDir: NATIVE_CACHE_DIR });
   const r = new NativeRouter(built.output);
   r.start({ simtime: true });
   r.run();

@@ -8,32 +8,16 @@
 // `sanitize`, as a standalone binary built with -fsanitize=address,undefined
 // whose handler printout must equal the host's in the click driver's format.
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 import { loadFile } from '../../config-lang/load.js';
-import { flatten } from '../../config-lang/flatten.js';
-import { buildNative } from '../../dataplane-native/build.js';
-import { generateC } from '../../dataplane-native/codegen.js';
-import { NativeRouter } from '../../dataplane-native/native-router.js';
 import { printReadHandlers } from '../../host-engine/driver-handlers.js';
 import { Router } from '../../host-engine/router.js';
+import { listFiles, newFiles, reads, runSanitized, runSession, stageConfig, type DiffSpec, type Engine } from './engines.js';
 
-export interface DiffSpec {
-  /** The configuration text (written as config.click). */
-  readonly config: string;
-  /** Input files to create beside it. */
-  readonly files?: Readonly<Record<string, Uint8Array | string>>;
-  /** A folder to copy first (a conformance case); its `expected/` is skipped. */
-  readonly fromDir?: string;
-  /** Read handlers to compare after the run. */
-  readonly handlers?: readonly string[];
-  /** Simulated time (default true: runs must be reproducible). */
-  readonly simtime?: boolean;
-  readonly seed?: number;
-}
+export type { DiffSpec };
 
 export interface EngineRun {
   readonly stdout: string;
@@ -44,87 +28,24 @@ export interface EngineRun {
   readonly accounting: readonly string[];
 }
 
-const cacheDir = join(tmpdir(), 'clickvm-native-test-cache');
-
-function stage(spec: DiffSpec, label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `clickvm-diff-${label}-`));
-  if (spec.fromDir) cpSync(spec.fromDir, dir, { recursive: true, filter: (src) => !/\/expected(\/|$)/.test(src) });
-  writeFileSync(join(dir, 'config.click'), spec.config);
-  for (const [name, data] of Object.entries(spec.files ?? {})) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), data);
-  }
-  return dir;
-}
-
-function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? listFiles(p, base) : [relative(base, p)];
+/** One engine's run with the spec's handlers read afterwards; a failing read throws. */
+function runEngine(engine: Engine, spec: DiffSpec): EngineRun {
+  const r = runSession(engine, { ...spec, after: reads(spec.handlers) });
+  const handlers: Record<string, string> = {};
+  (spec.handlers ?? []).forEach((h, i) => {
+    const o = r.after[i]!;
+    if (!o.ok) throw new Error(o.message);
+    handlers[h] = o.value!;
   });
-}
-
-function newFiles(dir: string, before: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of listFiles(dir).sort()) if (!before.includes(f)) out[f] = readFileSync(join(dir, f)).toString('hex');
-  return out;
+  return { stdout: r.stdout, stderr: r.stderr, handlers, files: r.files, accounting: r.accounting };
 }
 
 export function runHost(spec: DiffSpec): EngineRun {
-  const dir = stage(spec, 'host');
-  try {
-    const before = listFiles(dir);
-    const err: string[] = [];
-    const out: string[] = [];
-    const graph = loadFile(join(dir, 'config.click'));
-    const router = new Router(graph, { baseDir: dir, simtime: spec.simtime ?? true, seed: spec.seed, stderr: (l) => err.push(l), stdout: (l) => out.push(l) });
-    router.initialize();
-    router.run();
-    const handlers: Record<string, string> = {};
-    for (const h of spec.handlers ?? []) handlers[h] = router.readHandler(h);
-    const acc = router.accounting();
-    router.cleanup();
-    return {
-      stdout: out.map((l) => l + '\n').join(''),
-      stderr: err.map((l) => l + '\n').join(''),
-      handlers,
-      files: newFiles(dir, before),
-      accounting: acc.violations.map((r) => r.name),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function compile(dir: string, kind: 'exe' | 'shared', sanitize: boolean) {
-  const text = readFileSync(join(dir, 'config.click'), 'utf8');
-  const graph = loadFile(join(dir, 'config.click'));
-  return buildNative(generateC(graph, { configText: text }), { kind, sanitize, cacheDir });
+  return runEngine('host', spec);
 }
 
 export function runNative(spec: DiffSpec): EngineRun {
-  const dir = stage(spec, 'native');
-  const cwd = process.cwd();
-  try {
-    const before = listFiles(dir);
-    const r = new NativeRouter(compile(dir, 'shared', false).output);
-    process.chdir(dir);
-    const handlers: Record<string, string> = {};
-    let accounting: string[];
-    try {
-      r.start({ simtime: spec.simtime ?? true, seed: spec.seed });
-      r.run();
-      for (const h of spec.handlers ?? []) handlers[h] = r.read(h);
-      accounting = r.accounting();
-      r.finish();
-    } finally {
-      process.chdir(cwd);
-    }
-    const { stdout, stderr } = r.takeOutput();
-    return { stdout, stderr, handlers, files: newFiles(dir, before), accounting };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runEngine('native', spec);
 }
 
 /** Both engines, compared field by field. */
@@ -145,8 +66,8 @@ export function differential(t: Test, spec: DiffSpec): void {
  * handler printout must equal the host engine's, with no sanitizer report.
  */
 export function sanitizerRun(t: Test, spec: DiffSpec): void {
-  const hostDir = stage(spec, 'host');
-  const dir = stage(spec, 'asan');
+  const hostDir = stageConfig(spec, 'diff-host');
+  const dir = stageConfig(spec, 'diff-asan');
   try {
     const hBefore = listFiles(hostDir);
     const err: string[] = [];
@@ -158,14 +79,7 @@ export function sanitizerRun(t: Test, spec: DiffSpec): void {
     router.cleanup();
 
     const before = listFiles(dir);
-    const bin = compile(dir, 'exe', true).output;
-    const args = [
-      ...(spec.handlers ?? []).flatMap((h) => ['-h', h]),
-      '--accounting',
-      ...(spec.simtime ?? true ? ['--simtime'] : []),
-      ...(spec.seed !== undefined ? ['--seed', String(spec.seed)] : []),
-    ];
-    const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' } });
+    const r = runSanitized(dir, spec);
     t.equal(r.status, 0, 'sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
     t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
     t.equal(r.stdout, expected, 'handler printout identical');

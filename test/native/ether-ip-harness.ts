@@ -13,24 +13,18 @@
 // `handlerRun` compares handler writes (success or the exact error message)
 // and reads between the engines, which `differential` does not cover.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Test } from 'tap';
 import { a, type ArgType } from '../../config-lang/args/args.js';
 import { splitWords } from '../../config-lang/args/split.js';
 import { T } from '../../config-lang/args/types.js';
 import { loadConfig } from '../../config-lang/load.js';
-import { buildNative } from '../../dataplane-native/build.js';
-import { generateC } from '../../dataplane-native/codegen.js';
-import { NativeRouter } from '../../dataplane-native/native-router.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { registerClass } from '../../elements/registry.js';
 import { defineElement } from '../../elements/spec.js';
 import { HostElement, type Out, type Timer } from '../../host-engine/element.js';
 import { Packet, type PacketBatch } from '../../host-engine/packet.js';
-import { Router } from '../../host-engine/router.js';
 import { toHex } from '../util/packets.js';
+import { reads, runSession, writes, type Engine, type StepOutcome } from './engines.js';
 
 // --- EIPFrames ------------------------------------------------------------
 
@@ -191,48 +185,25 @@ export interface HandlerRunResult {
   readonly accounting: readonly string[];
 }
 
-function outcome(f: () => string | void): string {
-  try {
-    const v = f();
-    return `ok${typeof v === 'string' ? ' ' + JSON.stringify(v) : ''}`;
-  } catch (e) {
-    return `error ${JSON.stringify((e as Error).message)}`;
-  }
+/** `ok`, `ok "VALUE"` or `error "MESSAGE"`. */
+function outcomeText(o: StepOutcome): string {
+  if (!o.ok) return `error ${JSON.stringify(o.message)}`;
+  return `ok${o.value === undefined ? '' : ' ' + JSON.stringify(o.value)}`;
 }
 
-const cacheDir = join(tmpdir(), 'clickvm-native-test-cache');
-
-export function handlerRunHost(spec: HandlerRunSpec): HandlerRunResult {
-  const err: string[] = [];
-  const router = new Router(loadConfig(spec.config, 'config.click'), { simtime: true, stderr: (l) => err.push(l), stdout: () => {} });
-  router.initialize();
-  const writes = (spec.writes ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v)));
-  if (spec.run ?? true) router.run();
-  writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v))));
-  const reads = (spec.reads ?? []).map((h) => outcome(() => router.readHandler(h)));
-  const accounting = router.accounting().violations.map((r) => r.name);
-  router.cleanup();
-  return { writes, reads, stderr: err.map((l) => l + '\n').join(''), accounting };
+function handlerRunOn(engine: Engine, spec: HandlerRunSpec): HandlerRunResult {
+  const r = runSession(engine, { config: spec.config, run: spec.run, before: writes(spec.writes), after: [...writes(spec.writesAfter), ...reads(spec.reads)] });
+  const nAfter = spec.writesAfter?.length ?? 0;
+  return {
+    writes: [...r.before, ...r.after.slice(0, nAfter)].map(outcomeText),
+    reads: r.after.slice(nAfter).map(outcomeText),
+    stderr: r.stderr,
+    accounting: r.accounting,
+  };
 }
 
-export function handlerRunNative(spec: HandlerRunSpec): HandlerRunResult {
-  const dir = mkdtempSync(join(tmpdir(), 'clickvm-eip-'));
-  try {
-    writeFileSync(join(dir, 'config.click'), spec.config);
-    const graph = loadConfig(spec.config, 'config.click');
-    const r = new NativeRouter(buildNative(generateC(graph, { configText: spec.config }), { kind: 'shared', cacheDir }).output);
-    r.start({ simtime: true });
-    const writes = (spec.writes ?? []).map(([h, v]) => outcome(() => r.write(h, v)));
-    if (spec.run ?? true) r.run();
-    writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => r.write(h, v))));
-    const reads = (spec.reads ?? []).map((h) => outcome(() => r.read(h)));
-    const accounting = r.accounting();
-    r.finish();
-    return { writes, reads, stderr: r.takeOutput().stderr, accounting };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export const handlerRunHost = (spec: HandlerRunSpec): HandlerRunResult => handlerRunOn('host', spec);
+export const handlerRunNative = (spec: HandlerRunSpec): HandlerRunResult => handlerRunOn('native', spec);
 
 /** Both engines: the same write outcomes (messages included), reads and stderr. */
 export function handlerRun(t: Test, spec: HandlerRunSpec): HandlerRunResult {

@@ -1,20 +1,14 @@
-// Helpers of the io/driver native tests: the differential harness, and the
-// comparison of initialization failures (the harness runs only routers that
-// start): the same element fails, with the same message after its name.
-import { spawnSync } from 'node:child_process';
+// Helpers of the io/driver native tests: the comparison of initialization
+// failures (the differential harness runs only routers that start: here the
+// same element must fail, with the same message after its name), handler
+// writes and reads in both engines, and the sanitizer build alone.
 import type { Test } from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ClickError } from '../../config-lang/diagnostics.js';
-import { loadFile } from '../../config-lang/load.js';
-import { NativeRouter, NativeRouterError } from '../../dataplane-native/native-router.js';
-import { buildNative } from '../../dataplane-native/build.js';
-import { generateC } from '../../dataplane-native/codegen.js';
-import { Router } from '../../host-engine/router.js';
-
-const cacheDir = join(tmpdir(), 'clickvm-native-test-cache');
-import { differential, runHost, runNative, sanitizerRun, type DiffSpec } from './differential.js';
+import { loadConfig } from '../../config-lang/load.js';
+import { NativeRouterError } from '../../dataplane-native/native-router.js';
+import { differential, runHost, runNative, sanitizerRun } from './differential.js';
+import { reads, runSanitized, runSession, stageConfig, writes, type DiffSpec, type StepOutcome } from './engines.js';
 
 export { differential, sanitizerRun };
 
@@ -37,13 +31,7 @@ function failure(run: () => unknown, host: boolean, names: readonly string[]): s
 
 /** Element names of a configuration, by index. */
 function elementNames(config: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'clickvm-names-'));
-  try {
-    writeFileSync(join(dir, 'config.click'), config);
-    return loadFile(join(dir, 'config.click')).elements.map((e) => e.name);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return loadConfig(config, 'config.click').elements.map((e) => e.name);
 }
 
 /** Both engines refuse to start the router, for the same reason. */
@@ -65,92 +53,29 @@ export interface HandlerDiffSpec extends DiffSpec {
   readonly run?: boolean;
 }
 
-interface HandlerDiffRun {
-  readonly writes: string[];
-  readonly reads: string[];
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly files: Record<string, string>;
-  readonly accounting: readonly string[];
+/** `ok`, `ok VALUE` or `error MESSAGE`. */
+function outcomeText(o: StepOutcome): string {
+  if (!o.ok) return `error ${o.message}`;
+  return o.value === undefined ? 'ok' : `ok ${o.value}`;
 }
 
-function outcome(f: () => unknown): string {
-  try {
-    const v = f();
-    return typeof v === 'string' ? `ok ${v}` : 'ok';
-  } catch (e) {
-    return `error ${e instanceof Error ? e.message : String(e)}`;
-  }
-}
-
-function stageDir(spec: DiffSpec): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clickvm-io-hw-'));
-  writeFileSync(join(dir, 'config.click'), spec.config);
-  for (const [name, data] of Object.entries(spec.files ?? {})) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), data);
-  }
-  return dir;
-}
-
-function outputFiles(dir: string, inputs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) if (!inputs.includes(f) && f !== 'config.click') out[f] = readFileSync(join(dir, f)).toString('hex');
-  return out;
-}
-
-function hostHandlerRun(spec: HandlerDiffSpec): HandlerDiffRun {
-  const dir = stageDir(spec);
-  try {
-    const err: string[] = [];
-    const out: string[] = [];
-    const router = new Router(loadFile(join(dir, 'config.click')), { baseDir: dir, simtime: spec.simtime ?? true, seed: spec.seed, stderr: (l) => err.push(l), stdout: (l) => out.push(l) });
-    router.initialize();
-    const writes = (spec.writes ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v)));
-    if (spec.run ?? true) router.run();
-    writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => router.writeHandler(h, v))));
-    const reads = (spec.handlers ?? []).map((h) => outcome(() => router.readHandler(h)));
-    const accounting = router.accounting().violations.map((r) => r.name);
-    router.cleanup();
-    const lines = (ls: string[]) => ls.map((l) => l + '\n').join('');
-    return { writes, reads, stdout: lines(out), stderr: lines(err), files: outputFiles(dir, Object.keys(spec.files ?? {})), accounting };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function nativeHandlerRun(spec: HandlerDiffSpec): HandlerDiffRun {
-  const dir = stageDir(spec);
-  const cwd = process.cwd();
-  try {
-    const text = readFileSync(join(dir, 'config.click'), 'utf8');
-    const r = new NativeRouter(buildNative(generateC(loadFile(join(dir, 'config.click')), { configText: text }), { kind: 'shared', cacheDir }).output);
-    process.chdir(dir);
-    let writes: string[];
-    let reads: string[];
-    let accounting: readonly string[];
-    try {
-      r.start({ simtime: spec.simtime ?? true, seed: spec.seed });
-      writes = (spec.writes ?? []).map(([h, v]) => outcome(() => r.write(h, v)));
-      if (spec.run ?? true) r.run();
-      writes.push(...(spec.writesAfter ?? []).map(([h, v]) => outcome(() => r.write(h, v))));
-      reads = (spec.handlers ?? []).map((h) => outcome(() => r.read(h)));
-      accounting = r.accounting();
-      r.finish();
-    } finally {
-      process.chdir(cwd);
-    }
-    const { stdout, stderr } = r.takeOutput();
-    return { writes, reads, stdout, stderr, files: outputFiles(dir, Object.keys(spec.files ?? {})), accounting };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function handlerDiffRun(engine: 'host' | 'native', spec: HandlerDiffSpec) {
+  const r = runSession(engine, { ...spec, before: writes(spec.writes), after: [...writes(spec.writesAfter), ...reads(spec.handlers)] });
+  const nAfter = spec.writesAfter?.length ?? 0;
+  return {
+    writes: [...r.before, ...r.after.slice(0, nAfter)].map(outcomeText),
+    reads: r.after.slice(nAfter).map(outcomeText),
+    stdout: r.stdout,
+    stderr: r.stderr,
+    files: r.files,
+    accounting: r.accounting,
+  };
 }
 
 /** Handler writes (outcomes and messages), reads, output and files identical in both engines. */
 export function handlerDiff(t: Test, spec: HandlerDiffSpec): void {
-  const host = hostHandlerRun(spec);
-  const native = nativeHandlerRun(spec);
+  const host = handlerDiffRun('host', spec);
+  const native = handlerDiffRun('native', spec);
   t.same(native.writes, host.writes, 'handler writes: same outcomes and messages');
   t.same(native.reads, host.reads, 'handler reads identical');
   t.equal(native.stdout, host.stdout, 'standard output identical');
@@ -166,11 +91,9 @@ export function handlerDiff(t: Test, spec: HandlerDiffSpec): void {
  * exits 0 with no sanitizer report, and its standard error matches `stderr`.
  */
 export function nativeSurvives(t: Test, spec: DiffSpec & { readonly stderr?: RegExp }): void {
-  const dir = stageDir(spec);
+  const dir = stageConfig(spec, 'io-asan');
   try {
-    const bin = buildNative(generateC(loadFile(join(dir, 'config.click')), { configText: spec.config }), { kind: 'exe', sanitize: true, cacheDir }).output;
-    const args = [...(spec.handlers ?? []).flatMap((h) => ['-h', h]), '--accounting', '--simtime'];
-    const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' } });
+    const r = runSanitized(dir, { handlers: spec.handlers });
     t.equal(r.status, 0, 'the sanitizer build exits 0', { stderr: r.stderr.slice(0, 4000) });
     t.notMatch(r.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
     if (spec.stderr) t.match(r.stderr, spec.stderr, 'the damage is reported');

@@ -5,14 +5,7 @@
 // timeouts in simulated time, reaping, capacity eviction, displaced flows,
 // annotations, every handler, and initialization errors.
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadFile } from '../../config-lang/load.js';
-import { buildNative } from '../../dataplane-native/build.js';
-import { generateC } from '../../dataplane-native/codegen.js';
-import { NativeRouter } from '../../dataplane-native/native-router.js';
-import { Router } from '../../host-engine/router.js';
+import { runSession, type Engine } from './engines.js';
 import { icmp, ipv4, tcp, udp } from '../util/packets.js';
 import { paramReads } from './route-nat-params.js';
 import { outputsIdentical, sanitizedOutputsIdentical, sources, STOP_AFTER_SOURCES, timeline, type Step } from './route-nat-support.js';
@@ -256,31 +249,19 @@ t.test('rewriters sharing one flow set (MAPPING_CAPACITY names the other)', asyn
   });
 });
 
+/** The message with which an engine refuses to initialize a configuration ('' if it starts). */
+function initError(engine: Engine, config: string): string {
+  try {
+    runSession(engine, { config, run: false });
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Initialize a configuration in both engines; their error messages. */
 function initErrors(config: string): { host: string; native: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'clickvm-init-'));
-  try {
-    const file = join(dir, 'config.click');
-    writeFileSync(file, config);
-    const graph = loadFile(file);
-    let host = '';
-    try {
-      new Router(graph, { baseDir: dir, simtime: true, stderr: () => {}, stdout: () => {} }).initialize();
-    } catch (e) {
-      host = (e as Error).message;
-    }
-    let native = '';
-    const nr = new NativeRouter(buildNative(generateC(graph, { configText: config }), { kind: 'shared', cacheDir: join(tmpdir(), 'clickvm-native-test-cache') }).output);
-    try {
-      nr.start({ simtime: true });
-      nr.finish();
-    } catch (e) {
-      native = (e as Error).message;
-    }
-    return { host, native };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return { host: initError('host', config), native: initError('native', config) };
 }
 
 t.test('initialization errors: unknown named patterns, mapper ports out of range', async (t) => {

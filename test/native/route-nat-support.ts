@@ -12,9 +12,9 @@
 import type { Test } from 'tap';
 import { lookupClass } from '../../elements/registry.js';
 import { readCapture } from '../../host-engine/pcap.js';
+import { toHex } from '../util/packets.js';
 import { differential, runHost, sanitizerRun, type DiffSpec } from './differential.js';
 
-export const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** InfiniteSource sending `bytes` `limit` times (no STOP). */
 export function source(bytes: Uint8Array, limit = 1): string {
