@@ -365,7 +365,8 @@ static void arpq_send_query(struct arp_querier *e, const Packet *p, const uint8_
     cvm_emit(out, out->nports - 1, q);
 }
 
-static void arpq_handle_ip(struct arp_querier *e, Packet *p, int response, CvmOut *out)
+/* `now` in ms: read once per batch by the caller (time stands still within a batch). */
+static void arpq_handle_ip(struct arp_querier *e, Packet *p, int response, int64_t now, CvmOut *out)
 {
     if (!e->my_ip) {
         e->drops++;
@@ -386,7 +387,6 @@ static void arpq_handle_ip(struct arp_querier *e, Packet *p, int response, CvmOu
         return;
     }
     uint32_t dst = cvm_dst_ip(p);
-    int64_t now = arpq_now_ms();
     for (;;) {
         int32_t i = arpq_find(e, dst);
         struct arpq_entry *x = i >= 0 && arpq_known(e, &e->ent[i], now) ? &e->ent[i] : NULL;
@@ -436,11 +436,12 @@ static void arpq_handle_response(struct arp_querier *e, Packet *p, CvmOut *out)
     const uint8_t *d = p->data, *a = d + ETH_LEN;
     if (cvm_be16(d + ETH_TYPE) == ETHERTYPE_ARP && cvm_be16(a + ARPH_HRD) == ARPHRD_ETHER && cvm_be16(a + ARPH_PRO) == ETHERTYPE_IP
         && cvm_be16(a + ARPH_OP) == ARPOP_REPLY && (a[ARPH_SHA] & 1) == 0) {
-        Packet *w = arpq_insert(e, cvm_be32(a + ARPH_SPA), a + ARPH_SHA, arpq_now_ms(), 1);
+        int64_t now = arpq_now_ms();
+        Packet *w = arpq_insert(e, cvm_be32(a + ARPH_SPA), a + ARPH_SHA, now, 1);
         cvm_consume(out, p);
         while (w) {
             Packet *next = w->next_free;
-            arpq_handle_ip(e, w, 1, out);
+            arpq_handle_ip(e, w, 1, now, out);
             w = next;
         }
         return;
@@ -450,10 +451,12 @@ static void arpq_handle_response(struct arp_querier *e, Packet *p, CvmOut *out)
 
 static inline void arp_querier_push(struct arp_querier *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
-    if (port == 0)
-        for (unsigned i = 0; i < n; i++) arpq_handle_ip(e, in[i], 0, out);
-    else
+    if (port == 0) {
+        const int64_t now = arpq_now_ms();
+        for (unsigned i = 0; i < n; i++) arpq_handle_ip(e, in[i], 0, now, out);
+    } else {
         for (unsigned i = 0; i < n; i++) arpq_handle_response(e, in[i], out);
+    }
 }
 
 /* Click checks for expired entries every TIMEOUT (whole seconds), then every TIMEOUT + 1 s. */

@@ -2,9 +2,11 @@
  * bits, 16-way levels below; each node also keeps the keys of prefixes
  * shorter than its stride), route slots with a free list, and the default
  * route beside the trie, exactly as radix-ip-lookup.ts, so lookups and the
- * `table` order match Click's. A lookup is one array read per level. */
+ * `table` order match Click's. Packets are looked up in a flat table
+ * derived from the trie (radix-flat.h): at most three reads. */
 #include "cvm.h"
 #include "../lib/ip-route.h"
+#include "radix-flat.h"
 
 /* A node's slot: the key of the longest prefix covering it at this level,
  * and the subtree below it; key and child sit together for the lookup. */
@@ -31,6 +33,7 @@ typedef struct RadixTable {
     uint32_t n, cap;
     int32_t vfree;
     int32_t default_key;
+    RadixFlat flat;              /* the packet path's view of the trie */
 } RadixTable;
 
 struct radix_ip_lookup {
@@ -104,9 +107,41 @@ static inline int32_t radix_lookup_key(const RadixTable *t, uint32_t addr)
     return cur;
 }
 
+/* Paint the flat table with what the trie below `r` answers; addresses
+ * under `prefix` that no slot of `r` claims answer `inherited`. */
+static int radix_flat_walk(RadixFlat *f, const RadixNode *r, uint32_t prefix, int32_t inherited)
+{
+    for (int32_t i = 0; i < r->n; i++) {
+        const RadixChild *c = &r->slot[i];
+        uint32_t lo = prefix | (uint32_t)i << r->bitshift;
+        int32_t key = c->key ? c->key : inherited;
+        if (c->child ? radix_flat_walk(f, c->child, lo, key) : radix_flat_paint(f, lo, r->bitshift, (uint32_t)key)) return -1;
+    }
+    return 0;
+}
+
+static void radix_flat_build(RadixTable *t)
+{
+    RadixFlat *f = &t->flat;
+    f->stale = 0;
+    f->nchunks = 0;
+    if (!f->top) f->top = malloc(65536 * sizeof *f->top);
+    /* no chunk of the last build may be taken for one of this build */
+    if (f->top) memset(f->top, 0, 65536 * sizeof *f->top);
+    f->broken = !f->top || !t->root || radix_flat_walk(f, t->root, 0, t->default_key) < 0;
+}
+
+/* The key for addr: from the flat table, rebuilt first if a route changed. */
+static inline int32_t radix_table_lookup(RadixTable *t, uint32_t addr)
+{
+    if (__builtin_expect(t->flat.stale, 0)) radix_flat_build(t);
+    return __builtin_expect(t->flat.broken, 0) ? radix_lookup_key(t, addr) : radix_flat_lookup(&t->flat, addr);
+}
+
 static int radix_add(void *tab, const IprRoute *route, int set, IprRoute *old, int *has_old)
 {
     RadixTable *t = tab;
+    t->flat.stale = 1;
     if (t->n == t->cap && t->vfree < 0) {
         uint32_t cap = t->cap ? t->cap * 2 : 8;
         RadixSlot *nv = realloc(t->v, cap * sizeof *nv);
@@ -138,6 +173,7 @@ static int radix_add(void *tab, const IprRoute *route, int set, IprRoute *old, i
 static int radix_remove(void *tab, const IprRoute *route, IprRoute *old, int *has_old)
 {
     RadixTable *t = tab;
+    t->flat.stale = 1;
     /* With key 0 and set false, change only reports the current key. */
     int32_t last_key = route->mask ? radix_change(t->root, route->addr, route->mask, 0, 0) : t->default_key;
     *has_old = 0;
@@ -152,8 +188,8 @@ static int radix_remove(void *tab, const IprRoute *route, IprRoute *old, int *ha
 
 static int32_t radix_lookup(void *tab, uint32_t addr, uint32_t *gw)
 {
-    const RadixTable *t = tab;
-    int32_t key = radix_lookup_key(t, addr);
+    RadixTable *t = tab;
+    int32_t key = radix_table_lookup(t, addr);
     if (!key) {
         *gw = 0;
         return -1;
@@ -172,6 +208,7 @@ static int radix_table_reset(RadixTable *t)
     t->n = t->cap = 0;
     t->vfree = -1;
     t->default_key = 0;
+    t->flat.stale = 1;
     t->root = radix_node_new(24, 256);
     return t->root ? 0 : -1;
 }
@@ -181,6 +218,7 @@ static int radix_ip_lookup_init(struct radix_ip_lookup *e, CvmStr *err)
     radix_ip_lookup_no_route_said = 0;
     e->table.root = NULL;
     e->table.v = NULL;
+    e->table.flat = (RadixFlat){ 0 };
     if (radix_table_reset(&e->table) < 0) {
         cvm_str_printf(err, "out of memory");
         return -1;
@@ -198,6 +236,7 @@ static void radix_ip_lookup_cleanup(struct radix_ip_lookup *e)
 {
     radix_node_free(e->table.root);
     free(e->table.v);
+    radix_flat_free(&e->table.flat);
     e->table.root = NULL;
     e->table.v = NULL;
     e->table.n = e->table.cap = 0;
@@ -206,11 +245,11 @@ static void radix_ip_lookup_cleanup(struct radix_ip_lookup *e)
 static inline void radix_ip_lookup_push(struct radix_ip_lookup *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
     (void)port;
-    const RadixTable *t = &e->table;
+    RadixTable *t = &e->table;
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         uint32_t dst = cvm_dst_ip(p);
-        int32_t key = radix_lookup_key(t, dst);
+        int32_t key = radix_table_lookup(t, dst);
         const IprRoute *r = key ? &t->v[key - 1].r : NULL;
         if (r && r->port >= 0 && r->port < e->noutputs) {
             if (r->gw) cvm_set_dst_ip(p, r->gw);
