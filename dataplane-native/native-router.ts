@@ -7,6 +7,8 @@ import koffi from 'koffi';
 interface Lib {
   start(simtime: number, simStartNs: bigint, seed: number, capture: number, warnings: number): number;
   run(): number;
+  runUntil(deadline: bigint): number;
+  now(): bigint;
   finish(): void;
   error(buf: Buffer, cap: number): number;
   read(path: string, buf: Buffer, cap: number): number;
@@ -18,7 +20,14 @@ interface Lib {
   readAt(e: number, name: string, param: string | null, buf: Buffer, cap: number): number;
   writeAt(e: number, name: string, value: string): number;
   stats(e: number, out: BigUint64Array): void;
+  devices(enable: number, capacity: number): void;
+  inject(device: string, data: Buffer, lens: Uint32Array, n: number): number;
+  pendingBytes(device: string, max: number): bigint;
+  collect(device: string, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
 }
+
+/** Frames moved per crossing when collecting. */
+const COLLECT_BATCH = 256;
 
 export class NativeRouterError extends Error {
   override name = 'NativeRouterError';
@@ -36,6 +45,8 @@ export class NativeRouter {
     this.lib = {
       start: h.func('int cvm_lib_start(int, int64_t, unsigned int, int, int)'),
       run: h.func('int cvm_lib_run(void)'),
+      runUntil: h.func('int cvm_lib_run_until(int64_t)'),
+      now: h.func('int64_t cvm_lib_now(void)'),
       finish: h.func('void cvm_lib_finish(void)'),
       error: h.func('int cvm_lib_error(_Out_ uint8_t *buf, int cap)'),
       read: h.func('int cvm_lib_read(const char *path, _Out_ uint8_t *buf, int cap)'),
@@ -47,6 +58,10 @@ export class NativeRouter {
       readAt: h.func('int cvm_lib_read_at(int, const char *, const char *, _Out_ uint8_t *buf, int cap)'),
       writeAt: h.func('int cvm_lib_write_at(int, const char *, const char *)'),
       stats: h.func('void cvm_lib_stats(int, _Out_ uint64_t *six)'),
+      devices: h.func('void cvm_lib_devices(int, uint32_t)'),
+      inject: h.func('int cvm_lib_inject(const char *, const uint8_t *, const uint32_t *, unsigned int)'),
+      pendingBytes: h.func('uint64_t cvm_lib_pending_bytes(const char *, unsigned int)'),
+      collect: h.func('unsigned int cvm_lib_collect(const char *, _Out_ uint8_t *, uint64_t, _Out_ uint32_t *, unsigned int)'),
     };
   }
 
@@ -59,11 +74,16 @@ export class NativeRouter {
   /**
    * Initialize every element (configuration order). With `capture` (the
    * default) stdout/stderr text is kept for takeOutput(); without, it is
-   * written to this process's streams as the run goes.
+   * written to this process's streams as the run goes. `devices` gives
+   * FromDevice and ToDevice memory devices (runtime/device.h), fed with
+   * inject() and drained with collect(); `capacity` is packets per ring
+   * (default: no limit), as host-engine/devices.ts's MemoryDevices.
    */
-  start(opts: { simtime?: boolean | bigint; seed?: number; capture?: boolean; warnings?: boolean } = {}): void {
+  start(opts: { simtime?: boolean | bigint; seed?: number; capture?: boolean; warnings?: boolean; devices?: { capacity?: number } } = {}): void {
     const sim = opts.simtime !== undefined && opts.simtime !== false;
     const startNs = typeof opts.simtime === 'bigint' ? opts.simtime : 0n;
+    const capacity = opts.devices?.capacity;
+    this.lib.devices(opts.devices ? 1 : 0, capacity === undefined || !Number.isFinite(capacity) ? 0 : capacity);
     if (this.lib.start(sim ? 1 : 0, startNs, opts.seed ?? 0, opts.capture === false ? 0 : 1, opts.warnings === false ? 0 : 1) < 0) {
       throw new NativeRouterError(this.lastError(), this.lib.failedElement());
     }
@@ -93,8 +113,18 @@ export class NativeRouter {
     return { in: i!, out: o!, dropped: d!, consumed: c!, created: cr!, held: h! };
   }
 
-  run(): void {
-    this.lib.run();
+  /**
+   * Run until stopped or idle, or (with `until`) until engine time would
+   * pass `until` ns (timers due then still fire); a router that was not
+   * stopped may run again. Returns whether the deadline ended the run.
+   */
+  run(opts: { until?: bigint } = {}): boolean {
+    return (opts.until === undefined ? this.lib.run() : this.lib.runUntil(opts.until)) === 2;
+  }
+
+  /** Engine time in ns (simulated in simtime runs). */
+  now(): bigint {
+    return BigInt(this.lib.now());
   }
 
   finish(): void {
@@ -114,6 +144,32 @@ export class NativeRouter {
 
   write(path: string, value: string): void {
     if (this.lib.write(path, value) < 0) throw new NativeRouterError(this.lastError());
+  }
+
+  /** Frames arriving on memory device `device`, in one crossing; returns how many fit on its ring. */
+  inject(device: string, frames: readonly Uint8Array[]): number {
+    const lens = Uint32Array.from(frames, (f) => f.length);
+    const data = Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
+    const n = this.lib.inject(device, data, lens, frames.length);
+    if (n < 0) throw new NativeRouterError(`${device}: out of memory`);
+    return n;
+  }
+
+  /** Every frame memory device `device` has sent, oldest first (its ring empties), a batch per crossing. */
+  collect(device: string): Uint8Array[] {
+    const frames: Uint8Array[] = [];
+    const lens = new Uint32Array(COLLECT_BATCH);
+    for (;;) {
+      const bytes = this.lib.pendingBytes(device, COLLECT_BATCH);
+      const buf = Buffer.alloc(Math.max(1, Number(bytes)));
+      const n = this.lib.collect(device, buf, bytes, lens, COLLECT_BATCH);
+      if (n === 0) return frames;
+      let off = 0;
+      for (let i = 0; i < n; i++) {
+        frames.push(new Uint8Array(buf.subarray(off, off + lens[i]!)));
+        off += lens[i]!;
+      }
+    }
   }
 
   /** Elements whose packets do not balance; empty when every packet is accounted for. */

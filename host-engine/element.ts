@@ -11,6 +11,7 @@
 // itself (pushes, pulls, and Out emits); elements count the rest through
 // drop/consume/clonePacket/created.
 
+import type { NetDevice } from './devices.js';
 import type { Packet, PacketBatch } from './packet.js';
 
 export type PortMode = 'push' | 'pull';
@@ -73,6 +74,8 @@ export interface ElementEnv {
   writeHandler(path: string, value: string): void;
   /** Resolve a file name from the configuration (relative to the working directory). */
   resolvePath(path: string): string;
+  /** The network device `name` from the router's device back-end; throws an Error saying why if there is none. */
+  openDevice(name: string): NetDevice;
   /** Deterministic pseudo-random 32-bit unsigned integers, same sequence in every engine. */
   random32(): number;
   /**

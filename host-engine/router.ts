@@ -24,6 +24,7 @@ import { analyzeDelivery, type Delivery, type DeliveryMode } from '../graph/deli
 import type { CheckedElement, CheckedGraph, PortRef } from '../graph/router-graph.js';
 import { accountFor, type AccountingReport } from './accounting.js';
 import { RealClock, SimClock, SIMTIME_EPOCH_NS, type Clock } from './clock.js';
+import { noDevices, type DeviceBackend } from './devices.js';
 import type { ElementEnv, HostElement } from './element.js';
 import {
   HandlerError,
@@ -66,9 +67,11 @@ export interface RouterOptions {
    * so the engine does not load the whole element library.
    */
   readonly classNames?: () => readonly string[];
+  /** Where FromDevice and ToDevice find their devices (default: none, so they fail to initialize). */
+  readonly devices?: DeviceBackend;
 }
 
-export type StopReason = 'stopped' | 'idle';
+export type StopReason = 'stopped' | 'idle' | 'deadline';
 
 export interface RunResult {
   /** `stopped`: a stop was requested; `idle`: nothing could happen any more. */
@@ -250,6 +253,7 @@ export class Router {
       readHandler: (path) => this.readHandler(path, name),
       writeHandler: (path, value) => this.writeHandler(path, value, name),
       resolvePath: (p) => resolve(this.baseDir, p),
+      openDevice: (name) => (this.options.devices ?? noDevices).open(name),
       random32: () => this.rng.next(),
       attachments: this.attachments,
       canBatch: () => this.canBatch(index),
@@ -271,14 +275,31 @@ export class Router {
     this.state = 'initialized';
   }
 
-  /** Run until a stop request or until nothing can happen; synchronous. */
-  run(): RunResult {
+  /**
+   * Run until a stop request, until nothing can happen, or (with `until`)
+   * until engine time would pass `until` (ns): timers due at `until` still
+   * fire. Synchronous. A router that was not stopped may run again (a
+   * program feeding memory devices runs it a round at a time).
+   */
+  run(opts: { until?: bigint } = {}): RunResult {
     const startNs = this.beginRun();
     for (;;) {
+      if (opts.until !== undefined && this.clock.now() > opts.until) return this.endRun('deadline', startNs);
       const s = this.step();
       if (s.kind === 'done') return this.endRun(s.reason, startNs);
-      if (s.kind === 'wait') this.clock.waitUntil(s.until);
+      if (s.kind === 'wait') {
+        if (opts.until !== undefined && s.until > opts.until) {
+          this.clock.waitUntil(opts.until);
+          return this.endRun('deadline', startNs);
+        }
+        this.clock.waitUntil(s.until);
+      }
     }
+  }
+
+  /** Engine time in ns (simulated in --simtime runs). */
+  now(): bigint {
+    return this.clock.now();
   }
 
   /**
@@ -315,7 +336,7 @@ export class Router {
 
   private beginRun(): bigint {
     if (this.state === 'new') this.initialize();
-    if (this.state !== 'initialized') throw new Error('a router runs once');
+    if (this.state !== 'initialized' && this.state !== 'ran') throw new Error('a router that was cleaned up cannot run');
     this.state = 'running';
     return this.clock.now();
   }

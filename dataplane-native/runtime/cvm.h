@@ -7,6 +7,7 @@
 #include "str.h"
 #include "output.h"
 #include "handlers.h"
+#include "device.h"
 #include <stdlib.h>
 #include <string.h>
 #endif

@@ -2,6 +2,7 @@
  * run, handlers and accounting in the host process. Calls are coarse (one
  * per run or per handler) because each crossing costs ~100 ns. */
 #include "router.h"
+#include "device.h"
 #include <signal.h>
 #include <string.h>
 
@@ -28,6 +29,8 @@ int cvm_lib_start(int sim_time, int64_t sim_start_ns, unsigned seed, int capture
     cvm_str_clear(cvm_output_captured(CVM_STDOUT));
     cvm_str_clear(cvm_output_captured(CVM_STDERR));
     cvm_sim_time = sim_time;
+    cvm_device_forget_all();
+    cvm_memdev_reset();
     if (cvm_router_start(&lib_err) < 0) return -1;
     if (seed) cvm_random_seed(seed);
     return 0;
@@ -46,18 +49,26 @@ static void on_signal(int sig)
     (void)sig;
 }
 
-int cvm_lib_run(void)
+/* Run (until stopped or idle, or until engine time would pass `deadline`
+ * ns when it is not negative); returns CVM_RUN_DEADLINE when the deadline
+ * ended it. */
+int cvm_lib_run_until(int64_t deadline)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, &saved_int);
     sigaction(SIGTERM, &sa, &saved_term);
-    int r = cvm_router_run();
+    int r = cvm_run_loop_until(deadline);
     sigaction(SIGINT, &saved_int, NULL);
     sigaction(SIGTERM, &saved_term, NULL);
     return r;
 }
+
+int cvm_lib_run(void) { return cvm_lib_run_until(-1); }
+
+int64_t cvm_lib_now(void) { return cvm_now(); }
+
 void cvm_lib_finish(void) { cvm_router_finish(); }
 
 int cvm_lib_error(char *buf, int cap) { return copy_out(&lib_err, buf, cap); }
@@ -142,3 +153,13 @@ int cvm_lib_take_output(int stream, char *buf, int cap)
     cvm_str_clear(s);
     return n;
 }
+
+/* Memory devices (runtime/device.h), for FromDevice and ToDevice in-process:
+ * enable them before start; frames cross a batch per call. */
+void cvm_lib_devices(int enable, uint32_t capacity) { cvm_memdev_enable(enable, capacity); }
+
+int cvm_lib_inject(const char *device, const uint8_t *data, const uint32_t *lens, unsigned n) { return cvm_memdev_inject(device, data, lens, n); }
+
+uint64_t cvm_lib_pending_bytes(const char *device, unsigned max) { return cvm_memdev_pending_bytes(device, max); }
+
+unsigned cvm_lib_collect(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_collect(device, buf, cap, lens, max); }

@@ -158,9 +158,20 @@ static int stopped(void)
     return 0;
 }
 
-int cvm_run_loop(void)
+/* Engine time moves to `ns` (simulated) or the loop sleeps until then. */
+static void wait_until(int64_t ns)
+{
+    if (cvm_sim_time) {
+        if (ns > sim_now) sim_now = ns;
+    } else {
+        sleep_until(ns);
+    }
+}
+
+int cvm_run_loop_until(int64_t deadline)
 {
     for (;;) {
+        if (deadline >= 0 && cvm_now() > deadline) return CVM_RUN_DEADLINE;
         if (stopped()) return 0;
         uint64_t moved_before = cvm_packets_moved;
         int worked = 0, fired = 0;
@@ -183,14 +194,16 @@ int cvm_run_loop(void)
         }
         if (worked || fired || cvm_packets_moved != moved_before) continue;
         if (!heap_n) return 0;   /* idle: nothing can happen any more */
-        if (cvm_sim_time) {
-            if (heap[0]->expiry > sim_now) sim_now = heap[0]->expiry;
-        } else {
-            sleep_until(heap[0]->expiry);
+        if (deadline >= 0 && heap[0]->expiry > deadline) {
+            wait_until(deadline);
+            return CVM_RUN_DEADLINE;
         }
+        wait_until(heap[0]->expiry);
     next_step:;
     }
 }
+
+int cvm_run_loop(void) { return cvm_run_loop_until(-1); }
 
 void cvm_sched_reset(void)
 {

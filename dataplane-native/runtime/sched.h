@@ -44,6 +44,10 @@ void cvm_random_seed(uint32_t seed);
 
 /* Run until stopped or quiescent. Returns 0. */
 int cvm_run_loop(void);
+/* The same, but also ending (CVM_RUN_DEADLINE) when engine time would pass
+ * `deadline` (ns; -1: never): timers due at the deadline still fire. */
+#define CVM_RUN_DEADLINE 2
+int cvm_run_loop_until(int64_t deadline);
 void cvm_sched_reset(void);
 
 #endif

@@ -6,3 +6,5 @@
 #include "output.c"
 #include "router.c"
 #include "handlers.c"
+#include "device.c"
+#include "device-memory.c"

@@ -14,6 +14,7 @@ import { loadFile } from '../../config-lang/load.js';
 import { buildNative } from '../../dataplane-native/build.js';
 import { generateC, type GeneratedProgram } from '../../dataplane-native/codegen.js';
 import { NativeRouter } from '../../dataplane-native/native-router.js';
+import { MemoryDevices } from '../../host-engine/devices.js';
 import { Router } from '../../host-engine/router.js';
 
 /** Where every native test caches its compiled configurations. */
@@ -163,6 +164,95 @@ export function runSession(engine: Engine, spec: SessionSpec): SessionResult {
     const before = listFiles(dir);
     const result = engine === 'host' ? hostSession(dir, spec) : nativeSession(dir, spec);
     return { ...result, files: newFiles(dir, before) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One round of a device session: frames arrive, the router runs until idle, frames are collected. */
+export interface DeviceRound {
+  /** Frames to put on each device's receive ring before the run. */
+  readonly inject?: Readonly<Record<string, readonly Uint8Array[]>>;
+  /** Devices whose sent frames are taken after the run. */
+  readonly collect: readonly string[];
+}
+
+export interface DeviceSessionSpec extends DiffSpec {
+  readonly rounds: readonly DeviceRound[];
+  /** Packets per memory-device ring (default: no limit). */
+  readonly capacity?: number;
+}
+
+export interface DeviceSessionResult {
+  /** Per round: how many frames each device's ring took, and what each collected device sent (hex). */
+  readonly rounds: readonly { readonly accepted: Record<string, number>; readonly sent: Record<string, string[]> }[];
+  readonly handlers: Record<string, string>;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly accounting: readonly string[];
+}
+
+/** The operations a device session needs from either engine. */
+interface DeviceEngine {
+  inject(device: string, frames: readonly Uint8Array[]): number;
+  collect(device: string): Uint8Array[];
+  run(opts: { until: bigint }): void;
+  now(): bigint;
+  read(path: string): string;
+}
+
+/** Engine time each round runs for (routers with periodic timers are never idle). */
+const ROUND_NS = 2_000_000_000n;
+
+function deviceRounds(e: DeviceEngine, spec: DeviceSessionSpec): Pick<DeviceSessionResult, 'rounds' | 'handlers'> {
+  const rounds = spec.rounds.map((r) => {
+    const accepted: Record<string, number> = {};
+    for (const [dev, frames] of Object.entries(r.inject ?? {})) accepted[dev] = e.inject(dev, frames);
+    e.run({ until: e.now() + ROUND_NS });
+    const sent: Record<string, string[]> = {};
+    for (const dev of r.collect) sent[dev] = e.collect(dev).map((f) => Buffer.from(f).toString('hex'));
+    return { accepted, sent };
+  });
+  return { rounds, handlers: Object.fromEntries((spec.handlers ?? []).map((h) => [h, e.read(h)])) };
+}
+
+/**
+ * A configuration with FromDevice/ToDevice on memory devices, run on one
+ * engine in rounds (inject, run until idle, collect), then its handlers read.
+ */
+export function runDeviceSession(engine: Engine, spec: DeviceSessionSpec): DeviceSessionResult {
+  const dir = stageConfig(spec, engine);
+  try {
+    if (engine === 'host') {
+      const err: string[] = [];
+      const out: string[] = [];
+      const devices = new MemoryDevices(spec.capacity);
+      const router = new Router(loadFile(join(dir, 'config.click')), { baseDir: dir, simtime: spec.simtime ?? true, seed: spec.seed, devices, stderr: (l) => err.push(l), stdout: (l) => out.push(l) });
+      router.initialize();
+      const engine: DeviceEngine = {
+        inject: (d, f) => devices.inject(d, f),
+        collect: (d) => devices.collect(d),
+        run: (o) => void router.run(o),
+        now: () => router.now(),
+        read: (h) => router.readHandler(h),
+      };
+      const result = deviceRounds(engine, spec);
+      const accounting = router.accounting().violations.map((v) => v.name);
+      router.cleanup();
+      return { ...result, stdout: lines(out), stderr: lines(err), accounting };
+    }
+    const r = new NativeRouter(buildStaged(dir, 'shared'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      r.start({ simtime: spec.simtime ?? true, seed: spec.seed, devices: { capacity: spec.capacity } });
+      const result = deviceRounds(r, spec);
+      const accounting = r.accounting();
+      r.finish();
+      return { ...result, ...r.takeOutput(), accounting };
+    } finally {
+      process.chdir(cwd);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

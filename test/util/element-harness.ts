@@ -6,6 +6,7 @@
 import { ConfigError, parseArgs, type ConfigContext } from '../../config-lang/args/args.js';
 import type { AnyElementSpec } from '../../elements/spec.js';
 import type { ElementEnv, HostElement, Out, PortMode, Task, Timer } from '../../host-engine/element.js';
+import { noDevices, type DeviceBackend } from '../../host-engine/devices.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 
 export interface HarnessOptions {
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   handlers?: { read?(path: string): string; write?(path: string, value: string): void };
   /** env.resolvePath; default: the path unchanged. */
   resolvePath?: (path: string) => string;
+  /** The device back-end FromDevice/ToDevice open (default: none). */
+  devices?: DeviceBackend;
   /** Where env.pullInput gets packets (e.g. another harness's pull); default: the `pullable` arrays. */
   pullFrom?: (port: number, max: number) => PacketBatch;
   /** Give env.pullInput at most this many packets per call, as the engine may (default: no limit). */
@@ -185,6 +188,7 @@ export function harness<E extends HostElement = HostElement>(spec: AnyElementSpe
       opts.handlers.write(path, value);
     },
     resolvePath: (p) => (opts.resolvePath ? opts.resolvePath(p) : p),
+    openDevice: (name) => (opts.devices ?? noDevices).open(name),
     random32() {
       rng ^= rng << 13;
       rng ^= rng >>> 17;

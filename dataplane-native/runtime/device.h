@@ -1,0 +1,62 @@
+/* Network devices for FromDevice and ToDevice: a named pair of rings moved
+ * a batch at a time, behind a small table of operations. A back-end (the
+ * memory rings of the koffi library here; AF_PACKET rings and virtio-net
+ * queues later) implements the operations and registers an opener; the
+ * elements and the generated code stay the same whichever back-end serves
+ * the device. Same model as host-engine/devices.ts. */
+#ifndef CVM_DEVICE_H
+#define CVM_DEVICE_H
+
+#include "packet.h"
+#include "str.h"
+
+typedef struct CvmDevice CvmDevice;
+
+typedef struct CvmDeviceOps {
+    /* Up to `max` received packets into pkts (pool packets, owned by the
+     * caller from then on); returns how many. */
+    unsigned (*rx_burst)(CvmDevice *d, Packet **pkts, unsigned max);
+    /* Send pkts[0..n): the device takes the first k (returned) and frees
+     * them when sent; the caller keeps the rest (a full ring). */
+    unsigned (*tx_burst)(CvmDevice *d, Packet **pkts, unsigned n);
+    /* The last user is gone. */
+    void (*close)(CvmDevice *d);
+} CvmDeviceOps;
+
+struct CvmDevice {
+    const CvmDeviceOps *ops;
+    const char *name;
+    uint64_t rx_drops;           /* frames lost before the router saw them (kernel_drops) */
+    int users;                   /* FromDevice and ToDevice share a device by name */
+    CvmDevice *next;             /* the open devices */
+};
+
+/* A back-end's opener: the device `name`, NULL with nothing in err if the
+ * name is not this back-end's, or NULL with a message. */
+typedef CvmDevice *(*CvmDeviceOpener)(const char *name, CvmStr *err);
+
+/* Back-ends are tried in registration order (at most 4). */
+void cvm_device_backend(CvmDeviceOpener open);
+/* The device `name` (already open: shared), or NULL with a message. */
+CvmDevice *cvm_device_open(const char *name, CvmStr *err);
+void cvm_device_close(CvmDevice *d);
+/* Forget the open devices without closing them (a new router starts). */
+void cvm_device_forget_all(void);
+
+/* The memory back-end (device-memory.c): rings in this process, filled and
+ * emptied by the embedding program; off until enabled. capacity: packets
+ * per ring, 0 = no limit. */
+void cvm_memdev_enable(int enable, uint32_t capacity);
+/* Frames arriving on `name`: data holds them back to back, lens their
+ * lengths. Returns how many fit on the ring (the rest count as rx drops),
+ * or -1 if memory ran out. */
+int cvm_memdev_inject(const char *name, const uint8_t *data, const uint32_t *lens, unsigned n);
+/* Take sent frames of `name`, oldest first, while they fit in buf (cap
+ * bytes) and lens (max entries); returns how many. */
+unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max);
+/* Bytes of the oldest `max` sent frames of `name` (to size a collect buffer). */
+uint64_t cvm_memdev_pending_bytes(const char *name, unsigned max);
+/* Drop every memory device (between runs of the library). */
+void cvm_memdev_reset(void);
+
+#endif

@@ -1,0 +1,144 @@
+// FromDevice and ToDevice over memory devices in both engines: frames
+// injected into receive rings a batch per call, runs until idle, frames
+// collected from transmit rings; full rings, FORCE_IP, SNAPLEN, timestamps
+// and packet types; the bundled IP router driven through devices instead of
+// captures. Each case runs on the host engine and the native dataplane and
+// the two must agree on every frame, handler value and line.
+import t, { type Test } from 'tap';
+import { readFileSync } from 'node:fs';
+import { MemoryDevices } from '../../host-engine/devices.js';
+import { Router } from '../../host-engine/router.js';
+import { loadConfig } from '../../config-lang/load.js';
+import { readCapture } from '../../host-engine/pcap.js';
+import { ether, frames, ipv4, udp } from '../util/packets.js';
+import { runDeviceSession, type DeviceSessionSpec } from './engines.js';
+
+function bothEngines(t: Test, spec: DeviceSessionSpec) {
+  const host = runDeviceSession('host', spec);
+  const native = runDeviceSession('native', spec);
+  t.same(native.rounds, host.rounds, 'the same frames taken and sent, round by round');
+  t.same(native.handlers, host.handlers, 'handler values identical');
+  t.equal(native.stdout, host.stdout, 'standard output identical');
+  t.equal(native.stderr, host.stderr, 'standard error identical');
+  t.same(host.accounting, [], 'host engine accounts for every packet');
+  t.same(native.accounting, [], 'native engine accounts for every packet');
+  return host;
+}
+
+/** `n` UDP frames of growing size, each numbered in its payload. */
+function udpFrames(n: number, first = 0): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => frames.udp({ payload: Uint8Array.from({ length: 4 + ((first + i) % 50) }, (_, k) => (first + i + k) & 255) }));
+}
+
+t.test('a bridge: frames cross from one device to the other in order, in rounds', async (t) => {
+  const host = bothEngines(t, {
+    config: `rx :: FromDevice(eth0, BURST 4) -> q :: Queue(1000) -> tx :: ToDevice(eth1, BURST 3);`,
+    rounds: [
+      { inject: { eth0: udpFrames(40) }, collect: ['eth1'] },
+      { collect: ['eth1'] },
+      { inject: { eth0: udpFrames(7, 40) }, collect: ['eth1', 'eth0'] },
+      // Malformed frames travel as they are: empty, one byte, a bare Ethernet header.
+      { inject: { eth0: [new Uint8Array(0), Uint8Array.of(0xff), new Uint8Array(14)] }, collect: ['eth1'] },
+    ],
+    handlers: ['rx.count', 'rx.kernel_drops', 'rx.encap', 'tx.count', 'tx.drops', 'q.length'],
+  });
+  t.same(host.rounds.map((r) => r.sent['eth1']!.length), [40, 0, 7, 3], 'every frame sent once, in the round it arrived');
+  t.same(host.rounds[3]!.sent['eth1'], ['', 'ff', '00'.repeat(14)], 'malformed frames unchanged');
+  const all = [...udpFrames(40), ...udpFrames(7, 40)].map((f) => Buffer.from(f).toString('hex'));
+  t.same([...host.rounds[0]!.sent['eth1']!, ...host.rounds[2]!.sent['eth1']!], all, 'byte for byte, in order');
+  t.same(host.handlers, { 'rx.count': '50', 'rx.kernel_drops': '0', 'rx.encap': 'ETHER', 'tx.count': '50', 'tx.drops': '0', 'q.length': '0' });
+});
+
+t.test('rounds end at a deadline: timers due then still fire, the next round goes on from there', async (t) => {
+  // A packet every 0.5 s from time 0; each round runs 2 s of engine time.
+  const host = bothEngines(t, {
+    config: `TimedSource(0.5, LIMIT 9) -> Queue -> tx :: ToDevice(eth0, BURST 4);`,
+    rounds: [{ collect: ['eth0'] }, { collect: ['eth0'] }, { collect: ['eth0'] }],
+    handlers: ['tx.count'],
+  });
+  t.same(host.rounds.map((r) => r.sent['eth0']!.length), [4, 4, 1], 'packets at 0.5..2 s, 2.5..4 s, then the last');
+});
+
+t.test('full rings: receive drops are kernel_drops; a full transmit ring sends to output 1 or drops', async (t) => {
+  const host = bothEngines(t, {
+    config: `rx :: FromDevice(eth0, BURST 8) -> q :: Queue(100) -> tx :: ToDevice(eth1, BURST 8);
+             tx[0] -> sent :: Counter -> Discard; tx[1] -> refused :: Counter -> Discard;
+             FromDevice(eth2) -> Queue -> tx2 :: ToDevice(eth3, BURST 2);`,
+    capacity: 5,
+    rounds: [
+      { inject: { eth0: udpFrames(9), eth2: udpFrames(12) }, collect: [] },
+      { inject: { eth0: udpFrames(3) }, collect: ['eth1', 'eth3'] },
+    ],
+    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.drops', 'sent.count', 'refused.count', 'tx2.count', 'tx2.drops'],
+  });
+  t.same(host.rounds[0]!.accepted, { eth0: 5, eth2: 5 }, 'a ring holds 5 frames');
+  t.same(host.handlers, {
+    'rx.count': '8',
+    'rx.kernel_drops': '4',
+    'tx.count': '5',
+    'tx.drops': '3',
+    'sent.count': '5',
+    'refused.count': '3',
+    'tx2.count': '5',
+    'tx2.drops': '0',
+  });
+});
+
+t.test('FORCE_IP, SNAPLEN, timestamps and packet types', async (t) => {
+  const bcast = frames.arpRequest();
+  const mcast = ether(ipv4(udp(new Uint8Array(8)), { proto: 17 }), { dst: '01:00:5e:00:00:01' });
+  const unicastIP = frames.udp({ payload: new Uint8Array(300) });
+  const short = ether(new Uint8Array(10), { type: 0x0800 });
+  bothEngines(t, {
+    config: `rx :: FromDevice(eth0, FORCE_IP true, SNAPLEN 100, BURST 2)
+               -> Print(ip, TIMESTAMP true) -> db :: DropBroadcasts -> Queue -> ToDevice(eth1, BURST 8);
+             rx[1] -> Print(nonip, TIMESTAMP true) -> Queue -> ToDevice(eth2, BURST 8);
+             Script(wait 1s, write rx.reset_counts);`,
+    rounds: [
+      { inject: { eth0: [bcast, mcast, unicastIP, short, frames.tcp()] }, collect: ['eth1', 'eth2'] },
+      { inject: { eth0: [unicastIP] }, collect: ['eth1'] },
+    ],
+    handlers: ['rx.count', 'db.drops'],
+  });
+  const plain = bothEngines(t, {
+    config: `FromDevice(eth0, TIMESTAMP false, BURST 3) -> Print(in, TIMESTAMP true) -> HostEtherFilter(00:00:c0:ae:67:ef) -> Queue -> ToDevice(eth1, BURST 3);`,
+    rounds: [{ inject: { eth0: [bcast, mcast, unicastIP, ether(ipv4(udp(new Uint8Array(1)), { proto: 17 }), { dst: '00:00:c0:ae:67:ef' })] }, collect: ['eth1'] }],
+  });
+  t.match(plain.stderr, /in: *0\.000000000|in: +0\.0/, 'TIMESTAMP false leaves the timestamp unset');
+});
+
+t.test('the IP router example through devices instead of captures', async (t) => {
+  const dir = new URL('../../examples/router/', import.meta.url).pathname;
+  const text = readFileSync(`${dir}router.click`, 'utf8')
+    .replace(/in(\d) :: FromDump\([^)]*\);/g, 'in$1 :: FromDevice(eth$1, BURST 8);')
+    .replace(/tx(\d) :: ToDump\([^)]*\);/g, 'tx$1 :: ToDevice(eth$1, BURST 8);')
+    .replace(/DriverManager\(.*?\bstop\);/s, '');
+  t.notMatch(text, /FromDump\(|ToDump\(|DriverManager\(/, 'the captures and the driver script are gone');
+  const capture = (f: string) => readCapture(new Uint8Array(readFileSync(`${dir}${f}`))).packets.map((p) => p.data);
+  const in0 = capture('if0-in.pcap');
+  const in1 = capture('if1-in.pcap');
+  const host = bothEngines(t, {
+    config: text,
+    rounds: [
+      // The LAN's traffic first; the uplink's (ARP replies among it) a round later.
+      { inject: { eth0: in0 }, collect: ['eth0', 'eth1'] },
+      { inject: { eth1: in1 }, collect: ['eth0', 'eth1'] },
+    ],
+    handlers: ['in0.count', 'in1.count', 'tx0.count', 'tx1.count', 'fwd0.count', 'fwd1.count', 'arpq1.queries', 'ttl_err.count'],
+  });
+  t.equal(host.handlers['in0.count'], String(in0.length), 'every LAN frame received');
+  t.ok(Number(host.handlers['fwd1.count']) > 0 && Number(host.handlers['fwd0.count']) > 0, 'traffic forwarded both ways');
+  t.ok(host.rounds[0]!.sent['eth1']!.length > 0, 'ARP queries go out on the uplink before any reply');
+});
+
+t.test('host engine API: devices are made on first use and outlive the router', async (t) => {
+  const devices = new MemoryDevices();
+  t.equal(devices.inject('eth9', [new Uint8Array(60)]), 1, 'a frame waits before the router exists');
+  const r = new Router(loadConfig('FromDevice(eth9) -> Queue -> ToDevice(eth8);', '<test>'), { simtime: true, devices });
+  r.initialize();
+  r.run();
+  r.cleanup();
+  t.same(devices.collect('eth8'), [new Uint8Array(60)], 'collected after cleanup');
+  t.same(devices.collect('eth8'), [], 'and only once');
+  t.throws(() => new Router(loadConfig('FromDevice(eth0) -> Discard;', '<test>'), { simtime: true }).initialize(), /eth0: no such device/, 'no back-end: no devices');
+});
