@@ -74,7 +74,7 @@ export interface RouterOptions {
 export type StopReason = 'stopped' | 'idle' | 'deadline';
 
 export interface RunResult {
-  /** `stopped`: a stop was requested; `idle`: nothing could happen any more. */
+  /** `stopped`: a stop was requested; `idle`: nothing could happen any more; `deadline`: engine time reached run's `until`. */
   readonly reason: StopReason;
   readonly taskRuns: number;
   readonly timerFirings: number;
