@@ -6,7 +6,7 @@
 // same way, so tests compare like with like; the sanitizer build runs as a
 // standalone binary.
 
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -95,9 +95,17 @@ export function generateStaged(dir: string): GeneratedProgram {
   return generateC(loadFile(path), { configText: readFileSync(path, 'utf8') });
 }
 
-/** The native build of a staged configuration: the in-process library, or the sanitizer binary. */
-export function buildStaged(dir: string, kind: 'shared' | 'sanitized'): string {
-  return buildNative(generateStaged(dir), kind === 'shared' ? { kind: 'shared', sanitize: false, cacheDir: NATIVE_CACHE_DIR } : { kind: 'exe', sanitize: true, cacheDir: NATIVE_CACHE_DIR }).output;
+/**
+ * The native build of a staged configuration: the in-process library, the
+ * sanitizer binary, or the sanitizer library (loaded only by a process that
+ * preloads the sanitizer runtime, see runSanitizedDeviceSession).
+ */
+export function buildStaged(dir: string, kind: 'shared' | 'sanitized' | 'shared-sanitized'): string {
+  return buildNative(generateStaged(dir), {
+    kind: kind === 'sanitized' ? 'exe' : 'shared',
+    sanitize: kind !== 'shared',
+    cacheDir: NATIVE_CACHE_DIR,
+  }).output;
 }
 
 /** One engine's handler access, as the steps use it. */
@@ -181,6 +189,8 @@ export interface DeviceSessionSpec extends DiffSpec {
   readonly rounds: readonly DeviceRound[];
   /** Packets per memory-device ring (default: no limit). */
   readonly capacity?: number;
+  /** Native engine: the sanitizer build of the library (the process must preload the sanitizer runtime). */
+  readonly sanitize?: boolean;
 }
 
 export interface DeviceSessionResult {
@@ -241,7 +251,7 @@ export function runDeviceSession(engine: Engine, spec: DeviceSessionSpec): Devic
       router.cleanup();
       return { ...result, stdout: lines(out), stderr: lines(err), accounting };
     }
-    const r = new NativeRouter(buildStaged(dir, 'shared'));
+    const r = new NativeRouter(buildStaged(dir, spec.sanitize ? 'shared-sanitized' : 'shared'));
     const cwd = process.cwd();
     process.chdir(dir);
     try {
@@ -285,4 +295,44 @@ export function runSanitized(dir: string, spec: Pick<DiffSpec, 'handlers' | 'sim
     maxBuffer: 1 << 28,
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' },
   });
+}
+
+/** A device session as JSON can carry it (frames as hex). */
+export interface DeviceSessionJSON extends Omit<DeviceSessionSpec, 'rounds' | 'files' | 'fromDir'> {
+  readonly rounds: readonly { readonly inject?: Record<string, string[]>; readonly collect: readonly string[] }[];
+}
+
+export function deviceSessionToJSON(spec: DeviceSessionSpec): DeviceSessionJSON {
+  const hexFrames = (fs: readonly Uint8Array[]) => fs.map((f) => Buffer.from(f).toString('hex'));
+  return {
+    ...spec,
+    rounds: spec.rounds.map((r) => ({ collect: r.collect, inject: Object.fromEntries(Object.entries(r.inject ?? {}).map(([d, fs]) => [d, hexFrames(fs)])) })),
+  };
+}
+
+export function deviceSessionFromJSON(json: DeviceSessionJSON): DeviceSessionSpec {
+  return {
+    ...json,
+    rounds: json.rounds.map((r) => ({ collect: r.collect, inject: Object.fromEntries(Object.entries(r.inject ?? {}).map(([d, fs]) => [d, fs.map((h) => Uint8Array.from(Buffer.from(h, 'hex')))])) })),
+  };
+}
+
+/**
+ * The native engine's device session on the sanitizer build, in a child
+ * process that preloads the sanitizer runtime (koffi loads the library into
+ * Node, which is not built with it). Returns the session's result, or the
+ * child's exit status and standard error when it failed or the sanitizer
+ * reported anything.
+ */
+export function runSanitizedDeviceSession(spec: DeviceSessionSpec): { result?: DeviceSessionResult; status: number | null; stderr: string } {
+  const runtime = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+  const child = join(import.meta.dirname, 'device-session-child.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child], {
+    input: JSON.stringify(deviceSessionToJSON({ ...spec, sanitize: true })),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, LD_PRELOAD: runtime, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' },
+  });
+  const clean = r.status === 0 && !/AddressSanitizer|runtime error:/.test(r.stderr);
+  return { result: clean ? (JSON.parse(r.stdout) as DeviceSessionResult) : undefined, status: r.status, stderr: r.stderr };
 }

@@ -12,7 +12,7 @@ import { loadConfig } from '../../config-lang/load.js';
 import { readCapture } from '../../host-engine/pcap.js';
 import { ether, frames, ipv4, udp } from '../util/packets.js';
 import { sameEnding } from './differential.js';
-import { runDeviceSession, type DeviceSessionSpec } from './engines.js';
+import { runDeviceSession, runSanitizedDeviceSession, type DeviceSessionSpec } from './engines.js';
 
 function bothEngines(t: Test, spec: DeviceSessionSpec) {
   const host = runDeviceSession('host', spec);
@@ -139,4 +139,30 @@ t.test('host engine API: devices are made on first use and outlive the router', 
   t.same(devices.collect('eth8'), [new Uint8Array(60)], 'collected after cleanup');
   t.same(devices.collect('eth8'), [], 'and only once');
   t.throws(() => new Router(loadConfig('FromDevice(eth0) -> Discard;', '<test>'), { simtime: true }).initialize(), /eth0: no such device/, 'no back-end: no devices');
+});
+
+t.test('sanitizer build, in-process: devices, full rings, FORCE_IP, malformed frames', async (t) => {
+  // The library built with -fsanitize=address,undefined, loaded by a Node
+  // child that preloads the sanitizer runtime.
+  const junk = [new Uint8Array(0), Uint8Array.of(1), new Uint8Array(13), ether(Uint8Array.of(0x45), { type: 0x0800 }), ether(new Uint8Array(20).fill(0x4f))];
+  const spec: DeviceSessionSpec = {
+    config: `rx :: FromDevice(eth0, FORCE_IP true, SNAPLEN 70, BURST 3) -> q :: Queue(6) -> tx :: ToDevice(eth1, BURST 2);
+             rx[1] -> Queue(3) -> ToDevice(eth2, BURST 5); tx[0] -> Discard; tx[1] -> refused :: Counter -> Discard;`,
+    capacity: 4,
+    rounds: [
+      { inject: { eth0: [...udpFrames(3), ...junk] }, collect: ['eth1', 'eth2'] },
+      { inject: { eth0: [...junk, frames.udp({ payload: new Uint8Array(200) })] }, collect: ['eth1', 'eth2'] },
+      { inject: { eth0: udpFrames(9, 3) }, collect: [] },
+      { collect: ['eth1', 'eth2'] },
+    ],
+    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.drops', 'refused.count', 'q.drops'],
+  };
+  const host = runDeviceSession('host', spec);
+  const sanitized = runSanitizedDeviceSession(spec);
+  t.equal(sanitized.status, 0, 'the sanitizer build exits 0');
+  t.notMatch(sanitized.stderr, /AddressSanitizer|runtime error:/, 'no sanitizer report');
+  t.same(sanitized.result?.rounds, host.rounds, 'the same frames, round by round');
+  t.same(sanitized.result?.handlers, host.handlers, 'handler values identical');
+  t.equal(sanitized.result?.stderr, host.stderr, 'standard error identical');
+  t.same(sanitized.result?.accounting, [], 'every packet accounted for');
 });
