@@ -4,6 +4,7 @@
  * the time taken, SNAPLEN, FORCE_IP. BURST is already raised to the batch
  * size by the compiler when no other task can interleave. */
 #include "cvm.h"
+#include "elements/io/device-element.h"
 #include "elements/io/link-types.h"
 
 struct from_device {
@@ -16,19 +17,9 @@ struct from_device {
     uint64_t count;
 };
 
-static int from_device_init(struct from_device *e, CvmStr *err)
-{
-    e->dev = cvm_device_open(e->devname, err);
-    if (!e->dev) return -1;
-    cvm_task_schedule(&e->task);
-    return 0;
-}
+static int from_device_init(struct from_device *e, CvmStr *err) { return device_element_init(&e->dev, e->devname, &e->task, err); }
 
-static void from_device_cleanup(struct from_device *e)
-{
-    cvm_device_close(e->dev);
-    e->dev = NULL;
-}
+static void from_device_cleanup(struct from_device *e) { device_element_cleanup(&e->dev); }
 
 static inline uint8_t from_device_packet_type(const Packet *p)
 {

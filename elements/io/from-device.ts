@@ -29,12 +29,12 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { NetDevice } from '../../host-engine/devices.js';
-import { HostElement, type ElementInit, type Out, type Task } from '../../host-engine/element.js';
+import type { Out } from '../../host-engine/element.js';
 import { Packet, PacketType } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { setPacketTimeNs } from '../lib/click-time.js';
 import { defineElement } from '../spec.js';
+import { DeviceElement } from './device-element.js';
 import { DLT, forceIP } from './link-types.js';
 
 /** Frames a run takes at least when no other task can interleave (env.canBatch). */
@@ -54,20 +54,8 @@ export function framePacketType(frame: Uint8Array): number {
   return frame.subarray(0, 6).every((b) => b === 0xff) ? PacketType.BROADCAST : PacketType.MULTICAST;
 }
 
-export class FromDeviceElement extends HostElement<FromDeviceConf> {
+export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
   count = 0;
-  private device: NetDevice | undefined;
-  private readonly task: Task;
-
-  constructor(init: ElementInit<FromDeviceConf>) {
-    super(init);
-    this.task = this.env.task();
-  }
-
-  override initialize(): void {
-    this.device = this.env.openDevice(this.conf.devname);
-    this.task.schedule();
-  }
 
   get kernelDrops(): number {
     return this.device?.receiveDrops ?? 0;

@@ -4,6 +4,7 @@
  * gets clones (sharing the buffers) and the packets go on; when the ring is
  * full, the rest go to output 1 or are dropped. */
 #include "cvm.h"
+#include "elements/io/device-element.h"
 
 struct to_device {
     CvmElement base;
@@ -14,19 +15,9 @@ struct to_device {
     uint64_t count, drops;
 };
 
-static int to_device_init(struct to_device *e, CvmStr *err)
-{
-    e->dev = cvm_device_open(e->devname, err);
-    if (!e->dev) return -1;
-    cvm_task_schedule(&e->task);
-    return 0;
-}
+static int to_device_init(struct to_device *e, CvmStr *err) { return device_element_init(&e->dev, e->devname, &e->task, err); }
 
-static void to_device_cleanup(struct to_device *e)
-{
-    cvm_device_close(e->dev);
-    e->dev = NULL;
-}
+static void to_device_cleanup(struct to_device *e) { device_element_cleanup(&e->dev); }
 
 /* Hand one pulled batch to the ring; returns how many packets it had. */
 static unsigned to_device_send(struct to_device *e, PacketBatch *b, CvmOut *out)

@@ -20,33 +20,20 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { NetDevice } from '../../host-engine/devices.js';
-import { HostElement, type ElementInit, type Out, type Task } from '../../host-engine/element.js';
+import type { Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement } from '../spec.js';
+import { DeviceElement } from './device-element.js';
 
 export interface ToDeviceConf {
   readonly devname: string;
   readonly burst: number;
 }
 
-export class ToDeviceElement extends HostElement<ToDeviceConf> {
+export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
   count = 0;
   drops = 0;
-  private device: NetDevice | undefined;
-  private readonly task: Task;
-
-  constructor(init: ElementInit<ToDeviceConf>) {
-    super(init);
-    this.task = this.env.task();
-  }
-
-  override initialize(): void {
-    this.device = this.env.openDevice(this.conf.devname);
-    this.task.schedule();
-  }
-
   override runTask(out: Out): boolean {
     let left = this.conf.burst;
     let got = 0;
