@@ -302,10 +302,12 @@ export interface DeviceSessionJSON extends Omit<DeviceSessionSpec, 'rounds' | 'f
   readonly rounds: readonly { readonly inject?: Record<string, string[]>; readonly collect: readonly string[] }[];
 }
 
+/** The session as JSON; input files (`files`, `fromDir`) do not travel: a sanitized session stages only its configuration. */
 export function deviceSessionToJSON(spec: DeviceSessionSpec): DeviceSessionJSON {
   const hexFrames = (fs: readonly Uint8Array[]) => fs.map((f) => Buffer.from(f).toString('hex'));
+  const { files: _files, fromDir: _fromDir, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
     rounds: spec.rounds.map((r) => ({ collect: r.collect, inject: Object.fromEntries(Object.entries(r.inject ?? {}).map(([d, fs]) => [d, hexFrames(fs)])) })),
   };
 }
