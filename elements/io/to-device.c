@@ -1,10 +1,13 @@
-/* ToDevice: a task pulls up to BURST packets per run and hands them to a
- * device's transmit ring (runtime/device.h) in one call, as to-device.ts
- * does. The ring takes packets it accepts: when output 0 exists the ring
- * gets clones (sharing the buffers) and the packets go on; when the ring is
- * full, the rest go to output 1 or are dropped. */
+/* ToDevice: a task pulls up to BURST packets per run and hands each pull
+ * to a device's transmit ring (runtime/device.h) in one call, as
+ * to-device.ts does. When output 0 exists the ring gets clones (sharing the
+ * buffers) and the packets go on. Packets a full ring did not take wait
+ * here (held) and go first at the next run, which pulls nothing more until
+ * they are sent. */
 #include "cvm.h"
 #include "elements/io/device-element.h"
+
+#define TO_DEVICE_PULL 32       /* packets per pull at most, as TODEVICE_PULL in to-device.ts */
 
 struct to_device {
     CvmElement base;
@@ -12,64 +15,77 @@ struct to_device {
     const char *devname;
     uint32_t burst;
     CvmDevice *dev;
-    uint64_t count, drops;
+    uint64_t count;
+    Packet *waiting[TO_DEVICE_PULL];
+    unsigned nwaiting;
 };
 
 static int to_device_init(struct to_device *e, CvmStr *err) { return device_element_init(&e->dev, e->devname, &e->task, err); }
 
-static void to_device_cleanup(struct to_device *e) { device_element_cleanup(&e->dev); }
+static void to_device_cleanup(struct to_device *e)
+{
+    device_element_cleanup(&e->dev);
+    for (unsigned i = 0; i < e->nwaiting; i++) cvm_packet_free(e->waiting[i]);
+    e->nwaiting = 0;
+}
 
-/* Hand one pulled batch to the ring; returns how many packets it had. */
-static unsigned to_device_send(struct to_device *e, PacketBatch *b, CvmOut *out)
+static uint64_t to_device_held(struct to_device *e) { return e->nwaiting; }
+
+/* Hand ps[0..n) to the ring: what it took goes on (or is the device's),
+ * the rest waits. Returns how many it took. */
+static unsigned to_device_send(struct to_device *e, Packet **ps, unsigned n, CvmOut *out)
 {
     const int keep = out->nports > 0;
-    Packet *give[CVM_BATCH_MAX];
-    unsigned ready = b->n;
-    for (unsigned i = 0; i < b->n; i++) {
-        give[i] = keep ? cvm_packet_clone(b->p[i]) : b->p[i];
+    Packet *give[TO_DEVICE_PULL];
+    unsigned ready = n;
+    for (unsigned i = 0; i < n; i++) {
+        give[i] = keep ? cvm_packet_clone(ps[i]) : ps[i];
         if (!give[i]) {          /* out of memory: send what is ready */
             ready = i;
             break;
         }
     }
     unsigned sent = ready ? e->dev->ops->tx_burst(e->dev, give, ready) : 0;
-    for (unsigned i = 0; i < b->n; i++) {
-        Packet *p = b->p[i];
-        if (i < sent) {
-            e->count++;
-            if (keep) cvm_emit(out, 0, p);
-            else out->self->stats.consumed++;   /* the device has it */
-            continue;
-        }
-        if (keep && i < ready) cvm_packet_free(give[i]);   /* an untaken clone */
-        e->drops++;
-        if (out->nports > 1) cvm_emit(out, 1, p);
-        else cvm_drop(out, p);
+    if (keep)
+        for (unsigned i = sent; i < ready; i++) cvm_packet_free(give[i]);   /* untaken clones */
+    for (unsigned i = 0; i < n; i++) {
+        if (i >= sent) e->waiting[e->nwaiting++] = ps[i];
+        else if (keep) cvm_emit(out, 0, ps[i]);
+        else out->self->stats.consumed++;   /* the device has it */
     }
-    return b->n;
+    e->count += sent;
+    return sent;
 }
 
 static int to_device_run_task(struct to_device *e, CvmIn *in, CvmOut *out)
 {
-    uint32_t left = e->burst, got = 0;
+    unsigned sent = 0;
+    if (e->nwaiting) {
+        Packet *retry[TO_DEVICE_PULL];
+        unsigned n = e->nwaiting;
+        memcpy(retry, e->waiting, n * sizeof *retry);
+        e->nwaiting = 0;
+        sent = to_device_send(e, retry, n, out);
+    }
+    uint32_t left = e->nwaiting ? 0 : e->burst;
     PacketBatch b;
     while (left > 0) {
-        cvm_pull(in, 0, &b, left < CVM_BATCH_MAX ? left : CVM_BATCH_MAX);
+        cvm_pull(in, 0, &b, left < TO_DEVICE_PULL ? left : TO_DEVICE_PULL);
         if (b.n == 0) break;
-        got += to_device_send(e, &b, out);
         left -= b.n;
+        sent += to_device_send(e, b.p, b.n, out);
+        if (e->nwaiting) break;
     }
     cvm_task_schedule(&e->task);
-    return got > 0;
+    return sent > 0;
 }
 
 static void to_device_read_count(struct to_device *e, CvmStr *o) { cvm_str_u64(o, e->count); }
-static void to_device_read_drops(struct to_device *e, CvmStr *o) { cvm_str_u64(o, e->drops); }
+static void to_device_read_waiting(struct to_device *e, CvmStr *o) { cvm_str_printf(o, "%u", e->nwaiting); }
 
 static int to_device_write_reset_counts(struct to_device *e, const char *v, CvmStr *err)
 {
     (void)v; (void)err;
     e->count = 0;
-    e->drops = 0;
     return 0;
 }

@@ -3,19 +3,21 @@
  *
  * Synopsis:   ToDevice(DEVNAME [, KEYWORDS])
  * Ports:      1 pull input; optional outputs 0 and 1, push.
- * Processing: a task pulls up to BURST packets per run and hands them to the transmit ring
- *             of the device DEVNAME in one batch. Packets the ring took go out of output 0
- *             if it exists (else they are consumed: the device has them); packets it could
- *             not take (a full ring) go out of output 1 if it exists, else they are dropped
- *             and counted. Packets must already carry their link-level header. The task
- *             polls (it reschedules itself), as Discard's pulling task does.
+ * Processing: a task pulls up to BURST packets per run (at most 32 per pull) and hands
+ *             each pull to the transmit ring of the device DEVNAME in one batch. Packets
+ *             the ring took go out of output 0 if it exists (else they are consumed: the
+ *             device has them). Packets a full ring could not take wait in the element,
+ *             which tries them first at its next run and pulls nothing more until they
+ *             are sent, so a full ring pushes back on the queue before it, as Click's
+ *             ToDevice does; they count as held. Output 1 is Click's, for packets a device
+ *             refuses with an error; no back-end here refuses one. Packets must already
+ *             carry their link-level header. The task polls (it reschedules itself), as
+ *             Discard's pulling task does.
  *             Devices come from the router's device back-end, as for FromDevice.
  * Keywords:
  *   BURST   packets pulled per task run (default 1, as Click; 0 means 1)
- * Handlers:   count (r: packets sent), drops (r: packets the ring could not take),
+ * Handlers:   count (r: packets sent), waiting (r: packets waiting for ring space),
  *             reset_counts (w).
- * Differences from Click: a full ring is not retried later (Click keeps one packet back and
- * retries it); the packet goes to output 1 or is dropped, counted either way.
  */
 
 import { a } from '../../config-lang/args/args.js';
@@ -31,37 +33,42 @@ export interface ToDeviceConf {
   readonly burst: number;
 }
 
+/** Packets pulled at most per pull (TO_DEVICE_PULL in to-device.c), so both engines hold back the same packets. */
+export const TODEVICE_PULL = 32;
+
 export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
   count = 0;
-  drops = 0;
-  override runTask(out: Out): boolean {
-    let left = this.conf.burst;
-    let got = 0;
-    while (left > 0) {
-      const batch = this.env.pullInput(0, left);
-      if (batch.length === 0) break;
-      this.send(batch, out);
-      got += batch.length;
-      left -= batch.length;
-    }
-    this.task.schedule();
-    return got > 0;
+  /** Packets a full ring did not take, oldest first. */
+  waiting: Packet[] = [];
+
+  override held(): number {
+    return this.waiting.length;
   }
 
-  /** Hand one pulled batch to the ring: what it took goes on (or is the device's), the rest to output 1 or a drop. */
-  private send(batch: readonly Packet[], out: Out): void {
+  override runTask(out: Out): boolean {
+    let sent = this.waiting.length ? this.send(this.waiting.splice(0), out) : 0;
+    let left = this.waiting.length ? 0 : this.conf.burst;
+    while (left > 0) {
+      const batch = this.env.pullInput(0, Math.min(left, TODEVICE_PULL));
+      if (batch.length === 0) break;
+      left -= batch.length;
+      sent += this.send(batch, out);
+      if (this.waiting.length) break;
+    }
+    this.task.schedule();
+    return sent > 0;
+  }
+
+  /** Hand packets to the ring: what it took goes on (or is the device's), the rest waits. Returns how many it took. */
+  private send(batch: readonly Packet[], out: Out): number {
     const sent = this.device!.send(batch.map((p) => p.data));
     batch.forEach((p, i) => {
-      if (i < sent) {
-        this.count++;
-        if (this.outputs.length > 0) out.emit(0, p);
-        else this.consume(p);
-      } else {
-        this.drops++;
-        if (this.outputs.length > 1) out.emit(1, p);
-        else this.drop(p);
-      }
+      if (i >= sent) this.waiting.push(p);
+      else if (this.outputs.length > 0) out.emit(0, p);
+      else this.consume(p);
     });
+    this.count += sent;
+    return sent;
   }
 }
 
@@ -82,17 +89,12 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'to-device.c'),
     prefix: 'to_device',
-    hooks: { init: true, cleanup: true, task: true },
+    hooks: { init: true, cleanup: true, task: true, held: true },
     init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u`,
   },
   handlers: {
     count: { read: (e: E) => String(e.count) },
-    drops: { read: (e: E) => String(e.drops) },
-    reset_counts: {
-      write: (e: E) => {
-        e.count = 0;
-        e.drops = 0;
-      },
-    },
+    waiting: { read: (e: E) => String(e.waiting.length) },
+    reset_counts: { write: (e: E) => void (e.count = 0) },
   },
 });

@@ -1,6 +1,7 @@
 // FromDevice and ToDevice over memory devices in both engines: frames
 // injected into receive rings a batch per call, runs until idle, frames
-// collected from transmit rings; full rings, FORCE_IP, SNAPLEN, timestamps
+// collected from transmit rings; full rings (drops on receive, back-pressure
+// on transmit), FORCE_IP, SNAPLEN, timestamps
 // and packet types; the bundled IP router driven through devices instead of
 // captures. Each case runs on the host engine and the native dataplane and
 // the two must agree on every frame, handler value and line.
@@ -38,13 +39,13 @@ t.test('a bridge: frames cross from one device to the other in order, in rounds'
       // Malformed frames travel as they are: empty, one byte, a bare Ethernet header.
       { inject: { eth0: [new Uint8Array(0), Uint8Array.of(0xff), new Uint8Array(14)] }, collect: ['eth1'] },
     ],
-    handlers: ['rx.count', 'rx.kernel_drops', 'rx.encap', 'tx.count', 'tx.drops', 'q.length'],
+    handlers: ['rx.count', 'rx.kernel_drops', 'rx.encap', 'tx.count', 'tx.waiting', 'q.length'],
   });
   t.same(host.rounds.map((r) => r.sent['eth1']!.length), [40, 0, 7, 3], 'every frame sent once, in the round it arrived');
   t.same(host.rounds[3]!.sent['eth1'], ['', 'ff', '00'.repeat(14)], 'malformed frames unchanged');
   const all = [...udpFrames(40), ...udpFrames(7, 40)].map((f) => Buffer.from(f).toString('hex'));
   t.same([...host.rounds[0]!.sent['eth1']!, ...host.rounds[2]!.sent['eth1']!], all, 'byte for byte, in order');
-  t.same(host.handlers, { 'rx.count': '50', 'rx.kernel_drops': '0', 'rx.encap': 'ETHER', 'tx.count': '50', 'tx.drops': '0', 'q.length': '0' });
+  t.same(host.handlers, { 'rx.count': '50', 'rx.kernel_drops': '0', 'rx.encap': 'ETHER', 'tx.count': '50', 'tx.waiting': '0', 'q.length': '0' });
 });
 
 t.test('rounds end at a deadline: timers due then still fire, the next round goes on from there', async (t) => {
@@ -57,29 +58,35 @@ t.test('rounds end at a deadline: timers due then still fire, the next round goe
   t.same(host.rounds.map((r) => r.sent['eth0']!.length), [4, 4, 1], 'packets at 0.5..2 s, 2.5..4 s, then the last');
 });
 
-t.test('full rings: receive drops are kernel_drops; a full transmit ring sends to output 1 or drops', async (t) => {
+t.test('full rings: receive drops are kernel_drops; a full transmit ring holds packets back until it has room', async (t) => {
   const host = bothEngines(t, {
-    config: `rx :: FromDevice(eth0, BURST 8) -> q :: Queue(100) -> tx :: ToDevice(eth1, BURST 8);
-             tx[0] -> sent :: Counter -> Discard; tx[1] -> refused :: Counter -> Discard;
-             FromDevice(eth2) -> Queue -> tx2 :: ToDevice(eth3, BURST 2);`,
+    config: `rx :: FromDevice(eth0, BURST 8) -> q :: Queue(20) -> tx :: ToDevice(eth1, BURST 8) -> sent :: Counter -> Discard;`,
     capacity: 5,
     rounds: [
-      { inject: { eth0: udpFrames(9), eth2: udpFrames(12) }, collect: [] },
-      { inject: { eth0: udpFrames(3) }, collect: ['eth1', 'eth3'] },
+      // 9 frames arrive, the ring holds 5; all 5 go out and fill eth1's ring.
+      { inject: { eth0: udpFrames(9) }, collect: [] },
+      // 5 more: eth1's ring is full, so ToDevice holds its pull (5) back.
+      { inject: { eth0: udpFrames(5, 9) }, collect: [] },
+      // Still full during this round's run: the 5 keep waiting; then eth1 is emptied.
+      { collect: ['eth1'] },
+      // Room again: the held packets go first, then the queue's.
+      { collect: ['eth1'] },
     ],
-    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.drops', 'sent.count', 'refused.count', 'tx2.count', 'tx2.drops'],
+    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.waiting', 'sent.count', 'q.drops', 'q.length'],
   });
-  t.same(host.rounds[0]!.accepted, { eth0: 5, eth2: 5 }, 'a ring holds 5 frames');
-  t.same(host.handlers, {
-    'rx.count': '8',
-    'rx.kernel_drops': '4',
-    'tx.count': '5',
-    'tx.drops': '3',
-    'sent.count': '5',
-    'refused.count': '3',
-    'tx2.count': '5',
-    'tx2.drops': '0',
+  t.same(host.rounds[0]!.accepted, { eth0: 5 }, 'a ring holds 5 frames');
+  t.same(host.rounds.map((r) => r.sent['eth1']?.length ?? 0), [0, 0, 5, 5], 'sent in the order they arrived, as room appears');
+  const order = [...udpFrames(5), ...udpFrames(5, 9)].map((f) => Buffer.from(f).toString('hex'));
+  t.same([...host.rounds[2]!.sent['eth1']!, ...host.rounds[3]!.sent['eth1']!], order, 'nothing lost, nothing reordered');
+  t.same(host.handlers, { 'rx.count': '10', 'rx.kernel_drops': '4', 'tx.count': '10', 'tx.waiting': '0', 'sent.count': '10', 'q.drops': '0', 'q.length': '0' });
+  // A run that ends with packets waiting: they are held, and accounted for as such.
+  const stuck = bothEngines(t, {
+    config: `FromDevice(eth0, BURST 8) -> Queue(20) -> tx :: ToDevice(eth1, BURST 3);`,
+    capacity: 5,
+    rounds: [{ inject: { eth0: udpFrames(5) }, collect: [] }, { inject: { eth0: udpFrames(5, 5) }, collect: [] }],
+    handlers: ['tx.count', 'tx.waiting'],
   });
+  t.same(stuck.handlers, { 'tx.count': '5', 'tx.waiting': '3' }, 'one pull of 3 waits; the rest stays queued');
 });
 
 t.test('FORCE_IP, SNAPLEN, timestamps and packet types', async (t) => {
@@ -146,8 +153,8 @@ t.test('sanitizer build, in-process: devices, full rings, FORCE_IP, malformed fr
   // child that preloads the sanitizer runtime.
   const junk = [new Uint8Array(0), Uint8Array.of(1), new Uint8Array(13), ether(Uint8Array.of(0x45), { type: 0x0800 }), ether(new Uint8Array(20).fill(0x4f))];
   const spec: DeviceSessionSpec = {
-    config: `rx :: FromDevice(eth0, FORCE_IP true, SNAPLEN 70, BURST 3) -> q :: Queue(6) -> tx :: ToDevice(eth1, BURST 2);
-             rx[1] -> Queue(3) -> ToDevice(eth2, BURST 5); tx[0] -> Discard; tx[1] -> refused :: Counter -> Discard;`,
+    config: `rx :: FromDevice(eth0, FORCE_IP true, SNAPLEN 70, BURST 3) -> q :: Queue(6) -> tx :: ToDevice(eth1, BURST 2) -> Discard;
+             rx[1] -> Queue(3) -> tx2 :: ToDevice(eth2, BURST 5);`,
     capacity: 4,
     rounds: [
       { inject: { eth0: [...udpFrames(3), ...junk] }, collect: ['eth1', 'eth2'] },
@@ -155,7 +162,7 @@ t.test('sanitizer build, in-process: devices, full rings, FORCE_IP, malformed fr
       { inject: { eth0: udpFrames(9, 3) }, collect: [] },
       { collect: ['eth1', 'eth2'] },
     ],
-    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.drops', 'refused.count', 'q.drops'],
+    handlers: ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.waiting', 'tx2.count', 'tx2.waiting', 'q.drops'],
   };
   const host = runDeviceSession('host', spec);
   const sanitized = runSanitizedDeviceSession(spec);
