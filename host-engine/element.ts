@@ -198,6 +198,12 @@ export abstract class HostElement<C = unknown> {
     return p.clone();
   }
 
+  /** Click's checked_output_push: out of `port` if this element has that output, else dropped here. */
+  protected emitChecked(out: Out, port: number, p: Packet): void {
+    if (port < this.noutputs) out.emit(port, p);
+    else this.drop(p);
+  }
+
   /** Count a packet this element made from nothing (sources, ICMP errors, fragments...). */
   protected created<P extends Packet>(p: P): P {
     this.stats.created++;

@@ -157,8 +157,7 @@ export class ARPResponderElement extends HostElement<ARPResponderConf> {
       if (reply) {
         this.consume(p);
         out.emit(0, reply);
-      } else if (this.noutputs > 1) out.emit(1, p);
-      else this.drop(p);
+      } else this.emitChecked(out, 1, p);
     }
   }
 
@@ -169,8 +168,7 @@ export class ARPResponderElement extends HostElement<ARPResponderConf> {
       if (reply) {
         this.consume(p);
         result.push(reply);
-      } else if (this.noutputs > 1) out.emit(1, p);
-      else this.drop(p);
+      } else this.emitChecked(out, 1, p);
     }
     return result;
   }

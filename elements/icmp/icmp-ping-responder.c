@@ -2,6 +2,7 @@
  * swapped, TTL 255, type 0, checksums updated incrementally as Click does)
  * on output 0; other packets to output 1 or dropped (icmp-ping-responder.ts). */
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "../lib/transport-checksum.h"
 
 struct icmp_ping_responder {
@@ -19,8 +20,7 @@ static inline void icmp_ping_responder_push(struct icmp_ping_responder *e, int p
             continue;
         }
         if (tc_transport_length(&h) < 8 || h.ip[9] != 1 || h.trans[0] != 8) {
-            if (out->nports > 1) cvm_emit(out, 1, p);
-            else cvm_drop(out, p);
+            emit_checked(out, 1, p);
             continue;
         }
         if (!cvm_packet_writable(p) || !tc_headers(p, &h)) {

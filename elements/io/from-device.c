@@ -4,6 +4,7 @@
  * the time taken, SNAPLEN, FORCE_IP. BURST is already raised to the batch
  * size by the compiler when no other task can interleave. */
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "elements/io/device-element.h"
 #include "elements/io/link-types.h"
 
@@ -47,8 +48,7 @@ static int from_device_run_task(struct from_device *e, CvmIn *in, CvmOut *out)
                 p->ts_nsec = (uint32_t)(now % 1000000000);
             }
             if (e->force_ip && !io_force_ip(p, IO_DLT_EN10MB)) {
-                if (out->nports > 1) cvm_emit(out, 1, p);
-                else cvm_drop(out, p);
+                emit_checked(out, 1, p);
                 continue;
             }
             e->count++;

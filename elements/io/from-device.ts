@@ -72,8 +72,7 @@ export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
       p.packetType = framePacketType(p.data);
       if (this.conf.timestamp) setPacketTimeNs(p, now);
       if (this.conf.forceIP && !forceIP(p, DLT.EN10MB)) {
-        if (this.outputs.length > 1) out.emit(1, p);
-        else this.drop(p);
+        this.emitChecked(out, 1, p);
         continue;
       }
       this.count++;

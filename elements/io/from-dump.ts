@@ -262,8 +262,7 @@ export class FromDumpElement extends TraceSourceElement<FromDumpConf, CaptureRea
       this.pending = undefined;
       if (this.forcing && !forceIP(p, this.linkType)) {
         flush();
-        if (this.noutputs > 1) out.emit(1, p);
-        else this.drop(p);
+        this.emitChecked(out, 1, p);
         continue;
       }
       this.count++;

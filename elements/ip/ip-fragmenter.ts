@@ -106,8 +106,7 @@ export class IPFragmenterElement extends HostElement<IPFragmenterConf> {
         this.env.stderr(`IPFragmenter(${mtu}) DF ${src} ${dst} len=${p.length}`);
       }
       this.drops++;
-      if (this.noutputs > 1) out.emit(1, p);
-      else this.drop(p);
+      this.emitChecked(out, 1, p);
       return;
     }
 

@@ -5,6 +5,7 @@
 #define CVM_TRANSPORT_CHECK_H
 
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "transport-checksum.h"
 
 typedef struct CheckHeaderState {
@@ -18,8 +19,7 @@ static inline void check_header_fail(CheckHeaderState *s, const char *prefix, co
 {
     if (s->drops == 0 || s->verbose) cvm_stderr_line("%s%s header check failed: %s", prefix, what, reason);
     s->drops++;
-    if (out->nports > 1) cvm_emit(out, 1, p);
-    else cvm_drop(out, p);
+    emit_checked(out, 1, p);
 }
 
 static void check_header_drop_details(const CheckHeaderState *s, const char *const reasons[3], CvmStr *o)

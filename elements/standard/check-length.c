@@ -1,6 +1,7 @@
 /* CheckLength: packets of at most LENGTH bytes go out of output 0, longer
  * ones out of output 1 (or are dropped). */
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "handler-values.h"
 
 struct check_length {
@@ -15,8 +16,7 @@ static inline void check_length_push(struct check_length *e, int port, Packet **
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         if (p->len <= max) cvm_emit(out, 0, p);
-        else if (out->nports > 1) cvm_emit(out, 1, p);
-        else cvm_drop(out, p);
+        else emit_checked(out, 1, p);
     }
 }
 

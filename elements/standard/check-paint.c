@@ -1,6 +1,7 @@
 /* CheckPaint: packets whose annotation byte ANNO equals COLOR go out of
  * output 0, the others out of output 1 (or are dropped). */
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "handler-values.h"
 
 struct check_paint {
@@ -15,8 +16,7 @@ static inline void check_paint_push(struct check_paint *e, int port, Packet **in
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
         if (p->anno[e->anno] == e->color) cvm_emit(out, 0, p);
-        else if (out->nports > 1) cvm_emit(out, 1, p);
-        else cvm_drop(out, p);
+        else emit_checked(out, 1, p);
     }
 }
 

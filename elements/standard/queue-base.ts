@@ -60,8 +60,7 @@ export class QueueElement extends HostElement<QueueConf> {
   protected overflow(p: Packet, out: Out): void {
     if (this.drops === 0 && this.capacity > 0) this.env.chatter('overflow');
     this.drops++;
-    if (this.noutputs > 1) out.emit(1, p);
-    else this.drop(p);
+    this.emitChecked(out, 1, p);
   }
 
   override pull(_port: number, max: number): PacketBatch {

@@ -11,6 +11,7 @@
 #define CVM_STD_QUEUE_H
 
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "handler-values.h"
 
 #define QUEUE_RING_START (1u << 20)
@@ -97,8 +98,7 @@ static inline void queue_overflow(struct queue *e, Packet *p, CvmOut *out)
 {
     if (e->drops == 0 && e->capacity > 0) cvm_chatter(e->base.name, "overflow");
     e->drops++;
-    if (out->nports > 1) cvm_emit(out, 1, p);   /* folds: the wrapper's port count is a constant */
-    else cvm_drop(out, p);
+    emit_checked(out, 1, p);
 }
 
 static inline void queue_push(struct queue *e, int port, Packet **in, unsigned n, CvmOut *out)
@@ -126,7 +126,8 @@ static void queue_pull(struct queue *e, int port, PacketBatch *b, unsigned max, 
     b->n = n;
 }
 
-/* The timer after `reset`: the drained packets leave out of output 1. */
+/* The timer after `reset`: the drained packets leave out of output 1 (only
+ * a Queue with output 1 defers them here; without it reset drops at once). */
 static void queue_run_timer(struct queue *e, CvmIn *in, CvmOut *out)
 {
     (void)in;
@@ -134,10 +135,7 @@ static void queue_run_timer(struct queue *e, CvmIn *in, CvmOut *out)
     uint32_t n = e->nflushing;
     e->flushing = NULL;
     e->nflushing = e->flushing_cap = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (out->nports > 1) cvm_emit(out, 1, pending[i]);
-        else cvm_drop(out, pending[i]);   /* never: without output 1, reset drops at once */
-    }
+    for (uint32_t i = 0; i < n; i++) emit_checked(out, 1, pending[i]);
     free(pending);
 }
 

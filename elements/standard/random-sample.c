@@ -3,6 +3,7 @@
  * others are counted and go out of output 1, or are dropped. In pull mode
  * packets are pulled one by one and a rejected packet ends the pull. */
 #include "cvm.h"
+#include "elements/lib/checked-output.h"
 #include "handler-values.h"
 #include "../lib/click-numbers.h"
 
@@ -25,8 +26,7 @@ static inline int random_sample_keep(struct random_sample *e)
 static inline void random_sample_reject(struct random_sample *e, Packet *p, CvmOut *out)
 {
     e->drops++;
-    if (out->nports > 1) cvm_emit(out, 1, p);
-    else cvm_drop(out, p);
+    emit_checked(out, 1, p);
 }
 
 static inline void random_sample_push(struct random_sample *e, int port, Packet **in, unsigned n, CvmOut *out)

@@ -53,8 +53,7 @@ export class RandomSampleElement extends HostElement<RandomSampleConf> {
 
   private reject(p: Packet, out: Out): void {
     this.drops = (this.drops + 1) >>> 0;
-    if (this.noutputs > 1) out.emit(1, p);
-    else this.drop(p);
+    this.emitChecked(out, 1, p);
   }
 
   override push(_port: number, batch: PacketBatch, out: Out): void {
