@@ -532,19 +532,38 @@ static void script_target_free(ScriptTarget *t)
     cvm_str_free(&t->path);
 }
 
+/* The parts of a handler call `HANDLER [ARG]`: the handler word, its
+ * argument (unquoted if asked; NUL-terminated) and what the word names. */
+static void script_call_parts(struct script *e, const char *text, size_t n, int unquote, CvmStr *path, CvmStr *arg, ScriptTarget *t)
+{
+    const char *s;
+    ct_trim(text, n, &s, &n);
+    CvmStr rest = { 0 };
+    st_shift_word(s, n, path, &rest);
+    if (unquote) ct_unquote(rest.s, rest.len, arg);
+    else cvm_str_append(arg, rest.s ? rest.s : "", rest.len);
+    cvm_str_append(arg, "", 0);
+    cvm_str_free(&rest);
+    script_target(e, path->s, t);
+}
+
+/* After a handler call: Click's message if it failed, and the parts freed. */
+static void script_call_done(struct script *e, int r, CvmStr *path, CvmStr *arg, CvmStr *err, ScriptTarget *t)
+{
+    if (r < 0) cvm_chatter(e->base.name, "While calling '%s': %s", path->s, err->s ? err->s : "");
+    script_target_free(t);
+    cvm_str_free(path);
+    cvm_str_free(arg);
+    cvm_str_free(err);
+}
+
 /* Call a read handler `HANDLER [PARAM]`: 0 with its name and value, or -1
  * after a chatter message. */
 static int script_read_call(struct script *e, const char *text, size_t n, int unquote_param, CvmStr *name, CvmStr *value)
 {
-    const char *s;
-    ct_trim(text, n, &s, &n);
-    CvmStr path = { 0 }, rest = { 0 }, param = { 0 }, err = { 0 };
-    st_shift_word(s, n, &path, &rest);
-    if (unquote_param) ct_unquote(rest.s, rest.len, &param);
-    else cvm_str_append(&param, rest.s ? rest.s : "", rest.len);
-    cvm_str_append(&param, "", 0);
+    CvmStr path = { 0 }, param = { 0 }, err = { 0 };
     ScriptTarget t;
-    script_target(e, path.s, &t);
+    script_call_parts(e, text, n, unquote_param, &path, &param, &t);
     int r;
     cvm_str_clear(name);
     if (t.script) {
@@ -562,35 +581,18 @@ static int script_read_call(struct script *e, const char *text, size_t n, int un
         r = hc_read(e->base.name, call.s, value, &err);
         cvm_str_free(&call);
     }
-    if (r < 0) cvm_chatter(e->base.name, "While calling '%s': %s", path.s, err.s ? err.s : "");
-    script_target_free(&t);
-    cvm_str_free(&path);
-    cvm_str_free(&rest);
-    cvm_str_free(&param);
-    cvm_str_free(&err);
+    script_call_done(e, r, &path, &param, &err, &t);
     return r < 0 ? -1 : 0;
 }
 
 /* Call a write handler `HANDLER [VALUE]`: Click's status, 0 or -EINVAL. */
 static int script_write_call(struct script *e, const char *text, int unquote_value)
 {
-    const char *s;
-    size_t n;
-    ct_trim(text, strlen(text), &s, &n);
-    CvmStr path = { 0 }, rest = { 0 }, value = { 0 }, err = { 0 };
-    st_shift_word(s, n, &path, &rest);
-    if (unquote_value) ct_unquote(rest.s, rest.len, &value);
-    else cvm_str_append(&value, rest.s ? rest.s : "", rest.len);
-    cvm_str_append(&value, "", 0);
+    CvmStr path = { 0 }, value = { 0 }, err = { 0 };
     ScriptTarget t;
-    script_target(e, path.s, &t);
+    script_call_parts(e, text, strlen(text), unquote_value, &path, &value, &t);
     int r = t.script ? script_write_own(t.script, t.handler.s, value.s, &err) : hc_call_write(e->base.name, t.path.s ? t.path.s : "", value.s, &err);
-    if (r < 0) cvm_chatter(e->base.name, "While calling '%s': %s", path.s, err.s ? err.s : "");
-    script_target_free(&t);
-    cvm_str_free(&path);
-    cvm_str_free(&rest);
-    cvm_str_free(&value);
-    cvm_str_free(&err);
+    script_call_done(e, r, &path, &value, &err, &t);
     return r < 0 ? SCRIPT_WRITE_FAILED : 0;
 }
 
