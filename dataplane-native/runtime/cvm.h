@@ -4,6 +4,7 @@
 #include "packet.h"
 #include "element.h"
 #include "sched.h"
+#include "io.h"
 #include "str.h"
 #include "output.h"
 #include "handlers.h"

@@ -1,5 +1,6 @@
 /* The run loop: round-robin tasks, a timer heap, real or simulated time. */
 #include "sched.h"
+#include "io.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -158,23 +159,32 @@ static int stopped(void)
     return 0;
 }
 
-/* Engine time moves to `ns` (simulated) or the loop sleeps until then. */
+/* Engine time moves to `ns` (simulated) or the loop sleeps until then;
+ * with I/O sources registered, real time waits for them too. */
 static void wait_until(int64_t ns)
 {
     if (cvm_sim_time) {
         if (ns > sim_now) sim_now = ns;
+    } else if (cvm_io_sources()) {
+        cvm_io_wait(ns);
     } else {
         sleep_until(ns);
     }
 }
 
+/* I/O sources are polled every so many busy steps (a system call each on
+ * Linux), and at every idle step. */
+#define IO_POLL_EVERY 64
+
 int cvm_run_loop_until(int64_t deadline)
 {
+    unsigned steps = 0;
     for (;;) {
         if (deadline >= 0 && cvm_now() > deadline) return CVM_RUN_DEADLINE;
         if (stopped()) return 0;
         uint64_t moved_before = cvm_packets_moved;
         int worked = 0, fired = 0;
+        if (++steps % IO_POLL_EVERY == 0 && cvm_io_sources() && cvm_io_poll()) worked = 1;
         for (unsigned n = task_count; n > 0 && run_head; n--) {
             CvmTask *t = run_head;
             cvm_task_unschedule(t);
@@ -193,7 +203,14 @@ int cvm_run_loop_until(int64_t deadline)
             }
         }
         if (worked || fired || cvm_packets_moved != moved_before) continue;
-        if (!heap_n) return 0;   /* idle: nothing can happen any more */
+        if (cvm_io_sources() && cvm_io_poll()) continue;
+        if (!heap_n) {
+            if (!cvm_io_live()) return 0;   /* idle: nothing can happen any more */
+            if (cvm_sim_time) return 0;     /* simulated time cannot wait for the outside */
+            cvm_io_wait(deadline);
+            if (deadline >= 0 && cvm_now() > deadline) return CVM_RUN_DEADLINE;
+            continue;
+        }
         if (deadline >= 0 && heap[0]->expiry > deadline) {
             wait_until(deadline);
             return CVM_RUN_DEADLINE;
@@ -215,4 +232,5 @@ void cvm_sched_reset(void)
     timer_seq = 0;
     sim_now = cvm_sim_start;
     rng_state = 0x2545F491u;
+    cvm_io_reset();
 }

@@ -2,6 +2,10 @@
  * packet pool and the scheduler inline into element code. */
 #include "packet.c"
 #include "sched.c"
+#include "io.c"
+#ifndef CVM_TARGET_VM
+#include "io-posix.c"   /* the VM image brings its own wait */
+#endif
 #include "str.c"
 #include "output.c"
 #include "router.c"
