@@ -20,6 +20,7 @@
 // packet-at-a-time order everywhere it is observable.
 
 import { ClickError, type Diagnostic } from '../config-lang/diagnostics.js';
+import { burstsVisible } from '../graph/batching.js';
 import { analyzeDelivery, type Delivery, type DeliveryMode } from '../graph/delivery.js';
 import type { CheckedElement, CheckedGraph, PortRef } from '../graph/router-graph.js';
 import { accountFor, type AccountingReport } from './accounting.js';
@@ -388,14 +389,14 @@ export class Router {
    * other task can interleave with it, i.e. it is the only element with ports
    * that runs a task. (Timers cannot interleave observably: in simulated time
    * they fire only when tasks are idle, and in real time their interleaving
-   * is not reproducible in Click either. Tasks of port-less elements move no
-   * packets.)
+   * is not reproducible in Click either.) Tasks of port-less elements move no
+   * packets, but they can look (graph/batching.ts).
    */
   private canBatch(index: number): boolean {
     if (this.state === 'new') return false;
     if (this.batchable === undefined) {
       const withPorts = [...this.taskOwners].filter((i) => this.elements[i]!.ninputs + this.elements[i]!.noutputs > 0);
-      this.batchable = withPorts.length === 1 ? withPorts[0]! : null;
+      this.batchable = withPorts.length === 1 && !burstsVisible(this.graph, this.taskOwners) ? withPorts[0]! : null;
     }
     return this.batchable === index;
   }
