@@ -18,8 +18,8 @@ export const FILE_KEYWORDS: ReadonlyMap<string, { keyword: string; conf: (conf: 
   ['IPPrint', { keyword: 'OUTFILE', conf: (c: unknown) => (c as { outfile?: string }).outfile !== undefined }],
 ]);
 
-/** Classes whose native code mentions open()/fopen() but needs no file system in a VM. */
-export const FILE_OPTIONAL: ReadonlySet<string> = new Set(['Script', 'IPPrint']);
+/** Classes whose native code can open files (Script and DriverManager share its file commands) but needs no file system to run. */
+export const FILE_OPTIONAL: ReadonlySet<string> = new Set(['Script', 'DriverManager', 'IPPrint']);
 
 const HINT =
   'the VM image has no file system: feed packets through FromDevice(N) or an in-memory source (InfiniteSource, RatedSource), ' +
