@@ -109,6 +109,8 @@ export interface RunImageOptions {
   readonly memory?: string;
   readonly accel?: Accel;
   readonly extra?: readonly string[];
+  /** COM2 as a listening UNIX socket (see QemuOptions). */
+  readonly controlSocketPath?: string;
   /** Kills QEMU when aborted (tests abort in t.teardown, so a failing test leaves no QEMU behind). */
   readonly signal?: AbortSignal;
 }
@@ -130,7 +132,7 @@ export interface RunImageResult extends VmExit {
 export function runImage(image: string, opts: RunImageOptions = {}): Promise<RunImageResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: opts.accel, extra: opts.extra }), {
+    const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: opts.accel, extra: opts.extra, controlSocketPath: opts.controlSocketPath }), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
