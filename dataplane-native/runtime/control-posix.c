@@ -32,7 +32,11 @@ struct control_conn {
     CvmControl *proto;
     CvmStr out;
     size_t out_pos;
+    int sock;                 /* the socket (src.fd is -1 while only polling helps, see conn_poll) */
     int closing;              /* the protocol is done: close once output is sent */
+    int peer_eof;             /* the client closed its sending side */
+    int shut;                 /* our sending side is shut; input is read and dropped until the client closes */
+    int64_t linger_until;     /* ... or until then (monotonic ns) */
     struct control_conn *next;
 };
 
@@ -70,7 +74,7 @@ static void conn_write(void *ctx, const char *data, size_t n)
 static int conn_flush(struct control_conn *c)
 {
     while (c->out_pos < c->out.len) {
-        ssize_t w = send(c->src.fd, c->out.s + c->out_pos, c->out.len - c->out_pos, MSG_NOSIGNAL);
+        ssize_t w = send(c->sock, c->out.s + c->out_pos, c->out.len - c->out_pos, MSG_NOSIGNAL);
         if (w > 0) c->out_pos += (size_t)w;
         else if (w < 0 && errno == EINTR) continue;
         else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -97,12 +101,17 @@ static void conn_close(struct control_conn *c, const char *why)
             break;
         }
     cvm_io_remove(&c->src);
-    if (s->how.flags & CVM_CONTROL_VERBOSE) cvm_chatter(s->how.who, "closed connection %d%s%s", c->src.fd, why ? ": " : "", why ? why : "");
-    close(c->src.fd);
+    if (s->how.flags & CVM_CONTROL_VERBOSE) cvm_chatter(s->how.who, "closed connection %d%s%s", c->sock, why ? ": " : "", why ? why : "");
+    close(c->sock);
     cvm_control_free(c->proto);
     cvm_str_free(&c->out);
     free(c);
 }
+
+/* How long a connection the protocol closed waits for the client to close
+ * (reading and dropping its input meanwhile): closing with unread input
+ * would reset the connection and could destroy replies still in flight. */
+#define CONTROL_LINGER_NS 5000000000LL
 
 static int conn_poll(CvmIoSource *src)
 {
@@ -110,16 +119,17 @@ static int conn_poll(CvmIoSource *src)
     int did = 0;
     size_t budget = CONTROL_READ_BUDGET;
     char buf[16384];
-    while (!c->closing && budget) {
-        ssize_t r = recv(c->src.fd, buf, sizeof buf < budget ? sizeof buf : budget, 0);
+    while (!c->peer_eof && budget) {
+        ssize_t r = recv(c->sock, buf, sizeof buf < budget ? sizeof buf : budget, 0);
         if (r > 0) {
             did = 1;
             budget -= (size_t)r;
-            if (cvm_control_input(c->proto, buf, (size_t)r) < 0) c->closing = 1;
+            if (!c->closing && cvm_control_input(c->proto, buf, (size_t)r) < 0) c->closing = 1;
         } else if (r == 0) {
             /* the client closed its side: run what it left, then close */
             did = 1;
-            cvm_control_input(c->proto, NULL, 0);
+            c->peer_eof = 1;
+            if (!c->closing) cvm_control_input(c->proto, NULL, 0);
             c->closing = 1;
         } else if (errno == EINTR) {
             continue;
@@ -138,9 +148,19 @@ static int conn_poll(CvmIoSource *src)
         conn_close(c, "client reads too slowly");
         return 1;
     }
+    /* At end of input the socket always polls readable: wait blind (the
+     * run loop then polls every millisecond) while output drains. */
+    c->src.fd = c->peer_eof ? -1 : c->sock;
     if (c->closing && c->out.len == 0) {
-        conn_close(c, NULL);
-        return 1;
+        if (c->peer_eof || (c->shut && mono_ns() > c->linger_until)) {
+            conn_close(c, NULL);
+            return 1;
+        }
+        if (!c->shut) {
+            shutdown(c->sock, SHUT_WR);
+            c->shut = 1;
+            c->linger_until = mono_ns() + CONTROL_LINGER_NS;
+        }
     }
     return did;
 }
@@ -156,6 +176,7 @@ static void accept_one(CvmControlServer *s, int fd, const struct sockaddr_in *pe
     c->server = s;
     c->src.poll = conn_poll;
     c->src.fd = fd;
+    c->sock = fd;
     c->src.live = 0;   /* the listener keeps the router up; a client alone does not need to */
     c->proto = cvm_control_new(conn_write, c, s->how.flags);
     if (!c->proto) {

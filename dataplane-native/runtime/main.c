@@ -10,7 +10,8 @@
  *   -p PORT, -u PATH     a ControlSocket on TCP port PORT (127.0.0.1) or
  *                        UNIX socket PATH, as click's driver adds one; the
  *                        router then runs until stopped (SIGINT/SIGTERM
- *                        stop it cleanly, removing a UNIX socket) */
+ *                        stop it cleanly, removing a UNIX socket); -p 0
+ *                        prints `clickvm-control-port N` to stderr */
 #include "router.h"
 #ifndef CVM_TARGET_VM   /* the VM image has no sockets */
 #include "control-posix.h"
@@ -85,6 +86,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: %s\n", k ? "-u" : "-p", err.s);
             return 1;
         }
+        /* -p 0: the system chose the port; say which */
+        if (!k && !how.port) fprintf(stderr, "clickvm-control-port %d\n", cvm_control_server_port(servers[k]));
         signal(SIGINT, stop_on_signal);
         signal(SIGTERM, stop_on_signal);
     }

@@ -56,6 +56,8 @@ export interface ControlSocketConf {
 
 /** Unread replies past which a client is dropped (as control-posix.c). */
 export const CONTROL_OUT_LIMIT = 4 << 20;
+/** How long a connection the protocol closed waits for the client to close (as control-posix.c). */
+const CONTROL_LINGER_MS = 5000;
 /** Ports tried after PORT for `PORT+` (Click tries ten). */
 const PORT_PLUS_TRIES = 10;
 /** The longest UNIX socket path (sockaddr_un). */
@@ -138,15 +140,30 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
       },
       { readOnly: this.conf.readOnly },
     );
+    // Once the protocol is done, our side is shut and the client's input is
+    // read and dropped until it closes (or CONTROL_LINGER_MS passes):
+    // closing with unread input would reset the connection and could
+    // destroy replies still in flight.
+    let done = false;
+    let linger: NodeJS.Timeout | undefined;
+    const finish = () => {
+      done = true;
+      sock.end();
+      linger = setTimeout(() => sock.destroy(), CONTROL_LINGER_MS);
+    };
     sock.on('data', (d: Buffer) => {
-      if (!proto.input(d)) sock.end();
+      if (done) return;
+      if (!proto.input(d)) finish();
       this.io?.wake();   // a write may have scheduled work or asked to stop
     });
     sock.on('end', () => {
-      proto.input(null);   // run what the client left, then close our side
-      sock.end();
+      if (!done) {
+        proto.input(null);   // run what the client left, then close our side
+        finish();
+      }
       this.io?.wake();
     });
+    sock.on('close', () => clearTimeout(linger));
     sock.on('error', () => sock.destroy());
     sock.on('close', () => {
       this.clients.delete(sock);
