@@ -357,7 +357,9 @@ export class Router {
    */
   async runAsync(opts: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<RunResult> {
     const startNs = this.beginRun();
-    const sliceNs = BigInt(Math.round((opts.sliceMs ?? 20) * 1e6));
+    // With I/O sources (a ControlSocket) the slices are short, so a client
+    // waits about a millisecond for a busy router rather than 20.
+    const sliceNs = BigInt(Math.round((opts.sliceMs ?? (this.ioSources.size ? 1 : 20)) * 1e6));
     const onAbort = () => this.requestStop();
     opts.signal?.addEventListener('abort', onAbort);
     try {
