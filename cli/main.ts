@@ -15,6 +15,7 @@ import { flattenCommand } from './commands/flatten.js';
 import { graphCommand } from './commands/graph.js';
 import { imageCommand } from './commands/image.js';
 import { runCommand } from './commands/run.js';
+import { vmCommand } from './commands/vm.js';
 import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.js';
 
 /**
@@ -25,7 +26,7 @@ import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.
  * they had to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand, controlCommand];
+const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand, vmCommand, controlCommand];
 
 /** The version in package.json, found from this file in cli/ or dist/cli/. */
 function version(): string {
