@@ -66,9 +66,14 @@ export class NativeRouter {
   }
 
   private lastError(): string {
-    const buf = Buffer.alloc(4096);
+    let buf = Buffer.alloc(4096);
     const n = this.lib.error(buf, buf.length);
-    return buf.subarray(0, Math.min(n, buf.length - 1)).toString('latin1');
+    if (n >= buf.length) {
+      // A long message (it may quote a long value): fetch it whole.
+      buf = Buffer.alloc(n + 1);
+      this.lib.error(buf, buf.length);
+    }
+    return buf.subarray(0, n).toString('latin1');
   }
 
   /**

@@ -666,11 +666,16 @@ export class Router {
     return e.read ? e.read() : e.readParam!('');
   }
 
-  /** Write handler `path`; throws HandlerError with Click's message if there is none or the value is bad. */
+  /**
+   * Write handler `path`; throws HandlerError with Click's message if there
+   * is none or the value is bad. A value ends at its first NUL byte, as the
+   * native dataplane's C strings do, so both engines see the same value.
+   */
   writeHandler(path: string, value: string, context?: string): void {
     const h = this.resolveHandler(path, context);
     if (!h.entry?.write) throw new HandlerError(handlerErrors.noWriteHandler(h.full));
-    h.entry.write(value);
+    const nul = value.indexOf('\0');
+    h.entry.write(nul < 0 ? value : value.slice(0, nul));
   }
 
   private resolveHandler(path: string, context?: string): { entry: HandlerEntry | undefined; full: string } {

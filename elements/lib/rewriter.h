@@ -587,6 +587,8 @@ static int rw_write_capacity(RwCore *rw, const char *v, CvmStr *err)
 {
     int64_t n;
     if (ct_parse_click_int(ct_text_trim(ct_text(v)), &n) < 0) return cvm_str_printf(err, "CAPACITY: expected integer"), -1;
+    /* Click keeps an int32 and, given a negative one, evicts from an empty heap and crashes: refused here. */
+    if (n < 0 || n > 0x7fffffff) return cvm_str_printf(err, "CAPACITY: expected an integer from 0 to 2147483647"), -1;
     rw->heap->capacity = n;
     rw_shrink_heap(rw, 0);
     return 0;

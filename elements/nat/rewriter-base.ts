@@ -356,6 +356,8 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
   setCapacity(text: string): void {
     const n = parseClickInt(text.trim());
     if (n === undefined) throw new HandlerError('CAPACITY: expected integer');
+    // Click keeps an int32 and, given a negative one, evicts from an empty heap and crashes: refused here.
+    if (n < 0 || n > 0x7fffffff) throw new HandlerError('CAPACITY: expected an integer from 0 to 2147483647');
     this.heap.capacity = n;
     this.shrinkHeap(false);
   }
