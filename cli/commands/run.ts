@@ -134,7 +134,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
   const classNames = () => [...registry.keys()];
   const router =
     args.engine === 'native'
-      ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'] })
+      ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'], kernelDevices: true })
       : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line });
 
   let status = 0;

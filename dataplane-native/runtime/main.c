@@ -8,10 +8,21 @@
  *   -t                   print the run's elapsed and CPU time to stderr, and
  *                        `clickvm-run-ns N` for benchmarks */
 #include "router.h"
+#include "device.h"
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Click's driver: the first SIGINT/SIGTERM stops the run cleanly (handlers
+ * are still printed), a second one takes the default action. A router on a
+ * real interface never goes idle, so this is how it ends. */
+static void on_signal(int sig)
+{
+    cvm_request_stop();
+    signal(sig, SIG_DFL);
+}
 
 int main(int argc, char **argv)
 {
@@ -38,11 +49,16 @@ int main(int argc, char **argv)
         }
     }
     CvmStr err = { 0 };
+#ifndef CVM_TARGET_VM
+    cvm_afpdev_enable(1);   /* FromDevice(eth0) is the Linux interface eth0 */
+#endif
     if (cvm_router_start(&err) < 0) {
         fprintf(stderr, "%s\n", err.s ? err.s : "router initialization failed");
         return 1;
     }
     if (seed) cvm_random_seed(seed);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     struct timespec w0, w1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);

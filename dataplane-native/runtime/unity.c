@@ -12,3 +12,6 @@
 #include "handlers.c"
 #include "device.c"
 #include "device-memory.c"
+#ifndef CVM_TARGET_VM
+#include "device-afpacket.c"   /* Linux interfaces; the VM has virtio-net */
+#endif
