@@ -41,6 +41,7 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
+import type { DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import { Packet, PacketType } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -72,6 +73,10 @@ export function framePacketType(frame: Uint8Array): number {
 
 export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
   count = 0;
+
+  protected deviceParams(): DeviceParams {
+    return { receive: true, snaplen: this.conf.snaplen, promisc: this.conf.promisc, outbound: this.conf.outbound };
+  }
 
   get kernelDrops(): number {
     return this.device?.receiveDrops ?? 0;

@@ -23,6 +23,7 @@
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
+import type { DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -42,6 +43,10 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
   count = 0;
   /** Packets a full ring did not take, oldest first. */
   waiting: Packet[] = [];
+
+  protected deviceParams(): DeviceParams {
+    return { receive: false };
+  }
 
   override held(): number {
     return this.waiting.length;
