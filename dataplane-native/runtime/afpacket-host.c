@@ -66,7 +66,7 @@ unsigned cvm_hafp_rx(void *h, uint8_t *buf, uint64_t cap, uint32_t *lens, unsign
         used += len;
         lens[n++] = len;
     }
-    if (a->rx_frame && a->rx_left == 0) afp_rx_frame(a, &data, &len);   /* give the read block back now */
+    afp_rx_release_done(a);   /* give the read block back now */
     return n;
 }
 

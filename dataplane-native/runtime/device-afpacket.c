@@ -13,7 +13,10 @@
  * socket is an I/O source (io.h): an idle router waits in poll(2) on it.
  *
  * Transmit: a TPACKET_V2 ring on a second socket (the packet version is per
- * socket, and a transmit-only socket bound to protocol 0 receives nothing).
+ * socket, and a transmit-only socket bound to protocol 0 receives nothing),
+ * with PACKET_QDISC_BYPASS: frames go straight to the driver, which also
+ * keeps them from the interface's packet taps, so a FromDevice never sees
+ * its router's own ToDevice frames, OUTBOUND or not (as Click on Linux).
  * tx_burst copies frames into free slots and flushes them with one
  * sendto(MSG_DONTWAIT) per batch; a full ring takes fewer than asked and the
  * caller keeps the rest. It never blocks. While frames wait in the ring for
@@ -128,6 +131,16 @@ static void afp_refresh_drops(AfpDevice *a)
     if (getsockopt(a->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) a->dev.rx_drops += st.tp_drops;
 }
 
+/* Give the current block back to the kernel if every frame of it was read. */
+static void afp_rx_release_done(AfpDevice *a)
+{
+    if (!a->rx_frame || a->rx_left) return;
+    struct tpacket_block_desc *b = afp_block(a, a->rx_block);
+    __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    a->rx_block = (a->rx_block + 1) % AFP_RX_BLOCKS;
+    a->rx_frame = NULL;
+}
+
 /* The next received frame of the ring: its first `*len` bytes at `*data`
  * (already cut to SNAPLEN), valid until the next call. 0: none waiting. */
 static int afp_rx_frame(AfpDevice *a, const uint8_t **data, uint32_t *len)
@@ -140,11 +153,7 @@ static int afp_rx_frame(AfpDevice *a, const uint8_t **data, uint32_t *len)
             a->rx_frame = (uint8_t *)b + b->hdr.bh1.offset_to_first_pkt;
         }
         if (a->rx_left == 0) {
-            /* The block is read: give it back to the kernel. */
-            struct tpacket_block_desc *b = afp_block(a, a->rx_block);
-            __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-            a->rx_block = (a->rx_block + 1) % AFP_RX_BLOCKS;
-            a->rx_frame = NULL;
+            afp_rx_release_done(a);   /* the block is read: back to the kernel */
             continue;
         }
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)a->rx_frame;
@@ -182,7 +191,7 @@ static unsigned afp_rx_burst(CvmDevice *d, Packet **pkts, unsigned max)
         pkts[n++] = p;
     }
     /* Give back a block whose last frame was just taken, without waiting for the next call. */
-    if (a->rx_frame && a->rx_left == 0) afp_rx_frame(a, &data, &len);
+    afp_rx_release_done(a);
     return n;
 }
 

@@ -26,7 +26,8 @@
  *              output 1, or are dropped (default false)
  *   PROMISC    put the interface in promiscuous mode while the element runs (default false)
  *   OUTBOUND   also emit the frames the host itself sends out of the interface (default
- *              false: only what arrives from the wire)
+ *              false: only what arrives from the wire). As in Click on Linux, a router's own
+ *              ToDevice frames on the interface are never seen, OUTBOUND or not
  *   SNIFFER    Click's: true (the default) leaves every frame to the kernel as well. On
  *              Linux an AF_PACKET socket cannot take frames away from the kernel, so false
  *              behaves the same; keep the host stack out of the way by giving the interface

@@ -6,7 +6,7 @@
  *   frame-tool flood IFACE N LEN        send N frames of LEN bytes as fast as the socket takes them
  *   frame-tool recv IFACE FILE IDLE_MS [MAX]
  *                                       capture frames arriving on IFACE into FILE until
- *                                       none came for IDLE_MS (or MAX arrived)
+ *                                       none came for IDLE_MS (or MAX arrived, or SIGINT)
  *
  * FILE holds frames as a 4-byte little-endian length and the bytes. The
  * receiver prints "ready" once its socket is bound (so the sender can
@@ -17,6 +17,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,9 @@ static int do_flood(const char *ifname, unsigned long n, unsigned len)
     return 0;
 }
 
+static volatile sig_atomic_t stop_recv;
+static void on_int(int sig) { (void)sig; stop_recv = 1; }
+
 static int do_recv(const char *ifname, const char *file, int idle_ms, unsigned long max)
 {
     int fd = open_socket(ifname, ETH_P_ALL);
@@ -109,13 +113,18 @@ static int do_recv(const char *ifname, const char *file, int idle_ms, unsigned l
     int big = 1 << 28;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
     FILE *f = strcmp(file, "-") ? fopen(file, "wb") : NULL;
+    /* SIGINT ends the capture (no SA_RESTART: poll returns). */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_int;
+    sigaction(SIGINT, &sa, NULL);
     printf("ready\n");
     fflush(stdout);
     uint8_t buf[65536];
     unsigned long n = 0;
     double first = 0, last = 0;
     struct pollfd p = { .fd = fd, .events = POLLIN };
-    while (!max || n < max) {
+    while ((!max || n < max) && !stop_recv) {
         /* Before the first frame, wait long: the router may still be starting. */
         if (poll(&p, 1, n ? idle_ms : idle_ms * 20) <= 0) break;
         struct sockaddr_ll from;
