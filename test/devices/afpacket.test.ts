@@ -250,7 +250,7 @@ if (reason) {
       const counts = { ...r.handlers };
       counts['tx0.count'] = String(Number(counts['tx0.count']) - got0.repeats);
       counts['tx1.count'] = String(Number(counts['tx1.count']) - got1.repeats);
-      const wantCounts = { ...ref.handlers, 'in0.kernel_drops': '0', 'in1.kernel_drops': '0' };
+      const wantCounts: Record<string, string> = { ...ref.handlers, 'in0.kernel_drops': '0', 'in1.kernel_drops': '0' };
       wantCounts['tx0.count'] = String(Number(wantCounts['tx0.count']) - want0.repeats);
       wantCounts['tx1.count'] = String(Number(wantCounts['tx1.count']) - want1.repeats);
       t.same(counts, wantCounts, `${engine}: counters as on memory devices (repeated ARP queries aside), no kernel drops`);
