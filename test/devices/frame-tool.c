@@ -4,13 +4,15 @@
  *
  *   frame-tool send IFACE FILE          send the frames of FILE, in order
  *   frame-tool flood IFACE N LEN        send N frames of LEN bytes as fast as the socket takes them
+ *   frame-tool count IFACE IDLE_MS      count frames the interface receives (its rx_packets
+ *                                       counter, before any socket) until none came for IDLE_MS
  *   frame-tool recv IFACE FILE IDLE_MS [MAX]
  *                                       capture frames arriving on IFACE into FILE until
  *                                       none came for IDLE_MS (or MAX arrived, or SIGINT)
  *
  * FILE holds frames as a 4-byte little-endian length and the bytes. The
- * receiver prints "ready" once its socket is bound (so the sender can
- * start), then "frames N seconds S" from the first to the last frame. */
+ * receivers print "ready" once they listen (so the sender can start), then
+ * "frames N seconds S" from the first to the last frame. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -146,13 +148,56 @@ static int do_recv(const char *ifname, const char *file, int idle_ms, unsigned l
     return 0;
 }
 
+static unsigned long long read_counter(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    unsigned long long v = 0;
+    if (!f || fscanf(f, "%llu", &v) != 1) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return v;
+}
+
+/* Arrival rate as the interface sees it: its counter read every 100 us. */
+static int do_count(const char *ifname, int idle_ms)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/rx_packets", ifname);
+    unsigned long long start = read_counter(path), last = start;
+    printf("ready\n");
+    double first_t = 0, last_t = 0, idle_since = now_s();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_int;
+    sigaction(SIGINT, &sa, NULL);
+    while (!stop_recv) {
+        struct timespec ts = { 0, 100000 };
+        nanosleep(&ts, NULL);
+        unsigned long long v = read_counter(path);
+        double t = now_s();
+        if (v != last) {
+            if (last == start) first_t = t;
+            last_t = t;
+            last = v;
+            idle_since = t;
+        } else if ((t - idle_since) * 1000 > (last == start ? idle_ms * 20 : idle_ms)) {
+            break;
+        }
+    }
+    printf("frames %llu seconds %.6f\n", last - start, last_t - first_t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc == 4 && !strcmp(argv[1], "send")) return do_send(argv[2], argv[3]);
     if (argc == 5 && !strcmp(argv[1], "flood")) return do_flood(argv[2], strtoul(argv[3], NULL, 10), (unsigned)atoi(argv[4]));
+    if (argc == 4 && !strcmp(argv[1], "count")) return do_count(argv[2], atoi(argv[3]));
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recv"))
         return do_recv(argv[2], argv[3], atoi(argv[4]), argc == 6 ? strtoul(argv[5], NULL, 10) : 0);
-    fprintf(stderr, "usage: frame-tool send IFACE FILE | flood IFACE N LEN | recv IFACE FILE IDLE_MS [MAX]\n");
+    fprintf(stderr, "usage: frame-tool send IFACE FILE | flood IFACE N LEN | count IFACE IDLE_MS | recv IFACE FILE IDLE_MS [MAX]\n");
     return 1;
 }
