@@ -319,18 +319,19 @@ static int afp_tx_frame(AfpDevice *a, const uint8_t *data, uint32_t len)
     return 1;
 }
 
-/* Waiting frames are flushed again from the run loop until the kernel has
- * them all; then the source goes away. */
+/* While frames wait in the ring for the kernel, or the ring is full, the run
+ * loop comes back here (every millisecond when idle: the source has no
+ * descriptor) and flushes again; it is live, so a run does not end with a
+ * ToDevice still holding packets back. Once everything is flushed and there
+ * is room, it says so (the ToDevice can go on) and goes away. */
 static int afp_tx_poll(CvmIoSource *s)
 {
     AfpDevice *a = afp_of_tx(s);
-    int had = a->tx_unflushed > 0;
     afp_tx_flush(a);
-    if (a->tx_unflushed == 0) {
-        cvm_io_remove(s);
-        a->tx_src_added = 0;
-    }
-    return had && a->tx_unflushed == 0;
+    if (a->tx_unflushed || !afp_slot_free(afp_slot(a, a->tx_head))) return 0;
+    cvm_io_remove(s);
+    a->tx_src_added = 0;
+    return 1;
 }
 
 /* After a batch: flush, and if frames are left in the ring (or the ring is
@@ -339,7 +340,7 @@ static void afp_tx_done(AfpDevice *a, int ring_full)
 {
     afp_tx_flush(a);
     if ((a->tx_unflushed || ring_full) && !a->tx_src_added) {
-        a->tx_src = (CvmIoSource){ .poll = afp_tx_poll, .fd = -1, .live = 0 };
+        a->tx_src = (CvmIoSource){ .poll = afp_tx_poll, .fd = -1, .live = 1 };
         cvm_io_add(&a->tx_src);
         a->tx_src_added = 1;
     }

@@ -204,6 +204,22 @@ if (reason) {
     }
   });
 
+  t.test('a transmit-only router sends every packet and then ends by itself', async (t) => {
+    // No FromDevice: nothing can arrive, so once the source is spent and the
+    // transmit ring has taken everything the run is idle and ends. The
+    // Script gives the capture time to start first.
+    const config = `src :: InfiniteSource(LIMIT 5000, BURST 64, LENGTH 60, ACTIVE false) -> q :: Queue(10000) -> tx :: ToDevice(m1, BURST 256);
+                    Script(wait 1.5s, write src.active true);`;
+    const handlers = ['tx.count', 'tx.waiting', 'q.drops', 'q.length'];
+    for (const engine of ENGINES) {
+      const net = network(t, engine === 'host' ? 'th' : 'tn');
+      const r = await exchange(t, net, tool, dir, { engine, config, handlers, sockets: 1, expect: { s0: 0, r0: 5000 } });
+      t.equal(r.atReceiver.length, 5000, `${engine}: all 5000 arrived`);
+      t.ok(r.atReceiver.every((f) => f.length === 60), `${engine}: as 60-byte frames`);
+      t.same(r.handlers, { 'tx.count': '5000', 'tx.waiting': '0', 'q.drops': '0', 'q.length': '0' }, `${engine}: counters`);
+    }
+  });
+
   t.test('the IP router example between two links, on both engines, as on memory devices', async (t) => {
     const exdir = join(repoRoot, 'examples', 'router');
     const config = readFileSync(join(exdir, 'router.click'), 'utf8')
