@@ -48,7 +48,7 @@ interface Exchange {
   /** Frames sent from the sender's s0, then (once those are through) from the receiver's r0. */
   readonly fromSender?: readonly Uint8Array[];
   readonly fromReceiver?: readonly Uint8Array[];
-  /** Frames expected to arrive at s0 and r0 (capture stops there; 0: stop when the other is done). */
+  /** Whether frames are expected at s0 and r0 (a capture expecting none is stopped when the others are done). */
   readonly expect: { readonly s0: number; readonly r0: number };
   /** Called while the middlebox runs, after the frames went through. */
   readonly during?: () => void | Promise<void>;
@@ -80,13 +80,15 @@ async function exchange(t: Test, net: Network, tool: string, dir: string, x: Exc
     // The host engine starts through tsx and builds the back-end's library on first use.
     const ready = await waitPacketSockets(net.middle, x.sockets, 120000);
     if (!ready) throw new Error(`the middlebox did not open its devices: ${mb.stderr()}`);
-    const cap = (ns: string, iface: string, n: number) => {
-      const r = spawnIn(ns, [tool, 'recv', iface, join(dir, `${iface}.cap`), '1500', String(n)]);
+    // A capture ends 1.5 s after its last frame, not at a count: a repeated
+    // ARP query must not end it before the frames that follow.
+    const cap = (ns: string, iface: string) => {
+      const r = spawnIn(ns, [tool, 'recv', iface, join(dir, `${iface}.cap`), '1500']);
       receivers.push(r);
       return r;
     };
-    const atS = cap(net.sender, 's0', x.expect.s0);
-    const atR = cap(net.receiver, 'r0', x.expect.r0);
+    const atS = cap(net.sender, 's0');
+    const atR = cap(net.receiver, 'r0');
     for (const r of receivers) if (!(await waitOutput(r, /ready/, 10000))) throw new Error('a capture did not start');
     const send = async (ns: string, iface: string, fs: readonly Uint8Array[] | undefined) => {
       if (!fs?.length) return;
@@ -100,7 +102,7 @@ async function exchange(t: Test, net: Network, tool: string, dir: string, x: Exc
     // Let the first link's frames (and the answers they cause) through before the second's.
     await new Promise((r) => setTimeout(r, 500));
     await send(net.receiver, 'r0', x.fromReceiver);
-    // Captures expecting frames stop at their count (or when idle); the others are then stopped.
+    // Captures expecting frames stop when idle; the others are then stopped.
     const counted = [x.expect.s0 ? atS : undefined, x.expect.r0 ? atR : undefined].filter((p): p is NsProcess => p !== undefined);
     await Promise.all(counted.map((p) => p.done));
     await new Promise((r) => setTimeout(r, 300));
