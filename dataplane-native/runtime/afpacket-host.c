@@ -54,15 +54,9 @@ unsigned cvm_hafp_rx(void *h, uint8_t *buf, uint64_t cap, uint32_t *lens, unsign
     uint64_t used = 0;
     const uint8_t *data;
     uint32_t len;
-    /* Peek before taking: stop at the first frame that would not fit. */
-    while (n < max) {
-        if (a->rx_frame && a->rx_left) {
-            const struct tpacket3_hdr *t = (const struct tpacket3_hdr *)a->rx_frame;
-            uint32_t next = t->tp_snaplen < a->snaplen ? t->tp_snaplen : a->snaplen;
-            if (used + next > cap) break;
-        }
-        if (!afp_rx_frame(a, &data, &len)) break;
+    while (n < max && afp_rx_peek(a, &data, &len) && used + len <= cap) {
         memcpy(buf + used, data, len);
+        afp_rx_take(a);
         used += len;
         lens[n++] = len;
     }

@@ -27,7 +27,7 @@
  * FromDevice the receive ring, ToDevice the transmit ring, so a transmit-only
  * device keeps no receive ring filling up behind the router's back.
  *
- * The frame-level calls (afp_rx_frame, afp_tx_frame, afp_tx_flush) serve
+ * The frame-level calls (afp_rx_peek/afp_rx_take, afp_tx_frame, afp_tx_flush) serve
  * both this back-end's packet operations and the host engine's library
  * (afpacket-host.c), so the two engines share one implementation. */
 #include "device.h"
@@ -141,9 +141,10 @@ static void afp_rx_release_done(AfpDevice *a)
     a->rx_frame = NULL;
 }
 
-/* The next received frame of the ring: its first `*len` bytes at `*data`
- * (already cut to SNAPLEN), valid until the next call. 0: none waiting. */
-static int afp_rx_frame(AfpDevice *a, const uint8_t **data, uint32_t *len)
+/* The next received frame of the ring, without taking it: its first `*len`
+ * bytes at `*data` (already cut to SNAPLEN), valid until afp_rx_take.
+ * 0: none waiting. */
+static int afp_rx_peek(AfpDevice *a, const uint8_t **data, uint32_t *len)
 {
     for (;;) {
         if (!a->rx_frame) {
@@ -156,41 +157,45 @@ static int afp_rx_frame(AfpDevice *a, const uint8_t **data, uint32_t *len)
             afp_rx_release_done(a);   /* the block is read: back to the kernel */
             continue;
         }
-        struct tpacket3_hdr *h = (struct tpacket3_hdr *)a->rx_frame;
+        const struct tpacket3_hdr *h = (const struct tpacket3_hdr *)a->rx_frame;
         const struct sockaddr_ll *sll = (const struct sockaddr_ll *)(a->rx_frame + TPACKET_ALIGN(sizeof *h));
-        const uint8_t *frame = a->rx_frame + h->tp_mac;
-        uint32_t n = h->tp_snaplen;
-        a->rx_frame += h->tp_next_offset;
-        a->rx_left--;
         /* The filter already refuses outgoing frames; this catches any that
          * were queued before it was attached. */
         if (!a->outbound && sll->sll_pkttype == PACKET_OUTGOING) {
             a->rx_outgoing++;
+            a->rx_frame += h->tp_next_offset;
+            a->rx_left--;
             continue;
         }
-        *data = frame;
-        *len = n < a->snaplen ? n : a->snaplen;
+        *data = a->rx_frame + h->tp_mac;
+        *len = h->tp_snaplen < a->snaplen ? h->tp_snaplen : a->snaplen;
         return 1;
     }
 }
 
-/* Frames still to be read of the current block are copied out before the
- * block goes back, so a caller can stop at any frame. */
+/* Take the frame afp_rx_peek showed. */
+static void afp_rx_take(AfpDevice *a)
+{
+    a->rx_frame += ((const struct tpacket3_hdr *)a->rx_frame)->tp_next_offset;
+    a->rx_left--;
+}
+
+/* A block whose last frame was taken goes back at once, not at the next call. */
 static unsigned afp_rx_burst(CvmDevice *d, Packet **pkts, unsigned max)
 {
     AfpDevice *a = (AfpDevice *)d;
     unsigned n = 0;
     const uint8_t *data;
     uint32_t len;
-    while (n < max && afp_rx_frame(a, &data, &len)) {
+    while (n < max && afp_rx_peek(a, &data, &len)) {
         Packet *p = cvm_packet_make(data, len);
+        afp_rx_take(a);
         if (!p) {                /* out of packet memory: the frame is lost, as a NIC would lose it */
             d->rx_drops++;
             continue;
         }
         pkts[n++] = p;
     }
-    /* Give back a block whose last frame was just taken, without waiting for the next call. */
     afp_rx_release_done(a);
     return n;
 }
