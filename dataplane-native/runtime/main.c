@@ -9,20 +9,24 @@
  *                        `clickvm-run-ns N` for benchmarks */
 #include "router.h"
 #include "device.h"
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#ifndef CVM_TARGET_VM
+#include <signal.h>
+
 /* Click's driver: the first SIGINT/SIGTERM stops the run cleanly (handlers
  * are still printed), a second one takes the default action. A router on a
- * real interface never goes idle, so this is how it ends. */
+ * real interface never goes idle, so this is how it ends. (The VM has no
+ * signals: its control channel stops it.) */
 static void on_signal(int sig)
 {
     cvm_request_stop();
     signal(sig, SIG_DFL);
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -57,8 +61,10 @@ int main(int argc, char **argv)
         return 1;
     }
     if (seed) cvm_random_seed(seed);
+#ifndef CVM_TARGET_VM
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+#endif
     struct timespec w0, w1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
