@@ -63,10 +63,10 @@ interface ExchangeResult {
 }
 
 /** The middlebox process: `clickvm run` on the host engine, or the compiled binary. */
-function startMiddlebox(net: Network, engine: Engine, config: string, handlers: readonly string[], dir: string): NsProcess {
+function startMiddlebox(net: Network, engine: Engine, config: string, handlers: readonly string[], dir: string, extra: readonly string[] = []): NsProcess {
   const file = join(dir, `${engine}.click`);
   writeFileSync(file, config);
-  const hs = handlers.flatMap((h) => ['-h', h]);
+  const hs = [...handlers.flatMap((h) => ['-h', h]), ...extra];
   if (engine === 'host') return spawnIn(net.middle, [process.execPath, '--import', 'tsx', join(repoRoot, 'cli', 'main.ts'), 'run', file, ...hs], repoRoot);
   const build = buildNative(generateC(loadConfig(config, file), { configText: config }), { kind: 'exe' });
   return spawnIn(net.middle, [build.output, ...hs], dir);
@@ -219,6 +219,25 @@ if (reason) {
       t.equal(r.atReceiver.length, 5000, `${engine}: all 5000 arrived`);
       t.ok(r.atReceiver.every((f) => f.length === 60), `${engine}: as 60-byte frames`);
       t.same(r.handlers, { 'tx.count': '5000', 'tx.waiting': '0', 'q.drops': '0', 'q.length': '0' }, `${engine}: counters`);
+    }
+  });
+
+  t.test('an interface that is down is noted (QUIET: not); a name no interface has is an initialization error', async (t) => {
+    const net = network(t, 'q');
+    execFileSync('ip', ['-n', net.middle, 'link', 'set', 'm0', 'down']);
+    for (const engine of ENGINES) {
+      for (const quiet of [false, true]) {
+        const config = `rx :: FromDevice(m0, QUIET ${quiet}) -> Discard; Idle -> tx :: ToDevice(m1, QUIET ${quiet});`;
+        const p = startMiddlebox(net, engine, config, [], dir, ['-q']);
+        const status = await p.done;
+        t.equal(status, 0, `${engine}: initializes`, { stderr: p.stderr() });
+        if (quiet) t.notMatch(p.stderr(), /interface is down/, `${engine}: QUIET true says nothing`);
+        else t.match(p.stderr(), /rx: m0: interface is down/, `${engine}: FromDevice notes that m0 is down`);
+        t.notMatch(p.stderr(), /m1: interface is down/, `${engine}: m1 is up`);
+      }
+      const missing = startMiddlebox(net, engine, 'FromDevice(nosuch0) -> Discard;', [], dir, ['-q']);
+      t.not(await missing.done, 0, `${engine}: a missing interface fails`);
+      t.match(missing.stderr(), /nosuch0: no such device/, `${engine}: and says which`);
     }
   });
 
