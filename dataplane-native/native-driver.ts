@@ -29,6 +29,8 @@ export interface NativeDriverOptions {
   readonly marchNative?: boolean;
   readonly batch?: number;
   readonly cacheDir?: string;
+  /** Open FromDevice/ToDevice names as Linux interfaces (AF_PACKET), as `clickvm run` does. */
+  readonly kernelDevices?: boolean;
 }
 
 export class NativeDriver {
@@ -78,7 +80,7 @@ export class NativeDriver {
   /** Initialize every element; a failure is the host engine's diagnostic for it. */
   initialize(): void {
     try {
-      this.lib.start({ simtime: this.options.simtime, seed: this.options.seed, capture: this.options.capture ?? false, warnings: this.options.warnings });
+      this.lib.start({ simtime: this.options.simtime, seed: this.options.seed, capture: this.options.capture ?? false, warnings: this.options.warnings, kernelDevices: this.options.kernelDevices });
     } catch (e) {
       if (!(e instanceof NativeRouterError)) throw e;
       const ge = this.graph.elements[e.element];

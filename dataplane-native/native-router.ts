@@ -21,6 +21,7 @@ interface Lib {
   writeAt(e: number, name: string, value: string): number;
   stats(e: number, out: BigUint64Array): void;
   devices(enable: number, capacity: number): void;
+  kernelDevices(enable: number): void;
   inject(device: string, data: Buffer, lens: Uint32Array, n: number): number;
   pendingBytes(device: string, max: number): bigint;
   collect(device: string, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
@@ -59,6 +60,7 @@ export class NativeRouter {
       writeAt: h.func('int cvm_lib_write_at(int, const char *, const char *)'),
       stats: h.func('void cvm_lib_stats(int, _Out_ uint64_t *six)'),
       devices: h.func('void cvm_lib_devices(int, uint32_t)'),
+      kernelDevices: h.func('void cvm_lib_kernel_devices(int)'),
       inject: h.func('int cvm_lib_inject(const char *, const uint8_t *, const uint32_t *, unsigned int)'),
       pendingBytes: h.func('uint64_t cvm_lib_pending_bytes(const char *, unsigned int)'),
       collect: h.func('unsigned int cvm_lib_collect(const char *, _Out_ uint8_t *, uint64_t, _Out_ uint32_t *, unsigned int)'),
@@ -83,12 +85,16 @@ export class NativeRouter {
    * FromDevice and ToDevice memory devices (runtime/device.h), fed with
    * inject() and drained with collect(); `capacity` is packets per ring
    * (default: no limit), as host-engine/devices.ts's MemoryDevices.
+   * `kernelDevices` opens Linux interfaces by name through AF_PACKET
+   * (runtime/device-afpacket.c) instead; off by default so in-process runs
+   * never touch a real interface that happens to share a device's name.
    */
-  start(opts: { simtime?: boolean | bigint; seed?: number; capture?: boolean; warnings?: boolean; devices?: { capacity?: number } } = {}): void {
+  start(opts: { simtime?: boolean | bigint; seed?: number; capture?: boolean; warnings?: boolean; devices?: { capacity?: number }; kernelDevices?: boolean } = {}): void {
     const sim = opts.simtime !== undefined && opts.simtime !== false;
     const startNs = typeof opts.simtime === 'bigint' ? opts.simtime : 0n;
     const capacity = opts.devices?.capacity;
     this.lib.devices(opts.devices ? 1 : 0, capacity === undefined || !Number.isFinite(capacity) ? 0 : capacity);
+    this.lib.kernelDevices(opts.kernelDevices && !opts.devices ? 1 : 0);
     if (this.lib.start(sim ? 1 : 0, startNs, opts.seed ?? 0, opts.capture === false ? 0 : 1, opts.warnings === false ? 0 : 1) < 0) {
       throw new NativeRouterError(this.lastError(), this.lib.failedElement());
     }

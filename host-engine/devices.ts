@@ -9,6 +9,16 @@
 // (dataplane-native/runtime/device.h), so a configuration with devices runs
 // the same in both engines.
 
+/** What FromDevice (receive) or ToDevice (transmit) asks of a device after opening it. */
+export interface DeviceParams {
+  readonly receive: boolean;
+  /** Receive: longest frame kept. */
+  readonly snaplen?: number;
+  readonly promisc?: boolean;
+  /** Receive: also the frames the host itself sends. */
+  readonly outbound?: boolean;
+}
+
 /** One device of a back-end. */
 export interface NetDevice {
   readonly name: string;
@@ -18,12 +28,22 @@ export interface NetDevice {
   send(frames: readonly Uint8Array[]): number;
   /** Frames the device dropped before they reached the router (a full receive ring). */
   readonly receiveDrops: number;
+  /** Make what an element needs (a kernel device's rings); throws an Error saying why it cannot. Memory devices need nothing. */
+  setup?(params: DeviceParams): void;
+  /** The interface is down (kernel devices). */
+  readonly down?: boolean;
+  /** The element is done with the device (called once per open). */
+  close?(): void;
 }
 
 /** Where a router's devices come from. */
 export interface DeviceBackend {
   /** The device called `name`; throws an Error saying why when there is none. */
   open(name: string): NetDevice;
+  /** Can frames still arrive from outside (an open receiving kernel device)? Then an idle router waits instead of ending. */
+  live?(): boolean;
+  /** Serve the devices and wait up to `timeoutMs` for a frame to arrive; true if one may have. */
+  wait?(timeoutMs: number): boolean;
 }
 
 /** A device whose rings are arrays in this process. */

@@ -98,7 +98,15 @@ export class ElementFailure extends Error {
 }
 
 /** `wait` until -1n: no timer is pending, only a live I/O source can bring work. */
-type Step = { readonly kind: 'continue' } | { readonly kind: 'done'; readonly reason: StopReason } | { readonly kind: 'wait'; readonly until: bigint };
+type Step =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'done'; readonly reason: StopReason }
+  | { readonly kind: 'wait'; readonly until: bigint }
+  // Idle with a live device (a kernel interface): wait for a frame, or until the next timer.
+  | { readonly kind: 'io'; readonly until: bigint | undefined };
+
+/** Longest single wait for a device frame, so a real-time run still sees stop requests and signals. */
+const IO_WAIT_MAX_MS = 50;
 const CONTINUE: Step = { kind: 'continue' };
 
 interface PushTarget {
@@ -334,7 +342,10 @@ export class Router {
       if (opts.until !== undefined && this.clock.now() > opts.until) return this.endRun('deadline', startNs);
       const s = this.step();
       if (s.kind === 'done') return this.endRun(s.reason, startNs);
-      if (s.kind === 'wait') {
+      if (s.kind === 'io') {
+        const limit = [s.until, opts.until].filter((x): x is bigint => x !== undefined);
+        this.waitForDevices(limit.length ? limit.reduce((a, b) => (a < b ? a : b)) : undefined);
+      } else if (s.kind === 'wait') {
         // Only outside input could change anything, and a synchronous run cannot receive it.
         if (s.until < 0n) return this.endRun('idle', startNs);
         if (opts.until !== undefined && s.until > opts.until) {
@@ -368,7 +379,11 @@ export class Router {
       for (;;) {
         const s = this.step();
         if (s.kind === 'done') return this.endRun(s.reason, startNs);
-        if (s.kind === 'wait') {
+        if (s.kind === 'io') {
+          this.waitForDevices(s.until);
+          await new Promise((r) => setImmediate(r));
+          sliceStart = process.hrtime.bigint();
+        } else if (s.kind === 'wait') {
           if (s.until < 0n) await this.waitForIo(1000);   // no timer: only outside input can come
           else if (this.clock.simulated) this.clock.waitUntil(s.until);
           else {
@@ -478,8 +493,16 @@ export class Router {
     if (worked || fired || this.moved !== movedBefore) return CONTINUE;
     // An idle round: nothing runnable did anything. Only a timer can change that.
     const next = this.timers.peekExpiry();
+    // Simulated time cannot wait for the outside, as in the native run loop.
+    if (!this.clock.simulated && this.options.devices?.live?.()) return { kind: 'io', until: next };
     if (next === undefined) return this.ioLive() ? { kind: 'wait', until: -1n } : { kind: 'done', reason: 'idle' };
     return { kind: 'wait', until: next };
+  }
+
+  /** Wait (at most IO_WAIT_MAX_MS, and not past `until`) for a frame on a live device. */
+  private waitForDevices(until: bigint | undefined): void {
+    const ms = until === undefined ? IO_WAIT_MAX_MS : Math.min(IO_WAIT_MAX_MS, Math.max(0, Math.ceil(Number(until - this.clock.now()) / 1e6)));
+    this.options.devices?.wait?.(ms);
   }
 
   /** Offer each pending stop to elements that manage the driver (DriverManager); true if the run goes on. */

@@ -6,7 +6,8 @@ set -e
 cd "$(dirname "$0")/.."
 
 missing=""
-for pair in gcc:gcc make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgrind; do
+# ip (iproute2): the AF_PACKET tests' network namespaces; tcpreplay: benchmarks/veth.ts's baseline
+for pair in gcc:gcc make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgrind ip:iproute2 tcpreplay:tcpreplay; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done

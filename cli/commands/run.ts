@@ -21,8 +21,14 @@
 //                              (click_driver@@ControlSocket, ...@2, ...); the
 //                              run then lasts until stopped
 //
+// FromDevice(eth0)/ToDevice(eth0) open the Linux interface eth0 through
+// AF_PACKET rings on either engine (dataplane-native/runtime/device-afpacket.c;
+// the host engine reaches it through koffi); such a router runs until
+// stopped (SIGINT, a `stop` handler write, a DriverManager).
+//
 // Differences from Click, on purpose: the run also ends when nothing can
-// happen any more (no task did work in a round and no timer is pending);
+// happen any more (no task did work in a round, no timer is pending and no
+// interface can bring frames);
 // -t prints to standard error, not standard output; and every element's
 // packet accounting is checked at the end (`--no-check-accounting` to skip),
 // an imbalance being an error with exit status 1.
@@ -34,6 +40,7 @@ import { registry } from '../../elements/registry.js';
 import { formatAccountingTable, formatViolation } from '../../host-engine/accounting.js';
 import { exitStatusFromHandler, printReadHandlers } from '../../host-engine/driver-handlers.js';
 import { parseSeed } from '../../host-engine/random.js';
+import { KernelDevices } from '../../host-engine/kernel-devices.js';
 import { ElementFailure, Router } from '../../host-engine/router.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
@@ -157,8 +164,8 @@ export async function runHandler(args: RunArgs): Promise<void> {
   const classNames = () => [...registry.keys()];
   const router =
     args.engine === 'native'
-      ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'] })
-      : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line });
+      ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'], kernelDevices: true })
+      : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line, devices: new KernelDevices() });
 
   let status = 0;
   try {

@@ -48,4 +48,9 @@ void cvm_device_close(CvmDevice *d)
     d->ops->close(d);
 }
 
+int cvm_device_setup(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err)
+{
+    return d->setup ? d->setup(d, p, err) : 0;
+}
+
 void cvm_device_forget_all(void) { open_devices = NULL; }

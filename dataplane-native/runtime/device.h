@@ -12,6 +12,20 @@
 
 typedef struct CvmDevice CvmDevice;
 
+/* What an element asks of a device after opening it: FromDevice the
+ * receive side (receive = 1), ToDevice the transmit side. Back-ends that
+ * have nothing to set up (memory rings) leave CvmDevice.setup NULL. */
+typedef struct CvmDeviceParams {
+    int receive;
+    const char *element;         /* who asks, for notes */
+    uint32_t burst;
+    uint32_t snaplen;            /* receive: longest frame kept */
+    uint8_t promisc;             /* receive: promiscuous mode */
+    uint8_t sniffer;             /* receive: leave the frames to the kernel too */
+    uint8_t outbound;            /* receive: also frames the host sends */
+    uint8_t quiet;               /* no notes about the device */
+} CvmDeviceParams;
+
 typedef struct CvmDeviceOps {
     /* Up to `max` received packets into pkts (pool packets, owned by the
      * caller from then on); returns how many. */
@@ -29,6 +43,10 @@ struct CvmDevice {
     uint64_t rx_drops;           /* frames lost before the router saw them (kernel_drops) */
     int users;                   /* FromDevice and ToDevice share a device by name */
     CvmDevice *next;             /* the open devices */
+    /* Optional, set by the back-end at open: make what an element asks for
+     * (rings, modes); -1 with a message. (Outside the ops table so that
+     * back-ends without it need not name it.) */
+    int (*setup)(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err);
 };
 
 /* A back-end's opener: the device `name`, NULL with nothing in err if the
@@ -40,6 +58,8 @@ void cvm_device_backend(CvmDeviceOpener open);
 /* The device `name` (already open: shared), or NULL with a message. */
 CvmDevice *cvm_device_open(const char *name, CvmStr *err);
 void cvm_device_close(CvmDevice *d);
+/* Pass an element's needs to the device's back-end (nothing for back-ends without a setup op). */
+int cvm_device_setup(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err);
 /* Forget the open devices without closing them (a new router starts). */
 void cvm_device_forget_all(void);
 
@@ -58,5 +78,12 @@ unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32
 uint64_t cvm_memdev_pending_bytes(const char *name, unsigned max);
 /* Drop every memory device (between runs of the library). */
 void cvm_memdev_reset(void);
+
+#ifndef CVM_TARGET_VM
+/* The AF_PACKET back-end (device-afpacket.c): Linux interfaces by name,
+ * through memory-mapped rings; off until enabled. */
+void cvm_afpdev_enable(int enable);
+CvmDevice *cvm_afpdev_open(const char *name, CvmStr *err);
+#endif
 
 #endif

@@ -162,4 +162,8 @@ int cvm_lib_inject(const char *device, const uint8_t *data, const uint32_t *lens
 
 uint64_t cvm_lib_pending_bytes(const char *device, unsigned max) { return cvm_memdev_pending_bytes(device, max); }
 
+/* Linux interfaces through AF_PACKET (device-afpacket.c) for FromDevice and
+ * ToDevice names the kernel knows: `clickvm run --engine native`. */
+void cvm_lib_kernel_devices(int enable) { cvm_afpdev_enable(enable); }
+
 unsigned cvm_lib_collect(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_collect(device, buf, cap, lens, max); }

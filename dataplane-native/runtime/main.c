@@ -19,16 +19,22 @@
 #else
 #include "vm-image/platform.h"   /* vm_control_start */
 #endif
+#include "device.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #ifndef CVM_TARGET_VM
-static void stop_on_signal(int sig)
+/* Click's driver: the first SIGINT/SIGTERM stops the run cleanly (handlers
+ * are still printed, a UNIX control socket removed), a second one takes the
+ * default action. A router on a real interface or with a control socket
+ * never goes idle, so this is how it ends. (The VM has no signals: its
+ * control channel stops it.) */
+static void on_signal(int sig)
 {
-    (void)sig;
     cvm_request_stop();   /* the run loop's poll returns with EINTR and sees it */
+    signal(sig, SIG_DFL);
 }
 #endif
 
@@ -62,6 +68,9 @@ int main(int argc, char **argv)
         }
     }
     CvmStr err = { 0 };
+#ifndef CVM_TARGET_VM
+    cvm_afpdev_enable(1);   /* FromDevice(eth0) is the Linux interface eth0 */
+#endif
     if (cvm_router_start(&err) < 0) {
         fprintf(stderr, "%s\n", err.s ? err.s : "router initialization failed");
         return 1;
@@ -90,9 +99,9 @@ int main(int argc, char **argv)
         }
         /* -p 0: the system chose the port; say which */
         if (!k && !how.port) fprintf(stderr, "clickvm-control-port %d\n", cvm_control_server_port(servers[k]));
-        signal(SIGINT, stop_on_signal);
-        signal(SIGTERM, stop_on_signal);
     }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
 #else
     (void)control_port, (void)control_path;
     vm_control_start();   /* the VM's control channel instead (vm-image/platform.h) */

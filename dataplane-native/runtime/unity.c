@@ -16,3 +16,6 @@
 #endif
 #include "device.c"
 #include "device-memory.c"
+#ifndef CVM_TARGET_VM
+#include "device-afpacket.c"   /* Linux interfaces; the VM has virtio-net */
+#endif

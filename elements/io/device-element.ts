@@ -1,10 +1,12 @@
 // What FromDevice and ToDevice share: a device opened by name from the
-// router's back-end at initialization, and a polling task started then.
+// router's back-end at initialization and told what the element needs (its
+// receive or transmit side, with the element's keywords), a polling task
+// started then, and the device closed at cleanup.
 
-import type { NetDevice } from '../../host-engine/devices.js';
+import type { DeviceParams, NetDevice } from '../../host-engine/devices.js';
 import { HostElement, type ElementInit, type Task } from '../../host-engine/element.js';
 
-export abstract class DeviceElement<C extends { readonly devname: string }> extends HostElement<C> {
+export abstract class DeviceElement<C extends { readonly devname: string; readonly quiet: boolean }> extends HostElement<C> {
   protected device: NetDevice | undefined;
   protected readonly task: Task;
 
@@ -13,8 +15,25 @@ export abstract class DeviceElement<C extends { readonly devname: string }> exte
     this.task = this.env.task();
   }
 
+  /** The side of the device this element uses, with its keywords. */
+  protected abstract deviceParams(): DeviceParams;
+
   override initialize(): void {
-    this.device = this.env.openDevice(this.conf.devname);
+    const device = this.env.openDevice(this.conf.devname);
+    try {
+      device.setup?.(this.deviceParams());
+    } catch (e) {
+      device.close?.();
+      throw e;
+    }
+    this.device = device;
+    // Click's device elements say when their interface is down, unless QUIET.
+    if (!this.conf.quiet && device.down) this.env.chatter(`${this.conf.devname}: interface is down`);
     this.task.schedule();
+  }
+
+  override cleanup(): void {
+    this.device?.close?.();
+    this.device = undefined;
   }
 }

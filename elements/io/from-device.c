@@ -13,12 +13,17 @@ struct from_device {
     CvmTask task;
     const char *devname;
     uint32_t burst, snaplen;
-    uint8_t timestamp, force_ip;
+    uint8_t timestamp, force_ip, promisc, sniffer, outbound, quiet;
     CvmDevice *dev;
     uint64_t count;
 };
 
-static int from_device_init(struct from_device *e, CvmStr *err) { return device_element_init(&e->dev, e->devname, &e->task, err); }
+static int from_device_init(struct from_device *e, CvmStr *err)
+{
+    const CvmDeviceParams p = { .receive = 1, .element = e->base.name, .burst = e->burst, .snaplen = e->snaplen, .promisc = e->promisc,
+                                .sniffer = e->sniffer, .outbound = e->outbound, .quiet = e->quiet };
+    return device_element_init(&e->dev, e->devname, &p, &e->task, err);
+}
 
 static void from_device_cleanup(struct from_device *e) { device_element_cleanup(&e->dev); }
 

@@ -12,8 +12,11 @@
  *             When the engine says no other task can interleave (env.canBatch), a run takes
  *             at least 32 frames, which no one can tell from BURST 1.
  *             Devices come from the router's device back-end (host-engine/devices.ts and
- *             dataplane-native/runtime/device.h): memory rings for in-process runs; none
- *             for `clickvm run` yet, where the element fails to initialize with the reason.
+ *             dataplane-native/runtime/device.h): memory rings for in-process runs, and
+ *             for `clickvm run` and compiled binaries the Linux interface DEVNAME through
+ *             AF_PACKET rings (runtime/device-afpacket.c, reached by the host engine through
+ *             koffi); a name that is neither fails initialization with the reason. A real
+ *             interface keeps an idle router running, waiting for frames.
  * Keywords:
  *   BURST      frames taken per task run (default 1, as Click; 0 means 1)
  *   SNAPLEN    longest frame kept, in bytes (default 2046)
@@ -21,14 +24,25 @@
  *   FORCE_IP   emit only frames that carry an IP header behind the Ethernet header, with the
  *              network header and destination address annotations set; others go to
  *              output 1, or are dropped (default false)
- *   SNIFFER, PROMISC  booleans for a kernel device's back-end (default true, false); the
- *              memory back-end has no kernel to tell
+ *   PROMISC    put the interface in promiscuous mode while the element runs (default false)
+ *   OUTBOUND   also emit the frames the host itself sends out of the interface (default
+ *              false: only what arrives from the wire). As in Click on Linux, a router's own
+ *              ToDevice frames on the interface are never seen, OUTBOUND or not
+ *   SNIFFER    Click's: true (the default) leaves every frame to the kernel as well. On
+ *              Linux an AF_PACKET socket cannot take frames away from the kernel, so false
+ *              behaves the same; keep the host stack out of the way by giving the interface
+ *              no address (or filtering in the kernel) when that matters
+ *   QUIET      no note when the interface is down (default false)
+ *   The memory back-end has no kernel: PROMISC, OUTBOUND, SNIFFER and QUIET change nothing
+ *   there. The AF_PACKET back-end (Linux interfaces by name) cuts frames to SNAPLEN in the
+ *   kernel already.
  * Handlers:   count (r), reset_counts (w), kernel_drops (r: frames the device lost before the
  *             router saw them, a full receive ring), encap (r: ETHER).
  */
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
+import type { DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import { Packet, PacketType } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -46,6 +60,10 @@ export interface FromDeviceConf {
   readonly snaplen: number;
   readonly timestamp: boolean;
   readonly forceIP: boolean;
+  readonly promisc: boolean;
+  readonly sniffer: boolean;
+  readonly outbound: boolean;
+  readonly quiet: boolean;
 }
 
 /** Click's packet type from a frame's destination address. */
@@ -56,6 +74,10 @@ export function framePacketType(frame: Uint8Array): number {
 
 export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
   count = 0;
+
+  protected deviceParams(): DeviceParams {
+    return { receive: true, snaplen: this.conf.snaplen, promisc: this.conf.promisc, outbound: this.conf.outbound };
+  }
 
   get kernelDrops(): number {
     return this.device?.receiveDrops ?? 0;
@@ -93,6 +115,8 @@ const args = {
   FORCE_IP: a.kw(T.bool, false),
   SNIFFER: a.kw(T.bool, true),
   PROMISC: a.kw(T.bool, false),
+  OUTBOUND: a.kw(T.bool, false),
+  QUIET: a.kw(T.bool, false),
 };
 
 export const spec = defineElement<typeof args, FromDeviceConf, E>({
@@ -100,7 +124,17 @@ export const spec = defineElement<typeof args, FromDeviceConf, E>({
   ports: '0/1-2',
   processing: 'h/h',
   args,
-  configure: (v): FromDeviceConf => ({ devname: v.DEVNAME, burst: Math.max(1, v.BURST), snaplen: v.SNAPLEN, timestamp: v.TIMESTAMP, forceIP: v.FORCE_IP }),
+  configure: (v): FromDeviceConf => ({
+    devname: v.DEVNAME,
+    burst: Math.max(1, v.BURST),
+    snaplen: v.SNAPLEN,
+    timestamp: v.TIMESTAMP,
+    forceIP: v.FORCE_IP,
+    promisc: v.PROMISC,
+    sniffer: v.SNIFFER,
+    outbound: v.OUTBOUND,
+    quiet: v.QUIET,
+  }),
   host: (init) => new FromDeviceElement(init),
   native: {
     source: nativeSource(import.meta.url, 'from-device.c'),
@@ -110,6 +144,7 @@ export const spec = defineElement<typeof args, FromDeviceConf, E>({
       [
         `.devname = ${ctx.cString(c.devname)}, .burst = ${ctx.canBatch ? Math.max(c.burst, FROMDEVICE_BATCH) : c.burst}u`,
         `.snaplen = ${c.snaplen}u, .timestamp = ${+c.timestamp}, .force_ip = ${+c.forceIP}`,
+        `.promisc = ${+c.promisc}, .sniffer = ${+c.sniffer}, .outbound = ${+c.outbound}, .quiet = ${+c.quiet}`,
       ].join(', '),
   },
   handlers: {

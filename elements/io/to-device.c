@@ -14,13 +14,18 @@ struct to_device {
     CvmTask task;
     const char *devname;
     uint32_t burst;
+    uint8_t quiet;
     CvmDevice *dev;
     uint64_t count;
     Packet *waiting[TO_DEVICE_PULL];
     unsigned nwaiting;
 };
 
-static int to_device_init(struct to_device *e, CvmStr *err) { return device_element_init(&e->dev, e->devname, &e->task, err); }
+static int to_device_init(struct to_device *e, CvmStr *err)
+{
+    const CvmDeviceParams p = { .receive = 0, .element = e->base.name, .burst = e->burst, .quiet = e->quiet };
+    return device_element_init(&e->dev, e->devname, &p, &e->task, err);
+}
 
 static void to_device_cleanup(struct to_device *e)
 {

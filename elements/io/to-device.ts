@@ -16,12 +16,14 @@
  *             Devices come from the router's device back-end, as for FromDevice.
  * Keywords:
  *   BURST   packets pulled per task run (default 1, as Click; 0 means 1)
+ *   QUIET   no note when the interface is down (default false)
  * Handlers:   count (r: packets sent), waiting (r: packets waiting for ring space),
  *             reset_counts (w).
  */
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
+import type { DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
@@ -31,6 +33,7 @@ import { DeviceElement } from './device-element.js';
 export interface ToDeviceConf {
   readonly devname: string;
   readonly burst: number;
+  readonly quiet: boolean;
 }
 
 /** Packets pulled at most per pull (TO_DEVICE_PULL in to-device.c), so both engines hold back the same packets. */
@@ -40,6 +43,10 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
   count = 0;
   /** Packets a full ring did not take, oldest first. */
   waiting: Packet[] = [];
+
+  protected deviceParams(): DeviceParams {
+    return { receive: false };
+  }
 
   override held(): number {
     return this.waiting.length;
@@ -77,6 +84,7 @@ type E = ToDeviceElement;
 const args = {
   DEVNAME: a.mp(T.string),
   BURST: a.kw(T.unsigned, 1),
+  QUIET: a.kw(T.bool, false),
 };
 
 export const spec = defineElement<typeof args, ToDeviceConf, E>({
@@ -84,13 +92,13 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   ports: '1/0-2',
   processing: 'l/h',
   args,
-  configure: (v): ToDeviceConf => ({ devname: v.DEVNAME, burst: Math.max(1, v.BURST) }),
+  configure: (v): ToDeviceConf => ({ devname: v.DEVNAME, burst: Math.max(1, v.BURST), quiet: v.QUIET }),
   host: (init) => new ToDeviceElement(init),
   native: {
     source: nativeSource(import.meta.url, 'to-device.c'),
     prefix: 'to_device',
     hooks: { init: true, cleanup: true, task: true, held: true },
-    init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u`,
+    init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u, .quiet = ${+c.quiet}`,
   },
   handlers: {
     count: { read: (e: E) => String(e.count) },
