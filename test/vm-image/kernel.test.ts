@@ -15,6 +15,9 @@ const program = buildProgramImage(`
 #include <unistd.h>
 #include <sys/mman.h>
 
+static __thread int tls_init = 1234;   /* .tdata: musl copies it from the PT_TLS segment */
+static __thread int tls_zero;          /* .tbss */
+
 static int deep(volatile char *prev, int n)
 {
     volatile char buf[1024];
@@ -33,6 +36,11 @@ int main(int argc, char **argv)
         return *p;
     }
     if (!strcmp(what, "abort")) abort();
+    if (!strcmp(what, "tls")) {
+        tls_zero += 7;
+        printf("%d %d %s\\n", tls_init, tls_zero, errno == 0 ? "errno 0" : "errno set");
+        return 0;
+    }
     if (!strcmp(what, "exit")) exit(atoi(argv[2]));
     if (!strcmp(what, "deep")) return printf("%d\\n", deep(0, atoi(argv[2]))) < 0;
     if (!strcmp(what, "nosys")) {
@@ -102,6 +110,11 @@ t.test('a stack overflow hits the guard page and is reported', async (t) => {
   const vm = await boot(t, program, { append: 'deep 1000' });
   t.equal(vm.kind, 'crash');
   t.match(vm.console, /page fault/);
+});
+
+t.test('thread-local storage: musl finds the TLS segment through the auxiliary vector', async (t) => {
+  const vm = await boot(t, program, { append: 'tls' });
+  t.same({ kind: vm.kind, console: vm.console }, { kind: 'exit', console: '1234 7 errno 0\n' });
 });
 
 t.test('abort() ends the VM with status 134', async (t) => {
