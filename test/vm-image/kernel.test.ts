@@ -2,7 +2,9 @@
 // exit with odd statuses, call what the kernel lacks, churn the allocator,
 // overflow the stack. Each is linked exactly as a router image is.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { buildProgramImage } from '../../vm-image/build.js';
+import { decodeExitStatus, QEMU, qemuArgs } from '../../vm-image/qemu.js';
 import { alive, boot } from './vm-util.js';
 
 const program = buildProgramImage(`
@@ -14,6 +16,9 @@ const program = buildProgramImage(`
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+
+static __thread int tls_init = 1234;   /* .tdata: musl copies it from the PT_TLS segment */
+static __thread int tls_zero;          /* .tbss */
 
 static int deep(volatile char *prev, int n)
 {
@@ -33,6 +38,11 @@ int main(int argc, char **argv)
         return *p;
     }
     if (!strcmp(what, "abort")) abort();
+    if (!strcmp(what, "tls")) {
+        tls_zero += 7;
+        printf("%d %d %s\\n", tls_init, tls_zero, errno == 0 ? "errno 0" : "errno set");
+        return 0;
+    }
     if (!strcmp(what, "exit")) exit(atoi(argv[2]));
     if (!strcmp(what, "deep")) return printf("%d\\n", deep(0, atoi(argv[2]))) < 0;
     if (!strcmp(what, "nosys")) {
@@ -64,12 +74,12 @@ int main(int argc, char **argv)
     if (!strcmp(what, "clock")) {
         struct timespec a, b, r;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        struct timespec d = { 0, 20000000 };
+        struct timespec d = { 0, 300000000 };
         nanosleep(&d, 0);
         clock_gettime(CLOCK_MONOTONIC, &b);
         clock_gettime(CLOCK_REALTIME, &r);
         long long ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
-        printf("slept %s, realtime %lld\\n", ns >= 20000000 ? "enough" : "too little", (long long)r.tv_sec);
+        printf("slept %s, realtime %lld\\n", ns >= 300000000 ? "enough" : "too little", (long long)r.tv_sec);
         return 0;
     }
     puts("usage");
@@ -104,6 +114,11 @@ t.test('a stack overflow hits the guard page and is reported', async (t) => {
   t.match(vm.console, /page fault/);
 });
 
+t.test('thread-local storage: musl finds the TLS segment through the auxiliary vector', async (t) => {
+  const vm = await boot(t, program, { append: 'tls' });
+  t.same({ kind: vm.kind, console: vm.console }, { kind: 'exit', console: '1234 7 errno 0\n' });
+});
+
 t.test('abort() ends the VM with status 134', async (t) => {
   const vm = await boot(t, program, { append: 'abort' });
   t.same({ kind: vm.kind, status: vm.status }, { kind: 'abort', status: 134 });
@@ -135,6 +150,17 @@ t.test('clocks: nanosleep waits at least as long as asked; the wall clock is the
   const m = /slept (\w+), realtime (\d+)/.exec(vm.console);
   t.ok(m, vm.console);
   t.equal(m?.[1], 'enough');
+  // A TSC rate measured too low would make guest time run fast: 300 ms of it would pass in less real time.
+  t.ok(vm.elapsedMs >= 300, `300 ms of guest sleep took ${vm.elapsedMs.toFixed(0)} ms of host time`);
   const rt = Number(m?.[2]);
   t.ok(rt >= before - 2 && rt <= Math.ceil(Date.now() / 1000) + 2, `guest time ${rt} near host time ${before}`);
+});
+
+t.test('without isa-debug-exit the kernel resets the machine (QEMU ends under -no-reboot), which never reads as success', async (t) => {
+  const args = qemuArgs({ image: program.output, append: 'exit 0' });
+  const i = args.indexOf('isa-debug-exit,iobase=0xf4,iosize=4');
+  args.splice(i - 1, 2);
+  const r = spawnSync(QEMU, args, { encoding: 'latin1', timeout: 60000, killSignal: 'SIGKILL' });
+  t.equal(r.status, 0, 'QEMU exits as for a guest reset');
+  t.same(decodeExitStatus(r.status, r.signal), { kind: 'reset', status: 125 });
 });
