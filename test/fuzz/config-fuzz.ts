@@ -12,19 +12,12 @@ import { ClickError, formatDiagnostics } from '../../config-lang/diagnostics.js'
 import { loadConfig } from '../../config-lang/load.js';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { registry } from '../../elements/registry.js';
+import { DEFAULT_SEED, Xorshift32 } from '../../host-engine/random.js';
 
-/** xorshift32: small, fast, reproducible. */
-export class Rng {
-  constructor(private state: number) {
-    if (!this.state) this.state = 0x9e3779b9;
-  }
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state;
+/** The engine's xorshift32, with the two draws a fuzzer needs. */
+export class Rng extends Xorshift32 {
+  constructor(seed: number) {
+    super(seed >>> 0 || DEFAULT_SEED);
   }
   below(n: number): number {
     return this.next() % n;
