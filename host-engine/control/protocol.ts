@@ -271,9 +271,10 @@ export class ControlProtocol {
   }
 
   private runCommand(line: string, body: number): { run: Run; next?: number } {
-    const trimmed = line.replace(/[\s]+$/, '');
+    // C's isspace in the C locale, as control.c splits (JavaScript's \s would also take U+00A0)
+    const trimmed = line.replace(/[ \t\n\v\f\r]+$/, '');
     const words: { text: string; at: number }[] = [];
-    for (const m of trimmed.matchAll(/\S+/g)) words.push({ text: m[0], at: m.index });
+    for (const m of trimmed.matchAll(/[^ \t\n\v\f\r]+/g)) words.push({ text: m[0], at: m.index });
     if (!words.length) return { run: 'done' };
     const cmd = words[0]!.text.toUpperCase();
     const rest2 = words.length > 2 ? trimmed.slice(words[2]!.at) : undefined;
