@@ -64,8 +64,9 @@ t.test('a taken port fails (native: at initialization; host: when the bind fails
 t.test('RETRIES: tries again once a second, then stops the router', async (t) => {
   const taken = await holdPort(t);
   const cfg = `cs :: ControlSocket(TCP, ${taken}, RETRIES 2);`;
+  const bin = native(cfg);
   const t0 = Date.now();
-  const r = spawnSync(native(cfg), [], { encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync(bin, [], { encoding: 'utf8', timeout: 20000 });
   const ms = Date.now() - t0;
   t.equal(r.status, 0, 'the router stopped (not killed)');
   t.match(r.stderr, /cs: bind: Address already in use \(2 tries left\)\ncs: bind: Address already in use \(1 try left\)\ncs: bind: Address already in use\n/);
@@ -156,4 +157,50 @@ t.test('bad configurations', async (t) => {
   bad('ControlSocket(TCP, x)', /PORT requires TCP port/);
   bad(`ControlSocket(UNIX, ${'/tmp/' + 'x'.repeat(120)})`, /filename too long/);
   bad('ControlSocket(TCP, 1, PROXY x)', /PROXY/);
+});
+
+t.test('LOCALHOST: 127.0.0.1 only by default; every address with LOCALHOST false', async (t) => {
+  const { networkInterfaces } = await import('node:os');
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  if (!external) {
+    t.pass('no non-loopback IPv4 address here to try');
+    return;
+  }
+  for (const [localhost, reachable] of [['true', false], ['false', true]] as const) {
+    for (const engine of ['native', 'host'] as const) {
+      const cfg = `cs :: ControlSocket(TCP, 0, LOCALHOST ${localhost});`;
+      let port: number;
+      let stop: () => Promise<void>;
+      if (engine === 'native') {
+        // the element's port is only known to the binary: use -p's twin, a fixed free port
+        const probe = createServer();
+        port = await new Promise<number>((r) => probe.listen(0, () => r((probe.address() as { port: number }).port)));
+        await new Promise<void>((r) => probe.close(() => r()));
+        const child = spawn(native(cfg.replace('TCP, 0', `TCP, ${port}`)), [], { stdio: 'ignore' });
+        const exited = new Promise((r) => child.once('exit', r));
+        await new Promise((r) => setTimeout(r, 300));
+        stop = async () => {
+          child.kill('SIGTERM');
+          await exited;
+        };
+      } else {
+        const router = hostRouter(cfg, []);
+        const run = router.runAsync();
+        const el = router.element('cs') as ControlSocketElement;
+        await el.listening;
+        port = el.port;
+        stop = async () => {
+          router.requestStop();
+          await run;
+          router.cleanup();
+        };
+      }
+      const c = await ControlClient.connect({ host: external, port }, { timeoutMs: 1000 }).catch(() => undefined);
+      t.equal(!!c, reachable, `${engine}, LOCALHOST ${localhost}: ${reachable ? 'reachable' : 'not reachable'} at ${external}`);
+      await c?.close();
+      await stop();
+    }
+  }
 });
