@@ -204,3 +204,34 @@ t.test('LOCALHOST: 127.0.0.1 only by default; every address with LOCALHOST false
     }
   }
 });
+
+t.test('a router with nothing else to do keeps running and serving while it listens', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cvm-cs-idle-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'idle.sock');
+  const cfg = `Idle -> c :: Counter -> Discard; cs :: ControlSocket(UNIX, ${JSON.stringify(path)});`;
+  const bin = native(cfg);
+  const child = spawn(bin, ['-h', 'c.count'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise((r) => child.once('exit', r));
+  t.teardown(() => void child.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 1500));
+  t.equal(child.exitCode, null, 'native: still running');
+  const c = await ControlClient.connect({ path });
+  t.equal(await c.read('c.count'), '0');
+  await c.write('stop');
+  await c.close();
+  t.equal(await exited, 0, 'native: ends when stopped');
+
+  const router = hostRouter(cfg, []);
+  let ended = false;
+  const run = router.runAsync().then((r) => ((ended = true), r));
+  await new Promise((r) => setTimeout(r, 1500));
+  t.notOk(ended, 'host: still running');
+  const h = await ControlClient.connect({ path });
+  t.equal(await h.read('c.count'), '0');
+  await h.write('stop');
+  await h.close();
+  t.equal((await run).reason, 'stopped', 'host: ends when stopped');
+  router.cleanup();
+  t.equal(hostRouter(cfg.replace(/cs :: .*/, ''), []).run().reason, 'idle', 'without the socket the same router ends at once');
+});
