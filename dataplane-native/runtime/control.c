@@ -293,6 +293,9 @@ static int cs_word_is(const struct cs_words *ws, int i, const char *w)
  * it and it is consumed. */
 static int cs_take_counted(CvmControl *c, size_t body, size_t n, const char **data, const char *what, const struct cs_words *ws)
 {
+    /* a line ended by a CR that ends the input: its LF may still come, and
+     * would otherwise be taken as the first byte of the data */
+    if (n && c->cr_tail && body == c->in.len && !c->eof) return CS_RUN_MORE;
     if (n > CVM_CONTROL_MAX_DATA) {
         c->pos = body;
         c->skip = n;
@@ -301,9 +304,6 @@ static int cs_take_counted(CvmControl *c, size_t body, size_t n, const char **da
         *data = NULL;   /* refused, the reply is queued */
         return CS_RUN_DONE;
     }
-    /* a line ended by a CR that ends the input: its LF may still come, and
-     * would otherwise be taken as the first byte of the data */
-    if (n && c->cr_tail && body == c->in.len && !c->eof) return CS_RUN_MORE;
     if (c->in.len - body < n) return CS_RUN_MORE;
     *data = c->in.s + body;
     c->pos = body + n;

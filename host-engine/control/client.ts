@@ -236,14 +236,20 @@ export class ControlClient {
     return names.slice(0, Number(count));
   }
 
-  /** Say QUIT and wait for the server to close (or just close if the connection is gone). */
+  /**
+   * Say QUIT and wait (up to 2 s) for the server to close. Requests still
+   * waiting for replies fail: QUIT is not sent then, since the server may
+   * still be reading one of their data bytes.
+   */
   async close(): Promise<void> {
     if (!this.ended) {
       const closed = new Promise<void>((r) => this.stream.once('close', () => r()));
-      try {
-        await this.request('QUIT');
-      } catch {
-        // the connection went away first: closed either way
+      if (this.pending.length) {
+        const e = new ControlError(0, ['connection closed by the client']);
+        this.ended = e;
+        for (const p of this.pending.splice(0)) p.reject(e);
+      } else {
+        this.request('QUIT').catch(() => undefined);
       }
       this.stream.end();
       await withTimeout(closed, 2000, () => this.stream.destroy(), 'closing').catch(() => undefined);

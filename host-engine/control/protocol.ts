@@ -235,13 +235,13 @@ export class ControlProtocol {
 
   /** n bytes after the command line, once all are here; refused (and skipped) above the limit. */
   private takeCounted(body: number, n: number, what: string, handler: string): { run: Run; data?: string; next?: number } {
+    // a line ended by a CR that ends the input: its LF may still come and is no data byte
+    if (n && this.crTail && body === this.buf.length && !this.eof) return { run: 'more' };
     if (n > CONTROL_MAX_DATA) {
       this.skip = n;
       this.message(CS.DATA_TOO_BIG, `Data too large for ${what} '${handler}' (${n} bytes, limit ${CONTROL_MAX_DATA})`);
       return { run: 'done' };
     }
-    // a line ended by a CR that ends the input: its LF may still come and is no data byte
-    if (n && this.crTail && body === this.buf.length && !this.eof) return { run: 'more' };
     if (this.buf.length - body < n) return { run: 'more' };
     return { run: 'done', data: this.buf.toString('latin1', body, body + n), next: body + n };
   }
@@ -271,9 +271,10 @@ export class ControlProtocol {
   }
 
   private runCommand(line: string, body: number): { run: Run; next?: number } {
-    const trimmed = line.replace(/[\s]+$/, '');
+    // C's isspace in the C locale, as control.c splits (JavaScript's \s would also take U+00A0)
+    const trimmed = line.replace(/[ \t\n\v\f\r]+$/, '');
     const words: { text: string; at: number }[] = [];
-    for (const m of trimmed.matchAll(/\S+/g)) words.push({ text: m[0], at: m.index });
+    for (const m of trimmed.matchAll(/[^ \t\n\v\f\r]+/g)) words.push({ text: m[0], at: m.index });
     if (!words.length) return { run: 'done' };
     const cmd = words[0]!.text.toUpperCase();
     const rest2 = words.length > 2 ? trimmed.slice(words[2]!.at) : undefined;

@@ -5,10 +5,11 @@
 // which makes the server run what is left and close).
 
 /** The router both engines run: traffic keeps flowing while clients come and go. */
+export const ROUTER_CORE = ['src :: RatedSource(LENGTH 60, RATE 2000) -> c :: Counter -> q :: Queue(100) -> u :: Unqueue -> d :: Discard;', 's :: Script(TYPE PASSIVE);'];
+
 export function controlConfig(paths: { readonly unix: string; readonly readOnly: string }): string {
   return [
-    'src :: RatedSource(LENGTH 60, RATE 2000) -> c :: Counter -> q :: Queue(100) -> u :: Unqueue -> d :: Discard;',
-    's :: Script(TYPE PASSIVE);',
+    ...ROUTER_CORE,
     `cs :: ControlSocket(UNIX, ${JSON.stringify(paths.unix)});`,
     `ro :: ControlSocket(UNIX, ${JSON.stringify(paths.readOnly)}, READONLY true);`,
     // TCP on a port the system picks: the host tests connect to it (the native ones use -p 0)
@@ -114,6 +115,12 @@ export const conversations: readonly Conversation[] = [
   {
     name: 'oversized WRITEDATA is refused and its bytes skipped',
     send: [`WRITEDATA s.set ${BIG}\r\n`, Buffer.alloc(BIG, 0x61), 'READ version\r\n'],
+    expect: exactly(`521 Data too large for write handler 's.set' (${BIG} bytes, limit 1048576)\r\n` + ok('version', '2.1')),
+    exact: true,
+  },
+  {
+    name: 'oversized data after a CRLF split across reads: the LF is no data byte',
+    send: [`WRITEDATA s.set ${BIG}\r`, '\n', Buffer.alloc(BIG, 0x61), 'READ version\r\n'],
     expect: exactly(`521 Data too large for write handler 's.set' (${BIG} bytes, limit 1048576)\r\n` + ok('version', '2.1')),
     exact: true,
   },
