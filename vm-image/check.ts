@@ -21,6 +21,9 @@ export const FILE_KEYWORDS: ReadonlyMap<string, { keyword: string; conf: (conf: 
 /** Classes whose native code can open files (Script and DriverManager share its file commands) but needs no file system to run. */
 export const FILE_OPTIONAL: ReadonlySet<string> = new Set(['Script', 'DriverManager', 'IPPrint']);
 
+/** Classes that open sockets, which the VM image does not have (its control channel is built in). */
+export const SOCKET_CLASSES: ReadonlySet<string> = new Set(['ControlSocket']);
+
 const HINT =
   'the VM image has no file system: feed packets through FromDevice(N) or an in-memory source (InfiniteSource, RatedSource), ' +
   'or run this configuration on the host with `clickvm run` or `clickvm compile`';
@@ -35,6 +38,16 @@ export function imageDiagnostics(graph: CheckedGraph): Diagnostic[] {
         message: `${e.className} '${e.name}' reads or writes files, which a VM image cannot`,
         span: e.span,
         hint: HINT,
+        related: e.context,
+      });
+      continue;
+    }
+    if (SOCKET_CLASSES.has(e.className)) {
+      out.push({
+        severity: 'error',
+        message: `${e.className} '${e.name}' opens a socket, which a VM image cannot`,
+        span: e.span,
+        hint: 'every VM has a control channel already: `clickvm vm read NAME elem.handler`, `clickvm vm write ...` (or readHandler/writeHandler)',
         related: e.context,
       });
       continue;

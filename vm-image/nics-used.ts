@@ -24,10 +24,14 @@ export interface NicsUsed {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** `0`, `eth0` → 0; undefined for names that are not a NIC number. */
+/** NICs a VM can have (the guest's virtio-net driver: vm-image/kernel/virtio-net.c). */
+export const MAX_NICS = 8;
+
+/** `0`, `eth0` → 0; undefined for names that are not a NIC number (as the guest reads them: no leading zeros). */
 export function nicNumber(devname: string): number | undefined {
-  const m = /^(?:eth)?(\d{1,2})$/.exec(devname);
-  return m ? Number(m[1]) : undefined;
+  const m = /^(?:eth)?(0|[1-9]\d*)$/.exec(devname);
+  const n = m ? Number(m[1]) : NaN;
+  return n < MAX_NICS ? n : undefined;
 }
 
 export function nicsUsed(graph: CheckedGraph): NicsUsed {
@@ -42,7 +46,7 @@ export function nicsUsed(graph: CheckedGraph): NicsUsed {
       bag.error(
         el.configSpan ?? el.span,
         `${el.className} '${el.name}' names device '${devname}', which a VM does not have`,
-        'inside a VM, devices are its NICs by number: 0, 1, … (or eth0, eth1, …), in `vm start --nic` order',
+        `inside a VM, devices are its NICs by number: 0, 1, … ${MAX_NICS - 1} (or eth0, eth1, …), in \`vm start --nic\` order`,
       );
       continue;
     }

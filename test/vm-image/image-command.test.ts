@@ -1,5 +1,6 @@
 // `clickvm image`: the image and its report; configurations that need files are refused where they say so.
 import t from 'tap';
+import { readManifest } from '../../vm-image/image.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,31 @@ t.test('image refuses file-based elements with file:line:col, the line, a caret 
   t.match(r.stderr, / 2 \|   FromDump\("x\.pcap", STOP true\) -> c -> Discard;\n\s+\| {3}\^/);
   t.match(r.stderr, /= hint: the VM image has no file system/);
   t.throws(() => statSync(join(dir, 'x.img')), 'no image written');
+});
+
+t.test('image refuses sockets and device names a VM has not, all errors at once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickvm-image-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = join(dir, 'sock.click');
+  writeFileSync(conf, 'ControlSocket(TCP, 7777);\nFromDevice(br-lan) -> Queue -> ToDevice(1);\n');
+  const r = clickvm(['image', conf, '-o', join(dir, 'x.img')]);
+  t.equal(r.status, 1);
+  t.match(r.stderr, `${conf}:1:1: error: ControlSocket 'ControlSocket@1' opens a socket, which a VM image cannot\n`);
+  t.match(r.stderr, /= hint: every VM has a control channel already/);
+  t.match(r.stderr, new RegExp(`${conf.replace(/[.]/g, '\\.')}:2:\\d+: error: FromDevice 'FromDevice@2' names device 'br-lan', which a VM does not have`));
+  t.throws(() => statSync(join(dir, 'x.img')), 'no image written');
+});
+
+t.test('image writes a manifest beside the image: the NICs and classes inside', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickvm-image-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = join(dir, 'bridge.click');
+  writeFileSync(conf, 'FromDevice(0) -> Queue -> ToDevice(eth2);\n');
+  const img = join(dir, 'bridge.img');
+  const r = clickvm(['image', conf, '-o', img]);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /3 NICs: start it with one --nic for each/);
+  t.same(readManifest(img), { config: conf, nics: 3, classes: { FromDevice: 1, Queue: 1, ToDevice: 1 }, size: statSync(img).size });
 });
 
 t.test('image without -o is a usage error', async (t) => {

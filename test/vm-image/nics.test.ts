@@ -37,6 +37,9 @@ t.test('the NICs a configuration uses, by number', async (t) => {
   t.equal(nicNumber('eth3'), 3);
   t.equal(nicNumber('eth'), undefined);
   t.equal(nicNumber('br-lan'), undefined);
+  t.equal(nicNumber('eth7'), 7);
+  t.equal(nicNumber('eth8'), undefined, 'at most 8 NICs');
+  t.equal(nicNumber('eth01'), undefined, 'no leading zeros, as the guest reads names');
   const g = loadConfig('FromDevice(0) -> Queue -> ToDevice(eth2); FromDevice(eth1) -> Discard;', 'two.click');
   const used = nicsUsed(g);
   t.equal(used.count, 3, 'eth2 is the third NIC');
