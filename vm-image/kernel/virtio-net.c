@@ -1,0 +1,331 @@
+/* virtio-net (virtio 1.x 5.1) on the virtio-mmio transport: receive queue 0
+ * and transmit queue 1, polled, one notification per batch. See
+ * virtio-net.h for the buffer layout. */
+#include "virtio-net.h"
+#include "vm-image/platform.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+_Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
+_Static_assert(VNET_RX_FRAME_MAX + CVM_HEADROOM <= CVM_BUF_SIZE, "a receive buffer is a pooled buffer");
+
+enum { RXQ = 0, TXQ = 1 };
+
+static VnetNic nics[VNET_MAX_NICS];
+static unsigned nnics;
+/* Two queues per NIC, page-aligned, in the image's zeroed memory: the
+ * identity map makes their addresses the physical ones the device needs. */
+static VirtqMem queue_mem[VNET_MAX_NICS][2];
+/* Where the part of a frame beyond a receive buffer goes. Shared by every
+ * receive buffer of every NIC: its contents are never read, only the
+ * length the device reports. */
+static uint8_t rx_overflow[VNET_OVERFLOW_LEN] __attribute__((aligned(4096)));
+/* The header of every transmitted frame: no checksum offload, no GSO. */
+static const uint8_t tx_header[VNET_HDR_LEN] __attribute__((aligned(16)));
+
+static void console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void console(const char *fmt, ...)
+{
+    char line[192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof line) n = sizeof line - 1;
+    vm_console_write(line, (size_t)n);
+}
+
+static void set_drops(VnetNic *nic)
+{
+    /* Both names show the NIC's count (FromDevice's kernel_drops). */
+    nic->ports[0].dev.rx_drops = nic->ports[1].dev.rx_drops = nic->rx_drops;
+}
+
+/* ---- receive ---- */
+
+/* Post buffers in every empty slot, one notification for the lot. Runs
+ * only when a batch is due (or nothing is posted), so the device is
+ * notified at most once per VNET_RX_BATCH frames received. */
+static void rx_refill(VnetNic *nic, int force)
+{
+    unsigned want = nic->rx_slots < VNET_RX_BATCH ? nic->rx_slots : VNET_RX_BATCH;
+    if (nic->rx_nfree == 0 || (!force && nic->rx_nfree < want && nic->rx_nfree < nic->rx_slots)) return;
+    Virtq *q = &nic->rxq;
+    uint16_t k = 0;
+    while (nic->rx_nfree > 0) {
+        Packet *p = cvm_packet_alloc(VNET_RX_FRAME_MAX, CVM_HEADROOM, 0);
+        if (!p) break;           /* out of memory: post what we have, retry next time */
+        unsigned slot = nic->rx_free[--nic->rx_nfree];
+        nic->rx_pkt[slot] = p;
+        VirtqDesc *d = &q->mem->desc[2 * slot];
+        d->addr = (uintptr_t)(p->data - VNET_HDR_LEN);
+        d->len = VNET_HDR_LEN + VNET_RX_FRAME_MAX;
+        /* d->flags, d->next and the overflow descriptor are fixed at setup. */
+        q->mem->avail.ring[(uint16_t)(q->avail_idx + k) % q->size] = (uint16_t)(2 * slot);
+        k++;
+    }
+    if (virtq_publish(&nic->mmio, q, k)) nic->stats.rx_notifies++;
+}
+
+static unsigned vnet_rx_burst(CvmDevice *d, Packet **pkts, unsigned max)
+{
+    VnetNic *nic = ((VnetPort *)d)->nic;
+    Virtq *q = &nic->rxq;
+    unsigned n = 0;
+    uint16_t pending = virtq_used_pending(q);
+    while (n < max && pending > 0) {
+        pending--;
+        VirtqUsedElem e = virtq_used_take(q);
+        unsigned slot = e.id / 2;
+        if (slot >= nic->rx_slots || !nic->rx_pkt[slot]) continue;   /* not a head we posted: a broken device */
+        Packet *p = nic->rx_pkt[slot];
+        nic->rx_pkt[slot] = NULL;
+        nic->rx_free[nic->rx_nfree++] = (uint16_t)slot;
+        uint32_t len = e.len > VNET_HDR_LEN ? e.len - VNET_HDR_LEN : 0;
+        if (len < VNET_ETHER_MIN || len > VNET_RX_FRAME_MAX) {
+            if (len < VNET_ETHER_MIN) nic->stats.rx_runts++;
+            else nic->stats.rx_oversize++;
+            nic->rx_drops++;
+            cvm_packet_free(p);
+            continue;
+        }
+        /* Headroom reads as zero in a fresh packet (packet.c); the device
+         * wrote its header there. */
+        memset(p->data - VNET_HDR_LEN, 0, VNET_HDR_LEN);
+        p->len = len;
+        p->buf->size = CVM_HEADROOM + len;   /* as cvm_packet_make sizes it: no tailroom */
+        pkts[n++] = p;
+    }
+    nic->stats.rx_frames += n;
+    set_drops(nic);
+    rx_refill(nic, 0);
+    return n;
+}
+
+/* ---- transmit ---- */
+
+static void tx_reclaim(VnetNic *nic)
+{
+    Virtq *q = &nic->txq;
+    for (uint16_t pending = virtq_used_pending(q); pending > 0; pending--) {
+        VirtqUsedElem e = virtq_used_take(q);
+        unsigned slot = e.id / 2;
+        if (slot >= nic->tx_slots || !nic->tx_pkt[slot]) continue;
+        cvm_packet_free(nic->tx_pkt[slot]);
+        nic->tx_pkt[slot] = NULL;
+        nic->tx_free[nic->tx_nfree++] = (uint16_t)slot;
+    }
+}
+
+static unsigned vnet_tx_burst(CvmDevice *d, Packet **pkts, unsigned n)
+{
+    VnetNic *nic = ((VnetPort *)d)->nic;
+    Virtq *q = &nic->txq;
+    tx_reclaim(nic);
+    uint16_t k = 0;
+    while (k < n && nic->tx_nfree > 0) {
+        Packet *p = pkts[k];
+        unsigned slot = nic->tx_free[--nic->tx_nfree];
+        nic->tx_pkt[slot] = p;
+        VirtqDesc *hd = &q->mem->desc[2 * slot], *dd = hd + 1;
+        /* An empty packet is the header alone (a zero-length descriptor
+         * would mean nothing to the device). */
+        hd->flags = p->len ? VIRTQ_DESC_F_NEXT : 0;
+        dd->addr = (uintptr_t)p->data;
+        dd->len = p->len;
+        q->mem->avail.ring[(uint16_t)(q->avail_idx + k) % q->size] = (uint16_t)(2 * slot);
+        k++;
+    }
+    if (virtq_publish(&nic->mmio, q, k)) nic->stats.tx_notifies++;
+    nic->stats.tx_frames += k;
+    return k;
+}
+
+/* ---- bring-up and shutdown ---- */
+
+static int nic_queues(VnetNic *nic, const char **err)
+{
+    if (vmmio_queue_setup(&nic->mmio, &nic->rxq, RXQ, nic->rx_mem, VIRTQ_MAX, err) < 0) return -1;
+    if (vmmio_queue_setup(&nic->mmio, &nic->txq, TXQ, nic->tx_mem, VIRTQ_MAX, err) < 0) return -1;
+    if (nic->rxq.size < 2 || nic->txq.size < 2) {
+        *err = "queues too small (two descriptors per frame)";
+        return -1;
+    }
+    nic->rx_slots = nic->rxq.size / 2u;
+    nic->tx_slots = nic->txq.size / 2u;
+    /* Descriptor pairs are fixed per slot: rx 2s (the pool buffer, refilled)
+     * then 2s+1 (the overflow scratch); tx 2s (the header) then 2s+1 (the
+     * frame). A used entry's id is the head, so slot = id / 2. */
+    for (unsigned s = 0; s < nic->rx_slots; s++) {
+        VirtqDesc *d = &nic->rxq.mem->desc[2 * s];
+        d[0].flags = VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT;
+        d[0].next = (uint16_t)(2 * s + 1);
+        d[1].addr = (uintptr_t)rx_overflow;
+        d[1].len = sizeof rx_overflow;
+        d[1].flags = VIRTQ_DESC_F_WRITE;
+        nic->rx_pkt[s] = NULL;
+        nic->rx_free[s] = (uint16_t)(nic->rx_slots - 1 - s);
+    }
+    nic->rx_nfree = nic->rx_slots;
+    for (unsigned s = 0; s < nic->tx_slots; s++) {
+        VirtqDesc *d = &nic->txq.mem->desc[2 * s];
+        d[0].addr = (uintptr_t)tx_header;
+        d[0].len = VNET_HDR_LEN;
+        d[0].next = (uint16_t)(2 * s + 1);
+        nic->tx_pkt[s] = NULL;
+        nic->tx_free[s] = (uint16_t)(nic->tx_slots - 1 - s);
+    }
+    nic->tx_nfree = nic->tx_slots;
+    return vmmio_ready(&nic->mmio, err);
+}
+
+static int nic_bring_up(VnetNic *nic, const char **err)
+{
+    if (vmmio_begin(&nic->mmio, nic->base, VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC, VIRTIO_F_VERSION_1, err) < 0) return -1;
+    nic->has_mac = (nic->mmio.features & VIRTIO_NET_F_MAC) != 0;
+    if (nic->has_mac) {
+        uint32_t gen;
+        do {                      /* a config change during the read shows as a new generation */
+            gen = vmmio_get(&nic->mmio, VMMIO_CONFIG_GENERATION);
+            for (unsigned i = 0; i < 6; i++) nic->mac[i] = vmmio_config8(&nic->mmio, i);
+        } while (gen != vmmio_get(&nic->mmio, VMMIO_CONFIG_GENERATION));
+    }
+    return nic_queues(nic, err);
+}
+
+/* Wait (briefly) for frames the device still has, then reset it and free
+ * every packet it held, and bring it up again for a later open. */
+static void nic_quiesce(VnetNic *nic)
+{
+    int64_t until = vm_monotonic_ns() + 100000000;   /* 100 ms: QEMU sends within microseconds */
+    while (nic->tx_nfree < nic->tx_slots && vm_monotonic_ns() < until) {
+        tx_reclaim(nic);
+        __builtin_ia32_pause();
+    }
+    vmmio_reset(&nic->mmio);
+    for (unsigned s = 0; s < nic->rx_slots; s++)
+        if (nic->rx_pkt[s]) cvm_packet_free(nic->rx_pkt[s]);
+    for (unsigned s = 0; s < nic->tx_slots; s++)
+        if (nic->tx_pkt[s]) cvm_packet_free(nic->tx_pkt[s]);
+    nic->rx_nfree = nic->tx_nfree = 0;
+}
+
+static void vnet_close(CvmDevice *d)
+{
+    VnetNic *nic = ((VnetPort *)d)->nic;
+    if (--nic->users > 0) return;
+    nic_quiesce(nic);
+    const char *err = NULL;
+    if (nic_bring_up(nic, &err) < 0) console("virtio-net: NIC %u: restart failed: %s\n", nic->index, err);
+}
+
+static const CvmDeviceOps vnet_ops = { vnet_rx_burst, vnet_tx_burst, vnet_close };
+
+/* "N" or "ethN" with N in canonical decimal; -1 for any other name. */
+static long nic_number(const char *name)
+{
+    const char *s = strncmp(name, "eth", 3) ? name : name + 3;
+    if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 6) return -1;
+    long v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+CvmDevice *vnet_open(const char *name, CvmStr *err)
+{
+    long n = nic_number(name);
+    if (n < 0) return NULL;
+    if ((unsigned long)n >= nnics) {
+        cvm_str_printf(err, "%s: no NIC %ld in this VM (%u attached)", name, n, nnics);
+        return NULL;
+    }
+    VnetNic *nic = &nics[n];
+    VnetPort *port = &nic->ports[name[0] == 'e'];
+    if (nic->users++ == 0) rx_refill(nic, 1);
+    port->dev.rx_drops = nic->rx_drops;
+    return &port->dev;
+}
+
+/* Launcher MACs first, by their last byte; then the rest by address. */
+static int nic_before(const VnetNic *a, const VnetNic *b)
+{
+    static const uint8_t prefix[5] = { 0x52, 0x54, 0x00, 0xc1, 0x0c };
+    int la = a->has_mac && !memcmp(a->mac, prefix, 5), lb = b->has_mac && !memcmp(b->mac, prefix, 5);
+    if (la != lb) return la;
+    if (la && a->mac[5] != b->mac[5]) return a->mac[5] < b->mac[5];
+    return a->base < b->base;
+}
+
+unsigned vnet_probe(uintptr_t base, unsigned nslots)
+{
+    nnics = 0;
+    for (unsigned i = 0; i < nslots; i++) {
+        uintptr_t at = base + (uintptr_t)i * VIRTIO_MMIO_STRIDE;
+        uint32_t version = 0;
+        int id = vmmio_probe(at, &version);
+        if (id < 0) {
+            if (version == 1) console("virtio-mmio at %#lx: legacy transport (run QEMU with -global virtio-mmio.force-legacy=false)\n", (unsigned long)at);
+            continue;
+        }
+        if (id != VIRTIO_ID_NET) continue;
+        if (nnics == VNET_MAX_NICS) {
+            console("virtio-net at %#lx: ignored (at most %d NICs)\n", (unsigned long)at, VNET_MAX_NICS);
+            continue;
+        }
+        VnetNic *nic = &nics[nnics];
+        memset(nic, 0, sizeof *nic);
+        nic->base = at;
+        nic->rx_mem = &queue_mem[nnics][RXQ];
+        nic->tx_mem = &queue_mem[nnics][TXQ];
+        const char *err = NULL;
+        if (nic_bring_up(nic, &err) < 0) {
+            console("virtio-net at %#lx: %s\n", (unsigned long)at, err);
+            continue;
+        }
+        nnics++;
+    }
+    /* Insertion sort (a handful of NICs); the queue memory moves with its
+     * NIC's struct, which only points at it. */
+    for (unsigned i = 1; i < nnics; i++)
+        for (unsigned j = i; j > 0 && nic_before(&nics[j], &nics[j - 1]); j--) {
+            VnetNic t = nics[j];
+            nics[j] = nics[j - 1];
+            nics[j - 1] = t;
+        }
+    for (unsigned i = 0; i < nnics; i++) {
+        VnetNic *nic = &nics[i];
+        nic->index = i;
+        for (int k = 0; k < 2; k++) {
+            VnetPort *p = &nic->ports[k];
+            p->nic = nic;
+            snprintf(p->name, sizeof p->name, k ? "eth%u" : "%u", i);
+            p->dev.ops = &vnet_ops;
+            p->dev.name = p->name;
+        }
+        const uint8_t *m = nic->mac;
+        console("virtio-net: NIC %u (eth%u) mac %02x:%02x:%02x:%02x:%02x:%02x at %#lx, rx queue %u, tx queue %u, %u-byte frames\n",
+                i, i, m[0], m[1], m[2], m[3], m[4], m[5], (unsigned long)nic->base, nic->rxq.size, nic->txq.size, VNET_RX_FRAME_MAX);
+    }
+    cvm_device_backend(vnet_open);
+    return nnics;
+}
+
+unsigned vnet_count(void) { return nnics; }
+VnetNic *vnet_nic(unsigned index) { return index < nnics ? &nics[index] : NULL; }
+
+void vnet_shutdown(void)
+{
+    for (unsigned i = 0; i < nnics; i++) {
+        nic_quiesce(&nics[i]);
+        nics[i].users = 0;
+    }
+    nnics = 0;
+}
+
+/* The kernel's hook, run before main (vm-image/kernel). */
+void vm_devices_init(void) { vnet_probe(VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS); }
