@@ -3,8 +3,6 @@
  * virtio-net.h for the buffer layout. */
 #include "virtio-net.h"
 #include "vm-image/platform.h"
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
@@ -24,17 +22,40 @@ static uint8_t rx_overflow[VNET_OVERFLOW_LEN] __attribute__((aligned(4096)));
 /* The header of every transmitted frame: no checksum offload, no GSO. */
 static const uint8_t tx_header[VNET_HDR_LEN] __attribute__((aligned(16)));
 
-static void console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void console(const char *fmt, ...)
+/* Console lines are built by hand: vm_devices_init runs before
+ * __libc_start_main, when musl's stdio (and its thread pointer) is not set
+ * up yet. */
+typedef struct Line {
+    char s[192];
+    size_t n;
+} Line;
+
+static void put_str(Line *l, const char *s)
 {
-    char line[192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n >= sizeof line) n = sizeof line - 1;
-    vm_console_write(line, (size_t)n);
+    while (*s && l->n < sizeof l->s) l->s[l->n++] = *s++;
+}
+
+static void put_num(Line *l, uint64_t v, unsigned base, unsigned width)
+{
+    char tmp[24];
+    unsigned k = 0;
+    do {
+        tmp[k++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v || k < width);
+    while (k && l->n < sizeof l->s) l->s[l->n++] = tmp[--k];
+}
+
+static void put_dec(Line *l, uint64_t v) { put_num(l, v, 10, 1); }
+static void put_addr(Line *l, uintptr_t a)
+{
+    put_str(l, "0x");
+    put_num(l, a, 16, 1);
+}
+static void line_end(Line *l)
+{
+    put_str(l, "\n");
+    vm_console_write(l->s, l->n);
 }
 
 static void set_drops(VnetNic *nic)
@@ -218,7 +239,14 @@ static void vnet_close(CvmDevice *d)
     if (--nic->users > 0) return;
     nic_quiesce(nic);
     const char *err = NULL;
-    if (nic_bring_up(nic, &err) < 0) console("virtio-net: NIC %u: restart failed: %s\n", nic->index, err);
+    if (nic_bring_up(nic, &err) < 0) {
+        Line l = { .n = 0 };
+        put_str(&l, "virtio-net: NIC ");
+        put_dec(&l, nic->index);
+        put_str(&l, ": restart failed: ");
+        put_str(&l, err);
+        line_end(&l);
+    }
 }
 
 static const CvmDeviceOps vnet_ops = { vnet_rx_burst, vnet_tx_burst, vnet_close };
@@ -269,12 +297,24 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
         uint32_t version = 0;
         int id = vmmio_probe(at, &version);
         if (id < 0) {
-            if (version == 1) console("virtio-mmio at %#lx: legacy transport (run QEMU with -global virtio-mmio.force-legacy=false)\n", (unsigned long)at);
+            if (version == 1) {
+                Line l = { .n = 0 };
+                put_str(&l, "virtio-mmio at ");
+                put_addr(&l, at);
+                put_str(&l, ": legacy transport (run QEMU with -global virtio-mmio.force-legacy=false)");
+                line_end(&l);
+            }
             continue;
         }
         if (id != VIRTIO_ID_NET) continue;
         if (nnics == VNET_MAX_NICS) {
-            console("virtio-net at %#lx: ignored (at most %d NICs)\n", (unsigned long)at, VNET_MAX_NICS);
+            Line l = { .n = 0 };
+            put_str(&l, "virtio-net at ");
+            put_addr(&l, at);
+            put_str(&l, ": ignored (at most ");
+            put_dec(&l, VNET_MAX_NICS);
+            put_str(&l, " NICs)");
+            line_end(&l);
             continue;
         }
         VnetNic *nic = &nics[nnics];
@@ -284,7 +324,12 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
         nic->tx_mem = &queue_mem[nnics][TXQ];
         const char *err = NULL;
         if (nic_bring_up(nic, &err) < 0) {
-            console("virtio-net at %#lx: %s\n", (unsigned long)at, err);
+            Line l = { .n = 0 };
+            put_str(&l, "virtio-net at ");
+            put_addr(&l, at);
+            put_str(&l, ": ");
+            put_str(&l, err);
+            line_end(&l);
             continue;
         }
         nnics++;
@@ -303,13 +348,34 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
         for (int k = 0; k < 2; k++) {
             VnetPort *p = &nic->ports[k];
             p->nic = nic;
-            snprintf(p->name, sizeof p->name, k ? "eth%u" : "%u", i);
+            Line l = { .n = 0 };
+            put_str(&l, k ? "eth" : "");
+            put_dec(&l, i);
+            memcpy(p->name, l.s, l.n);
+            p->name[l.n] = 0;
             p->dev.ops = &vnet_ops;
             p->dev.name = p->name;
         }
-        const uint8_t *m = nic->mac;
-        console("virtio-net: NIC %u (eth%u) mac %02x:%02x:%02x:%02x:%02x:%02x at %#lx, rx queue %u, tx queue %u, %u-byte frames\n",
-                i, i, m[0], m[1], m[2], m[3], m[4], m[5], (unsigned long)nic->base, nic->rxq.size, nic->txq.size, VNET_RX_FRAME_MAX);
+        Line l = { .n = 0 };
+        put_str(&l, "virtio-net: NIC ");
+        put_dec(&l, i);
+        put_str(&l, " (eth");
+        put_dec(&l, i);
+        put_str(&l, ") mac ");
+        for (int k = 0; k < 6; k++) {
+            if (k) put_str(&l, ":");
+            put_num(&l, nic->mac[k], 16, 2);
+        }
+        put_str(&l, " at ");
+        put_addr(&l, nic->base);
+        put_str(&l, ", rx queue ");
+        put_dec(&l, nic->rxq.size);
+        put_str(&l, ", tx queue ");
+        put_dec(&l, nic->txq.size);
+        put_str(&l, ", frames up to ");
+        put_dec(&l, VNET_RX_FRAME_MAX);
+        put_str(&l, " bytes");
+        line_end(&l);
     }
     cvm_device_backend(vnet_open);
     return nnics;
