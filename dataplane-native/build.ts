@@ -41,7 +41,8 @@ export class NativeBuildError extends Error {
 }
 
 let gccVersion: string | undefined;
-function compilerVersion(): string {
+/** `gcc --version`'s first line (part of every build's cache key). */
+export function compilerVersion(): string {
   if (gccVersion === undefined) {
     try {
       gccVersion = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'gcc';
@@ -60,7 +61,7 @@ const LIBS = ['-lm', '-lz'];
  * from the repository root), recursively: they are part of the build, so
  * they are part of the cache key too.
  */
-function includedHeaders(file: string, seen: Set<string>): void {
+export function includedHeaders(file: string, seen: Set<string>): void {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -13,6 +13,9 @@ done
 [ -e /usr/include/stdio.h ] || missing="$missing libc6-dev"
 # zlib: the native FromDump reads gzip-compressed traces
 [ -e /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
+# musl: the VM image's C library, linked statically (vm-image/build.ts)
+[ -e /usr/lib/x86_64-linux-musl/libc.a ] || missing="$missing musl-dev"
+command -v musl-gcc >/dev/null 2>&1 || missing="$missing musl-tools"
 if [ -n "$missing" ]; then
   echo "setup: installing Debian packages:$missing" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

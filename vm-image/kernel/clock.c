@@ -1,0 +1,148 @@
+/* Time: the TSC, counted from the kernel's first instruction (boot.S saves
+ * it) and calibrated once against the PIT, whose 1.193182 MHz counter is
+ * read back with the latch command (microvm has no port 0x61 to gate it).
+ * Without a PIT, CPUID leaves 0x15/0x16 give the rate if the CPU reports
+ * them. The wall clock is the CMOS RTC's second at boot plus the TSC. */
+#include "kernel.h"
+
+#define PIT_HZ 1193182ull
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+/* Calibration window: long enough that the few microseconds a port read
+ * takes are small against it, short enough to keep boot in milliseconds. */
+#define CALIBRATE_TICKS (PIT_HZ / 400)   /* 2.5 ms */
+
+/* Set by boot.S at the first instruction, before it clears the BSS. */
+uint64_t boot_tsc __attribute__((section(".data")));
+static uint64_t tsc_hz, ns_mult;   /* ns = ticks * ns_mult >> 32 */
+static int64_t rtc_epoch_ns;
+
+static uint16_t pit_read(void)
+{
+    outb(PIT_CMD, 0x00);      /* latch channel 0 */
+    uint8_t lo = inb(PIT_CH0);
+    uint8_t hi = inb(PIT_CH0);
+    return (uint16_t)(lo | hi << 8);
+}
+
+/* TSC ticks per second from the PIT; 0 if the PIT does not count. */
+static uint64_t calibrate_pit(void)
+{
+    outb(PIT_CMD, 0x34);      /* channel 0, low then high byte, mode 2 */
+    outb(PIT_CH0, 0);
+    outb(PIT_CH0, 0);         /* reload 65536: counts down continuously */
+    uint16_t prev = pit_read();
+    uint64_t start = rdtsc(), give_up = start + (1ull << 32);
+    /* Start on a counter change, so the window begins at a tick edge. */
+    uint16_t c;
+    uint64_t t0, t1;
+    do {
+        t0 = rdtsc();
+        c = pit_read();
+        if (t0 > give_up) return 0;
+    } while (c == prev);
+    t0 = (t0 + rdtsc()) / 2;
+    uint64_t elapsed = 0;
+    prev = c;
+    for (;;) {
+        uint64_t a = rdtsc();
+        c = pit_read();
+        uint64_t b = rdtsc();
+        elapsed += (uint16_t)(prev - c);
+        prev = c;
+        if (elapsed >= CALIBRATE_TICKS) {
+            t1 = (a + b) / 2;
+            break;
+        }
+        if (b > give_up) return 0;
+    }
+    return (t1 - t0) * PIT_HZ / elapsed;
+}
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static uint64_t calibrate_cpuid(void)
+{
+    uint32_t max, b, c, d, a;
+    cpuid(0, &max, &b, &c, &d);
+    if (max >= 0x15) {
+        cpuid(0x15, &a, &b, &c, &d);   /* TSC = crystal (c Hz) * b / a */
+        if (a && b && c) return (uint64_t)c * b / a;
+    }
+    if (max >= 0x16) {
+        cpuid(0x16, &a, &b, &c, &d);   /* base frequency in MHz */
+        if (a & 0xffff) return (uint64_t)(a & 0xffff) * 1000000;
+    }
+    return 0;
+}
+
+static uint8_t cmos(uint8_t reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    /* Days since 1970-01-01 in the proleptic Gregorian calendar. */
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Seconds since the epoch from the RTC; 0 if there is none. */
+static int64_t rtc_read(void)
+{
+    uint8_t r[7], again[7];
+    static const uint8_t regs[7] = { 0x00, 0x02, 0x04, 0x07, 0x08, 0x09, 0x32 };
+    int tries = 0;
+    do {
+        while (cmos(0x0a) & 0x80) if (++tries > 1000000) return 0;   /* update in progress */
+        for (int i = 0; i < 7; i++) r[i] = cmos(regs[i]);
+        for (int i = 0; i < 7; i++) again[i] = cmos(regs[i]);
+    } while ((r[0] != again[0] || r[1] != again[1] || r[2] != again[2] || r[3] != again[3] ||
+              r[4] != again[4] || r[5] != again[5]) && ++tries < 1000000);
+    if (r[0] == 0xff && r[4] == 0xff) return 0;   /* no CMOS */
+    uint8_t b = cmos(0x0b);
+    int pm = !(b & 0x02) && (r[2] & 0x80);
+    r[2] &= 0x7f;
+    if (!(b & 0x04)) {        /* BCD */
+        for (int i = 0; i < 7; i++) r[i] = (uint8_t)((r[i] & 0x0f) + (r[i] >> 4) * 10);
+    }
+    int hour = r[2];
+    if (!(b & 0x02)) hour = hour % 12 + (pm ? 12 : 0);
+    int century = r[6] >= 19 && r[6] <= 30 ? r[6] : 20;
+    int64_t year = century * 100 + r[5];
+    return days_from_civil(year, r[4], r[3]) * 86400 + hour * 3600 + r[1] * 60 + r[0];
+}
+
+void clock_init(void)
+{
+    tsc_hz = calibrate_pit();
+    if (!tsc_hz) tsc_hz = calibrate_cpuid();
+    if (!tsc_hz) panic("cannot measure the TSC rate (no PIT, no CPUID leaf 0x15/0x16)");
+    ns_mult = (1000000000ull << 32) / tsc_hz;
+    /* The RTC's second began up to a second ago; the boot instant is the best guess. */
+    rtc_epoch_ns = rtc_read() * 1000000000ll - vm_monotonic_ns();
+}
+
+uint64_t clock_tsc_hz(void) { return tsc_hz; }
+
+int64_t vm_monotonic_ns(void)
+{
+    uint64_t d = rdtsc() - boot_tsc;
+    return (int64_t)(((unsigned __int128)d * ns_mult) >> 32);
+}
+
+int64_t vm_realtime_ns(void) { return rtc_epoch_ns + vm_monotonic_ns(); }
+
+void clock_spin_until(int64_t ns)
+{
+    while (vm_monotonic_ns() < ns) cpu_relax();
+}

@@ -1,0 +1,107 @@
+/* CPU state the kernel sets once: the final GDT (with a TSS, whose only use
+ * is a separate stack for exceptions, so a stack overflow still gets
+ * reported), the IDT for the 32 exception vectors, and the FPU/SSE state a
+ * Linux process starts with (gcc's code uses SSE for doubles, musl's printf
+ * uses x87 long double; both must round exactly as on the host). */
+#include "kernel.h"
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+    uint16_t offset_lo;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t offset_mid;
+    uint32_t offset_hi;
+    uint32_t reserved;
+} __attribute__((packed));
+
+struct table_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+#define SEL_TSS  0x18
+
+static uint64_t gdt[5];
+static struct tss tss;
+static struct idt_gate idt[32];
+static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+extern const uint64_t trap_stubs[32];
+
+static void load_gdt(void)
+{
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffffull;   /* 64-bit code, ring 0 */
+    gdt[2] = 0x00cf92000000ffffull;   /* data */
+    uint64_t base = (uint64_t)(uintptr_t)&tss, limit = sizeof tss - 1;
+    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+             ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;   /* available 64-bit TSS */
+    gdt[4] = base >> 32;
+    tss.ist[0] = (uint64_t)(uintptr_t)(trap_stack + sizeof trap_stack);
+    tss.iomap_base = sizeof tss;
+    struct table_ptr p = { sizeof gdt - 1, (uint64_t)(uintptr_t)gdt };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %1\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movw %w2, %%ds\n\t"
+        "movw %w2, %%es\n\t"
+        "movw %w2, %%ss\n\t"
+        "ltr %w3"
+        : : "m"(p), "i"(SEL_CODE), "r"(SEL_DATA), "r"(SEL_TSS) : "rax", "memory");
+}
+
+static void load_idt(void)
+{
+    for (int v = 0; v < 32; v++) {
+        uint64_t a = trap_stubs[v];
+        idt[v].offset_lo = (uint16_t)a;
+        idt[v].selector = SEL_CODE;
+        idt[v].ist = 1;           /* every exception on trap_stack */
+        idt[v].type = 0x8e;       /* present, ring 0, interrupt gate */
+        idt[v].offset_mid = (uint16_t)(a >> 16);
+        idt[v].offset_hi = (uint32_t)(a >> 32);
+        idt[v].reserved = 0;
+    }
+    struct table_ptr p = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+static void enable_sse(void)
+{
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 &= ~(1ull << 2);                  /* EM: no x87 emulation */
+    cr0 &= ~(1ull << 3);                  /* TS: no lazy-FPU traps */
+    cr0 |= (1ull << 1) | (1ull << 5);     /* MP, NE: native FPU errors */
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1ull << 9) | (1ull << 10);    /* OSFXSR, OSXMMEXCPT */
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+    /* Linux's initial state: x87 control word 0x37f (64-bit precision,
+     * all exceptions masked), MXCSR 0x1f80. */
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
+}
+
+void cpu_init(void)
+{
+    load_gdt();
+    load_idt();
+    enable_sse();
+}

@@ -1,0 +1,91 @@
+/* The kernel's internal interfaces, one group per file of vm-image/kernel/.
+ * Everything runs in ring 0 on one CPU with interrupts off; the router and
+ * musl call in through the syscall instruction (syscall.c) and the
+ * functions of ../platform.h. */
+#ifndef CVM_VM_KERNEL_H
+#define CVM_VM_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../platform.h"
+
+/* Exit statuses written to isa-debug-exit (QEMU exits with (v << 1) | 1,
+ * and a process status has 8 bits, so v stays below 128). 0..123 are the
+ * program's own exit statuses; the rest say why the VM ended otherwise.
+ * vm-image/qemu.ts decodes them (decodeExitStatus). */
+#define VM_EXIT_STATUS_MAX 123   /* exit(N) for N <= 123 */
+#define VM_EXIT_BIG        124   /* exit(N) for N > 123 (N is on the console) */
+#define VM_EXIT_ABORT      125   /* abort(): tkill/tgkill */
+#define VM_EXIT_CRASH      126   /* a CPU exception */
+#define VM_EXIT_PANIC      127   /* the kernel could not go on (boot, memory) */
+
+/* Port I/O. */
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void cpu_relax(void) { __asm__ volatile("pause"); }
+
+/* Freestanding string helpers (kstring.c); the kernel does not call musl. */
+void *kmemset(void *d, int c, size_t n);
+void *kmemcpy(void *d, const void *s, size_t n);
+size_t kstrlen(const char *s);
+
+/* Console (serial.c): COM1, polled. */
+void serial_init(void);
+void kputs(const char *s);
+void kput_hex(uint64_t v);
+void kput_dec(int64_t v);
+
+/* CPU tables (cpu.c): GDT with a TSS, the IDT, SSE and the syscall MSRs. */
+void cpu_init(void);
+
+/* Clock (clock.c). */
+void clock_init(void);
+uint64_t clock_tsc_hz(void);
+/* Spin until vm_monotonic_ns() reaches `ns`. */
+void clock_spin_until(int64_t ns);
+
+/* Memory (memory.c): the heap region, brk and an mmap page allocator. */
+struct hvm_start_info;
+void memory_init(const struct hvm_start_info *si);
+uintptr_t mem_brk(uintptr_t want);
+/* Page-granular anonymous memory: zeroed; 0 when none is left. */
+void *mem_map(size_t len);
+/* Give pages back (any page-aligned range; coalesced with its neighbours). */
+int mem_unmap(void *addr, size_t len);
+size_t mem_free_bytes(void);
+
+/* Syscalls (syscall.c). */
+void syscall_init(void);
+
+/* Power off with a raw isa-debug-exit value (power.c); vm_exit maps a
+ * program status onto these. */
+_Noreturn void vm_exit_reason(int code);
+/* Reached when nothing else can be done: prints why, exits VM_EXIT_PANIC. */
+_Noreturn void panic(const char *why);
+
+/* Devices (a weak hook another file may define; called before main). */
+void vm_devices_init(void);
+
+#endif
