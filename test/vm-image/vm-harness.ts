@@ -1,0 +1,217 @@
+// A VM under test with NICs on loopback UDP: QEMU's `-netdev dgram` carries
+// one Ethernet frame per datagram each way, and this side holds a node:dgram
+// socket for each NIC. NIC n gets the launcher's MAC 52:54:00:c1:0c:0n, so
+// the guest numbers the NICs as here whatever transport slots QEMU picks.
+// QEMU is started with vm-image/qemu.ts's command line and killed by
+// close() (call it from t.teardown), never left running.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { QEMU, qemuArgs, decodeExitStatus, type VmExit } from '../../vm-image/qemu.js';
+
+export interface VmNic {
+  /** The port QEMU's netdev listens on (frames sent here reach the guest). */
+  readonly guestPort: number;
+  /** Our end. */
+  readonly socket: Socket;
+  /** Frames the guest sent on this NIC, in arrival order. */
+  readonly received: Buffer[];
+}
+
+export interface VmEnd extends VmExit {
+  readonly console: string;
+  readonly stderr: string;
+  readonly killed: boolean;
+}
+
+export function nicMac(n: number): string {
+  return `52:54:00:c1:0c:${n.toString(16).padStart(2, '0')}`;
+}
+
+/** QEMU's netdev and device arguments for NIC n. */
+export function nicArgs(n: number, guestPort: number, hostPort: number): string[] {
+  return [
+    '-netdev',
+    `dgram,id=n${n},local.type=inet,local.host=127.0.0.1,local.port=${guestPort},remote.type=inet,remote.host=127.0.0.1,remote.port=${hostPort}`,
+    '-device',
+    `virtio-net-device,netdev=n${n},mac=${nicMac(n)}`,
+  ];
+}
+
+function bound(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+/** A free UDP port for QEMU to bind (taken and released here: a small race, as with any port picker). */
+async function freePort(): Promise<number> {
+  const s = await bound();
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Datagrams the host's UDP socket bound to `port` dropped (its receive buffer was full), from /proc/net/udp. */
+export function udpSocketDrops(port: number): number {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1]?.endsWith(hex)) return Number(f[f.length - 1]);
+  }
+  return 0;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class TestVm {
+  private consoleText = '';
+  private stderrText = '';
+  private endPromise: Promise<VmEnd>;
+  private killed = false;
+  private exited = false;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly nics: readonly VmNic[],
+  ) {
+    child.stdout!.on('data', (b: Buffer) => (this.consoleText += b.toString('latin1')));
+    child.stderr!.on('data', (b: Buffer) => (this.stderrText += b.toString()));
+    this.endPromise = new Promise((resolve) => {
+      child.on('close', (code, signal) => {
+        this.exited = true;
+        resolve({ ...decodeExitStatus(code, signal), console: this.consoleText, stderr: this.stderrText, killed: this.killed });
+      });
+    });
+  }
+
+  /** Boot `image` with `nics` NICs; resolves once the guest has printed its NIC lines (QEMU is reading its sockets by then). */
+  static async start(image: string, opts: { nics: number; append?: string; memory?: string; bootTimeoutMs?: number }): Promise<TestVm> {
+    const sockets: Socket[] = [];
+    const extra: string[] = [];
+    const nics: VmNic[] = [];
+    for (let n = 0; n < opts.nics; n++) {
+      const socket = await bound();
+      sockets.push(socket);
+      const guestPort = await freePort();
+      extra.push(...nicArgs(n, guestPort, socket.address().port));
+      const received: Buffer[] = [];
+      socket.on('message', (m) => received.push(m));
+      nics.push({ guestPort, socket, received });
+    }
+    const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: 'tcg', extra }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const vm = new TestVm(child, nics);
+    const deadline = Date.now() + (opts.bootTimeoutMs ?? 20000);
+    const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ /gm) ?? []).length;
+    while (lines() < opts.nics) {
+      if (vm.exited || Date.now() > deadline) {
+        const end = await (vm.exited ? vm.endPromise : vm.close());
+        throw new Error(`the VM did not bring up ${opts.nics} NICs (${end.kind} ${end.status}):\n${end.console}\n${end.stderr}`);
+      }
+      await sleep(10);
+    }
+    return vm;
+  }
+
+  get console(): string {
+    return this.consoleText;
+  }
+
+  /**
+   * Send frames into NIC n, `burst` at a time with `gapMs` between bursts:
+   * QEMU reads its socket only while the guest has receive buffers, and a
+   * loopback UDP socket buffer holds a few hundred frames, so an unpaced
+   * flood loses frames on the host before QEMU sees them.
+   */
+  async send(n: number, frames: readonly Uint8Array[], pace: { burst: number; gapMs: number } = { burst: 16, gapMs: 2 }): Promise<void> {
+    const nic = this.nics[n]!;
+    for (let i = 0; i < frames.length; i += pace.burst) {
+      await Promise.all(
+        frames.slice(i, i + pace.burst).map(
+          (f) => new Promise<void>((resolve, reject) => nic.socket.send(f, nic.guestPort, '127.0.0.1', (e) => (e ? reject(e) : resolve()))),
+        ),
+      );
+      if (pace.gapMs > 0) await sleep(pace.gapMs);
+      else await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** Wait until NIC n has sent `count` frames or `ms` passed; true if it got there. */
+  async waitFrames(n: number, count: number, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.nics[n]!.received.length < count) {
+      if (Date.now() > deadline || this.exited) return this.nics[n]!.received.length >= count;
+      await sleep(5);
+    }
+    return true;
+  }
+
+  /** Wait until no NIC has received anything for `quietMs` (or `ms` passed). */
+  async waitQuiet(quietMs: number, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    const total = () => this.nics.reduce((s, n) => s + n.received.length, 0);
+    let last = total();
+    let since = Date.now();
+    while (Date.now() < deadline && !this.exited) {
+      await sleep(5);
+      const now = total();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) {
+        return;
+      }
+    }
+  }
+
+  /** The guest's end (its router stopped), or a kill after `ms`. */
+  async ended(ms: number): Promise<VmEnd> {
+    const timer = setTimeout(() => this.kill(), ms);
+    try {
+      return await this.endPromise;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private kill(): void {
+    if (!this.exited) {
+      this.killed = true;
+      this.child.kill('SIGKILL');
+    }
+  }
+
+  /** Kill QEMU if it still runs, close our sockets; the VM's end. */
+  async close(): Promise<VmEnd> {
+    this.kill();
+    const end = await this.endPromise;
+    for (const nic of this.nics) {
+      try {
+        nic.socket.close();
+      } catch {
+        // already closed
+      }
+    }
+    return end;
+  }
+}
+
+/** Handler values from the driver's `-h` printout (`name:` line, value lines, blank line; one handler: the value alone). */
+export function parseHandlerPrintout(text: string, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (names.length === 1) {
+    out[names[0]!] = text.trim().split('\n').pop() ?? '';
+    return out;
+  }
+  for (const name of names) {
+    const at = text.lastIndexOf(`\n${name}:\n`);
+    if (at < 0) continue;
+    const rest = text.slice(at + name.length + 3);
+    const end = rest.indexOf('\n\n');
+    out[name] = (end < 0 ? rest : rest.slice(0, end)).replace(/\r/g, '');
+  }
+  return out;
+}
