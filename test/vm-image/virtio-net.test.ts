@@ -241,3 +241,37 @@ t.test('throughput: 64-byte frames through the VM under TCG', async (t) => {
   const rate = COUNT / seconds;
   t.comment(`${COUNT} frames of 64 bytes in ${seconds.toFixed(2)} s: ${Math.round(rate)} frames/s through the VM (TCG, window ${WINDOW})`);
 });
+
+t.test('NICs are numbered by MAC, not by command-line or transport order; "N" and "ethN" name the same NIC', async (t) => {
+  const text = `a :: FromDevice(0) -> Queue -> ta :: ToDevice(eth2);
+b :: FromDevice(eth2) -> Queue -> tb :: ToDevice(1);
+Script(label wait, wait 5ms, goto wait $(lt $(add $(a.count) $(b.count)) 2), wait 100ms, stop);
+`;
+  const handlers = ['a.count', 'b.count', 'ta.count', 'tb.count'];
+  // QEMU fills transport slots from the top in command-line order, so this
+  // order gives NIC 2 the lowest address and NIC 0 the highest but one.
+  const vm = await TestVm.start(image(text), { nics: 3, order: [2, 0, 1], append: handlers.map((h) => `-h ${h}`).join(' ') });
+  t.teardown(() => vm.close());
+  const lines = [...vm.console.matchAll(/^virtio-net: NIC (\d) \(eth\d\) mac (\S+) at (0x[0-9a-f]+)/gm)].map((m) => [Number(m[1]), m[2], m[3]] as const);
+  t.same(lines.map(([n, mac]) => [n, mac]), [[0, '52:54:00:c1:0c:00'], [1, '52:54:00:c1:0c:01'], [2, '52:54:00:c1:0c:02']], 'NIC n has MAC ...:0c:0n');
+  const addr = lines.map(([, , a]) => Number(a));
+  t.notSame([...addr].sort((x, y) => x - y), addr, 'and the transports are not in that order');
+  const fa = frame(60, 1);
+  const fb = frame(61, 2);
+  await vm.send(0, [fa]);
+  await vm.send(2, [fb]);
+  const end = await vm.ended(30000);
+  t.equal(end.kind, 'exit', 'stopped and exited');
+  t.same(vm.nics[2]!.received.map(hex), [hex(fa)], 'NIC 0 -> NIC 2');
+  t.same(vm.nics[1]!.received.map(hex), [hex(fb)], 'NIC 2 -> NIC 1');
+  t.same(vm.nics[0]!.received, [], 'nothing on NIC 0');
+  t.same(parseHandlerPrintout(end.console, handlers), { 'a.count': '1', 'b.count': '1', 'ta.count': '1', 'tb.count': '1' });
+});
+
+t.test('a device name with no such NIC fails the router\'s initialization with a clear message', async (t) => {
+  const vm = await boot(t, image('FromDevice(2) -> Discard;'), 2, []);
+  const end = await vm.ended(30000);
+  t.equal(end.kind, 'exit');
+  t.equal(end.status, 1, 'the driver exits 1');
+  t.match(end.console, /^2: no NIC 2 in this VM \(2 attached\)$/m, 'names the NIC and how many there are');
+});

@@ -89,23 +89,24 @@ export class TestVm {
   }
 
   /** Boot `image` with `nics` NICs; resolves once the guest has printed its NIC lines (QEMU is reading its sockets by then). */
-  static async start(image: string, opts: { nics: number; append?: string; memory?: string; bootTimeoutMs?: number }): Promise<TestVm> {
-    const sockets: Socket[] = [];
-    const extra: string[] = [];
+  /** `order`: the NICs' order on QEMU's command line (default 0, 1, ...); the guest numbers them by MAC whatever it is. */
+  static async start(image: string, opts: { nics: number; append?: string; memory?: string; bootTimeoutMs?: number; order?: readonly number[] }): Promise<TestVm> {
+    const args: string[][] = [];
     const nics: VmNic[] = [];
     for (let n = 0; n < opts.nics; n++) {
       const socket = await bound();
-      sockets.push(socket);
       const guestPort = await freePort();
-      extra.push(...nicArgs(n, guestPort, socket.address().port));
+      args.push(nicArgs(n, guestPort, socket.address().port));
       const received: Buffer[] = [];
       socket.on('message', (m) => received.push(m));
       nics.push({ guestPort, socket, received });
     }
+    const extra = (opts.order ?? nics.map((_, n) => n)).flatMap((n) => args[n]!);
     const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: 'tcg', extra }), { stdio: ['ignore', 'pipe', 'pipe'] });
     const vm = new TestVm(child, nics);
     const deadline = Date.now() + (opts.bootTimeoutMs ?? 20000);
-    const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ /gm) ?? []).length;
+    // The NIC lines come before main(); a router that fails to initialize may exit right after them.
+    const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ \(/gm) ?? []).length;
     while (lines() < opts.nics) {
       if (vm.exited || Date.now() > deadline) {
         const end = await (vm.exited ? vm.endPromise : vm.close());
@@ -199,13 +200,14 @@ export class TestVm {
   }
 }
 
-/** Handler values from the driver's `-h` printout (`name:` line, value lines, blank line; one handler: the value alone). */
+/**
+ * Handler values from the driver's `-h` printout: a `name:` line, the value,
+ * a blank line. With one handler the driver prints the bare value, which
+ * cannot be told from other console lines: ask for two or more.
+ */
 export function parseHandlerPrintout(text: string, names: readonly string[]): Record<string, string> {
+  if (names.length < 2) throw new Error('parseHandlerPrintout needs two or more handlers (one is printed without its name)');
   const out: Record<string, string> = {};
-  if (names.length === 1) {
-    out[names[0]!] = text.trim().split('\n').pop() ?? '';
-    return out;
-  }
   for (const name of names) {
     const at = text.lastIndexOf(`\n${name}:\n`);
     if (at < 0) continue;

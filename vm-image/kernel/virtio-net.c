@@ -3,6 +3,7 @@
  * virtio-net.h for the buffer layout. */
 #include "virtio-net.h"
 #include "vm-image/platform.h"
+#include <stdio.h>
 #include <string.h>
 
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
@@ -56,6 +57,14 @@ static void line_end(Line *l)
 {
     put_str(l, "\n");
     vm_console_write(l->s, l->n);
+}
+
+/* After main has started: what the program has buffered on stdout goes
+ * out first, so the console keeps the order things happened in. */
+static void line_end_in_program(Line *l)
+{
+    fflush(stdout);
+    line_end(l);
 }
 
 static void set_drops(VnetNic *nic)
@@ -233,10 +242,36 @@ static void nic_quiesce(VnetNic *nic)
     nic->rx_nfree = nic->tx_nfree = 0;
 }
 
+/* What a NIC did since boot: one console line at each last close
+ * (the notification counts show the batching at work). */
+static void nic_report(const VnetNic *nic)
+{
+    const VnetStats *s = &nic->stats;
+    Line l = { .n = 0 };
+    put_str(&l, "virtio-net: NIC ");
+    put_dec(&l, nic->index);
+    put_str(&l, ": rx ");
+    put_dec(&l, s->rx_frames);
+    put_str(&l, " frames, ");
+    put_dec(&l, nic->rx_drops);
+    put_str(&l, " dropped (");
+    put_dec(&l, s->rx_runts);
+    put_str(&l, " runts, ");
+    put_dec(&l, s->rx_oversize);
+    put_str(&l, " oversized); tx ");
+    put_dec(&l, s->tx_frames);
+    put_str(&l, " frames; notifications rx ");
+    put_dec(&l, s->rx_notifies);
+    put_str(&l, ", tx ");
+    put_dec(&l, s->tx_notifies);
+    line_end_in_program(&l);
+}
+
 static void vnet_close(CvmDevice *d)
 {
     VnetNic *nic = ((VnetPort *)d)->nic;
     if (--nic->users > 0) return;
+    nic_report(nic);
     nic_quiesce(nic);
     const char *err = NULL;
     if (nic_bring_up(nic, &err) < 0) {
@@ -245,7 +280,7 @@ static void vnet_close(CvmDevice *d)
         put_dec(&l, nic->index);
         put_str(&l, ": restart failed: ");
         put_str(&l, err);
-        line_end(&l);
+        line_end_in_program(&l);
     }
 }
 
