@@ -35,6 +35,12 @@ function image(text: string): string {
   return buildImage(generateC(loadConfig(text, '<vm test>', {}), { configText: text })).output;
 }
 
+/** The driver's close lines: every NIC finished sending before the VM stopped. */
+function allSent(t: Test, console: string): void {
+  const left = [...console.matchAll(/^virtio-net: NIC (\d+): .*\((\d+) never sent\)/gm)];
+  t.ok(left.length > 0 && left.every((m) => m[2] === '0'), `every NIC sent all it was given before the reset at close (${left.length} NICs reported)`, { console: left.map((m) => m[0]).join('\n') });
+}
+
 async function boot(t: Test, img: string, nics: number, handlers: readonly string[]): Promise<TestVm> {
   const vm = await TestVm.start(img, { nics, append: handlers.map((h) => `-h ${h}`).join(' ') });
   t.teardown(() => vm.close());
@@ -89,6 +95,7 @@ for (const name of CASES) {
       t.equal(got[`${rw.tx[k]}.count`], String(expected.length), `${rw.tx[k]}.count`);
     });
     for (const h of caseHandlers) t.equal(got[h], host.values[h]!.trim(), `${h} as on the host engine`);
+    allSent(t, end.console);
   });
 }
 
@@ -117,7 +124,7 @@ t.test('the IP router example with two NICs gives the host engine\'s frames', as
   const stop = `\nvm_stop :: Script(label wait, wait 5ms, goto wait $(lt $(add $(in0.count) $(in1.count)) ${total}), wait 300ms, stop);\n`;
   const vm = await boot(t, image(text + stop), 2, handlers);
   await vm.send(0, in0);
-  await vm.waitQuiet(500, 20000);
+  await vm.waitQuiet(1000, 20000);
   const round1 = vm.nics.map((n) => n.received.length);
   await vm.send(1, in1);
   const end = await vm.ended(60000);
@@ -141,6 +148,7 @@ t.test('the IP router example with two NICs gives the host engine\'s frames', as
       `${dev}: as many frames after the LAN's traffic alone`);
   }
   for (const h of handlers.filter((h) => !/^(arpq\d\.queries|tx\d\.count)$/.test(h))) t.equal(got[h], host.handlers[h], `${h} as on the host engine`);
+  allSent(t, end.console);
   t.equal(got['in0.count'], String(in0.length), 'every LAN frame received');
   t.equal(got['in1.count'], String(in1.length), 'every uplink frame received');
 });
@@ -178,8 +186,8 @@ t.test('malformed, oversized and flooding frames: the guest keeps forwarding and
 
   // A flood far larger than the receive ring (128 buffers), sent all at once.
   const flood = Array.from({ length: 4000 }, (_, i) => frame(64, 1000 + i));
-  await vm.send(0, flood, { burst: flood.length, gapMs: 0 });
-  await vm.waitQuiet(500, 30000);
+  await vm.send(0, flood, { burst: flood.length, gapMs: 0, flood: true });
+  await vm.waitQuiet(1000, 30000);
   const hostDrops = udpSocketDrops(vm.nics[0]!.guestPort);
   const ourDrops = udpSocketDrops(vm.nics[1]!.socket.address().port);
   // Still alive: more frames go through after the flood.
@@ -199,6 +207,7 @@ t.test('malformed, oversized and flooding frames: the guest keeps forwarding and
     `every frame sent is accounted for: ${n('rx.count')} received + ${n('rx.kernel_drops')} dropped by the driver + ${hostDrops} lost in the host socket before QEMU read them`);
   t.equal(n('rx.count'), n('tx.count') + n('q.drops') + n('q.length') + n('stopper.count'), 'received = forwarded + dropped at the queue + the stop frame');
   t.equal(vm.nics[1]!.received.length + ourDrops, n('tx.count'), 'everything ToDevice sent reached this side (or our socket\'s drop count)');
+  allSent(t, end.console);
   t.comment(`flood of ${flood.length}: ${hostDrops} lost before QEMU, ${n('q.drops')} at the guest's Queue, ${n('tx.count')} forwarded in all`);
 });
 

@@ -55,14 +55,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Datagrams the host's UDP socket bound to `port` dropped (its receive buffer was full), from /proc/net/udp. */
-export function udpSocketDrops(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+/** The /proc/net/udp fields of the socket bound to 127.0.0.1:`port`. */
+function udpSocketFields(port: number): string[] | undefined {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
-    if (f[1]?.endsWith(hex)) return Number(f[f.length - 1]);
+    if (f[1] === local) return f;
   }
-  return 0;
+  return undefined;
+}
+
+/** Datagrams the host's UDP socket bound to `port` dropped (its receive buffer was full). */
+export function udpSocketDrops(port: number): number {
+  const f = udpSocketFields(port);
+  return f ? Number(f[f.length - 1]) : 0;
+}
+
+/** Bytes waiting in the receive buffer of the UDP socket bound to `port` (datagrams QEMU has not read yet). */
+export function udpSocketQueued(port: number): number {
+  const f = udpSocketFields(port);
+  return f ? parseInt(f[4]!.split(':')[1]!, 16) : 0;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -95,6 +107,8 @@ export class TestVm {
     const nics: VmNic[] = [];
     for (let n = 0; n < opts.nics; n++) {
       const socket = await bound();
+      // Room for bursts while this process is busy (the kernel caps it at net.core.rmem_max).
+      socket.setRecvBufferSize(4 << 20);
       const guestPort = await freePort();
       args.push(nicArgs(n, guestPort, socket.address().port));
       const received: Buffer[] = [];
@@ -106,7 +120,7 @@ export class TestVm {
     const vm = new TestVm(child, nics);
     const deadline = Date.now() + (opts.bootTimeoutMs ?? 20000);
     // The NIC lines come before main(); a router that fails to initialize may exit right after them.
-    const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ \(/gm) ?? []).length;
+    const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ \(.*\n/gm) ?? []).length;   // whole lines
     while (lines() < opts.nics) {
       if (vm.exited || Date.now() > deadline) {
         const end = await (vm.exited ? vm.endPromise : vm.close());
@@ -122,14 +136,19 @@ export class TestVm {
   }
 
   /**
-   * Send frames into NIC n, `burst` at a time with `gapMs` between bursts:
+   * Send frames into NIC n, `burst` at a time with `gapMs` between bursts.
    * QEMU reads its socket only while the guest has receive buffers, and a
    * loopback UDP socket buffer holds a few hundred frames, so an unpaced
-   * flood loses frames on the host before QEMU sees them.
+   * flood loses frames on the host before QEMU sees them: unless
+   * `flood` is set, a burst waits while more than `QUEUED_MAX` bytes sit
+   * unread in QEMU's socket (a loaded machine can stall the guest for a
+   * while; pacing by time alone would then lose frames).
    */
-  async send(n: number, frames: readonly Uint8Array[], pace: { burst: number; gapMs: number } = { burst: 16, gapMs: 2 }): Promise<void> {
+  async send(n: number, frames: readonly Uint8Array[], pace: { burst: number; gapMs: number; flood?: boolean } = { burst: 16, gapMs: 2 }): Promise<void> {
     const nic = this.nics[n]!;
+    const QUEUED_MAX = 48 * 1024;
     for (let i = 0; i < frames.length; i += pace.burst) {
+      while (!pace.flood && !this.exited && udpSocketQueued(nic.guestPort) > QUEUED_MAX) await sleep(1);
       await Promise.all(
         frames.slice(i, i + pace.burst).map(
           (f) => new Promise<void>((resolve, reject) => nic.socket.send(f, nic.guestPort, '127.0.0.1', (e) => (e ? reject(e) : resolve()))),

@@ -229,7 +229,9 @@ static int nic_bring_up(VnetNic *nic, const char **err)
  * every packet it held, and bring it up again for a later open. */
 static void nic_quiesce(VnetNic *nic)
 {
-    int64_t until = vm_monotonic_ns() + 100000000;   /* 100 ms: QEMU sends within microseconds */
+    /* QEMU sends within microseconds, but its main loop may be starved on a
+     * loaded host: give it a second before abandoning what is still queued. */
+    int64_t until = vm_monotonic_ns() + 1000000000;
     while (nic->tx_nfree < nic->tx_slots && vm_monotonic_ns() < until) {
         tx_reclaim(nic);
         __builtin_ia32_pause();
@@ -238,7 +240,10 @@ static void nic_quiesce(VnetNic *nic)
     for (unsigned s = 0; s < nic->rx_slots; s++)
         if (nic->rx_pkt[s]) cvm_packet_free(nic->rx_pkt[s]);
     for (unsigned s = 0; s < nic->tx_slots; s++)
-        if (nic->tx_pkt[s]) cvm_packet_free(nic->tx_pkt[s]);
+        if (nic->tx_pkt[s]) {
+            cvm_packet_free(nic->tx_pkt[s]);
+            nic->stats.tx_abandoned++;
+        }
     nic->rx_nfree = nic->tx_nfree = 0;
 }
 
@@ -260,7 +265,9 @@ static void nic_report(const VnetNic *nic)
     put_dec(&l, s->rx_oversize);
     put_str(&l, " oversized); tx ");
     put_dec(&l, s->tx_frames);
-    put_str(&l, " frames; notifications rx ");
+    put_str(&l, " frames (");
+    put_dec(&l, s->tx_abandoned);
+    put_str(&l, " never sent); notifications rx ");
     put_dec(&l, s->rx_notifies);
     put_str(&l, ", tx ");
     put_dec(&l, s->tx_notifies);
@@ -271,8 +278,8 @@ static void vnet_close(CvmDevice *d)
 {
     VnetNic *nic = ((VnetPort *)d)->nic;
     if (--nic->users > 0) return;
-    nic_report(nic);
     nic_quiesce(nic);
+    nic_report(nic);
     const char *err = NULL;
     if (nic_bring_up(nic, &err) < 0) {
         Line l = { .n = 0 };

@@ -41,6 +41,7 @@ typedef struct VnetStats {
     uint64_t rx_frames, tx_frames;
     uint64_t rx_runts, rx_oversize;         /* both count in rx_drops */
     uint64_t rx_notifies, tx_notifies;
+    uint64_t tx_abandoned;                  /* still queued when the device was reset at close */
 } VnetStats;
 
 struct VnetNic {
