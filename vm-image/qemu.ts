@@ -109,6 +109,10 @@ export interface RunImageOptions {
   readonly memory?: string;
   readonly accel?: Accel;
   readonly extra?: readonly string[];
+  /** COM2 as a listening UNIX socket (see QemuOptions). */
+  readonly controlSocketPath?: string;
+  /** Kills QEMU when aborted (tests abort in t.teardown, so a failing test leaves no QEMU behind). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunImageResult extends VmExit {
@@ -120,13 +124,15 @@ export interface RunImageResult extends VmExit {
   readonly timedOut: boolean;
   /** From spawning QEMU to its exit. */
   readonly elapsedMs: number;
+  /** QEMU's process id (gone by the time the promise resolves). */
+  readonly pid: number | undefined;
 }
 
 /** Boot an image to its end, console on stdout; QEMU is killed at the timeout, never left running. */
 export function runImage(image: string, opts: RunImageOptions = {}): Promise<RunImageResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: opts.accel, extra: opts.extra }), {
+    const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: opts.accel, extra: opts.extra, controlSocketPath: opts.controlSocketPath }), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -138,12 +144,21 @@ export function runImage(image: string, opts: RunImageOptions = {}): Promise<Run
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? 60000);
-    child.on('error', (e) => {
+    const abort = (): void => {
+      child.kill('SIGKILL');
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort);
+    const done = (): void => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', abort);
+    };
+    child.on('error', (e) => {
+      done();
       reject(e);
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      done();
       resolve({
         ...decodeExitStatus(code, signal),
         console: Buffer.concat(out).toString('latin1'),
@@ -151,6 +166,7 @@ export function runImage(image: string, opts: RunImageOptions = {}): Promise<Run
         qemuCode: code,
         timedOut,
         elapsedMs: performance.now() - started,
+        pid: child.pid,
       });
     });
   });

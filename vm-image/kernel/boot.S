@@ -77,6 +77,15 @@ pvh_start32:
     add $8, %edi
     loop 3b
     movl $0, boot_pt0                   /* page 0: not present */
+    /* The page under the stack too, when it lies in the first 2 MiB (the
+     * linker script puts the stack first in the BSS, so it does unless the
+     * image is over a megabyte): an overflow faults instead of overwriting. */
+    mov $boot_stack_guard, %eax
+    cmp $0x200000, %eax
+    jae 5f
+    shr $12, %eax
+    movl $0, boot_pt0(,%eax,8)
+5:
 
     mov %cr4, %eax
     or $CR4_PAE, %eax
@@ -129,7 +138,11 @@ boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
 boot_pd:    .skip 4 * 4096
 boot_pt0:   .skip 4096
-    .p2align 4
+
+    .section .bss.stack, "aw", @nobits
+    .p2align 12
+boot_stack_guard:
+    .skip 4096
     .globl boot_stack_bottom
 boot_stack_bottom:
     .skip 256 * 1024

@@ -8,14 +8,19 @@
 #define PIT_HZ 1193182ull
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
-/* Calibration window: long enough that the few microseconds a port read
- * takes are small against it, short enough to keep boot in milliseconds. */
-#define CALIBRATE_TICKS (PIT_HZ / 400)   /* 2.5 ms */
-
 /* Set by boot.S at the first instruction, before it clears the BSS. */
 uint64_t boot_tsc __attribute__((section(".data")));
 static uint64_t tsc_hz, ns_mult;   /* ns = ticks * ns_mult >> 32 */
 static int64_t rtc_epoch_ns;
+
+/* Calibration: three windows of 1 ms, the median taken. A window in which
+ * the vCPU was descheduled (QEMU shares the host's CPUs) is thrown away:
+ * a long gap between two PIT reads could hide a counter wrap, and a long
+ * read brackets its instant badly. Port reads take microseconds, so 1 ms
+ * windows keep the error near 0.1% and boot in milliseconds. */
+#define CALIBRATE_TICKS (PIT_HZ / 1000)
+#define CALIBRATE_WINDOWS 3
+#define CALIBRATE_TRIES 12
 
 static uint16_t pit_read(void)
 {
@@ -25,38 +30,66 @@ static uint16_t pit_read(void)
     return (uint16_t)(lo | hi << 8);
 }
 
+/* One window: TSC ticks per second, or 0 if it was disturbed. Each PIT
+ * read is bracketed by two TSC reads; the window's ends must be brackets
+ * shorter than 0.5% of the window, and no gap between reads may be long
+ * enough (20000 PIT ticks at the rate seen so far) to hide a wrap of the
+ * 16-bit counter. */
+static uint64_t calibrate_window(void)
+{
+    uint64_t give_up = rdtsc() + (1ull << 32);
+    uint16_t prev = pit_read(), c;
+    uint64_t a, b;
+    do {                      /* start at a counter change: on a tick edge */
+        a = rdtsc();
+        c = pit_read();
+        b = rdtsc();
+        if (b > give_up) return 0;
+    } while (c == prev);
+    uint64_t start_bracket = b - a, t0 = (a + b) / 2, last = b, elapsed = 0;
+    prev = c;
+    for (;;) {
+        a = rdtsc();
+        c = pit_read();
+        b = rdtsc();
+        if (elapsed && (b - last) * elapsed > 20000 * (last - t0)) return 0;
+        last = b;
+        elapsed += (uint16_t)(prev - c);
+        prev = c;
+        if (elapsed >= CALIBRATE_TICKS) {
+            uint64_t span = (a + b) / 2 - t0;
+            if ((b - a) * 200 < span && start_bracket * 200 < span) return span * PIT_HZ / elapsed;
+            if (elapsed >= 4 * CALIBRATE_TICKS) return 0;
+        }
+        if (b > give_up) return 0;
+    }
+}
+
 /* TSC ticks per second from the PIT; 0 if the PIT does not count. */
 static uint64_t calibrate_pit(void)
 {
     outb(PIT_CMD, 0x34);      /* channel 0, low then high byte, mode 2 */
     outb(PIT_CH0, 0);
     outb(PIT_CH0, 0);         /* reload 65536: counts down continuously */
-    uint16_t prev = pit_read();
-    uint64_t start = rdtsc(), give_up = start + (1ull << 32);
-    /* Start on a counter change, so the window begins at a tick edge. */
-    uint16_t c;
-    uint64_t t0, t1;
-    do {
-        t0 = rdtsc();
-        c = pit_read();
-        if (t0 > give_up) return 0;
-    } while (c == prev);
-    t0 = (t0 + rdtsc()) / 2;
-    uint64_t elapsed = 0;
-    prev = c;
-    for (;;) {
-        uint64_t a = rdtsc();
-        c = pit_read();
-        uint64_t b = rdtsc();
-        elapsed += (uint16_t)(prev - c);
-        prev = c;
-        if (elapsed >= CALIBRATE_TICKS) {
-            t1 = (a + b) / 2;
-            break;
-        }
-        if (b > give_up) return 0;
+    uint16_t first = pit_read();
+    for (uint64_t until = rdtsc() + (1ull << 24);; ) {   /* some ms at any clock rate */
+        if (pit_read() != first) break;
+        if (rdtsc() > until) return 0;                  /* no PIT (microvm,pit=off) */
     }
-    return (t1 - t0) * PIT_HZ / elapsed;
+    uint64_t got[CALIBRATE_WINDOWS];
+    int n = 0;
+    for (int i = 0; i < CALIBRATE_TRIES && n < CALIBRATE_WINDOWS; i++) {
+        uint64_t hz = calibrate_window();
+        if (hz) got[n++] = hz;
+    }
+    if (!n) return 0;
+    for (int i = 1; i < n; i++)       /* sort the (at most three) results */
+        for (int j = i; j > 0 && got[j] < got[j - 1]; j--) {
+            uint64_t x = got[j];
+            got[j] = got[j - 1];
+            got[j - 1] = x;
+        }
+    return got[n / 2];
 }
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)

@@ -1,0 +1,140 @@
+// The kernel under programs that do what routers seldom do: fault, abort,
+// exit with odd statuses, call what the kernel lacks, churn the allocator,
+// overflow the stack. Each is linked exactly as a router image is.
+import t from 'tap';
+import { buildProgramImage } from '../../vm-image/build.js';
+import { alive, boot } from './vm-util.js';
+
+const program = buildProgramImage(`
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+static int deep(volatile char *prev, int n)
+{
+    volatile char buf[1024];
+    buf[0] = (char)n;
+    buf[1023] = prev ? prev[0] : 0;
+    return n == 0 ? buf[0] : deep(buf, n - 1) + buf[1023];
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "";
+    if (!strcmp(what, "read")) {
+        volatile int *p = (volatile int *)(uintptr_t)strtoull(argv[2], 0, 0);
+        printf("reading %p\\n", (void *)p);
+        fflush(stdout);
+        return *p;
+    }
+    if (!strcmp(what, "abort")) abort();
+    if (!strcmp(what, "exit")) exit(atoi(argv[2]));
+    if (!strcmp(what, "deep")) return printf("%d\\n", deep(0, atoi(argv[2]))) < 0;
+    if (!strcmp(what, "nosys")) {
+        long a = syscall(57), b = syscall(57);   /* fork, twice: one note */
+        printf("%ld %ld %s\\n", a, b, errno == ENOSYS ? "ENOSYS" : "?");
+        return 0;
+    }
+    if (!strcmp(what, "churn")) {
+        /* 64 MiB through malloc in a 16 MiB VM, in sizes that go to mmap: freed memory must come back */
+        for (int round = 0; round < 256; round++) {
+            void *p[16];
+            for (int i = 0; i < 16; i++) {
+                size_t n = (size_t)(i % 4 + 1) * 4096 * 8 + (size_t)round * 64;
+                if (!(p[i] = malloc(n))) return printf("malloc failed in round %d\\n", round), 1;
+                memset(p[i], round, n);
+            }
+            for (int i = 0; i < 16; i++) free(p[i]);
+        }
+        char *big = malloc(10 << 20);
+        if (!big) return puts("no 10 MiB block after the churn"), 1;
+        memset(big, 1, 10 << 20);
+        free(big);
+        unsigned char *z = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        for (int i = 0; i < 1 << 20; i++) if (z[i]) return puts("mmap memory not zeroed"), 1;
+        munmap(z, 1 << 20);
+        puts("churn ok");
+        return 0;
+    }
+    if (!strcmp(what, "clock")) {
+        struct timespec a, b, r;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        struct timespec d = { 0, 20000000 };
+        nanosleep(&d, 0);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        clock_gettime(CLOCK_REALTIME, &r);
+        long long ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+        printf("slept %s, realtime %lld\\n", ns >= 20000000 ? "enough" : "too little", (long long)r.tv_sec);
+        return 0;
+    }
+    puts("usage");
+    return 2;
+}
+`);
+
+t.test('a read from page 0 faults: the report names it and the status is a crash', async (t) => {
+  const vm = await boot(t, program, { append: 'read 0x10' });
+  t.same({ kind: vm.kind, status: vm.status }, { kind: 'crash', status: 139 });
+  t.match(vm.console, /reading 0x10\n/);
+  t.match(vm.console, /CPU exception 14 \(page fault\)/);
+  t.match(vm.console, /cr2=0x0000000000000010/);
+  t.match(vm.console, /rip=0x[0-9a-f]{16}/);
+  t.notOk(alive(vm.pid), 'no QEMU left behind');
+});
+
+t.test('memory above the 4 GiB identity map and non-canonical addresses fault too', async (t) => {
+  const high = await boot(t, program, { append: 'read 0x100000000000' });
+  t.equal(high.kind, 'crash');
+  t.match(high.console, /page fault[^]*cr2=0x0000100000000000/);
+  const gp = await boot(t, program, { append: 'read 0x8000000000000000' });
+  t.equal(gp.kind, 'crash');
+  t.match(gp.console, /CPU exception 13 \(general protection\)/);
+});
+
+t.test('a stack overflow hits the guard page and is reported', async (t) => {
+  const ok = await boot(t, program, { append: 'deep 100' });
+  t.same({ kind: ok.kind, console: ok.console }, { kind: 'exit', console: '5049\n' }, '100 KiB of stack is fine');
+  const vm = await boot(t, program, { append: 'deep 1000' });
+  t.equal(vm.kind, 'crash');
+  t.match(vm.console, /page fault/);
+});
+
+t.test('abort() ends the VM with status 134', async (t) => {
+  const vm = await boot(t, program, { append: 'abort' });
+  t.same({ kind: vm.kind, status: vm.status }, { kind: 'abort', status: 134 });
+  t.match(vm.console, /signal 6 \(abort\)/);
+});
+
+t.test('exit statuses come through isa-debug-exit', async (t) => {
+  for (const [n, want] of [[0, 0], [3, 3], [123, 123], [200, 124]] as const) {
+    const vm = await boot(t, program, { append: `exit ${n}` });
+    t.same({ kind: vm.kind, status: vm.status }, { kind: 'exit', status: want }, `exit(${n})`);
+    if (n > 123) t.match(vm.console, new RegExp(`exit status ${n}\\n`), 'statuses over 123 are printed');
+  }
+});
+
+t.test('a system call the kernel lacks fails with ENOSYS and is named once', async (t) => {
+  const vm = await boot(t, program, { append: 'nosys' });
+  t.equal(vm.kind, 'exit');
+  t.equal(vm.console, 'clickvm: system call 57 is not implemented (ENOSYS)\n-1 -1 ENOSYS\n');
+});
+
+t.test('malloc and mmap give memory back: 64 MiB of churn in a 16 MiB VM', async (t) => {
+  const vm = await boot(t, program, { append: 'churn', memory: '16M' });
+  t.same({ kind: vm.kind, console: vm.console }, { kind: 'exit', console: 'churn ok\n' });
+});
+
+t.test('clocks: nanosleep waits at least as long as asked; the wall clock is the RTC\'s', async (t) => {
+  const before = Math.floor(Date.now() / 1000);
+  const vm = await boot(t, program, { append: 'clock' });
+  const m = /slept (\w+), realtime (\d+)/.exec(vm.console);
+  t.ok(m, vm.console);
+  t.equal(m?.[1], 'enough');
+  const rt = Number(m?.[2]);
+  t.ok(rt >= before - 2 && rt <= Math.ceil(Date.now() / 1000) + 2, `guest time ${rt} near host time ${before}`);
+});
