@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { QEMU, qemuArgs, decodeExitStatus, type VmExit } from '../../vm-image/qemu.js';
 
 export interface VmNic {
@@ -115,7 +115,8 @@ export class TestVm {
       socket.on('message', (m) => received.push(m));
       nics.push({ guestPort, socket, received });
     }
-    const extra = (opts.order ?? nics.map((_, n) => n)).flatMap((n) => args[n]!);
+    // Thread names (main loop, CPU 0/TCG, workers) for measurements.
+    const extra = ['-name', 'clickvm-test,debug-threads=on', ...(opts.order ?? nics.map((_, n) => n)).flatMap((n) => args[n]!)];
     const child = spawn(QEMU, qemuArgs({ image, append: opts.append, memory: opts.memory, accel: 'tcg', extra }), { stdio: ['ignore', 'pipe', 'pipe'] });
     const vm = new TestVm(child, nics);
     const deadline = Date.now() + (opts.bootTimeoutMs ?? 20000);
@@ -233,6 +234,82 @@ export function parseHandlerPrintout(text: string, names: readonly string[]): Re
     const rest = text.slice(at + name.length + 3);
     const end = rest.indexOf('\n\n');
     out[name] = (end < 0 ? rest : rest.slice(0, end)).replace(/\r/g, '');
+  }
+  return out;
+}
+
+export interface ForwardingRun {
+  readonly frames: number;
+  readonly seconds: number;
+  readonly framesPerSecond: number;
+}
+
+/**
+ * Closed-loop forwarding rate: frames go into NIC `from` while fewer than
+ * `window` are on their way, and must all come back on NIC `to`. With the
+ * window below both the guest's receive ring and QEMU's socket buffer,
+ * nothing overflows and the rate is what the path sustains.
+ */
+export function measureForwarding(vm: TestVm, opts: { from: number; to: number; frames: readonly Uint8Array[]; count: number; window: number; timeoutMs?: number }): Promise<ForwardingRun> {
+  const src = vm.nics[opts.from]!;
+  const dst = vm.nics[opts.to]!;
+  const base = dst.received.length;
+  let sent = 0;
+  let finished = false;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      finished = true;
+      dst.socket.off('message', onMessage);
+      reject(new Error(`only ${dst.received.length - base} of ${opts.count} frames came back`));
+    }, opts.timeoutMs ?? 120000);
+    const done = () => dst.received.length - base >= opts.count;
+    const finish = () => {
+      clearTimeout(deadline);
+      dst.socket.off('message', onMessage);
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ frames: opts.count, seconds, framesPerSecond: opts.count / seconds });
+    };
+    // The window is refilled as frames come back; a 1 ms timer backs that
+    // up (a frame lost on the way shrinks the window for good, never to 0
+    // unless all are lost, and then the deadline ends the run).
+    const fill = () => {
+      while (sent < opts.count && sent - (dst.received.length - base) < opts.window) {
+        src.socket.send(opts.frames[sent % opts.frames.length]!, src.guestPort, '127.0.0.1', (e) => e && reject(e));
+        sent++;
+      }
+    };
+    const pump = () => {
+      if (finished) return;
+      fill();
+      setTimeout(pump, 1);
+    };
+    const onMessage = () => {
+      if (done()) {
+        finished = true;
+        finish();
+      } else {
+        fill();
+      }
+    };
+    dst.socket.on('message', onMessage);
+    pump();
+  });
+}
+
+/** CPU seconds each of QEMU's threads has used so far (from the stat file of each of its tasks in /proc), by thread name. */
+export function qemuThreadCpu(pid: number): { name: string; seconds: number }[] {
+  const tick = 100;   // USER_HZ
+  const out: { name: string; seconds: number }[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ name, seconds: (Number(f[11]) + Number(f[12])) / tick });
+    } catch {
+      // the thread ended
+    }
   }
   return out;
 }
