@@ -7,7 +7,8 @@
 // for the end of the connection. virtio-fake.test.ts covers them.)
 
 import t from 'tap';
-import { measureForwarding, parseHandlerPrintout, udpSocketDrops } from './vm-harness.js';
+import { buildProgramImage } from '../../vm-image/build.js';
+import { measureForwarding, parseHandlerPrintout, TestVm, udpSocketDrops } from './vm-harness.js';
 import { allSent, boot, ETHER_MIN, FRAME_MAX, frame, hex, image } from './vm-common.js';
 
 /** A bridge that stops when a frame of EtherType 0x88b5 comes in (after letting the queue drain). */
@@ -104,4 +105,17 @@ t.test('a device name with no such NIC fails the router\'s initialization with a
   t.equal(end.kind, 'exit');
   t.equal(end.status, 1, 'the driver exits 1');
   t.match(end.console, /^2: no NIC 2 in this VM \(2 attached\)$/m, 'names the NIC and how many there are');
+});
+
+t.test('a program image without the dataplane runtime still links and boots; its NICs are left alone', async (t) => {
+  // The driver is in every image; a program with its own main() and no
+  // device table (buildProgramImage) must not need the runtime's symbols.
+  const img = buildProgramImage('#include <stdio.h>\nint main(void) { puts("no router here"); return 7; }\n').output;
+  const vm = await TestVm.start(img, { nics: 1, nicLines: 0 });
+  t.teardown(() => vm.close());
+  const end = await vm.ended(30000);
+  t.equal(end.kind, 'exit');
+  t.equal(end.status, 7, 'the program\'s exit status');
+  t.match(end.console, /^no router here$/m, 'it ran');
+  t.notMatch(end.console, /virtio-net/, 'no NIC brought up');
 });

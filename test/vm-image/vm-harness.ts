@@ -102,7 +102,8 @@ export class TestVm {
 
   /** Boot `image` with `nics` NICs; resolves once the guest has printed its NIC lines (QEMU is reading its sockets by then). */
   /** `order`: the NICs' order on QEMU's command line (default 0, 1, ...); the guest numbers them by MAC whatever it is. */
-  static async start(image: string, opts: { nics: number; append?: string; memory?: string; bootTimeoutMs?: number; order?: readonly number[] }): Promise<TestVm> {
+  /** `nicLines`: how many NIC lines to wait for (default `nics`; 0 for a program that brings up no NICs). */
+  static async start(image: string, opts: { nics: number; append?: string; memory?: string; bootTimeoutMs?: number; order?: readonly number[]; nicLines?: number }): Promise<TestVm> {
     const args: string[][] = [];
     const nics: VmNic[] = [];
     for (let n = 0; n < opts.nics; n++) {
@@ -122,7 +123,7 @@ export class TestVm {
     const deadline = Date.now() + (opts.bootTimeoutMs ?? 20000);
     // The NIC lines come before main(); a router that fails to initialize may exit right after them.
     const lines = () => (vm.consoleText.match(/^virtio-net: NIC \d+ \(.*\n/gm) ?? []).length;   // whole lines
-    while (lines() < opts.nics) {
+    while (lines() < (opts.nicLines ?? opts.nics)) {
       if (vm.exited || Date.now() > deadline) {
         const end = await (vm.exited ? vm.endPromise : vm.close());
         throw new Error(`the VM did not bring up ${opts.nics} NICs (${end.kind} ${end.status}):\n${end.console}\n${end.stderr}`);

@@ -39,7 +39,11 @@ int vmmio_begin(VirtioMmio *m, uintptr_t base, uint64_t wanted, uint64_t require
 {
     m->base = base;
     m->device_id = vmmio_get(m, VMMIO_DEVICE_ID);
-    vmmio_reset(m);
+    /* Status 0 is the reset state (a device just powered on, or reset at a
+     * close): resetting it again would change nothing, and a reset is one
+     * of QEMU's slower register writes (it resets every queue and the
+     * backend's state), paid at boot for every NIC. */
+    if (vmmio_get(m, VMMIO_STATUS) != 0) vmmio_reset(m);
     vmmio_set(m, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
     vmmio_set(m, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     uint64_t offered = device_features(m);

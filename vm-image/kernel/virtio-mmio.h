@@ -142,7 +142,8 @@ static inline uint8_t vmmio_config8(const VirtioMmio *m, unsigned off)
  * version 1 transport: QEMU needs -global virtio-mmio.force-legacy=false). */
 int vmmio_probe(uintptr_t base, uint32_t *version);
 
-/* Reset, then ACKNOWLEDGE, DRIVER, and negotiate: the driver accepts the
+/* Reset (unless the device is in its reset state already), then
+ * ACKNOWLEDGE, DRIVER, and negotiate: the driver accepts the
  * device's features within `wanted`; all of `required` must be among
  * them. FEATURES_OK is set and read back. 0, or -1 with *err set (the
  * device is then marked FAILED). */

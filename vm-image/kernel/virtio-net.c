@@ -6,6 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Every image links this file, also the program images of
+ * vm-image/build.ts's buildProgramImage (a C file with its own main and no
+ * dataplane runtime). Those have no device table and no packet pool, so the
+ * runtime's functions are weak references here: without them the NICs are
+ * left alone (vm_devices_init checks cvm_device_backend). */
+#pragma weak cvm_device_backend
+#pragma weak cvm_packet_alloc
+#pragma weak cvm_packet_release_slow
+#pragma weak cvm_str_printf
+
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
 _Static_assert(VNET_RX_FRAME_MAX + CVM_HEADROOM <= CVM_BUF_SIZE, "a receive buffer is a pooled buffer");
 
@@ -333,6 +343,7 @@ static int nic_before(const VnetNic *a, const VnetNic *b)
 
 unsigned vnet_probe(uintptr_t base, unsigned nslots)
 {
+    const int64_t started = vm_monotonic_ns();
     nnics = 0;
     for (unsigned i = 0; i < nslots; i++) {
         uintptr_t at = base + (uintptr_t)i * VIRTIO_MMIO_STRIDE;
@@ -419,6 +430,16 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
         put_str(&l, " bytes");
         line_end(&l);
     }
+    if (nnics) {
+        /* Bring-up is part of the boot budget: say what it took. */
+        Line l = { .n = 0 };
+        put_str(&l, "virtio-net: ");
+        put_dec(&l, nnics);
+        put_str(&l, nnics == 1 ? " NIC up in " : " NICs up in ");
+        put_dec(&l, (uint64_t)(vm_monotonic_ns() - started) / 1000);
+        put_str(&l, " us");
+        line_end(&l);
+    }
     cvm_device_backend(vnet_open);
     return nnics;
 }
@@ -436,4 +457,7 @@ void vnet_shutdown(void)
 }
 
 /* The kernel's hook, run before main (vm-image/kernel). */
-void vm_devices_init(void) { vnet_probe(VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS); }
+void vm_devices_init(void)
+{
+    if (cvm_device_backend) vnet_probe(VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS);
+}
