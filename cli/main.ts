@@ -10,10 +10,12 @@ import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
+import { controlCommand } from './commands/control.js';
 import { flattenCommand } from './commands/flatten.js';
 import { graphCommand } from './commands/graph.js';
 import { imageCommand } from './commands/image.js';
 import { runCommand } from './commands/run.js';
+import { vmCommand } from './commands/vm.js';
 import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.js';
 
 /**
@@ -24,7 +26,7 @@ import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.
  * they had to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand];
+const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand, vmCommand, controlCommand];
 
 /** The version in package.json, found from this file in cli/ or dist/cli/. */
 function version(): string {

@@ -20,6 +20,18 @@ export class UsageError extends Error {
 }
 
 /**
+ * The command could not do what it was asked though it was asked rightly (a
+ * VM that would not start, a handler that refused a value): one line,
+ * status 1, no usage hint.
+ */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+/**
  * Thrown by a command that has already said what it had to and wants a
  * particular exit status (the `run` command uses it for the driver's status).
  */
@@ -67,6 +79,10 @@ export function reportFailure(e: unknown): number {
   }
   if (e instanceof UsageError) {
     io.err(`clickvm: ${e.message}\nTry 'clickvm --help' for more information.\n`);
+    return EXIT_ERRORS;
+  }
+  if (e instanceof CommandError) {
+    io.err(`clickvm: ${e.message}\n`);
     return EXIT_ERRORS;
   }
   const message = e instanceof Error ? e.message : String(e);

@@ -12,6 +12,8 @@
 import { ClickError } from '../config-lang/diagnostics.js';
 import { analyzeDelivery, type DeliveryMode } from '../graph/delivery.js';
 import { inputSources, outputTargets, type CheckedElement, type CheckedGraph, type PortRef } from '../graph/router-graph.js';
+import { burstsVisible } from '../graph/batching.js';
+import { findLockstep, lockstepPrologue } from './lockstep.js';
 import type { NativeInitContext, NativeSpec } from './native-spec.js';
 import { elementHandlerSet, globalHandlerSet, portsText } from '../host-engine/handler-tables.js';
 
@@ -77,10 +79,11 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
 
   // The host engine lets a task batch only when it is the only element with
   // ports that runs one (env.canBatch); decide the same here, at compile time.
-  const taskOwners = plans.filter(
-    (p) => (p.native.usesTask ? p.native.usesTask(p.el.conf, p.el) : !!p.native.hooks?.task) && p.el.inputs.length + p.el.outputs.length > 0,
-  );
-  const batchable = taskOwners.length === 1 ? taskOwners[0] : undefined;
+  const allTaskOwners = plans.filter((p) => (p.native.usesTask ? p.native.usesTask(p.el.conf, p.el) : !!p.native.hooks?.task));
+  const taskOwners = allTaskOwners.filter((p) => p.el.inputs.length + p.el.outputs.length > 0);
+  const mayBatch = !burstsVisible(graph, allTaskOwners.map((p) => p.el.index));
+  const batchable = mayBatch && taskOwners.length === 1 ? taskOwners[0] : undefined;
+  const lockstep = mayBatch ? findLockstep(graph, taskOwners.map((p) => p.el.index), targets, sources) : undefined;
 
   const byName = new Map(graph.elements.map((e, i) => [e.name, i]));
   const resolveName = (from: CheckedElement, name: string): number | undefined => {
@@ -247,7 +250,8 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     });
 
     if (hooks.task) {
-      wrappers.push(fn(`static int ${inst}_task(void)`, [...inSetup(), ...outSetup(undefined, p.mode), `int r = ${native.prefix}_run_task(&${inst}, ${el.inputs.includes('pull') ? '&in' : '0'}, &out);`, ...outFinish(undefined, p.mode), 'return r;']));
+      const prologue = lockstep?.source === i ? lockstepPrologue(lockstep, (k) => plans[k]!.inst, (k) => plans[k]!.native.prefix) : [];
+      wrappers.push(fn(`static int ${inst}_task(void)`, [...prologue, ...inSetup(), ...outSetup(undefined, p.mode), `int r = ${native.prefix}_run_task(&${inst}, ${el.inputs.includes('pull') ? '&in' : '0'}, &out);`, ...outFinish(undefined, p.mode), 'return r;']));
     }
     if (hooks.timer) {
       wrappers.push(fn(`static void ${inst}_timer(void)`, [...inSetup(), ...outSetup(undefined, p.mode), `${native.prefix}_run_timer(&${inst}, ${el.inputs.includes('pull') ? '&in' : '0'}, &out);`, ...outFinish(undefined, p.mode)]));

@@ -27,6 +27,18 @@ export interface NativeSpec<C> {
    * default: whenever `hooks.task` is set. Decides `canBatch`.
    */
   usesTask?(conf: C, ports: { readonly inputs: readonly ('push' | 'pull')[]; readonly outputs: readonly ('push' | 'pull')[] }): boolean;
+  /**
+   * The part this class can play in a lock-step pair (dataplane-native/
+   * lockstep.ts): a task pushing straight into a queue that a second task
+   * drains. 'source': C defines `uint32_t <prefix>_lockstep_round(e)` (packets
+   * one run sends as configured) and `<prefix>_lockstep_batch(e)` (packets it
+   * sends with `can_batch` set, a field the generated code sets per run);
+   * 'queue': `int <prefix>_lockstep_begin(e, int may, uint32_t round,
+   * uint32_t batch)` (called every run, so a refused round is never capped);
+   * 'drain': `uint32_t <prefix>_lockstep_burst(e)` (0: cannot keep pace) and a
+   * `lockstep_pull` field, the packets a run pulls at least.
+   */
+  readonly lockstep?: 'source' | 'queue' | 'drain';
   readonly hooks?: {
     readonly init?: boolean;     // int <prefix>_init(struct <prefix> *e, CvmStr *err)
     readonly cleanup?: boolean;  // void <prefix>_cleanup(struct <prefix> *e)

@@ -68,6 +68,12 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
    * (Method syntax, for the same reason as `configure`.)
    */
   perPacketEffects?(conf: C): boolean;
+  /**
+   * The element reads or writes other elements' handlers, or stops the
+   * router, from its own timers or tasks (an active Script): it sees how far
+   * a batch got, so engines keep to Click's bursts (graph/batching.ts).
+   */
+  actsOnRouter?(conf: C): boolean;
   /** Named sub-configurations other elements may look up (e.g. IPRewriter mappers). */
   readonly provides?: readonly string[];
 }

@@ -12,6 +12,7 @@
 // drop/consume/clonePacket/created.
 
 import type { NetDevice } from './devices.js';
+import type { HandlerEntry } from './handlers.js';
 import type { Packet, PacketBatch } from './packet.js';
 
 export type PortMode = 'push' | 'pull';
@@ -48,6 +49,25 @@ export interface Task {
   schedule(): void;
   unschedule(): void;
   readonly scheduled: boolean;
+}
+
+/**
+ * Input from outside the router graph (a ControlSocket's listener and
+ * clients). While a source is live, an idle runAsync() waits for input
+ * instead of ending; the source calls wake() when something arrived, so a
+ * run waiting for a timer looks at its tasks again at once. A synchronous
+ * run() cannot wait for the outside and ends when idle as before.
+ */
+export interface IoSource {
+  live: boolean;
+  wake(): void;
+  close(): void;
+}
+
+/** The router's handlers by element index (undefined: the global ones), for control channels. */
+export interface HandlerAccess {
+  readonly elementNames: readonly string[];
+  handler(element: number | undefined, name: string): HandlerEntry | undefined;
 }
 
 /** Services the engine gives an element. */
@@ -96,6 +116,10 @@ export interface ElementEnv {
    * Optional: without it, use Click's burst.
    */
   canBatch?(): boolean;
+  /** Register an outside input source (see IoSource). Optional: engines without it cannot serve one. */
+  ioSource?(): IoSource;
+  /** Every handler of the router, for a control channel (ControlSocket). */
+  handlerAccess?(): HandlerAccess;
 }
 
 export interface ElementInit<C> {

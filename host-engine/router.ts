@@ -20,12 +20,13 @@
 // packet-at-a-time order everywhere it is observable.
 
 import { ClickError, type Diagnostic } from '../config-lang/diagnostics.js';
+import { burstsVisible } from '../graph/batching.js';
 import { analyzeDelivery, type Delivery, type DeliveryMode } from '../graph/delivery.js';
 import type { CheckedElement, CheckedGraph, PortRef } from '../graph/router-graph.js';
 import { accountFor, type AccountingReport } from './accounting.js';
 import { RealClock, SimClock, SIMTIME_EPOCH_NS, type Clock } from './clock.js';
 import { noDevices, type DeviceBackend } from './devices.js';
-import type { ElementEnv, HostElement } from './element.js';
+import type { ElementEnv, HandlerAccess, HostElement, IoSource } from './element.js';
 import {
   HandlerError,
   HandlerSet,
@@ -96,6 +97,7 @@ export class ElementFailure extends Error {
   }
 }
 
+/** `wait` until -1n: no timer is pending, only a live I/O source can bring work. */
 type Step = { readonly kind: 'continue' } | { readonly kind: 'done'; readonly reason: StopReason } | { readonly kind: 'wait'; readonly until: bigint };
 const CONTINUE: Step = { kind: 'continue' };
 
@@ -141,6 +143,10 @@ export class Router {
   private taskRuns = 0;
   private timerFirings = 0;
   private readonly unconnectedWarned = new Set<string>();
+  /** Outside inputs (env.ioSource); a live one keeps an idle runAsync waiting. */
+  private readonly ioSources = new Set<IoSource>();
+  /** Ends runAsync's current wait early (an I/O source woke it). */
+  private wakeRun: (() => void) | undefined;
 
   constructor(graph: CheckedGraph, readonly options: RouterOptions = {}) {
     this.graph = graph;
@@ -257,7 +263,48 @@ export class Router {
       random32: () => this.rng.next(),
       attachments: this.attachments,
       canBatch: () => this.canBatch(index),
+      ioSource: () => this.addIoSource(),
+      handlerAccess: () => this.handlerAccess(),
     };
+  }
+
+  private addIoSource(): IoSource {
+    const src: IoSource = {
+      live: true,
+      wake: () => this.wakeRun?.(),
+      close: () => {
+        this.ioSources.delete(src);
+        this.wakeRun?.();
+      },
+    };
+    this.ioSources.add(src);
+    return src;
+  }
+
+  private ioLive(): boolean {
+    for (const s of this.ioSources) if (s.live) return true;
+    return false;
+  }
+
+  /** Every handler by element index, for control channels (ControlSocket). */
+  handlerAccess(): HandlerAccess {
+    return {
+      elementNames: this.graph.elements.map((e) => e.name),
+      handler: (element, name) => (element === undefined ? this.globals.get(name) : this.handlerSets[element]?.get(name)),
+    };
+  }
+
+  /** Sleep up to `ms`, or until an I/O source wakes the run. */
+  private waitForIo(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakeRun === done) this.wakeRun = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeRun = done;
+    });
   }
 
   // --- lifecycle ----------------------------------------------------------
@@ -288,6 +335,8 @@ export class Router {
       const s = this.step();
       if (s.kind === 'done') return this.endRun(s.reason, startNs);
       if (s.kind === 'wait') {
+        // Only outside input could change anything, and a synchronous run cannot receive it.
+        if (s.until < 0n) return this.endRun('idle', startNs);
         if (opts.until !== undefined && s.until > opts.until) {
           this.clock.waitUntil(opts.until);
           return this.endRun('deadline', startNs);
@@ -309,7 +358,9 @@ export class Router {
    */
   async runAsync(opts: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<RunResult> {
     const startNs = this.beginRun();
-    const sliceNs = BigInt(Math.round((opts.sliceMs ?? 20) * 1e6));
+    // With I/O sources (a ControlSocket) the slices are short, so a client
+    // waits about a millisecond for a busy router rather than 20.
+    const sliceNs = BigInt(Math.round((opts.sliceMs ?? (this.ioSources.size ? 1 : 20)) * 1e6));
     const onAbort = () => this.requestStop();
     opts.signal?.addEventListener('abort', onAbort);
     try {
@@ -318,10 +369,11 @@ export class Router {
         const s = this.step();
         if (s.kind === 'done') return this.endRun(s.reason, startNs);
         if (s.kind === 'wait') {
-          if (this.clock.simulated) this.clock.waitUntil(s.until);
+          if (s.until < 0n) await this.waitForIo(1000);   // no timer: only outside input can come
+          else if (this.clock.simulated) this.clock.waitUntil(s.until);
           else {
             const ms = Math.max(0, Math.min(1000, Number(s.until - this.clock.now()) / 1e6));
-            await new Promise((r) => setTimeout(r, Math.ceil(ms)));
+            await (this.ioSources.size ? this.waitForIo(Math.ceil(ms)) : new Promise((r) => setTimeout(r, Math.ceil(ms))));
           }
           sliceStart = process.hrtime.bigint();
         } else if (process.hrtime.bigint() - sliceStart > sliceNs) {
@@ -388,14 +440,14 @@ export class Router {
    * other task can interleave with it, i.e. it is the only element with ports
    * that runs a task. (Timers cannot interleave observably: in simulated time
    * they fire only when tasks are idle, and in real time their interleaving
-   * is not reproducible in Click either. Tasks of port-less elements move no
-   * packets.)
+   * is not reproducible in Click either.) Tasks of port-less elements move no
+   * packets, but they can look (graph/batching.ts).
    */
   private canBatch(index: number): boolean {
     if (this.state === 'new') return false;
     if (this.batchable === undefined) {
       const withPorts = [...this.taskOwners].filter((i) => this.elements[i]!.ninputs + this.elements[i]!.noutputs > 0);
-      this.batchable = withPorts.length === 1 ? withPorts[0]! : null;
+      this.batchable = withPorts.length === 1 && !burstsVisible(this.graph, this.taskOwners) ? withPorts[0]! : null;
     }
     return this.batchable === index;
   }
@@ -426,7 +478,7 @@ export class Router {
     if (worked || fired || this.moved !== movedBefore) return CONTINUE;
     // An idle round: nothing runnable did anything. Only a timer can change that.
     const next = this.timers.peekExpiry();
-    if (next === undefined) return { kind: 'done', reason: 'idle' };
+    if (next === undefined) return this.ioLive() ? { kind: 'wait', until: -1n } : { kind: 'done', reason: 'idle' };
     return { kind: 'wait', until: next };
   }
 

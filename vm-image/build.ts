@@ -24,7 +24,7 @@ export const kernelDir = join(repoRoot, 'vm-image', 'kernel');
 export const MUSL_LIBC = '/usr/lib/x86_64-linux-musl/libc.a';
 
 /** Kernel files compiled with the router (they use the runtime's headers). */
-const RUNTIME_SIDE = /^(io-wait|virtio-.*)\.c$/;
+const RUNTIME_SIDE = /^(io-wait|control-serial|virtio-.*)\.c$/;
 
 const WARNINGS = ['-Wall', '-Wextra', '-Werror'];
 const KERNEL_CFLAGS = [

@@ -17,6 +17,9 @@ int64_t vm_monotonic_ns(void);
 int64_t vm_realtime_ns(void);
 /* The memory malloc may hand out: one region, fixed at boot. */
 void vm_heap_region(void **base, size_t *size);
+/* Serve the control channel (COM2) if the VM has one; the driver calls it
+ * once the router is up (kernel/control-serial.c). */
+void vm_control_start(void);
 /* Power off with this status (QEMU's isa-debug-exit when present). */
 _Noreturn void vm_exit(int status);
 

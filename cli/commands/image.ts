@@ -5,12 +5,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { loadConfig } from '../../config-lang/load.js';
-import { ClickError } from '../../config-lang/diagnostics.js';
-import { generateC } from '../../dataplane-native/codegen.js';
-import { registry } from '../../elements/registry.js';
-import { buildImage } from '../../vm-image/build.js';
-import { classCounts, imageDiagnostics } from '../../vm-image/check.js';
+import { imageForConfig, writeManifest } from '../../vm-image/image.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
 import { io, printDiagnostics, UsageError } from '../report.js';
 
@@ -33,19 +28,18 @@ export const imageCommand: CommandModule<object, ImageArgs> = {
       throw new UsageError(`--batch takes a whole number from 1 to 4096, not '${args.batch}'`);
     }
     const input = readInput(args);
-    const graph = loadConfig(input.text, input.fileName, { defines: input.defines });
-    printDiagnostics(graph.warnings);
-    const refused = imageDiagnostics(graph);
-    if (refused.length) throw new ClickError(refused);
-    const program = generateC(graph, { configText: input.text, classNames: () => [...registry.keys()] });
-    const built = buildImage(program, { batch: args.batch });
+    const made = imageForConfig(input, { batch: args.batch });
+    printDiagnostics(made.warnings);
+    const built = made.built;
     const out = resolve(args.output);
     mkdirSync(dirname(out), { recursive: true });
     copyFileSync(built.output, out);
-    const counts = classCounts(graph);
+    writeManifest(out, { config: input.fileName, nics: made.nics.count, classes: Object.fromEntries(made.classes), size: built.size });
+    const counts = made.classes;
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     io.out(`${args.output}: ${built.size} bytes (${(built.size / 1024).toFixed(1)} KiB)\n`);
     io.out(`${total} element${total === 1 ? '' : 's'} in ${counts.size} class${counts.size === 1 ? '' : 'es'}:\n`);
     for (const [c, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) io.out(`  ${String(n).padStart(4)}  ${c}\n`);
+    if (made.nics.count) io.out(`${made.nics.count} NIC${made.nics.count === 1 ? '' : 's'}: start it with one --nic for each (clickvm vm start)\n`);
   },
 };

@@ -15,6 +15,11 @@
 //   --simtime[=SECONDS]        simulated time (default start 10^9 s)
 //   --seed N                   seed of the random generator
 //   --engine host|native       which engine runs it (default host)
+//   -p PORT, -u PATH           a ControlSocket on TCP PORT (`PORT+`: or a
+//                              port above) or UNIX socket PATH (repeatable),
+//                              added as Click's driver adds them
+//                              (click_driver@@ControlSocket, ...@2, ...); the
+//                              run then lasts until stopped
 //
 // Differences from Click, on purpose: the run also ends when nothing can
 // happen any more (no task did work in a round and no timer is pending);
@@ -49,6 +54,8 @@ export interface RunArgs extends InputArgs {
   accounting?: boolean;
   engine?: 'host' | 'native';
   'march-native'?: boolean;
+  port?: string | string[];
+  unix?: string | string[];
 }
 
 /** A line writer that batches text for io.err/io.out (a run may print millions of lines). */
@@ -97,6 +104,22 @@ function asList(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
+/**
+ * The ControlSocket elements -p and -u add, named as Click's driver names
+ * them, appended to the configuration (after it, so its diagnostics keep
+ * their positions; the `config` handler still shows the text as given).
+ */
+export function controlSocketText(ports: readonly string[], paths: readonly string[]): string {
+  const specs = [
+    ...ports.map((p) => {
+      if (!/^\d+\+?$/.test(p) || Number(p.replace('+', '')) > 65535) throw new UsageError(`-p expects a TCP port (or PORT+), not '${p}'`);
+      return `TCP, ${p}`;
+    }),
+    ...paths.map((u) => `UNIX, ${JSON.stringify(u)}`),
+  ];
+  return specs.map((s, i) => `\nclick_driver@@ControlSocket${i ? `@${i + 1}` : ''} :: ControlSocket(${s});`).join('');
+}
+
 export async function runHandler(args: RunArgs): Promise<void> {
   // -f FILE is the positional FILE by another name.
   // Positionals after it can only be NAME=VALUE settings (readInput checks).
@@ -122,7 +145,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
   if (outputs.length > 1) throw new UsageError('output file specified twice');
 
   const input = readInput(args);
-  const graph = loadConfig(input.text, input.fileName, { defines: input.defines });
+  const graph = loadConfig(input.text + controlSocketText(asList(args.port), asList(args.unix)), input.fileName, { defines: input.defines });
   if (warnings) printDiagnostics(graph.warnings);
 
   const err = new BufferedLines(io.err);
@@ -229,6 +252,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('check-accounting', { type: 'boolean', default: true, describe: 'fail if an element loses or invents packets' })
       .option('engine', { choices: ['host', 'native'] as const, default: 'host' as const, describe: 'host: the TypeScript reference engine; native: compiled C, loaded in-process' })
       .option('march-native', { type: 'boolean', describe: 'with --engine native: compile for this CPU (-march=native)' })
+      .option('port', { alias: 'p', type: 'string', describe: 'listen for ControlSocket connections on TCP port PORT (127.0.0.1; repeatable)', requiresArg: true })
+      .option('unix', { alias: 'u', type: 'string', describe: 'listen for ControlSocket connections on UNIX socket PATH (repeatable)', requiresArg: true })
       .option('accounting', { type: 'boolean', describe: "print every element's packet counts to stderr after the run" })
       .example('$0 run router.click -h c.count', 'run, then print handler c.count')
       .example('$0 run --simtime -e "InfiniteSource(LIMIT 5, STOP true) -> c :: Counter -> Discard" -h c.count', 'inline configuration')

@@ -17,7 +17,7 @@ void cvm_io_wait(int64_t until)
             continue;
         }
         fds[n].fd = s->fd;
-        fds[n].events = POLLIN;
+        fds[n].events = (short)(POLLIN | (s->want_out ? POLLOUT : 0));
         fds[n].revents = 0;
         n++;
     }

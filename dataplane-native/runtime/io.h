@@ -16,6 +16,7 @@ typedef struct CvmIoSource {
     int (*poll)(struct CvmIoSource *s);
     int fd;                      /* a descriptor to wait on (POSIX); -1: none */
     int live;                    /* keeps an idle run from ending */
+    int want_out;                /* also wake when fd is writable (output waits to go out) */
     struct CvmIoSource *next;    /* the registered sources */
 } CvmIoSource;
 

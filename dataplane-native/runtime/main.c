@@ -6,15 +6,35 @@
  *   -q                   initialize only, do not run
  *   --accounting         fail (exit 3) if any element loses track of a packet
  *   -t                   print the run's elapsed and CPU time to stderr, and
- *                        `clickvm-run-ns N` for benchmarks */
+ *                        `clickvm-run-ns N` for benchmarks
+ *   -p PORT, -u PATH     a ControlSocket on TCP port PORT (127.0.0.1) or
+ *                        UNIX socket PATH, as click's driver adds one; the
+ *                        router then runs until stopped (SIGINT/SIGTERM
+ *                        stop it cleanly, removing a UNIX socket); -p 0
+ *                        prints `clickvm-control-port N` to stderr */
 #include "router.h"
+#ifndef CVM_TARGET_VM   /* the VM image has no sockets */
+#include "control-posix.h"
+#include <signal.h>
+#else
+#include "vm-image/platform.h"   /* vm_control_start */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#ifndef CVM_TARGET_VM
+static void stop_on_signal(int sig)
+{
+    (void)sig;
+    cvm_request_stop();   /* the run loop's poll returns with EINTR and sees it */
+}
+#endif
+
 int main(int argc, char **argv)
 {
+    const char *control_port = NULL, *control_path = NULL;
     const char *reads[256];
     int nreads = 0, quiet = 0, accounting = 0, timing = 0;
     const char *exit_handler = NULL;
@@ -32,8 +52,12 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-q")) quiet = 1;
         else if (!strcmp(a, "--accounting")) accounting = 1;
         else if (!strcmp(a, "-t")) timing = 1;
+#ifndef CVM_TARGET_VM
+        else if (!strcmp(a, "-p") && i + 1 < argc) control_port = argv[++i];
+        else if (!strcmp(a, "-u") && i + 1 < argc) control_path = argv[++i];
+#endif
         else {
-            fprintf(stderr, "usage: %s [-h ELEMENT.HANDLER]... [-x ELEMENT.HANDLER] [--simtime] [--seed N] [-q] [-t] [--accounting]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-h ELEMENT.HANDLER]... [-x ELEMENT.HANDLER] [--simtime] [--seed N] [-q] [-t] [--accounting] [-p PORT] [-u PATH]\n", argv[0]);
             return 1;
         }
     }
@@ -43,6 +67,36 @@ int main(int argc, char **argv)
         return 1;
     }
     if (seed) cvm_random_seed(seed);
+#ifndef CVM_TARGET_VM
+    CvmControlServer *servers[2] = { NULL, NULL };
+    for (int k = 0; k < 2; k++) {
+        const char *spec = k ? control_path : control_port;
+        if (!spec) continue;
+        CvmControlListen how = { .unix_socket = k, .localhost = 1, .path = spec, .who = k ? "ControlSocket@-u" : "ControlSocket@-p" };
+        if (!k) {
+            char *end;
+            long port = strtol(spec, &end, 10);
+            if (end == spec || port < 0 || port > 65535 || (*end && strcmp(end, "+"))) {
+                fprintf(stderr, "-p: bad port '%s'\n", spec);
+                return 1;
+            }
+            how.port = (int)port;
+            how.port_tries = *end == '+' ? 10 : 0;
+        }
+        servers[k] = cvm_control_listen(&how, &err);
+        if (!servers[k]) {
+            fprintf(stderr, "%s: %s\n", k ? "-u" : "-p", err.s);
+            return 1;
+        }
+        /* -p 0: the system chose the port; say which */
+        if (!k && !how.port) fprintf(stderr, "clickvm-control-port %d\n", cvm_control_server_port(servers[k]));
+        signal(SIGINT, stop_on_signal);
+        signal(SIGTERM, stop_on_signal);
+    }
+#else
+    (void)control_port, (void)control_path;
+    vm_control_start();   /* the VM's control channel instead (vm-image/platform.h) */
+#endif
     struct timespec w0, w1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
@@ -83,6 +137,9 @@ int main(int argc, char **argv)
             status = 3;
         }
     }
+#ifndef CVM_TARGET_VM
+    for (int k = 0; k < 2; k++) cvm_control_server_close(servers[k]);
+#endif
     cvm_router_finish();   /* after handlers and accounting, as Click's driver reads handlers first */
     cvm_str_free(&val);
     cvm_str_free(&err);

@@ -6,19 +6,27 @@
 
 const char cvm_version[] = "2.1";   /* the Click language version, as the host engine says */
 int cvm_failed_element = -1;
+int cvm_router_ready;
 
 int cvm_router_start(CvmStr *err)
 {
     cvm_failed_element = -1;
+    cvm_router_ready = 0;
     cvm_sched_reset();
     cvm_sched_hooks(cvm_router.reserve_driver);
     cvm_router.reset();
-    return cvm_router.initialize(err);
+    int r = cvm_router.initialize(err);
+    cvm_router_ready = r == 0;
+    return r;
 }
 
 int cvm_router_run(void) { return cvm_run_loop(); }
 
-void cvm_router_finish(void) { cvm_router.cleanup(); }
+void cvm_router_finish(void)
+{
+    cvm_router_ready = 0;
+    cvm_router.cleanup();
+}
 
 static int find_element(const char *name, size_t len)
 {
@@ -66,6 +74,17 @@ static void full_name(CvmStr *s, int e, const char *name)
 {
     if (e >= 0) cvm_str_printf(s, "%s.%s", cvm_router.elements[e]->name, name);
     else cvm_str_printf(s, "%s", name);
+}
+
+int cvm_element_index(const char *name, size_t len) { return find_element(name, len); }
+
+int cvm_handler_access(int e, const char *name)
+{
+    const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
+    if (h) return (h->read || h->read_param ? CVM_HANDLER_READ : 0) | (h->write ? CVM_HANDLER_WRITE : 0);
+    if (e >= 0) return standard_text(e, name) ? CVM_HANDLER_READ : 0;
+    if (!strcmp(name, "stop")) return CVM_HANDLER_WRITE;
+    return global_text(name) ? CVM_HANDLER_READ : 0;
 }
 
 int cvm_read_element_handler(int e, const char *name, const char *param, CvmStr *out)

@@ -61,6 +61,16 @@ int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr
  * returns the number of violations and describes them in msg. */
 int cvm_check_accounting(CvmStr *msg);
 
+/* For control channels (control.c): an element's index by name (-1 if
+ * none), what handler `name` of element e (-1: global) allows
+ * (CVM_HANDLER_READ | CVM_HANDLER_WRITE; 0: no such handler), and whether
+ * a router is initialized and not yet cleaned up. */
+#define CVM_HANDLER_READ 1
+#define CVM_HANDLER_WRITE 2
+int cvm_element_index(const char *name, size_t len);
+int cvm_handler_access(int e, const char *name);
+extern int cvm_router_ready;
+
 extern const char cvm_version[];
 
 #endif

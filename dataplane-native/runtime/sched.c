@@ -172,6 +172,11 @@ static void wait_until(int64_t ns)
     }
 }
 
+/* Tasks still to run in the current pass, the running one included. */
+static unsigned pass_left;
+
+int cvm_task_runs_next(const CvmTask *t) { return run_head == t && pass_left > 1; }
+
 /* I/O sources are polled every so many busy steps (a system call each on
  * Linux), and at every idle step. */
 #define IO_POLL_EVERY 64
@@ -185,7 +190,7 @@ int cvm_run_loop_until(int64_t deadline)
         uint64_t moved_before = cvm_packets_moved;
         int worked = 0, fired = 0;
         if (++steps % IO_POLL_EVERY == 0 && cvm_io_sources() && cvm_io_poll()) worked = 1;
-        for (unsigned n = task_count; n > 0 && run_head; n--) {
+        for (pass_left = task_count; pass_left > 0 && run_head; pass_left--) {
             CvmTask *t = run_head;
             cvm_task_unschedule(t);
             if (t->run()) worked = 1;

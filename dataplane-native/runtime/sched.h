@@ -21,6 +21,9 @@ typedef struct CvmTimer {
 
 void cvm_task_schedule(CvmTask *t);
 void cvm_task_unschedule(CvmTask *t);
+/* Called from a running task: will `t` run next, in this same pass of the
+ * run loop (nothing, not even a timer, in between)? */
+int cvm_task_runs_next(const CvmTask *t);
 
 void cvm_timer_schedule_at(CvmTimer *t, int64_t ns);
 void cvm_timer_schedule_after(CvmTimer *t, int64_t ns);

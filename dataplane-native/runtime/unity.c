@@ -10,5 +10,9 @@
 #include "output.c"
 #include "router.c"
 #include "handlers.c"
+#include "control.c"
+#ifndef CVM_TARGET_VM
+#include "control-posix.c"   /* sockets: not in the VM image */
+#endif
 #include "device.c"
 #include "device-memory.c"

@@ -35,5 +35,7 @@ export const spec = defineElement<typeof args, ScriptProgram, ScriptElement>({
   configure: (v, ctx) => configureScript(v, ctx.ninputs, ctx.noutputs, 'driver'),
   host: (init) => new ScriptElement(init),
   native: scriptNative,
+  // Only a passive script waits to be called; the others run on their own.
+  actsOnRouter: (c) => c.type !== 'passive',
   handlers: scriptHandlers,
 });

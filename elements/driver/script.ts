@@ -559,6 +559,8 @@ export const spec = defineElement<typeof args, ScriptProgram, E>({
   configure: (v, ctx) => configureScript(v, ctx.ninputs, ctx.noutputs, 'active'),
   host: (init) => new ScriptElement(init),
   native: scriptNative,
+  // Only a passive script waits to be called; the others run on their own.
+  actsOnRouter: (c) => c.type !== 'passive',
   handlers: scriptHandlers,
 });
 

@@ -69,6 +69,14 @@ static inline void infinite_source_send(struct infinite_source *e, uint32_t n, C
     e->count += n;
 }
 
+/* Lock-step pairs (dataplane-native/lockstep.ts): packets one run sends as
+ * configured, and with can_batch set. */
+static inline uint32_t infinite_source_lockstep_round(const struct infinite_source *e) { return e->burst; }
+static inline uint32_t infinite_source_lockstep_batch(const struct infinite_source *e)
+{
+    return e->burst < INFINITE_SOURCE_SOLE_BURST ? INFINITE_SOURCE_SOLE_BURST : e->burst;
+}
+
 static int infinite_source_run_task(struct infinite_source *e, CvmIn *in, CvmOut *out)
 {
     (void)in;

@@ -164,6 +164,7 @@ export const spec = defineElement<typeof args, InfiniteSourceConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'infinite-source.c'),
     prefix: 'infinite_source',
+    lockstep: 'source',
     hooks: { init: true, cleanup: true, task: true, pull: true },
     usesTask: (_c, ports) => ports.outputs[0] === 'push',
     init: (c, ctx) =>

@@ -27,6 +27,10 @@ struct queue {
     uint32_t size;               /* slots in ring */
     uint32_t head, len;
     uint64_t drops, highwater;
+    /* In a lock-step pair (dataplane-native/lockstep.ts) the queue holds a
+     * batch of rounds where Click's would hold one round: the high-water mark
+     * counts at most one round. UINT32_MAX otherwise. */
+    uint32_t lockstep_round;
     Packet **flushing;           /* drained by `reset`, waiting for the timer */
     uint32_t nflushing, flushing_cap;
 };
@@ -51,6 +55,7 @@ static int queue_init(struct queue *e, CvmStr *err)
     e->head = e->len = 0;
     e->flushing = NULL;
     e->nflushing = e->flushing_cap = 0;
+    e->lockstep_round = UINT32_MAX;
     if (queue_resize(e, e->capacity < QUEUE_RING_START ? e->capacity : QUEUE_RING_START) < 0) {
         cvm_str_printf(err, "out of memory for %u packets", e->capacity);
         return -1;
@@ -90,7 +95,18 @@ static inline void queue_append(struct queue *e, Packet *p)
     if (tail >= e->size) tail -= e->size;
     e->ring[tail] = p;
     e->len++;
-    if (e->len > e->highwater) e->highwater = e->len;
+    uint32_t seen = e->len < e->lockstep_round ? e->len : e->lockstep_round;
+    if (seen > e->highwater) e->highwater = seen;
+}
+
+/* Before every lock-step source run: may the pair batch (`may`: the drain
+ * can keep pace)? Only from an empty queue with room for the whole batch, so
+ * no round can overflow; a refused round leaves the high-water mark free. */
+static inline int queue_lockstep_begin(struct queue *e, int may, uint32_t round, uint32_t batch)
+{
+    int ok = may && e->len == 0 && e->capacity >= batch;
+    e->lockstep_round = ok ? round : UINT32_MAX;
+    return ok;
 }
 
 /* A packet that does not fit: counted, warned about once, sent out of output 1 or dropped. */

@@ -12,7 +12,17 @@ struct unqueue {
     int32_t burst, limit;
     uint8_t active;
     uint32_t count;
+    /* Set by a lock-step source before its run (dataplane-native/lockstep.ts):
+     * pull at least this many in the next run, then back to 0. */
+    uint32_t lockstep_pull;
 };
+
+/* Packets a run pulls as configured; 0 when it cannot keep pace with a
+ * lock-step source (inactive, or a LIMIT to stop at). */
+static inline uint32_t unqueue_lockstep_burst(const struct unqueue *e)
+{
+    return e->active && e->limit < 0 ? (uint32_t)e->burst : 0;
+}
 
 static int unqueue_init(struct unqueue *e, CvmStr *err)
 {
@@ -27,7 +37,8 @@ static int unqueue_run_task(struct unqueue *e, CvmIn *in, CvmOut *out)
         cvm_task_unschedule(&e->task);
         return 0;
     }
-    int64_t want = e->burst;
+    int64_t want = e->burst > (int64_t)e->lockstep_pull ? e->burst : (int64_t)e->lockstep_pull;
+    e->lockstep_pull = 0;
     if (e->limit >= 0 && (int64_t)(uint32_t)(e->count + (uint32_t)want) >= e->limit) {
         want = (int32_t)(uint32_t)((int64_t)e->limit - (int64_t)e->count);
         if (want <= 0) {

@@ -109,6 +109,7 @@ export const spec = defineElement<typeof args, UnqueueConf, UnqueueElement>({
   host: (init) => new UnqueueElement(init),
   native: {
     source: nativeSource(import.meta.url, 'unqueue.c'),
+    lockstep: 'drain',
     prefix: 'unqueue',
     hooks: { init: true, task: true },
     init: (c) => `.burst = ${c.burst}, .limit = ${c.limit}, .active = ${+c.active}`,

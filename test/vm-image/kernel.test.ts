@@ -15,6 +15,9 @@ const program = buildProgramImage(`
 #include <unistd.h>
 #include <sys/mman.h>
 
+static __thread int tls_init = 1234;   /* .tdata: musl copies it from the PT_TLS segment */
+static __thread int tls_zero;          /* .tbss */
+
 static int deep(volatile char *prev, int n)
 {
     volatile char buf[1024];
@@ -33,6 +36,11 @@ int main(int argc, char **argv)
         return *p;
     }
     if (!strcmp(what, "abort")) abort();
+    if (!strcmp(what, "tls")) {
+        tls_zero += 7;
+        printf("%d %d %s\\n", tls_init, tls_zero, errno == 0 ? "errno 0" : "errno set");
+        return 0;
+    }
     if (!strcmp(what, "exit")) exit(atoi(argv[2]));
     if (!strcmp(what, "deep")) return printf("%d\\n", deep(0, atoi(argv[2]))) < 0;
     if (!strcmp(what, "nosys")) {
@@ -64,12 +72,12 @@ int main(int argc, char **argv)
     if (!strcmp(what, "clock")) {
         struct timespec a, b, r;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        struct timespec d = { 0, 20000000 };
+        struct timespec d = { 0, 300000000 };
         nanosleep(&d, 0);
         clock_gettime(CLOCK_MONOTONIC, &b);
         clock_gettime(CLOCK_REALTIME, &r);
         long long ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
-        printf("slept %s, realtime %lld\\n", ns >= 20000000 ? "enough" : "too little", (long long)r.tv_sec);
+        printf("slept %s, realtime %lld\\n", ns >= 300000000 ? "enough" : "too little", (long long)r.tv_sec);
         return 0;
     }
     puts("usage");
@@ -104,6 +112,11 @@ t.test('a stack overflow hits the guard page and is reported', async (t) => {
   t.match(vm.console, /page fault/);
 });
 
+t.test('thread-local storage: musl finds the TLS segment through the auxiliary vector', async (t) => {
+  const vm = await boot(t, program, { append: 'tls' });
+  t.same({ kind: vm.kind, console: vm.console }, { kind: 'exit', console: '1234 7 errno 0\n' });
+});
+
 t.test('abort() ends the VM with status 134', async (t) => {
   const vm = await boot(t, program, { append: 'abort' });
   t.same({ kind: vm.kind, status: vm.status }, { kind: 'abort', status: 134 });
@@ -135,6 +148,8 @@ t.test('clocks: nanosleep waits at least as long as asked; the wall clock is the
   const m = /slept (\w+), realtime (\d+)/.exec(vm.console);
   t.ok(m, vm.console);
   t.equal(m?.[1], 'enough');
+  // A TSC rate measured too low would make guest time run fast: 300 ms of it would pass in less real time.
+  t.ok(vm.elapsedMs >= 300, `300 ms of guest sleep took ${vm.elapsedMs.toFixed(0)} ms of host time`);
   const rt = Number(m?.[2]);
   t.ok(rt >= before - 2 && rt <= Math.ceil(Date.now() / 1000) + 2, `guest time ${rt} near host time ${before}`);
 });

@@ -1,0 +1,61 @@
+/* ControlSocket: Click's ControlSocket protocol on a TCP or UNIX socket
+ * (dataplane-native/runtime/control-posix.c serves it; control.c speaks
+ * it). The VM image has no sockets: there the element compiles to a stub
+ * that fails initialization, and the image builder refuses it before that. */
+#include "cvm.h"
+#ifndef CVM_TARGET_VM
+#include "control-posix.h"
+#endif
+
+struct control_socket {
+    CvmElement base;
+    int unix_socket, port, port_tries, localhost, retries, retry_warnings;
+    unsigned flags;              /* CVM_CONTROL_READONLY | CVM_CONTROL_VERBOSE */
+    const char *path;
+#ifndef CVM_TARGET_VM
+    CvmControlServer *server;
+#endif
+};
+
+static int control_socket_init(struct control_socket *e, CvmStr *err)
+{
+#ifdef CVM_TARGET_VM
+    (void)e;
+    cvm_str_printf(err, "ControlSocket needs sockets, which the VM image does not have (its serial control channel speaks the same protocol)");
+    return -1;
+#else
+    CvmControlListen how = {
+        .unix_socket = e->unix_socket,
+        .port = e->port,
+        .port_tries = e->port_tries,
+        .localhost = e->localhost,
+        .path = e->path,
+        .flags = e->flags,
+        .retries = e->retries,
+        .retry_warnings = e->retry_warnings,
+        .who = e->base.name,
+    };
+    e->server = cvm_control_listen(&how, err);
+    return e->server ? 0 : -1;
+#endif
+}
+
+static void control_socket_cleanup(struct control_socket *e)
+{
+#ifndef CVM_TARGET_VM
+    cvm_control_server_close(e->server);
+    e->server = NULL;
+#else
+    (void)e;
+#endif
+}
+
+static void control_socket_read_port(struct control_socket *e, CvmStr *o)
+{
+#ifndef CVM_TARGET_VM
+    cvm_str_printf(o, "%d", e->server ? cvm_control_server_port(e->server) : 0);
+#else
+    (void)e;
+    cvm_str_printf(o, "0");
+#endif
+}

@@ -1,0 +1,62 @@
+/* The control channel of the VM: Click's ControlSocket protocol (the
+ * runtime's control.c) on COM2, a 16550 at 0x2f8 that QEMU connects to a
+ * UNIX socket on the host (`vm start` makes it; vm-image/qemu.ts). A serial
+ * line has no connections, so one protocol session runs for the life of
+ * the VM, and a new one starts after a client's QUIT. The channel is an I/O
+ * source polled by the run loop, and a live one: a middlebox with a control
+ * channel keeps running, answering, until it is stopped, as a ClickOS VM
+ * does.
+ *
+ * The receive FIFO stays off: QEMU empties it when it is switched on, and a
+ * host client may have written before the guest got here. */
+#include "kernel.h"
+#include "io.h"
+#include "control.h"
+
+#define COM2 0x2f8
+#define LSR_DR 0x01     /* a received byte is waiting */
+#define LSR_THRE 0x20   /* transmit holding register empty */
+#define RX_CHUNK 256    /* bytes handed to the protocol per poll, at most */
+
+static CvmControl *session;
+static CvmIoSource source;
+
+static void control_serial_write(void *ctx, const char *data, size_t n)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) {
+        while (!(inb(COM2 + 5) & LSR_THRE)) cpu_relax();
+        outb(COM2, (uint8_t)data[i]);
+    }
+}
+
+static int control_serial_poll(CvmIoSource *s)
+{
+    (void)s;
+    char buf[RX_CHUNK];
+    size_t n = 0;
+    while (n < sizeof buf && (inb(COM2 + 5) & LSR_DR)) buf[n++] = (char)inb(COM2);
+    if (n == 0) return 0;
+    if (!session) session = cvm_control_new(control_serial_write, NULL, 0);
+    if (session && cvm_control_input(session, buf, n) < 0) {
+        /* QUIT (or input that cannot be framed): the next client starts afresh. */
+        cvm_control_free(session);
+        session = NULL;
+    }
+    return 1;
+}
+
+void vm_control_start(void)
+{
+    /* No UART there: the port reads all ones. */
+    if (inb(COM2 + 5) == 0xff) return;
+    outb(COM2 + 1, 0x00);   /* no interrupts */
+    outb(COM2 + 3, 0x03);   /* 8N1 */
+    source.poll = control_serial_poll;
+    source.fd = -1;
+    source.live = 1;
+    cvm_io_add(&source);
+    /* The banner goes out now, to whoever listens already; clients of a
+     * serial channel do not wait for it (ControlClient's waitBanner). */
+    if (!session) session = cvm_control_new(control_serial_write, NULL, 0);
+}
