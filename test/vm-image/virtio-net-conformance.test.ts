@@ -24,6 +24,10 @@ import { runDeviceSession } from '../native/engines.js';
 import { parseHandlerPrintout } from './vm-harness.js';
 import { allSent, boot, ETHER_MIN, FRAME_MAX, hex, image } from './vm-common.js';
 
+// Every image is built from scratch the first time (13-90 s each on a
+// loaded 2-core machine, then cached): more than tap's 300 s per file.
+t.setTimeout(15 * 60 * 1000);
+
 const repo = new URL('../../', import.meta.url).pathname;
 const fixtures = join(repo, 'test', 'fixtures', 'conformance');
 

@@ -11,6 +11,10 @@ import { buildProgramImage } from '../../vm-image/build.js';
 import { measureForwarding, parseHandlerPrintout, TestVm, udpSocketDrops } from './vm-harness.js';
 import { allSent, boot, ETHER_MIN, FRAME_MAX, frame, hex, image } from './vm-common.js';
 
+// Every image is built from scratch the first time (13-90 s each on a
+// loaded 2-core machine, then cached): more than tap's 300 s per file.
+t.setTimeout(15 * 60 * 1000);
+
 /** A bridge that stops when a frame of EtherType 0x88b5 comes in (after letting the queue drain). */
 const BRIDGE = `rx :: FromDevice(0) -> c :: Classifier(12/88b5, -);
 c[0] -> stopper :: Counter -> Discard;
