@@ -2,7 +2,9 @@
 // exit with odd statuses, call what the kernel lacks, churn the allocator,
 // overflow the stack. Each is linked exactly as a router image is.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { buildProgramImage } from '../../vm-image/build.js';
+import { decodeExitStatus, QEMU, qemuArgs } from '../../vm-image/qemu.js';
 import { alive, boot } from './vm-util.js';
 
 const program = buildProgramImage(`
@@ -152,4 +154,13 @@ t.test('clocks: nanosleep waits at least as long as asked; the wall clock is the
   t.ok(vm.elapsedMs >= 300, `300 ms of guest sleep took ${vm.elapsedMs.toFixed(0)} ms of host time`);
   const rt = Number(m?.[2]);
   t.ok(rt >= before - 2 && rt <= Math.ceil(Date.now() / 1000) + 2, `guest time ${rt} near host time ${before}`);
+});
+
+t.test('without isa-debug-exit the kernel resets the machine (QEMU ends under -no-reboot), which never reads as success', async (t) => {
+  const args = qemuArgs({ image: program.output, append: 'exit 0' });
+  const i = args.indexOf('isa-debug-exit,iobase=0xf4,iosize=4');
+  args.splice(i - 1, 2);
+  const r = spawnSync(QEMU, args, { encoding: 'latin1', timeout: 60000, killSignal: 'SIGKILL' });
+  t.equal(r.status, 0, 'QEMU exits as for a guest reset');
+  t.same(decodeExitStatus(r.status, r.signal), { kind: 'reset', status: 125 });
 });

@@ -75,6 +75,8 @@ void *mem_map(size_t len);
 /* Give pages back (any page-aligned range; coalesced with its neighbours). */
 int mem_unmap(void *addr, size_t len);
 size_t mem_free_bytes(void);
+/* Does [addr, addr + len) lie inside the heap? */
+int mem_in_heap(uintptr_t addr, size_t len);
 
 /* Syscalls (syscall.c). */
 void syscall_init(void);

@@ -55,6 +55,11 @@ void vm_heap_region(void **base, size_t *size)
 
 size_t mem_free_bytes(void) { return free_bytes; }
 
+int mem_in_heap(uintptr_t addr, size_t len)
+{
+    return addr >= heap_base && addr <= heap_end && len <= heap_end - addr;
+}
+
 /* Take [a, b) out of the free list if one run holds all of it. */
 static int take_range(uintptr_t a, uintptr_t b)
 {

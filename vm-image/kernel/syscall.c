@@ -114,7 +114,8 @@ static long sys_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd,
 static long sys_madvise(uintptr_t addr, size_t len, long advice)
 {
     /* DONTNEED promises zero-filled pages on the next touch. */
-    if (advice == MADV_DONTNEED && (addr & 4095) == 0) kmemset((void *)addr, 0, len);
+    if ((addr & 4095) || !mem_in_heap(addr, len)) return -E_INVAL;
+    if (advice == MADV_DONTNEED) kmemset((void *)addr, 0, len);
     return 0;
 }
 
