@@ -152,7 +152,8 @@ export async function startMiddlebox(opts: StartOptions): Promise<Middlebox> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   for (;;) {
     const state = instanceState(opts.name, record);
-    if (state.state === 'running') return describe(record);
+    // QEMU writes its pid file before it creates the control socket: wait for both.
+    if (state.state === 'running' && existsSync(paths.control)) return describe(record);
     if (!isAlive(state)) {
       const why = existsSync(paths.qemuLog) ? readFileSync(paths.qemuLog, 'utf8').trim() : '';
       removeInstance(opts.name);
