@@ -220,8 +220,8 @@ export async function stopMiddlebox(name: string, opts: { timeoutMs?: number } =
 async function withControl<T>(name: string, body: (c: ControlClient) => Promise<T>, timeoutMs: number): Promise<T> {
   const mb = getMiddlebox(name);
   if (!isAlive(mb.state)) throw new InstanceError(`VM '${name}' is not running (${mb.state.state})`);
-  // The guest sent its banner when it booted, perhaps before anyone listened: do not wait for one.
-  const client = await ControlClient.connect({ path: instancePaths(name).control }, { waitBanner: false, timeoutMs });
+  // A serial line: one session for the VM's life, shared by every client in turn.
+  const client = await ControlClient.connect({ path: instancePaths(name).control }, { sharedSession: true, timeoutMs, replyTimeoutMs: timeoutMs });
   try {
     return await body(client);
   } finally {

@@ -176,8 +176,8 @@ const consoleCmd: CommandModule<object, { name?: string }> = {
   command: 'console <name>',
   describe: "print what a VM's serial console has shown",
   builder: nameArg,
-  handler: (args) => {
-    io.out(consoleOutput(args.name!));
+  handler: async (args) => {
+    io.out(await vmCall(() => consoleOutput(args.name!)));
   },
 };
 

@@ -19,6 +19,19 @@ export interface ControlConnectOptions {
   readonly waitBanner?: boolean;
   /** How long to wait for the connection and the banner (ms, default 10000). */
   readonly timeoutMs?: number;
+  /**
+   * How long one request may wait for its reply (ms; default: forever). When
+   * it runs out the connection is closed, since a late reply would be taken
+   * for the next request's.
+   */
+  readonly replyTimeoutMs?: number;
+  /**
+   * A channel without connections (a VM's serial line): one protocol session
+   * serves every client in turn. The client then says no QUIT when it closes
+   * (that would end the session under the next client) and, before its first
+   * request, skips whatever an earlier client left unread (see `resync`).
+   */
+  readonly sharedSession?: boolean;
 }
 
 /** One reply: the last line's code, every message line's text, and the data of a successful read. */
@@ -60,10 +73,17 @@ export class ControlClient {
   private ended: Error | undefined;
   private bannerSeen = false;
   private onBanner: (() => void) | undefined;
+  /** While resynchronising: every line is skipped up to the one that names this token. */
+  private syncToken: string | undefined;
+  private onSynced: (() => void) | undefined;
   /** The protocol version the banner announced (undefined until seen). */
   version: string | undefined;
 
-  private constructor(private readonly stream: Duplex) {
+  private constructor(
+    private readonly stream: Duplex,
+    private readonly replyTimeoutMs?: number,
+    private readonly sharedSession = false,
+  ) {
     stream.on('data', (d: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
       this.parse();
@@ -99,8 +119,10 @@ export class ControlClient {
       });
       stream = sock;
     }
-    const client = new ControlClient(stream);
-    if (opts.waitBanner !== false) {
+    const client = new ControlClient(stream, opts.replyTimeoutMs, opts.sharedSession);
+    if (opts.sharedSession) {
+      await withTimeout(client.resync(), timeoutMs, () => stream.destroy(), 'resynchronising with the server');
+    } else if (opts.waitBanner !== false) {
       await withTimeout(
         new Promise<void>((resolve, reject) => {
           if (client.bannerSeen) return resolve();
@@ -130,6 +152,16 @@ export class ControlClient {
       if (nl < 0) return;
       const line = this.buf.toString('latin1', 0, nl).replace(/\r$/, '');
       this.buf = this.buf.subarray(nl + 1);
+      if (this.syncToken !== undefined) {
+        const b = BANNER.exec(line);
+        if (b) this.version = `${b[1]}.${b[2]}`;
+        if (line.includes(this.syncToken)) {
+          this.syncToken = undefined;
+          this.bannerSeen = true;
+          this.onSynced?.();
+        }
+        continue;
+      }
       if (this.awaitingDataLine) {
         const m = /^DATA (\d+)$/.exec(line);
         if (!m) {
@@ -179,14 +211,33 @@ export class ControlClient {
     this.stream.destroy();
   }
 
+  /**
+   * Bring a shared session to a known point: an empty line ends whatever
+   * partial command an earlier client left, and a READ of a handler named by
+   * a fresh token fails with a message that names it; every line before that
+   * one (late replies meant for an earlier client, a banner) is skipped.
+   */
+  private resync(): Promise<void> {
+    const token = `clickvm-sync-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    this.syncToken = token;
+    return new Promise<void>((resolve, reject) => {
+      this.onSynced = resolve;
+      this.stream.once('close', () => reject(new ControlError(0, ['connection closed while resynchronising'])));
+      this.stream.write(Buffer.from(`\r\nREAD ${token}\r\n`, 'latin1'));
+    });
+  }
+
   /** Send one command (and its data bytes); resolves with a 2xx reply, rejects with ControlError otherwise. */
   request(line: string, data?: Uint8Array, expectsData = false): Promise<ControlReply> {
     if (this.ended) return Promise.reject(this.ended);
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<ControlReply>((resolve, reject) => {
       this.pending.push({ expectsData, resolve, reject });
       this.stream.write(Buffer.from(`${line}\r\n`, 'latin1'));
       if (data && data.length) this.stream.write(data);
     });
+    if (this.replyTimeoutMs === undefined) return reply;
+    const verb = line.split(' ', 1)[0];
+    return withTimeout(reply, this.replyTimeoutMs, () => this.protocolError(`no reply to ${verb}`), `waiting for the reply to ${verb}`);
   }
 
   /** Read handler `handler` (with an optional parameter, sent as READDATA so any bytes may be in it). */
@@ -248,7 +299,7 @@ export class ControlClient {
         const e = new ControlError(0, ['connection closed by the client']);
         this.ended = e;
         for (const p of this.pending.splice(0)) p.reject(e);
-      } else {
+      } else if (!this.sharedSession) {
         this.request('QUIT').catch(() => undefined);
       }
       this.stream.end();

@@ -99,3 +99,38 @@ t.test('connects over an existing stream', async (t) => {
   t.same(await c.list(), ['e']);
   await c.close();
 });
+
+t.test('replyTimeoutMs: a server that never answers fails the request and closes the connection', async (t) => {
+  // the protocol starts after 1.5 s: the banner-less request waits for a reply that does not come in time
+  const port = await serve(t, '', 1500);
+  const c = await ControlClient.connect({ port }, { waitBanner: false, replyTimeoutMs: 200 });
+  await t.rejects(c.read('e.v'), /timed out waiting for the reply to READ/);
+  await t.rejects(c.read('version'), /no reply to READ/, 'the connection is closed: a late reply cannot be taken for this one');
+  await c.close();
+});
+
+t.test('sharedSession (a serial line): late replies and a partial command left by an earlier client are skipped; no QUIT on close', async (t) => {
+  const received: string[] = [];
+  const server: Server = createServer((sock: Socket) => {
+    // what an earlier client left: its QUIT's reply, unread, and half a command
+    sock.write("200 Goodbye!\r\n500 Command 'x' unimplemented\r\n");
+    const proto = new ControlProtocol(access(), (b) => {
+      if (!b.toString().startsWith('Click::')) sock.write(b);   // the session's banner went out long ago
+    });
+    proto.input(Buffer.from('QU'));
+    sock.on('data', (d: Buffer) => {
+      received.push(d.toString('latin1'));
+      proto.input(d);
+    });
+    sock.on('end', () => sock.end());
+    sock.on('error', () => undefined);
+  });
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  const c = await ControlClient.connect({ port }, { sharedSession: true, timeoutMs: 2000 });
+  t.equal(await c.read('e.v'), 'start', 'the first reply is this client\'s own');
+  await c.write('e.v', 'x');
+  t.equal(await c.read('e.v'), 'x');
+  await c.close();
+  t.notMatch(received.join(''), /QUIT/, 'the session is left open for the next client');
+});
