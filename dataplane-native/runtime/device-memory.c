@@ -2,7 +2,8 @@
  * this process. The embedding program (TypeScript through koffi) injects
  * received frames a batch per call and collects sent ones; devices live
  * until cvm_memdev_reset, so frames can be injected before the router opens
- * a device and collected after it closed it. */
+ * a device and collected after it closed it. Packets on a ring are outside
+ * the router, so the pool counts them as the device's own (packet.h). */
 #include "device.h"
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,19 @@ static int ring_push(MemRing *r, Packet *p)
         }
     }
     r->p[r->tail++] = p;
+    cvm_pool_note_private(1);
     return 0;
+}
+
+static Packet *ring_pop(MemRing *r)
+{
+    cvm_pool_note_private(-1);
+    return r->p[r->head++];
 }
 
 static void ring_free(MemRing *r)
 {
-    while (r->head < r->tail) cvm_packet_free(r->p[r->head++]);
+    while (r->head < r->tail) cvm_packet_free(ring_pop(r));
     free(r->p);
     *r = (MemRing){ 0 };
 }
@@ -58,7 +66,7 @@ static unsigned mem_rx_burst(CvmDevice *d, Packet **pkts, unsigned max)
 {
     MemRing *r = &((MemDevice *)d)->rx;
     unsigned n = 0;
-    while (n < max && r->head < r->tail) pkts[n++] = r->p[r->head++];
+    while (n < max && r->head < r->tail) pkts[n++] = ring_pop(r);
     return n;
 }
 
@@ -139,7 +147,7 @@ unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32
     unsigned n = 0;
     uint64_t used = 0;
     while (n < max && r->head < r->tail && used + r->p[r->head]->len <= cap) {
-        Packet *p = r->p[r->head++];
+        Packet *p = ring_pop(r);
         memcpy(buf + used, p->data, p->len);
         used += p->len;
         lens[n++] = p->len;

@@ -6,6 +6,9 @@
 static Packet *free_packets;
 static CvmBuf *free_bufs;
 static uint64_t packets_allocated, packets_in_use;
+/* Of those in use, the ones elements keep for themselves (a source's
+ * prototype): not traffic, so not in any element's books. */
+static uint64_t packets_private;
 
 /* A buffer of `size` bytes as the packet sees it; from the pool when it fits. */
 static CvmBuf *buf_alloc(uint32_t size)
@@ -133,6 +136,9 @@ int cvm_packet_realloc(Packet *p, uint32_t extra_head, uint32_t extra_tail)
     buf_release(old);
     return 1;
 }
+
+void cvm_pool_note_private(int delta) { packets_private += (uint64_t)(int64_t)delta; }
+uint64_t cvm_pool_private(void) { return packets_private; }
 
 void cvm_pool_stats(uint64_t *allocated, uint64_t *in_use)
 {

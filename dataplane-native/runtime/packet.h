@@ -61,6 +61,10 @@ uint8_t *cvm_packet_writable_slow(Packet *p);
 /* Grow headroom/tailroom by reallocating; 0 on failure. */
 int cvm_packet_realloc(Packet *p, uint32_t extra_head, uint32_t extra_tail);
 void cvm_pool_stats(uint64_t *allocated, uint64_t *in_use);
+/* Mark a packet in use as an element's own (+1) or no longer (-1): the
+ * accounting check (router.c) expects every other packet in use to be held. */
+void cvm_pool_note_private(int delta);
+uint64_t cvm_pool_private(void);
 
 static inline uint32_t cvm_headroom(const Packet *p) { return (uint32_t)(p->data - p->buf->head); }
 static inline uint32_t cvm_tailroom(const Packet *p) { return p->buf->size - cvm_headroom(p) - p->len; }

@@ -1,6 +1,7 @@
 /* Router lifecycle, handler dispatch and the accounting check. */
 #include "router.h"
 #include "handlers.h"
+#include "packet.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,16 +190,27 @@ int cvm_write_handler(const char *path, const char *value, CvmStr *err)
 int cvm_check_accounting(CvmStr *msg)
 {
     int bad = 0;
+    uint64_t held_by_all = 0, allocated, in_use;
     for (int i = 0; i < cvm_router.nelements; i++) {
         const CvmElement *el = cvm_router.elements[i];
         const CvmStats *s = &el->stats;
         uint64_t held = cvm_router.held(i);
+        held_by_all += held;
         if (s->in + s->created != s->out + s->dropped + s->consumed + held) {
             cvm_str_printf(msg, "%s: in %llu + created %llu != out %llu + dropped %llu + consumed %llu + held %llu\n", el->name,
                            (unsigned long long)s->in, (unsigned long long)s->created, (unsigned long long)s->out,
                            (unsigned long long)s->dropped, (unsigned long long)s->consumed, (unsigned long long)held);
             bad++;
         }
+    }
+    /* The pool's side of the same books: between runs every packet not yet
+     * freed is one an element says it holds; more is a leak, fewer a double free. */
+    cvm_pool_stats(&allocated, &in_use);
+    in_use -= cvm_pool_private();
+    if (in_use != held_by_all) {
+        cvm_str_printf(msg, "packet pool: %llu packets in use (not counting elements' own), elements hold %llu\n",
+                       (unsigned long long)in_use, (unsigned long long)held_by_all);
+        bad++;
     }
     return bad;
 }

@@ -14,6 +14,15 @@ typedef struct SourceData {
     Packet *proto;               /* the packet every clone copies */
 } SourceData;
 
+/* The prototype is the source's own packet, never traffic (packet.h). */
+static void source_data_drop_proto(SourceData *sd)
+{
+    if (!sd->proto) return;
+    cvm_packet_free(sd->proto);
+    cvm_pool_note_private(-1);
+    sd->proto = NULL;
+}
+
 /* sourceBytes(data, length) in a new packet: data itself when length < 0,
  * else its first `length` bytes, or data repeated up to them (zeros when
  * data is empty). */
@@ -41,7 +50,8 @@ static int source_data_set(SourceData *sd, const uint8_t *data, uint32_t n, int6
     }
     memcpy(copy, data, n);
     free(sd->data);
-    if (sd->proto) cvm_packet_free(sd->proto);
+    source_data_drop_proto(sd);
+    cvm_pool_note_private(1);
     sd->data = copy;
     sd->len = n;
     sd->proto = proto;
@@ -50,7 +60,7 @@ static int source_data_set(SourceData *sd, const uint8_t *data, uint32_t n, int6
 
 static void source_data_free(SourceData *sd)
 {
-    if (sd->proto) cvm_packet_free(sd->proto);
+    source_data_drop_proto(sd);
     free(sd->data);
     sd->proto = NULL;
     sd->data = NULL;

@@ -14,6 +14,7 @@
 #pragma weak cvm_device_backend
 #pragma weak cvm_packet_alloc
 #pragma weak cvm_packet_release_slow
+#pragma weak cvm_pool_note_private
 #pragma weak cvm_str_printf
 
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
@@ -99,6 +100,7 @@ static void rx_refill(VnetNic *nic, int force)
         if (!p) break;           /* out of memory: post what we have, retry next time */
         unsigned slot = nic->rx_free[--nic->rx_nfree];
         nic->rx_pkt[slot] = p;
+        cvm_pool_note_private(1);   /* the device's until it comes back filled (packet.h) */
         VirtqDesc *d = &q->mem->desc[2 * slot];
         d->addr = (uintptr_t)(p->data - VNET_HDR_LEN);
         d->len = VNET_HDR_LEN + VNET_RX_FRAME_MAX;
@@ -122,6 +124,7 @@ static unsigned vnet_rx_burst(CvmDevice *d, Packet **pkts, unsigned max)
         if (slot >= nic->rx_slots || !nic->rx_pkt[slot]) continue;   /* not a head we posted: a broken device */
         Packet *p = nic->rx_pkt[slot];
         nic->rx_pkt[slot] = NULL;
+        cvm_pool_note_private(-1);
         nic->rx_free[nic->rx_nfree++] = (uint16_t)slot;
         uint32_t len = e.len > VNET_HDR_LEN ? e.len - VNET_HDR_LEN : 0;
         if (len < VNET_ETHER_MIN || len > VNET_RX_FRAME_MAX) {
@@ -154,6 +157,7 @@ static void tx_reclaim(VnetNic *nic)
         unsigned slot = e.id / 2;
         if (slot >= nic->tx_slots || !nic->tx_pkt[slot]) continue;
         cvm_packet_free(nic->tx_pkt[slot]);
+        cvm_pool_note_private(-1);
         nic->tx_pkt[slot] = NULL;
         nic->tx_free[nic->tx_nfree++] = (uint16_t)slot;
     }
@@ -169,6 +173,7 @@ static unsigned vnet_tx_burst(CvmDevice *d, Packet **pkts, unsigned n)
         Packet *p = pkts[k];
         unsigned slot = nic->tx_free[--nic->tx_nfree];
         nic->tx_pkt[slot] = p;
+        cvm_pool_note_private(1);   /* sent: the device's until reclaimed */
         VirtqDesc *hd = &q->mem->desc[2 * slot], *dd = hd + 1;
         /* An empty packet is the header alone (a zero-length descriptor
          * would mean nothing to the device). */
@@ -248,10 +253,14 @@ static void nic_quiesce(VnetNic *nic)
     }
     vmmio_reset(&nic->mmio);
     for (unsigned s = 0; s < nic->rx_slots; s++)
-        if (nic->rx_pkt[s]) cvm_packet_free(nic->rx_pkt[s]);
+        if (nic->rx_pkt[s]) {
+            cvm_packet_free(nic->rx_pkt[s]);
+            cvm_pool_note_private(-1);
+        }
     for (unsigned s = 0; s < nic->tx_slots; s++)
         if (nic->tx_pkt[s]) {
             cvm_packet_free(nic->tx_pkt[s]);
+            cvm_pool_note_private(-1);
             nic->stats.tx_abandoned++;
         }
     nic->rx_nfree = nic->tx_nfree = 0;
