@@ -1,0 +1,102 @@
+// The suite's command line, shared by `npm run bench` (benchmarks/bench.ts)
+// and `clickvm bench`: parse the options, run the matrix, write the files.
+
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../../dataplane-native/native-spec.js';
+import { ENGINES, type Engine } from './matrix.js';
+import { writeResults, type Written } from './report.js';
+import { runSuite, type SuiteOptions } from './run.js';
+
+export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [options])
+  --quick               a seconds-long subset (configs a and e, 64 and 1500 B, few packets)
+  --reference PATH      also run the original Click userlevel driver and report ratios
+  --callgrind           native instructions per packet at the smallest frame size (valgrind)
+  --dpdk                DPDK baseline (dpdk-testpmd io forwarding between null PMDs)
+  --march-native        build the native engine with -march=native
+  --runs N              measured runs per figure (default 5, after one warm-up)
+  --packets N           packets per run, native and Click (default 2000000)
+  --host-packets N      packets per run, host engine (default 200000)
+  --sizes 64,128,...    frame sizes in bytes (default 64,128,256,512,1024,1500)
+  --configs a,e_pull    configurations by name prefix (default all of benchmarks/configs)
+  --engines host,native engines (default both)
+  --out DIR             where to write results (default benchmarks/results)
+  --stem NAME           file name stem (default <date>-<host>)`;
+
+export class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+}
+
+export interface BenchArgs extends SuiteOptions {
+  readonly out: string;
+  readonly stem: string;
+}
+
+const list = (s: string | undefined): string[] | undefined => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+function int(name: string, s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0) throw new BenchUsageError(`--${name} ${s}: give a positive whole number`);
+  return n;
+}
+
+export function defaultStem(date = new Date()): string {
+  return `${date.toISOString().slice(0, 10)}-${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let v;
+  try {
+    ({ values: v } = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: 'boolean' },
+        reference: { type: 'string' },
+        callgrind: { type: 'boolean' },
+        dpdk: { type: 'boolean' },
+        'march-native': { type: 'boolean' },
+        runs: { type: 'string' },
+        packets: { type: 'string' },
+        'host-packets': { type: 'string' },
+        sizes: { type: 'string' },
+        configs: { type: 'string' },
+        engines: { type: 'string' },
+        out: { type: 'string' },
+        stem: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new BenchUsageError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+  }
+  const engines = list(v.engines);
+  for (const e of engines ?? []) if (!(ENGINES as readonly string[]).includes(e)) throw new BenchUsageError(`--engines: '${e}' is not one of ${ENGINES.join(', ')}`);
+  if (v.reference !== undefined && !existsSync(v.reference)) throw new BenchUsageError(`--reference: no click binary at '${v.reference}'`);
+  const sizes = list(v.sizes)?.map((s) => int('sizes', s)!);
+  const opt = <K extends string, T>(k: K, x: T | undefined): { [P in K]?: T } => (x === undefined ? {} : ({ [k]: x } as { [P in K]?: T }));
+  return {
+    quick: v.quick ?? false,
+    callgrind: v.callgrind ?? false,
+    dpdk: v.dpdk ?? false,
+    marchNative: v['march-native'] ?? false,
+    ...opt('reference', v.reference),
+    ...opt('runs', int('runs', v.runs)),
+    ...opt('packets', int('packets', v.packets)),
+    ...opt('hostPackets', int('host-packets', v['host-packets'])),
+    ...opt('sizes', sizes),
+    ...opt('only', list(v.configs)),
+    ...opt('engines', engines as Engine[] | undefined),
+    out: v.out ?? join(repoRoot, 'benchmarks', 'results'),
+    stem: v.stem ?? defaultStem(),
+  };
+}
+
+/** Run the suite with these arguments and write its files; returns what was written. */
+export function bench(args: BenchArgs): Written {
+  const results = runSuite(args);
+  const written = writeResults(results, args.out, args.stem);
+  process.stdout.write(`wrote ${written.json}, ${written.markdown}${written.svgs.length ? `, ${written.svgs.length} SVG charts` : ''}\n`);
+  return written;
+}
