@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
-import { ENGINES, type Engine } from './matrix.js';
+import { ENGINES, matrix, type Engine } from './matrix.js';
 import { writeResults, type Written } from './report.js';
 import { runSuite, type SuiteOptions } from './run.js';
 
@@ -46,37 +46,45 @@ export function defaultStem(date = new Date()): string {
   return `${date.toISOString().slice(0, 10)}-${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}`;
 }
 
+/** The options by name, each a flag or a string (numbers and lists are parsed from strings). */
+export const BENCH_OPTIONS = {
+  quick: 'boolean',
+  reference: 'string',
+  callgrind: 'boolean',
+  dpdk: 'boolean',
+  'march-native': 'boolean',
+  runs: 'string',
+  packets: 'string',
+  'host-packets': 'string',
+  sizes: 'string',
+  configs: 'string',
+  engines: 'string',
+  out: 'string',
+  stem: 'string',
+} as const;
+
+type OptionValue<T> = T extends 'boolean' ? boolean : string;
+export type BenchValues = { -readonly [K in keyof typeof BENCH_OPTIONS]?: OptionValue<(typeof BENCH_OPTIONS)[K]> };
+
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let v;
+  let values: BenchValues;
   try {
-    ({ values: v } = parseArgs({
-      args: [...argv],
-      options: {
-        quick: { type: 'boolean' },
-        reference: { type: 'string' },
-        callgrind: { type: 'boolean' },
-        dpdk: { type: 'boolean' },
-        'march-native': { type: 'boolean' },
-        runs: { type: 'string' },
-        packets: { type: 'string' },
-        'host-packets': { type: 'string' },
-        sizes: { type: 'string' },
-        configs: { type: 'string' },
-        engines: { type: 'string' },
-        out: { type: 'string' },
-        stem: { type: 'string' },
-      },
-      strict: true,
-    }));
+    const options = Object.fromEntries(Object.entries(BENCH_OPTIONS).map(([k, type]) => [k, { type }]));
+    values = parseArgs({ args: [...argv], options, strict: true }).values as BenchValues;
   } catch (e) {
     throw new BenchUsageError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
   }
+  return benchArgs(values);
+}
+
+/** Check and convert option values (from parseArgs, or from yargs in `clickvm bench`). */
+export function benchArgs(v: BenchValues): BenchArgs {
   const engines = list(v.engines);
   for (const e of engines ?? []) if (!(ENGINES as readonly string[]).includes(e)) throw new BenchUsageError(`--engines: '${e}' is not one of ${ENGINES.join(', ')}`);
   if (v.reference !== undefined && !existsSync(v.reference)) throw new BenchUsageError(`--reference: no click binary at '${v.reference}'`);
   const sizes = list(v.sizes)?.map((s) => int('sizes', s)!);
   const opt = <K extends string, T>(k: K, x: T | undefined): { [P in K]?: T } => (x === undefined ? {} : ({ [k]: x } as { [P in K]?: T }));
-  return {
+  const args: BenchArgs = {
     quick: v.quick ?? false,
     callgrind: v.callgrind ?? false,
     dpdk: v.dpdk ?? false,
@@ -91,6 +99,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     out: v.out ?? join(repoRoot, 'benchmarks', 'results'),
     stem: v.stem ?? defaultStem(),
   };
+  try {
+    matrix(args); // sizes, runs and configuration names
+  } catch (e) {
+    throw new BenchUsageError(e instanceof Error ? e.message : String(e));
+  }
+  return args;
 }
 
 /** Run the suite with these arguments and write its files; returns what was written. */
