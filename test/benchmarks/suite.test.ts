@@ -113,3 +113,14 @@ t.test('bad options are usage errors', async (t) => {
   }
   t.match(parseBenchArgs(['--quick', '--configs', 'a,e', '--sizes', '64,128', '--runs', '7']), { quick: true, only: ['a', 'e'], sizes: [64, 128], runs: 7 });
 });
+
+t.test('clickvm bench: its options in --help, bad ones a usage error', async (t) => {
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  const help = cli(['bench', '--help']);
+  t.equal(help.status, 0, help.stderr);
+  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out']) t.match(help.stdout, o);
+  const bad = cli(['bench', '--engines', 'fpga']);
+  t.equal(bad.status, 1);
+  t.match(bad.stderr, /fpga/);
+  t.notMatch(bad.stderr, /\n\s+at .*:\d+:\d+\)?\n/, 'no stack trace');
+});
