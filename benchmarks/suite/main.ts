@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --host-packets N      packets per run, host engine (default 200000)
   --sizes 64,128,...    frame sizes in bytes (default 64,128,256,512,1024,1500)
   --configs a,e_pull    configurations by name prefix (default all of benchmarks/configs)
-  --engines host,native engines (default both)
+  --engines host,native,inprocess  engines (default all three; inprocess = native shared library via koffi)
   --out DIR             where to write results (default benchmarks/results)
   --stem NAME           file name stem (default <date>-<host>)`;
 

@@ -6,7 +6,8 @@ import { basename, join } from 'node:path';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { FRAME_SIZES } from './frames.js';
 
-export const ENGINES = ['host', 'native'] as const;
+/** host: TypeScript engine; native: standalone binary; inprocess: native shared library through koffi. */
+export const ENGINES = ['host', 'native', 'inprocess'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export interface ConfigFile {

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineRatePps } from './frames.js';
+import type { Engine } from './matrix.js';
 import type { Measured, Results, Row } from './run.js';
 import type { Spread } from './stats.js';
 import { barChart, lineChart, type Series } from './svg.js';
@@ -20,6 +21,7 @@ const cell = (r: Row, e: Measured): string => {
 export const ENGINE_TITLES: Record<Measured, string> = {
   host: 'host engine (TypeScript)',
   native: 'native engine (standalone binary)',
+  inprocess: 'native engine in-process (koffi)',
   click: 'Click userlevel driver',
 };
 
@@ -32,22 +34,24 @@ export function markdown(r: Results, charts: readonly string[]): string {
   const m = r.machine;
   const hasClick = r.rows.some((x) => x.results.click);
   const hasIpp = r.rows.some((x) => x.nativeInstructionsPerPacket !== undefined);
-  const head = ['configuration', 'frame B', '10GbE Mpps', 'host Mpps', 'native Mpps', 'native Gbit/s (10GbE)'];
-  if (hasClick) head.push('Click Mpps', 'native / Click', 'host / Click');
+  const engines = r.matrix.engines;
+  const ratio = (x: Row, e: Engine): string => (x.ratioToClick[e] !== undefined ? `${x.ratioToClick[e]!.toFixed(2)}x` : '-');
+  const head = ['configuration', 'frame B', '10GbE Mpps', ...engines.map((e) => `${e} Mpps`), 'native Gbit/s (10GbE)'];
+  if (hasClick) head.push('Click Mpps', ...engines.map((e) => `${e} / Click`));
   if (hasIpp) head.push('native instr/pkt');
   const rows = r.rows.map((x) => {
-    const cols = [x.config, String(x.size), f(x.lineRateMpps), cell(x, 'host'), cell(x, 'native'), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
-    if (hasClick) cols.push(cell(x, 'click'), x.ratioToClick.native !== undefined ? `${x.ratioToClick.native.toFixed(2)}x` : '-', x.ratioToClick.host !== undefined ? `${x.ratioToClick.host.toFixed(2)}x` : '-');
+    const cols = [x.config, String(x.size), f(x.lineRateMpps), ...engines.map((e) => cell(x, e)), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
+    if (hasClick) cols.push(cell(x, 'click'), ...engines.map((e) => ratio(x, e)));
     if (hasIpp) cols.push(x.nativeInstructionsPerPacket !== undefined ? x.nativeInstructionsPerPacket.toFixed(1) : '-');
     return cols;
   });
-  const startHead = ['configuration', 'frame B', 'host ms', 'native ms', ...(hasClick ? ['Click ms'] : [])];
+  const startHead = ['configuration', 'frame B', ...engines.map((e) => `${e} ms`), ...(hasClick ? ['Click ms'] : [])];
   const ms = (x: Row, e: Measured): string => {
     const s = x.results[e]?.startupMs;
     return s ? `${f(s.median)} (${range(s)})` : '-';
   };
   const firstSize = r.matrix.sizes[0];
-  const startRows = r.rows.filter((x) => x.size === firstSize).map((x) => [x.config, String(x.size), ms(x, 'host'), ms(x, 'native'), ...(hasClick ? [ms(x, 'click')] : [])]);
+  const startRows = r.rows.filter((x) => x.size === firstSize).map((x) => [x.config, String(x.size), ...engines.map((e) => ms(x, e)), ...(hasClick ? [ms(x, 'click')] : [])]);
   const failures = r.rows.flatMap((x) => Object.entries(x.errors).map(([e, why]) => `- ${x.config} ${x.size} B, ${e}: ${why}`));
   const out = [
     `# clickvm benchmark suite, ${r.date.slice(0, 10)}, ${m.host}`,
@@ -70,7 +74,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
     );
   }
   out.push('## Steady-state throughput', '', table(head, rows), '');
-  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'Native: process wall time less its run loop. Click: wall time with a tiny packet count. Host: loading the configuration and initialising the router (in-process).', '', table(startHead, startRows), '');
+  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
   if (r.dpdk) {
     out.push('## DPDK baseline', '');
     if (!r.dpdk.available) out.push(`Not measured: ${r.dpdk.reason ?? r.dpdk.rows.map((x) => x.error).join('; ')}`, '');
@@ -127,7 +131,7 @@ export interface Written {
 export function writeResults(r: Results, dir: string, stem: string): Written {
   mkdirSync(dir, { recursive: true });
   const charts: [string, string][] = [];
-  for (const e of ['native', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
+  for (const e of ['native', 'inprocess', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
   if (r.rows.some((x) => x.ratioToClick.native !== undefined)) charts.push([`${stem}-ratio.svg`, ratioChart(r)]);
   for (const [name, svg] of charts) writeFileSync(join(dir, name), svg);
   const json = join(dir, `${stem}.json`);

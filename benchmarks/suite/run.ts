@@ -9,12 +9,13 @@ import { clickVersion, measureClick, TINY } from './click-reference.js';
 import { dpdkUnavailable, measureDpdk } from './dpdk.js';
 import { gbps, lineRatePps, sizedConfig } from './frames.js';
 import { measureHost } from './host-engine.js';
+import { measureInProcess } from './inprocess-engine.js';
 import { machine, type Machine } from './machine.js';
-import { matrix, type Matrix, type MatrixChoice } from './matrix.js';
+import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js';
 import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
 import type { Measurement } from './stats.js';
 
-export type Measured = 'host' | 'native' | 'click';
+export type Measured = Engine | 'click';
 
 export interface Row {
   readonly config: string;
@@ -28,7 +29,7 @@ export interface Row {
   readonly gbps: Partial<Record<Measured, number>>;
   readonly errors: Partial<Record<Measured, string>>;
   /** Engine median Mpps over Click's, with --reference. */
-  readonly ratioToClick: Partial<Record<'host' | 'native', number>>;
+  readonly ratioToClick: Partial<Record<Engine, number>>;
   /** Native engine instructions per packet (callgrind), with --callgrind. */
   readonly nativeInstructionsPerPacket?: number;
 }
@@ -107,6 +108,7 @@ export function runSuite(opts: SuiteOptions = {}): Results {
       };
       if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, m.hostPackets, m.runs));
       if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
       if (reference) attempt('click', () => measureClick(reference.path, text, cwd, m.packets, m.runs));
       let ipp: number | undefined;
       // Instructions per packet barely depend on the frame size; callgrind is slow, so it runs at the smallest.
@@ -120,10 +122,8 @@ export function runSuite(opts: SuiteOptions = {}): Results {
       const ratioToClick: Row['ratioToClick'] = {};
       const g: Row['gbps'] = {};
       for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) g[k] = gbps(r.mpps.median * 1e6, size);
-      if (results.click) {
-        if (results.native) ratioToClick.native = results.native.mpps.median / results.click.mpps.median;
-        if (results.host) ratioToClick.host = results.host.mpps.median / results.click.mpps.median;
-      }
+      const click = results.click;
+      if (click) for (const e of m.engines) if (results[e]) ratioToClick[e] = results[e]!.mpps.median / click.mpps.median;
       const row: Row = {
         config: c.name,
         size,

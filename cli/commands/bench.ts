@@ -17,7 +17,7 @@ const DESCRIBE: Record<keyof typeof BENCH_OPTIONS, string> = {
   'host-packets': 'packets per run, host engine (default 200000)',
   sizes: 'frame sizes in bytes, comma-separated (default 64,128,256,512,1024,1500)',
   configs: 'configurations by name prefix, comma-separated (default all)',
-  engines: 'engines, comma-separated: host, native (default both)',
+  engines: 'engines, comma-separated: host, native, inprocess (default all)',
   out: 'where to write the results (default benchmarks/results)',
   stem: 'file name stem (default <date>-<host>)',
 };

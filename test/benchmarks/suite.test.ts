@@ -65,7 +65,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   for (const row of res.rows) {
     t.same(row.errors, {}, `${row.config} ${row.size}: no failures`);
     t.ok(Math.abs(row.lineRateMpps - 10e3 / ((row.size + 20) * 8)) < 1e-9, 'line rate from the frame size');
-    for (const engine of ['host', 'native'] as const) {
+    for (const engine of ['host', 'native', 'inprocess'] as const) {
       const m = row.results[engine]!;
       t.ok(m, `${row.config} ${row.size} ${engine} measured`);
       t.equal(m.runs, res.matrix.runs);
@@ -90,7 +90,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.equal(table(md).length, res.rows.length, 'a table line per row');
 
   const svgs = readdirSync(out).filter((f) => f.endsWith('.svg')).sort();
-  t.same(svgs, ['quick-host.svg', 'quick-native.svg'], 'a chart per engine, no ratio chart without Click');
+  t.same(svgs, ['quick-host.svg', 'quick-inprocess.svg', 'quick-native.svg'], 'a chart per engine, no ratio chart without Click');
   for (const f of svgs) {
     const svg = readFileSync(join(out, f), 'utf8');
     t.same(xmlProblems(svg), [], `${f} is well-formed`);
