@@ -1,14 +1,14 @@
 // The suite's command line, shared by `npm run bench` (benchmarks/bench.ts)
 // and `clickvm bench`: parse the options, run the matrix, write the files.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { ENGINES, matrix, type Engine } from './matrix.js';
 import { writeResults, type Written } from './report.js';
-import { runSuite, type SuiteOptions } from './run.js';
+import { runSuite, type Results, type SuiteOptions } from './run.js';
 
 export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [options])
   --quick               a seconds-long subset (configs a and e, 64 and 1500 B, few packets)
@@ -23,7 +23,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --configs a,e_pull    configurations by name prefix (default all of benchmarks/configs)
   --engines host,native,inprocess  engines (default all three; inprocess = native shared library via koffi)
   --out DIR             where to write results (default benchmarks/results)
-  --stem NAME           file name stem (default <date>-<host>)`;
+  --stem NAME           file name stem (default <date>-<host>)
+  --render FILE.json    measure nothing: write the Markdown and charts again from a results file`;
 
 export class BenchUsageError extends Error {
   override name = 'BenchUsageError';
@@ -32,6 +33,8 @@ export class BenchUsageError extends Error {
 export interface BenchArgs extends SuiteOptions {
   readonly out: string;
   readonly stem: string;
+  /** A results JSON to write the Markdown and charts from, instead of measuring. */
+  readonly render?: string;
 }
 
 const list = (s: string | undefined): string[] | undefined => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -61,6 +64,7 @@ export const BENCH_OPTIONS = {
   engines: 'string',
   out: 'string',
   stem: 'string',
+  render: 'string',
 } as const;
 
 type OptionValue<T> = T extends 'boolean' ? boolean : string;
@@ -81,6 +85,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 export function benchArgs(v: BenchValues): BenchArgs {
   const engines = list(v.engines);
   for (const e of engines ?? []) if (!(ENGINES as readonly string[]).includes(e)) throw new BenchUsageError(`--engines: '${e}' is not one of ${ENGINES.join(', ')}`);
+  if (v.render !== undefined && !existsSync(v.render)) throw new BenchUsageError(`--render: no results file '${v.render}'`);
   if (v.reference !== undefined && !existsSync(v.reference)) throw new BenchUsageError(`--reference: no click binary at '${v.reference}'`);
   const sizes = list(v.sizes)?.map((s) => int('sizes', s)!);
   const opt = <K extends string, T>(k: K, x: T | undefined): { [P in K]?: T } => (x === undefined ? {} : ({ [k]: x } as { [P in K]?: T }));
@@ -90,6 +95,7 @@ export function benchArgs(v: BenchValues): BenchArgs {
     dpdk: v.dpdk ?? false,
     marchNative: v['march-native'] ?? false,
     ...opt('reference', v.reference),
+    ...opt('render', v.render),
     ...opt('runs', int('runs', v.runs)),
     ...opt('packets', int('packets', v.packets)),
     ...opt('hostPackets', int('host-packets', v['host-packets'])),
@@ -109,8 +115,9 @@ export function benchArgs(v: BenchValues): BenchArgs {
 
 /** Run the suite with these arguments and write its files; returns what was written. */
 export function bench(args: BenchArgs): Written {
-  const results = runSuite(args);
-  const written = writeResults(results, args.out, args.stem);
+  const written = args.render
+    ? writeResults(JSON.parse(readFileSync(args.render, 'utf8')) as Results, dirname(resolve(args.render)), basename(args.render, '.json'))
+    : writeResults(runSuite(args), args.out, args.stem);
   process.stdout.write(`wrote ${written.json}, ${written.markdown}${written.svgs.length ? `, ${written.svgs.length} SVG charts` : ''}\n`);
   return written;
 }

@@ -43,11 +43,14 @@ function svgDoc(title: string, body: string[]): string {
   );
 }
 
-function legend(items: readonly { name: string; color: string; dashed?: boolean }[]): string[] {
+function legend(items: readonly { name: string; color: string; dashed?: boolean; box?: boolean }[]): string[] {
   return items.map((it, i) => {
     const y = M.top + 10 + i * 18;
     const x = W - M.right + 14;
-    return el('g', {}, el('line', { x1: x, y1: y, x2: x + 24, y2: y, stroke: it.color, 'stroke-width': 2, 'stroke-dasharray': it.dashed ? '5 3' : undefined }), text(x + 30, y + 4, it.name));
+    const mark = it.box
+      ? el('rect', { x: x + 6, y: y - 6, width: 12, height: 12, fill: it.color })
+      : el('line', { x1: x, y1: y, x2: x + 24, y2: y, stroke: it.color, 'stroke-width': 2, 'stroke-dasharray': it.dashed ? '5 3' : undefined });
+    return el('g', {}, mark, text(x + 30, y + 4, it.name));
   });
 }
 
@@ -160,6 +163,6 @@ export function barChart(c: BarChart): string {
     el('rect', { x: M.left, y: M.top, width: PW, height: PH, fill: 'none', stroke: '#333' }),
     text(18, M.top + PH / 2, c.yLabel, { 'text-anchor': 'middle', transform: `rotate(-90 18 ${M.top + PH / 2})` }),
   );
-  body.push(...legend(c.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]! }))));
+  body.push(...legend(c.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]!, box: true }))));
   return svgDoc(c.title, body);
 }

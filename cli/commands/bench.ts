@@ -20,6 +20,7 @@ const DESCRIBE: Record<keyof typeof BENCH_OPTIONS, string> = {
   engines: 'engines, comma-separated: host, native, inprocess (default all)',
   out: 'where to write the results (default benchmarks/results)',
   stem: 'file name stem (default <date>-<host>)',
+  render: 'measure nothing: write the Markdown and charts again from this results JSON',
 };
 
 export const benchCommand: CommandModule<object, BenchValues> = {

@@ -99,6 +99,13 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
     t.match(svg, /<polyline points="[\d.]+,[\d.]+ /, 'has plotted lines');
     t.ok(md.includes(`](${f})`), `${f} linked from the Markdown`);
   }
+
+  // --render writes the same Markdown and charts again from the JSON alone.
+  const before = new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+  for (const f of before.keys()) if (!f.endsWith('.json')) rmSync(join(out, f));
+  const again = spawnSync(process.execPath, ['--import', tsx, join(root, 'benchmarks/bench.ts'), '--render', join(out, 'quick.json')], { encoding: 'utf8', cwd: root });
+  t.equal(again.status, 0, again.stderr);
+  t.same(new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])), before, '--render reproduces the files');
 });
 
 /** The throughput table's body lines. */
