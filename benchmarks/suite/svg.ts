@@ -66,13 +66,13 @@ export function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-/** Ticks for a linear axis from 0 to hi, about five of them. */
+/** Ticks for a linear axis from 0 to at least hi, about five of them. */
 export function linearTicks(hi: number): number[] {
   const raw = hi / 5;
   const p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = 0; v <= hi * 1.0001; v += step) out.push(Number(v.toPrecision(6)));
+  const out: number[] = [0];
+  while (out[out.length - 1]! < hi) out.push(Number((out.length * step).toPrecision(6)));
   return out;
 }
 

@@ -10,7 +10,7 @@ import { benchmarkConfigs, configsDir, matrix } from '../../benchmarks/suite/mat
 import { countHandler } from '../../benchmarks/suite/native-engine.js';
 import { parseTestpmdRates } from '../../benchmarks/suite/dpdk.js';
 import { median, spread } from '../../benchmarks/suite/stats.js';
-import { el, escapeXml } from '../../benchmarks/suite/svg.js';
+import { el, escapeXml, linearTicks, logTicks } from '../../benchmarks/suite/svg.js';
 
 const FRAME = Buffer.from('001122334455 00aabbccddee 0800 4500002e00000000401166bd0a0000010a00000204d2162e001ad0b7'.replace(/ /g, '') + '00'.repeat(18), 'hex');
 
@@ -83,4 +83,7 @@ t.test('stats, testpmd output and SVG escaping', async (t) => {
   t.equal(escapeXml('a<b & "c">'), 'a&lt;b &amp; &quot;c&quot;&gt;');
   t.equal(el('text', { x: 1.5, y: undefined }, 'hi'), '<text x="1.50">hi</text>');
   t.equal(el('line', { x1: 0 }), '<line x1="0"/>');
+  t.same(linearTicks(15.8), [0, 5, 10, 15, 20], 'the top tick is above the largest value');
+  t.same(linearTicks(10), [0, 2, 4, 6, 8, 10]);
+  t.same(logTicks(0.1, 1000), [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
 });
