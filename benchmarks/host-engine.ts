@@ -13,9 +13,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config-lang/load.js';
 import { ClickError, formatDiagnostics } from '../config-lang/diagnostics.js';
-import { Router } from '../host-engine/router.js';
+import { runHost } from './suite/host-engine.js';
+import { median } from './suite/stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,22 +65,8 @@ function benches(packets: number): Bench[] {
 }
 
 function runOnce(b: Bench): Sample {
-  const graph = loadConfig(b.text, b.name, { defines: b.defines });
-  const router = new Router(graph, { simtime: true, baseDir: b.dir, stderr: () => {}, stdout: () => {} });
-  router.initialize();
-  const start = process.hrtime.bigint();
-  router.run();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  let packets = 0;
-  for (const e of router.elements) if (e.ninputs === 0) packets += e.stats.created;
-  router.cleanup();
-  return { packets, seconds };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const r = runHost(b.text, b.name, b.dir, b.defines);
+  return { packets: r.created, seconds: r.seconds };
 }
 
 function main(): void {

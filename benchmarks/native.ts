@@ -2,6 +2,9 @@
 // for the reference configurations in benchmarks/configs/ (and any given on
 // the command line), with synthetic in-memory traffic, median of several runs.
 //
+// The benchmark suite (bench.ts, suite/) measures the same at every frame
+// size against Click; this script is the quick single-size table.
+//
 //   npx tsx benchmarks/native.ts [--runs 5] [--packets 10000000] [--march-native]
 //                                [--callgrind] [--reference PATH_TO_CLICK] [CONFIG.click ...]
 //
@@ -12,19 +15,18 @@
 // counters). With --callgrind, valgrind counts the instructions per packet
 // exactly (difference between two packet counts, so start-up cancels out).
 // With --reference, the same configurations run through that `click` binary
-// in the same session (whole-process time, large N so start-up is noise) and
-// the table shows the ratio.
+// in the same session (whole-process time less the start-up measured with a
+// tiny count, as the suite does) and the table shows the ratio.
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config-lang/load.js';
-import { buildNative } from '../dataplane-native/build.js';
-import { generateC } from '../dataplane-native/codegen.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
+import { measureClick } from './suite/click-reference.js';
+import { machine } from './suite/machine.js';
+import { benchmarkConfigs } from './suite/matrix.js';
+import { compileNative, countHandler, instructionsPerPacket, runNative } from './suite/native-engine.js';
+import { median } from './suite/stats.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,84 +44,13 @@ const callgrind = flag('callgrind');
 function configs(): string[] {
   const given = process.argv.slice(2).filter((a, i, all) => a.endsWith('.click') && !all[i - 1]?.startsWith('--reference'));
   if (given.length) return given.map((f) => resolve(f));
-  const dir = join(root, 'benchmarks', 'configs');
-  return readdirSync(dir).filter((f) => f.endsWith('.click')).sort().map((f) => join(dir, f));
+  return benchmarkConfigs().map((c) => c.file);
 }
 
-/** The handler that counts packets through the configuration: cnt.count, d.count or the source's count. */
-function countHandler(text: string): string {
-  if (/\bcnt\s*::\s*Counter/.test(text)) return 'cnt.count';
-  if (/\bd\s*::\s*Discard/.test(text)) return 'd.count';
-  if (/\bsrc\s*::\s*InfiniteSource/.test(text)) return 'src.count';
-  throw new Error('name a Counter `cnt`, a Discard `d` or the source `src` so the benchmark can count packets');
-}
-
-function compile(file: string, n: number): string {
-  const text = readFileSync(file, 'utf8');
-  const graph = loadConfig(text, file, { defines: { N: String(n) } });
-  return buildNative(generateC(graph, { configText: text }), { kind: 'exe', marchNative }).output;
-}
-
-interface Sample {
-  readonly seconds: number;
-  readonly packets: number;
-}
-
-function runOnce(binary: string, handler: string, cwd: string): Sample {
-  const r = spawnSync(binary, ['-t', '-h', handler], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${binary} failed: ${r.stderr}`);
-  const ns = /clickvm-run-ns (\d+)/.exec(r.stderr);
-  if (!ns) throw new Error(`no timing in: ${r.stderr}`);
-  return { seconds: Number(ns[1]) / 1e9, packets: Number(r.stdout.trim()) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Instructions per packet from callgrind: Ir(2k) - Ir(k) over k packets. */
-function instructionsPerPacket(file: string, handler: string, cwd: string): number {
-  const k = 200_000;
-  const ir = (n: number): number => {
-    const bin = compile(file, n);
-    const out = mkdtempSync(join(tmpdir(), 'clickvm-cg-'));
-    try {
-      const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(out, 'cg')}`, bin, '-h', handler], { cwd, encoding: 'utf8' });
-      const m = /Collected : (\d+)/.exec(r.stderr) ?? /refs:\s+([\d,]+)/.exec(r.stderr);
-      if (!m) throw new Error(`callgrind gave no total: ${r.stderr.slice(-500)}`);
-      return Number(m[1]!.replace(/,/g, ''));
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  };
-  return (ir(2 * k) - ir(k)) / k;
-}
-
-/** Median whole-process seconds of the reference click binary. */
-function referenceSeconds(file: string, handler: string, cwd: string): { seconds: number; packets: number } {
-  const times: number[] = [];
-  let counted = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(reference!, ['-h', handler, file, `N=${packets}`], { cwd, encoding: 'utf8' });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    if (r.status !== 0) throw new Error(`reference click failed on ${file}: ${r.stderr}`);
-    counted = Number(r.stdout.trim());
-  }
-  return { seconds: median(times), packets: counted };
-}
-
-function cpuMHz(): number {
-  const speeds = cpus().map((c) => c.speed).filter((s) => s > 0);
-  if (speeds.length) return median(speeds);
-  const m = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
+const compile = (file: string, n: number): string => compileNative(readFileSync(file, 'utf8'), file, n, { marchNative });
 
 function main(): void {
-  const mhz = cpuMHz();
+  const mhz = machine().mhz;
   const rows: string[][] = [];
   const head = ['configuration', 'Mpps (median)', 'min-max', 'cycles/pkt', ...(callgrind ? ['instr/pkt'] : []), ...(reference ? ['click Mpps', 'ratio'] : [])];
   for (const file of configs()) {
@@ -127,14 +58,13 @@ function main(): void {
     const handler = countHandler(text);
     const cwd = dirname(file);
     const bin = compile(file, packets);
-    const samples = Array.from({ length: runs }, () => runOnce(bin, handler, cwd));
+    const samples = Array.from({ length: runs }, () => runNative(bin, handler, cwd));
     const mpps = samples.map((s) => s.packets / s.seconds / 1e6);
     const med = median(mpps);
     const row = [basename(file, '.click'), med.toFixed(2), `${Math.min(...mpps).toFixed(1)}-${Math.max(...mpps).toFixed(1)}`, ((mhz * 1e6) / (med * 1e6)).toFixed(0)];
-    if (callgrind) row.push(instructionsPerPacket(file, handler, cwd).toFixed(1));
+    if (callgrind) row.push(instructionsPerPacket(text, file, cwd, 200_000, { marchNative }).toFixed(1));
     if (reference) {
-      const ref = referenceSeconds(file, handler, cwd);
-      const refMpps = ref.packets / ref.seconds / 1e6;
+      const refMpps = measureClick(reference, text, cwd, packets, runs).mpps.median;
       row.push(refMpps.toFixed(2), (med / refMpps).toFixed(2) + 'x');
     }
     rows.push(row);

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { controlCommand } from './commands/control.js';
@@ -26,7 +27,7 @@ import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.
  * they had to.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand, vmCommand, controlCommand];
+const commands: CommandModule<object, any>[] = [runCommand, checkCommand, flattenCommand, graphCommand, compileCommand, imageCommand, vmCommand, controlCommand, benchCommand];
 
 /** The version in package.json, found from this file in cli/ or dist/cli/. */
 function version(): string {

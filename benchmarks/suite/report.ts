@@ -1,0 +1,142 @@
+// Writing a run's results: the JSON as measured, a Markdown table, and SVG
+// charts (Mpps against frame size per engine with the 10GbE line rate;
+// ratio to Click per configuration).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lineRatePps } from './frames.js';
+import type { Engine } from './matrix.js';
+import type { Measured, Results, Row } from './run.js';
+import type { Spread } from './stats.js';
+import { barChart, lineChart, type Series } from './svg.js';
+
+const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+const range = (s: Spread): string => `${f(s.min)}-${f(s.max)}`;
+const cell = (r: Row, e: Measured): string => {
+  const m = r.results[e];
+  if (m) return `${f(m.mpps.median)} (${range(m.mpps)})`;
+  return r.errors[e] ? 'failed' : '-';
+};
+
+export const ENGINE_TITLES: Record<Measured, string> = {
+  host: 'host engine (TypeScript)',
+  native: 'native engine (standalone binary)',
+  inprocess: 'native engine in-process (koffi)',
+  click: 'Click userlevel driver',
+};
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function markdown(r: Results, charts: readonly string[]): string {
+  const m = r.machine;
+  const hasClick = r.rows.some((x) => x.results.click);
+  const hasIpp = r.rows.some((x) => x.nativeInstructionsPerPacket !== undefined);
+  const engines = r.matrix.engines;
+  const ratio = (x: Row, e: Engine): string => (x.ratioToClick[e] !== undefined ? `${x.ratioToClick[e]!.toFixed(2)}x` : '-');
+  const head = ['configuration', 'frame B', '10GbE Mpps', ...engines.map((e) => `${e} Mpps`), 'native Gbit/s (10GbE)'];
+  if (hasClick) head.push('Click Mpps', ...engines.map((e) => `${e} / Click`));
+  if (hasIpp) head.push('native instr/pkt');
+  const rows = r.rows.map((x) => {
+    const cols = [x.config, String(x.size), f(x.lineRateMpps), ...engines.map((e) => cell(x, e)), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
+    if (hasClick) cols.push(cell(x, 'click'), ...engines.map((e) => ratio(x, e)));
+    if (hasIpp) cols.push(x.nativeInstructionsPerPacket !== undefined ? x.nativeInstructionsPerPacket.toFixed(1) : '-');
+    return cols;
+  });
+  const startHead = ['configuration', 'frame B', ...engines.map((e) => `${e} ms`), ...(hasClick ? ['Click ms'] : [])];
+  const ms = (x: Row, e: Measured): string => {
+    const s = x.results[e]?.startupMs;
+    return s ? `${f(s.median)} (${range(s)})` : '-';
+  };
+  const firstSize = r.matrix.sizes[0];
+  const startRows = r.rows.filter((x) => x.size === firstSize).map((x) => [x.config, String(x.size), ...engines.map((e) => ms(x, e)), ...(hasClick ? [ms(x, 'click')] : [])]);
+  const failures = r.rows.flatMap((x) => Object.entries(x.errors).map(([e, why]) => `- ${x.config} ${x.size} B, ${e}: ${why}`));
+  const out = [
+    `# clickvm benchmark suite, ${r.date.slice(0, 10)}, ${m.host}`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores at ~${m.mhz} MHz, kernel ${m.kernel}, ${m.os}, Node ${m.node}, gcc ${m.gcc}. ` +
+      `Load average ${m.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end; the run took ${r.seconds.toFixed(0)} s.`,
+    '',
+    `One core per engine. Each figure is the median of ${r.matrix.runs} runs after a warm-up run, with the smallest and largest in brackets; ` +
+      `${r.matrix.packets.toLocaleString('en-US')} packets per run for the native engine${hasClick ? ' and Click' : ''}, ${r.matrix.hostPackets.toLocaleString('en-US')} for the host engine. ` +
+      'Mpps is steady state (start-up excluded, see below). Frame sizes include the FCS (the packet in memory is 4 bytes shorter); ' +
+      'Gbit/s counts frame bits; 10GbE line rate is 10e9 / ((size + 20) x 8) frames/s.' +
+      (r.options.marchNative ? ' Native built with -march=native.' : ''),
+    '',
+  ];
+  if (r.reference) {
+    out.push(
+      `Reference: ${r.reference.version} (\`${r.reference.path}\`), same configurations in the same run. Its steady state is wall(N) - wall(${r.reference.tinyPackets}) ` +
+        `over the packets between; the native engine's is the run loop's own time (\`-t\`); the host engine's is Router.run().`,
+      '',
+    );
+  }
+  out.push('## Steady-state throughput', '', table(head, rows), '');
+  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
+  if (r.dpdk) {
+    out.push('## DPDK baseline', '');
+    if (!r.dpdk.available) out.push(`Not measured: ${r.dpdk.reason ?? r.dpdk.rows.map((x) => x.error).join('; ')}`, '');
+    else {
+      out.push(
+        `${r.dpdk.tool}, no hugepages, forwarding on one lcore (the main lcore prints statistics). Both ports summed; one-second samples after the first.`,
+        '',
+        table(
+          ['frame B', '10GbE Mpps', 'testpmd Mpps'],
+          r.dpdk.rows.map((x) => [String(x.size), f(lineRatePps(x.size) / 1e6), x.result ? `${f(x.result.mpps.median)} (${range(x.result.mpps)})` : `failed: ${x.error}`]),
+        ),
+        '',
+      );
+    }
+  }
+  if (failures.length) out.push('## Failures', '', ...failures, '');
+  if (charts.length) out.push('## Charts', '', ...charts.map((c) => `![${c}](${c})`), '');
+  return out.join('\n');
+}
+
+const LINE_RATE = '10GbE line rate';
+
+/** Mpps against frame size for one engine, a line per configuration, and the line rate. */
+export function engineChart(r: Results, engine: Measured): string {
+  const series: Series[] = r.matrix.configs.map((c) => ({
+    name: c,
+    points: r.rows.filter((x) => x.config === c && x.results[engine]).map((x) => [x.size, x.results[engine]!.mpps.median] as const),
+  }));
+  series.push({ name: LINE_RATE, points: r.matrix.sizes.map((s) => [s, lineRatePps(s) / 1e6] as const), color: '#000', dashed: true });
+  if (engine === 'native' && r.dpdk?.available) {
+    series.push({ name: 'DPDK testpmd io', points: r.dpdk.rows.filter((x) => x.result).map((x) => [x.size, x.result!.mpps.median] as const), color: '#555', dashed: true });
+  }
+  return lineChart({ title: `${ENGINE_TITLES[engine]}: Mpps by frame size`, xLabel: 'frame size (bytes)', yLabel: 'Mpps (log scale)', xs: r.matrix.sizes, series, logY: true });
+}
+
+/** Native engine Mpps over Click's, grouped by configuration, a bar per frame size. */
+export function ratioChart(r: Results): string {
+  return barChart({
+    title: 'native engine / Click userlevel, steady-state Mpps',
+    yLabel: 'ratio (1 = as fast as Click)',
+    groups: r.matrix.configs.map((c) => c.replace(/_.*/, '')),
+    series: r.matrix.sizes.map((s) => ({ name: `${s} B`, values: r.matrix.configs.map((c) => r.rows.find((x) => x.config === c && x.size === s)?.ratioToClick.native) })),
+    reference: 1,
+  });
+}
+
+export interface Written {
+  readonly json: string;
+  readonly markdown: string;
+  readonly svgs: readonly string[];
+}
+
+/** Write <stem>.json, <stem>.md and <stem>-<chart>.svg into `dir`. */
+export function writeResults(r: Results, dir: string, stem: string): Written {
+  mkdirSync(dir, { recursive: true });
+  const charts: [string, string][] = [];
+  for (const e of ['native', 'inprocess', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
+  if (r.rows.some((x) => x.ratioToClick.native !== undefined)) charts.push([`${stem}-ratio.svg`, ratioChart(r)]);
+  for (const [name, svg] of charts) writeFileSync(join(dir, name), svg);
+  const json = join(dir, `${stem}.json`);
+  writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  const md = join(dir, `${stem}.md`);
+  writeFileSync(md, markdown(r, charts.map((c) => c[0])));
+  return { json, markdown: md, svgs: charts.map((c) => join(dir, c[0])) };
+}

@@ -1,0 +1,178 @@
+// Running the matrix: every configuration at every frame size through each
+// engine, and the Click reference and DPDK baseline when asked for. One log
+// line per row; a progress bar under it only when stdout is a terminal.
+
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadavg } from 'node:os';
+import { clickVersion, measureClick, TINY } from './click-reference.js';
+import { dpdkUnavailable, measureDpdk } from './dpdk.js';
+import { gbps, lineRatePps, sizedConfig } from './frames.js';
+import { measureHost } from './host-engine.js';
+import { measureInProcess } from './inprocess-engine.js';
+import { machine, type Machine } from './machine.js';
+import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js';
+import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
+import type { Measurement } from './stats.js';
+
+export type Measured = Engine | 'click';
+
+export interface Row {
+  readonly config: string;
+  /** Frame size in bytes on the wire (FCS included). */
+  readonly size: number;
+  readonly lineRateMpps: number;
+  /** Line rate in Gbit/s of frame bits (10 less preamble and gap). */
+  readonly lineRateGbps: number;
+  readonly results: Partial<Record<Measured, Measurement>>;
+  /** Median Gbit/s of frame bits per engine. */
+  readonly gbps: Partial<Record<Measured, number>>;
+  readonly errors: Partial<Record<Measured, string>>;
+  /** Engine median Mpps over Click's, with --reference. */
+  readonly ratioToClick: Partial<Record<Engine, number>>;
+  /** Native engine instructions per packet (callgrind), with --callgrind. */
+  readonly nativeInstructionsPerPacket?: number;
+}
+
+export interface DpdkResult {
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly tool: string;
+  readonly rows: readonly { readonly size: number; readonly result?: Measurement; readonly error?: string }[];
+}
+
+export interface Results {
+  readonly schema: 'clickvm-bench/1';
+  readonly date: string;
+  readonly machine: Machine;
+  readonly matrix: Omit<Matrix, 'configs'> & { readonly configs: readonly string[] };
+  readonly options: { readonly quick: boolean; readonly callgrind: boolean; readonly marchNative: boolean };
+  readonly reference?: { readonly path: string; readonly version: string; readonly tinyPackets: number };
+  readonly dpdk?: DpdkResult;
+  readonly rows: readonly Row[];
+  readonly loadAtEnd: number;
+  readonly seconds: number;
+}
+
+export interface SuiteOptions extends MatrixChoice {
+  /** Path of an original Click userlevel `click` binary. */
+  readonly reference?: string;
+  readonly callgrind?: boolean;
+  readonly dpdk?: boolean;
+  readonly marchNative?: boolean;
+  /** Where log lines go (default stdout). */
+  readonly write?: (text: string) => void;
+  /** Draw a progress bar (default: stdout is a TTY). */
+  readonly bar?: boolean;
+}
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const why = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const full = Math.round((done / total) * width);
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total}`;
+}
+
+export function runSuite(opts: SuiteOptions = {}): Results {
+  const started = process.hrtime.bigint();
+  const m = matrix(opts);
+  const write = opts.write ?? ((t: string) => void process.stdout.write(t));
+  const bar = opts.bar ?? process.stdout.isTTY === true;
+  const mach = machine();
+  let reference: Results['reference'];
+  if (opts.reference !== undefined) {
+    const version = clickVersion(opts.reference);
+    if (!version) throw new Error(`--reference: '${opts.reference}' does not run as a click binary`);
+    reference = { path: opts.reference, version, tinyPackets: TINY };
+  }
+  const total = m.configs.length * m.sizes.length;
+  const rows: Row[] = [];
+  write(`${mach.cpuModel}, ${mach.cores} cores, ${mach.kernel.split(' ')[0]}, load ${mach.loadAtStart.toFixed(1)}; ${total} rows, ${m.runs} runs each\n`);
+  for (const c of m.configs) {
+    const base = readFileSync(c.file, 'utf8');
+    const cwd = dirname(c.file);
+    for (const size of m.sizes) {
+      if (bar) write(`\r${progressBar(rows.length, total)} ${c.name} ${size} B`);
+      const text = sizedConfig(base, size);
+      const handler = countHandler(text);
+      const results: Row['results'] = {};
+      const errors: Row['errors'] = {};
+      const attempt = (name: Measured, f: () => Measurement): void => {
+        try {
+          results[name] = f();
+        } catch (e) {
+          errors[name] = why(e);
+        }
+      };
+      if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, m.hostPackets, m.runs));
+      if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
+      if (reference) attempt('click', () => measureClick(reference.path, text, cwd, m.packets, m.runs));
+      let ipp: number | undefined;
+      // Instructions per packet barely depend on the frame size; callgrind is slow, so it runs at the smallest.
+      if (opts.callgrind && results.native && size === Math.min(...m.sizes)) {
+        try {
+          ipp = instructionsPerPacket(text, c.file, cwd, m.callgrindPackets, { marchNative: opts.marchNative ?? false });
+        } catch (e) {
+          errors.native = `callgrind: ${why(e)}`;
+        }
+      }
+      const ratioToClick: Row['ratioToClick'] = {};
+      const g: Row['gbps'] = {};
+      for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) g[k] = gbps(r.mpps.median * 1e6, size);
+      const click = results.click;
+      if (click) for (const e of m.engines) if (results[e]) ratioToClick[e] = results[e]!.mpps.median / click.mpps.median;
+      const row: Row = {
+        config: c.name,
+        size,
+        lineRateMpps: lineRatePps(size) / 1e6,
+        lineRateGbps: gbps(lineRatePps(size), size),
+        results,
+        gbps: g,
+        errors,
+        ratioToClick,
+        ...(ipp !== undefined ? { nativeInstructionsPerPacket: ipp } : {}),
+      };
+      rows.push(row);
+      const parts = [`${c.name.padEnd(16)} ${String(size).padStart(4)} B  line ${fmt(row.lineRateMpps)}`];
+      for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) parts.push(`${k} ${fmt(r.mpps.median)} Mpps`);
+      if (ratioToClick.native !== undefined) parts.push(`native/click ${ratioToClick.native.toFixed(2)}x`);
+      if (ipp !== undefined) parts.push(`${ipp.toFixed(1)} instr/pkt`);
+      for (const [k, e] of Object.entries(errors)) parts.push(`${k} failed: ${e}`);
+      write(`${bar ? '\r\x1b[K' : ''}${parts.join('  ')}  (${rows.length}/${total})\n`);
+    }
+  }
+  let dpdk: DpdkResult | undefined;
+  if (opts.dpdk) {
+    const reason = dpdkUnavailable();
+    const dpdkRows: DpdkResult['rows'][number][] = [];
+    if (!reason) {
+      for (const size of m.sizes) {
+        try {
+          const r = measureDpdk(size, m.runs);
+          dpdkRows.push({ size, result: r });
+          write(`dpdk-testpmd io null PMDs ${String(size).padStart(4)} B  ${fmt(r.mpps.median)} Mpps\n`);
+        } catch (e) {
+          dpdkRows.push({ size, error: why(e) });
+          write(`dpdk-testpmd ${size} B failed: ${why(e)}\n`);
+        }
+      }
+    } else write(`dpdk: ${reason}\n`);
+    dpdk = { available: !reason && dpdkRows.some((r) => r.result), ...(reason ? { reason } : {}), tool: 'dpdk-testpmd --forward-mode=io, net_null0/net_null1', rows: dpdkRows };
+  }
+  const { configs, ...rest } = m;
+  return {
+    schema: 'clickvm-bench/1',
+    date: new Date().toISOString(),
+    machine: mach,
+    matrix: { ...rest, configs: configs.map((c) => c.name) },
+    options: { quick: opts.quick ?? false, callgrind: opts.callgrind ?? false, marchNative: opts.marchNative ?? false },
+    ...(reference ? { reference } : {}),
+    ...(dpdk ? { dpdk } : {}),
+    rows,
+    loadAtEnd: loadavg()[0]!,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
