@@ -57,11 +57,13 @@ console.log(`boot to exit (${accel}, median of ${runs}): trivial config ${t.wall
 // MiB: hi works, lo does not. The image is linked at 1 MiB, so 1M cannot hold it
 // (QEMU then runs the guest into nothing: hence the timeout).
 let lo = 1, hi = 16;
+let lastRun = '';
 const works = async (mb: number): Promise<boolean> => {
   const r = await runImage(router.output, { append: '-h cnt.count', memory: `${mb}M`, accel, timeoutMs: 120000 });
+  lastRun = `${r.kind} ${r.kind === 'exit' ? r.status : ''}: ${r.console.slice(-400)}${r.stderr.slice(-400)}`;
   return r.kind === 'exit' && r.status === 0 && r.console === `${packets}\n`;
 };
-if (!(await works(hi))) throw new Error('the IP router does not run in 16M');
+if (!(await works(hi))) throw new Error(`the IP router does not run in 16M (${lastRun})`);
 while (hi - lo > 1) {
   const mid = Math.floor((lo + hi) / 2);
   if (await works(mid)) hi = mid;

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NicSpec } from './nic-spec.js';
-import { decodeExitStatus, type VmExit } from './qemu.js';
+import { decodeExitStatus, qemuFailed, type VmExit } from './qemu.js';
 
 export interface InstanceRecord {
   readonly name: string;
@@ -112,27 +112,47 @@ function readInt(path: string): number | undefined {
  * (QEMU was killed). Only a guest that exited counts as exited; a fault, an
  * abort, a panic or a killed QEMU is a crash.
  */
-export function endedState(text: string): InstanceState {
+/** QEMU's first error line in its log, as `: message`, or nothing. */
+function qemuError(log: string): string {
+  const lines = log.split('\n').filter((l) => qemuFailed(l));
+  const line = lines.find((l) => l.startsWith('qemu-system')) ?? lines[0];
+  return line ? `: ${line.trim()}` : '';
+}
+
+/** How an instance ended, from the supervisor's `exit N`/`signal S` and QEMU's log. */
+export function endedState(text: string, qemuLog = ''): InstanceState {
   const m = /^(exit|signal) (\d+)\s*$/.exec(text);
   if (!m) return { state: 'crashed', reason: 'QEMU ended and left no readable exit status' };
   if (m[1] === 'signal') return { state: 'crashed', reason: `QEMU was killed by signal ${m[2]}` };
-  const end = decodeExitStatus(Number(m[2]));
+  const end = decodeExitStatus(Number(m[2]), null, qemuLog);
   if (end.kind === 'exit') return { state: 'exited', status: end.status };
   const why: Record<Exclude<VmExit['kind'], 'exit'>, string> = {
     abort: 'the router aborted',
     crash: 'a CPU exception in the guest',
     panic: 'kernel panic',
     reset: 'the guest reset or halted',
-    qemu: `QEMU failed (status ${m[2]})`,
+    qemu: `QEMU failed (status ${m[2]}${qemuError(qemuLog)})`,
   };
   return { state: 'crashed', reason: `${why[end.kind]} (see vm console)` };
 }
 
+/** Block the thread for `ms` (a few milliseconds, while a supervisor writes its file). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export function instanceState(name: string, record: InstanceRecord): InstanceState {
   const p = instancePaths(name);
-  if (existsSync(p.exitStatus)) return endedState(readFileSync(p.exitStatus, 'utf8'));
+  const ended = () => endedState(readFileSync(p.exitStatus, 'utf8'), existsSync(p.qemuLog) ? readFileSync(p.qemuLog, 'utf8') : '');
+  if (existsSync(p.exitStatus)) return ended();
   const pid = readInt(p.pid);
   if (pid !== undefined && processMatches(pid, p.dir)) return { state: 'running', pid };
+  if (pid !== undefined && processMatches(record.supervisor, p.dir)) {
+    // QEMU ran and is gone; its supervisor is writing how it ended: wait for that
+    // rather than show a VM that ended as one that starts.
+    for (let i = 0; i < 200 && !existsSync(p.exitStatus) && processMatches(record.supervisor, p.dir); i++) pause(5);
+    if (existsSync(p.exitStatus)) return ended();
+  }
   if (processMatches(record.supervisor, p.dir)) return { state: 'starting', pid: record.supervisor };
   return { state: 'crashed', reason: 'QEMU is gone and left no exit status' };
 }

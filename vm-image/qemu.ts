@@ -90,9 +90,19 @@ export interface VmExit {
   readonly status: number;
 }
 
-/** Decode QEMU's exit code (or the signal that killed it). */
-export function decodeExitStatus(code: number | null, signal: NodeJS.Signals | null = null): VmExit {
+/** Does QEMU's standard error say that QEMU itself failed (not a warning)? */
+export function qemuFailed(stderr: string): boolean {
+  return /^qemu-system[^\s:]*: (?!warning:)/m.test(stderr) || /^Could not access KVM/m.test(stderr);
+}
+
+/**
+ * Decode QEMU's exit code (or the signal that killed it). QEMU's own
+ * failures exit 1, which is also a guest's isa-debug-exit 0: its standard
+ * error tells them apart, so pass it where there is one.
+ */
+export function decodeExitStatus(code: number | null, signal: NodeJS.Signals | null = null, stderr = ''): VmExit {
   if (code === null || signal !== null) return { kind: 'qemu', status: 125 };
+  if (code === 1 && qemuFailed(stderr)) return { kind: 'qemu', status: 125 };
   if (code === 0) return { kind: 'reset', status: 125 };
   if ((code & 1) === 0) return { kind: 'qemu', status: 125 };   // QEMU's own failure codes
   const v = code >> 1;
@@ -159,10 +169,11 @@ export function runImage(image: string, opts: RunImageOptions = {}): Promise<Run
     });
     child.on('close', (code, signal) => {
       done();
+      const stderr = Buffer.concat(err).toString();
       resolve({
-        ...decodeExitStatus(code, signal),
+        ...decodeExitStatus(code, signal, stderr),
         console: Buffer.concat(out).toString('latin1'),
-        stderr: Buffer.concat(err).toString(),
+        stderr,
         qemuCode: code,
         timedOut,
         elapsedMs: performance.now() - started,

@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { buildProgramImage } from '../../vm-image/build.js';
 import { imageForConfig } from '../../vm-image/image.js';
 import { endedState, instanceNames, readRecord } from '../../vm-image/instances.js';
 import { getMiddlebox, kernelCommandLine, listMiddleboxes, readHandler, startMiddlebox, stopMiddlebox, writeHandler } from '../../vm-image/middlebox.js';
+import { runImage } from '../../vm-image/qemu.js';
 import { alive } from './vm-util.js';
 
 const runtime = mkdtempSync(join(tmpdir(), 'clickvm-rt-'));
@@ -100,7 +101,18 @@ t.test('endedState and the guest command line', async (t) => {
   t.match(endedState('exit 0'), { state: 'crashed', reason: /reset or halted/ });
   t.match(endedState('signal 9'), { state: 'crashed', reason: /signal 9/ });
   t.match(endedState('exi'), { state: 'crashed' });
+  // QEMU's own failure exits 1 too, as a guest's debug-exit 0 does: its log tells them apart
+  const noKvm = 'Could not access KVM kernel module: No such file or directory\nqemu-system-x86_64: -accel kvm: failed to initialize kvm: No such file or directory\n';
+  t.match(endedState('exit 1', noKvm), { state: 'crashed', reason: /QEMU failed \(status 1: qemu-system-x86_64: -accel kvm: failed to initialize kvm/ });
+  t.same(endedState('exit 1', 'qemu-system-x86_64: warning: host doesn\'t support requested feature\n'), { state: 'exited', status: 0 }, 'a warning is not a failure');
   t.equal(kernelCommandLine(['-h', 'c.count', 'a b', '', `say "hi"`]), `-h c.count "a b" "" 'say "hi"'`);
+});
+
+t.test('a QEMU that cannot start (KVM asked for where there is none) is a failed start, never a clean exit', { skip: existsSync('/dev/kvm') ? 'this machine has /dev/kvm' : false }, async (t) => {
+  await t.rejects(startMiddlebox({ name: 'nokvm', image: counter.built.output, accel: 'kvm' }), /did not start: .*kvm/is);
+  t.equal(readRecord('nokvm'), undefined, 'nothing left');
+  const r = await runImage(counter.built.output, { accel: 'kvm' });
+  t.equal(r.kind, 'qemu', 'runImage reads it as a QEMU failure');
 });
 
 t.test('clickvm vm: the same through the command line', async (t) => {

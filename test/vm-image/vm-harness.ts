@@ -95,7 +95,7 @@ export class TestVm {
     this.endPromise = new Promise((resolve) => {
       child.on('close', (code, signal) => {
         this.exited = true;
-        resolve({ ...decodeExitStatus(code, signal), console: this.consoleText, stderr: this.stderrText, killed: this.killed });
+        resolve({ ...decodeExitStatus(code, signal, this.stderrText), console: this.consoleText, stderr: this.stderrText, killed: this.killed });
       });
     });
   }
