@@ -65,11 +65,11 @@ node=$(command -v node)
 cli="$repo/bin/clickvm.js"
 cat >"$bin/click" <<EOF
 #!/bin/sh
-exec "$node" "$cli" run --engine $engine "\$@"
+exec "$node" "$cli" run --click-diagnostics --engine $engine "\$@"
 EOF
 cat >"$bin/click-flatten" <<EOF
 #!/bin/sh
-exec "$node" "$cli" flatten "\$@"
+exec "$node" "$cli" flatten --click-diagnostics "\$@"
 EOF
 # The element classes clickvm has, one per line, for click-buildtool provides.
 "$node" --input-type=module -e "
