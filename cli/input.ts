@@ -34,7 +34,7 @@ export interface ConfigInput {
 }
 
 /** Resolve the command line into configuration text and defines. */
-export function readInput(args: InputArgs): ConfigInput {
+export function readInput(args: InputArgs, opts: { stdinByDefault?: boolean } = {}): ConfigInput {
   const defines: Record<string, string> = {};
   const define = (setting: string): void => {
     const m = DEFINE_RE.exec(setting);
@@ -57,6 +57,8 @@ export function readInput(args: InputArgs): ConfigInput {
   }
 
   if (args.expression !== undefined) return { text: args.expression, fileName: EXPR_FILE_NAME, defines };
+  // Click's driver and click-flatten read standard input when given neither.
+  if (file === undefined && opts.stdinByDefault) file = '-';
   if (file === undefined) throw new UsageError('no configuration: give a FILE, or -e EXPR');
   const { text, fileName } = readConfigFile(file);
   return { text, fileName, defines };

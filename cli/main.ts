@@ -17,7 +17,7 @@ import { graphCommand } from './commands/graph.js';
 import { imageCommand } from './commands/image.js';
 import { runCommand } from './commands/run.js';
 import { vmCommand } from './commands/vm.js';
-import { EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.js';
+import { diagnosticStyle, EXIT_INTERNAL, EXIT_OK, io, reportFailure, UsageError } from './report.js';
 
 /**
  * Every command, in the order `clickvm --help` lists them. Each is a yargs
@@ -46,6 +46,10 @@ export async function runCli(argv: string[]): Promise<number> {
       .scriptName('clickvm')
       .usage('$0 <command> [options]\n\nRun and inspect Click router configurations.')
       .command(commands)
+      .option('click-diagnostics', { type: 'boolean', global: true, describe: "print errors as Click's tools do (file:line: message), for programs that compare them" })
+      .middleware((a) => {
+        diagnosticStyle.style = a['click-diagnostics'] ? 'click' : 'clickvm';
+      })
       .demandCommand(1, 'give a command')
       .recommendCommands()
       .strict()

@@ -3,7 +3,7 @@
 // status 2 for anything unexpected. Never a stack trace.
 
 import { writeFileSync } from 'node:fs';
-import { ClickError, formatDiagnostics, type Diagnostic } from '../config-lang/diagnostics.js';
+import { ClickError, formatClickDiagnostics, formatDiagnostics, type Diagnostic } from '../config-lang/diagnostics.js';
 
 export const EXIT_OK = 0;
 /** The configuration or the command line is wrong. */
@@ -52,8 +52,14 @@ export const io = {
   },
 };
 
+/**
+ * How diagnostics look: `clickvm` (file:line:col, source line, caret, hints)
+ * or `click` (Click's own `file:line: message`; --click-diagnostics).
+ */
+export const diagnosticStyle: { style: 'clickvm' | 'click' } = { style: 'clickvm' };
+
 export function printDiagnostics(ds: readonly Diagnostic[]): void {
-  if (ds.length > 0) io.err(formatDiagnostics(ds));
+  if (ds.length > 0) io.err(diagnosticStyle.style === 'click' ? formatClickDiagnostics(ds) : formatDiagnostics(ds));
 }
 
 /** Write command output to a file, or to stdout. */

@@ -62,7 +62,7 @@ export function pairPorts(
   const expandable = [a[0]!.expandable, a[1]!.expandable];
 
   if (expandable[0]! + expandable[1]! > 1) {
-    problems.push({ message: 'at most one expandable port list is allowed per connection' });
+    problems.push({ message: 'at most one expandable port allowed per connection' });
     expandable[minp[0]! < minp[1]! ? 1 : 0] = 0;
   }
   if (arrow === '=>') {
@@ -77,7 +77,7 @@ export function pairPorts(
   if (step[0] && step[1]) {
     if (arrow !== '=>') {
       problems.push({
-        message: "many-to-many connection requires '=>'",
+        message: "syntax error: many-to-many connections require '=>'",
         hint: "'->' connects one output to many inputs or many outputs to one input; '=>' pairs several outputs with several inputs in order",
       });
     }

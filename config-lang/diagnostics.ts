@@ -124,3 +124,45 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * The message of an error about an element's configuration as clickvm words
+ * it: `'NAME' :: CLASS: what is wrong`.
+ */
+const ELEMENT_MESSAGE = /^'([^']*)' :: ([^\s:']+): ([\s\S]*)$/;
+
+/**
+ * Diagnostics as Click's own tools print them, for programs (Click's
+ * regression tests among them) that compare error text: `FILE:LINE: message`
+ * with no column, source line or hint; `warning: ` before warnings; related
+ * notes as plain lines at their own location; an element's configuration
+ * errors under one `While configuring 'NAME :: CLASS':` line, each indented;
+ * and `'NAME' :: CLASS` elsewhere written `'NAME :: CLASS'`. A configuration
+ * given with -e is called `config`, as Click calls it.
+ */
+export function formatClickDiagnostics(ds: readonly Diagnostic[]): string {
+  const where = (span: SourceSpan): string => {
+    const name = span.file.name === '<expr>' ? 'config' : span.file.name;
+    return `${name}:${span.file.position(span.start).line}: `;
+  };
+  const out: string[] = [];
+  let context = '';
+  for (const d of ds) {
+    const prefix = d.severity === 'warning' ? 'warning: ' : '';
+    const m = ELEMENT_MESSAGE.exec(d.message);
+    if (m) {
+      const header = `${where(d.span)}While configuring '${m[1]} :: ${m[2]}':`;
+      if (header !== context) out.push(header);
+      context = header;
+      out.push(`  ${prefix}${m[3]}`);
+    } else {
+      context = '';
+      out.push(where(d.span) + prefix + d.message.replace(/'([^']*)' :: ([^\s:']+)/g, "'$1 :: $2'"));
+    }
+    for (const r of d.related ?? []) {
+      context = '';
+      out.push(where(r.span) + r.message);
+    }
+  }
+  return out.map((l) => l + '\n').join('');
+}

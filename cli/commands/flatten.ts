@@ -1,6 +1,7 @@
 // `clickvm flatten`: expand compound elements, parameters and defines into
 // one flat configuration (Click's click-flatten). Like click-flatten it does
-// not check ports or arguments unless asked with --check.
+// not check ports or arguments unless asked with --check, and like it reads
+// standard input when given no FILE and no -e.
 
 import type { CommandModule } from 'yargs';
 import { flatten } from '../../config-lang/flatten.js';
@@ -23,7 +24,7 @@ export const flattenCommand: CommandModule<object, FlattenArgs> = {
       .option('check', { type: 'boolean', describe: 'also check ports, push/pull and arguments' })
       .example('$0 flatten router.click -o flat.click', 'write the flat configuration to flat.click'),
   handler: (args) => {
-    const input = readInput(args);
+    const input = readInput(args, { stdinByDefault: true });
     const graph = elaborateConfig(input.text, input.fileName, { defines: input.defines });
     if (args.check) printDiagnostics(checkGraph(graph).warnings);
     writeOutput(flatten(graph), args.output);

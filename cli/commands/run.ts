@@ -3,7 +3,8 @@
 // in-process), with the options of Click's userlevel `click` driver
 // (userlevel/click.cc, doc/click.1):
 //
-//   FILE | -f FILE | -e EXPR   the configuration (`-` reads standard input)
+//   FILE | -f FILE | -e EXPR   the configuration (`-`, or none of them, reads
+//                              standard input)
 //   NAME=VALUE ...             override `define`d $NAME values
 //   -h ELEMENT.HANDLER         after the run, print a read handler (repeatable;
 //                              patterns and class names expand as in Click)
@@ -35,8 +36,9 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { ClickError } from '../../config-lang/diagnostics.js';
-import { loadConfig } from '../../config-lang/load.js';
-import { registry } from '../../elements/registry.js';
+import { elaborateConfig } from '../../config-lang/load.js';
+import { checkGraph } from '../../graph/check.js';
+import { lookupClass, registry } from '../../elements/registry.js';
 import { formatAccountingTable, formatViolation } from '../../host-engine/accounting.js';
 import { exitStatusFromHandler, printReadHandlers } from '../../host-engine/driver-handlers.js';
 import { parseSeed } from '../../host-engine/random.js';
@@ -44,7 +46,7 @@ import { KernelDevices } from '../../host-engine/kernel-devices.js';
 import { ElementFailure, Router } from '../../host-engine/router.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
-import { ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
+import { diagnosticStyle, ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
 
 export interface RunArgs extends InputArgs {
   f?: string;
@@ -127,6 +129,26 @@ export function controlSocketText(ports: readonly string[], paths: readonly stri
   return specs.map((s, i) => `\nclick_driver@@ControlSocket${i ? `@${i + 1}` : ''} :: ControlSocket(${s});`).join('');
 }
 
+/**
+ * Errors in the configuration stop the run before it starts. With
+ * --click-diagnostics, those Click's driver finds after reading the
+ * configuration (element arguments, ports, initialization; not syntax, names
+ * or unknown classes, which its reader reports) end as there, with the line
+ * `Router could not be initialized!`.
+ */
+function initFailure<T>(f: () => T, initializing: boolean): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof ClickError) || diagnosticStyle.style !== 'click') throw e;
+    printDiagnostics(e.diagnostics);
+    if (initializing && !e.diagnostics.every((d) => d.severity !== 'error' || d.message.startsWith('unknown element class'))) {
+      io.err('Router could not be initialized!\n');
+    }
+    throw new ExitStatus(1);
+  }
+}
+
 export async function runHandler(args: RunArgs): Promise<void> {
   // -f FILE is the positional FILE by another name.
   // Positionals after it can only be NAME=VALUE settings (readInput checks).
@@ -151,8 +173,9 @@ export async function runHandler(args: RunArgs): Promise<void> {
   const outputs = asList(args.output);
   if (outputs.length > 1) throw new UsageError('output file specified twice');
 
-  const input = readInput(args);
-  const graph = loadConfig(input.text + controlSocketText(asList(args.port), asList(args.unix)), input.fileName, { defines: input.defines });
+  const input = readInput(args, { stdinByDefault: true });
+  const elaborated = initFailure(() => elaborateConfig(input.text + controlSocketText(asList(args.port), asList(args.unix)), input.fileName, { defines: input.defines }), false);
+  const graph = initFailure(() => checkGraph(elaborated, { lookupClass, knownClasses: [...registry.keys()] }), true);
   if (warnings) printDiagnostics(graph.warnings);
 
   const err = new BufferedLines(io.err);
@@ -169,7 +192,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
 
   let status = 0;
   try {
-    router.initialize();
+    initFailure(() => router.initialize(), true);
 
     if (outputs.length) {
       flushAll();

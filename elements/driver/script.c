@@ -340,7 +340,8 @@ static unsigned script_step(struct script *e, int64_t nsteps, int kind, unsigned
     }
     cvm_str_free(&t);
     if (njumps >= SCRIPT_MAX_JUMPS) {
-        cvm_chatter(e->base.name, "too many jumps, giving up");
+        /* an error, not a warning (-w keeps it), naming the element as Click's %p{element} does */
+        cvm_stderr_line("%s :: Script: too many jumps, giving up", e->base.name);
         e->pos = e->ninsns;
         cvm_timer_unschedule(&e->timer);
     }

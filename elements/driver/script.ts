@@ -240,7 +240,8 @@ export class ScriptElement extends HostElement<ScriptProgram> {
       if (this.pos !== ipos + 1) njumps++;
     }
     if (njumps >= MAX_JUMPS) {
-      this.env.chatter('too many jumps, giving up');
+      // An error, not a warning (-w keeps it), naming the element as Click's %p{element} does.
+      this.env.stderr(`${this.name} :: Script: too many jumps, giving up`);
       this.pos = this.insns.length;
       this.timer.unschedule();
     }

@@ -536,10 +536,18 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
         return 1;
     }
     case IPSUM_PAYLOAD: {
-        if (n < 2 || t[0] != '"' || t[n - 1] != '"') return 0;
+        /* a quoted string, or (as Click's cp_string takes it) a bare word */
+        int bare = n > 0;
+        for (size_t k = 0; k < n && bare; k++)
+            if (t[k] == '"' || t[k] == '\'' || t[k] == ' ' || (t[k] >= '\t' && t[k] <= '\r')) bare = 0;
+        if (!bare && (n < 2 || t[0] != '"' || t[n - 1] != '"')) return 0;
         CvmStr own = { 0 }, *scratch = b->scratch ? b->scratch : &own;
         CvmStr data = *scratch;
-        ct_unquote(t, n, &data);
+        if (bare) {
+            cvm_str_clear(&data);
+            cvm_str_append(&data, t, n);
+        } else
+            ct_unquote(t, n, &data);
         if (ipb_make_ip(b, 0)) ipb_make_transp(b);
         if (data.len) {
             int64_t off = ipb_payload_offset(b);

@@ -413,6 +413,8 @@ const FIELDS: SummaryField[] = [
       return bytes === undefined ? undefined : quote(String.fromCharCode(...bytes));
     },
     parse: (t) => {
+      // A quoted string, or (as Click's cp_string takes it) a bare word.
+      if (/^[^\t\n\v\f\r "']+$/.test(t)) return Uint8Array.from(t, (c) => c.charCodeAt(0) & 255);
       if (!/^".*"$/s.test(t)) return undefined;
       return Uint8Array.from(unquote(t), (c) => c.charCodeAt(0) & 255);
     },

@@ -139,6 +139,7 @@ const dumps: Record<string, string> = {
   'version': '!IPSummaryDump 2.0\n!data src\n1.1.1.1\r\n2.2.2.2',
   'old fragments': '!IPSummaryDump 1.0\n!data ip_fragoff ip_src\n80+ 1.1.1.1\n8! 1.1.1.2\n',
   'tcp options and flags': '!data tcp_flags tcp_opt tcp_ntopt tcp_sack tcp_off\nFSRPAUECN mss1;nop;eol;ts1:2 - - 44\n0x12 sack1-2,sack3:4 - - -\nWXY 5=1:2:3 - - 10\n. x - - -\n4095 99;8=1 - - 61\n',
+  'bare payload words': '!data src payload\n1.1.1.1 XXX\n2.2.2.2 "q q"\n3.3.3.3 a\'b\n4.4.4.4 \\\\001\n5.5.5.5 x"y"\n',
   'ethernet only': '!data eth_type eth_src payload\n0806 0:1:2:3:4:5 "arp?"\n86dd 001122334455 -\n0800 - -\n',
   'icmp': '!data icmp_code icmp_type icmp_seq icmp_flowid\nport unreachable 5 6\n0 echo 1 2\nhost 5 - -\n3 300 - -\n',
 };

@@ -1,4 +1,4 @@
-// expect: 4:6: many-to-many connection requires '=>'
+// expect: 4:6: syntax error: many-to-many connections require '=>'
 a, b :: Idle;
 c, d :: Discard;
 a, b -> c, d;

@@ -1,4 +1,4 @@
-// expect: 4:6: at most one expandable port list is allowed per connection
+// expect: 4:6: at most one expandable port allowed per connection
 t :: Tee;
 q :: Discard;
 t [] -> [] q;

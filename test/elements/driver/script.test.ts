@@ -125,7 +125,7 @@ t.test('end, exit, error and goto to them; too many jumps', async (t) => {
   t.same(e.stderr, ['s: it broke']);
   const loop = script('label l, goto l');
   loop.advanceTo(0n);
-  t.same(loop.stderr, ['s: too many jumps, giving up']);
+  t.same(loop.stderr, ['s :: Script: too many jumps, giving up'], 'named NAME :: CLASS, as Click does');
   const st = script('goto stop $(eq 1 1), print "no"');
   st.advanceTo(0n);
   t.equal(st.stopCount, 1);

@@ -175,6 +175,8 @@ t.test('FromIPSummaryDump: flow IDs, protocols, checksums', async (t) => {
   t.same(linesOf([tcpDefault!], 'FIELDS proto icmp_type'), ['T -'], 'ICMP fields need the ICMP protocol, as in Click');
   const [f] = packetsOf('!data payload\n"hello"\n');
   t.same(linesOf([f!], 'FIELDS payload payload_len len'), ['"hello" 5 45']);
+  const bare = packetsOf('!data payload src\nXXX 1.1.1.1\n\\001 1.1.1.2\na"b" 1.1.1.3\n');
+  t.same(linesOf(bare, 'FIELDS payload payload_len'), ['"XXX" 3', '"\\\\001" 4', '"" 0'], "a bare word is the payload as it stands (Click's IPRewriter tests write them); one with quotes in it is not read");
 });
 
 t.test('FromIPSummaryDump: bad lines, unknown fields, missing files', async (t) => {
