@@ -4,4 +4,7 @@
 import t from 'tap';
 import { eachCase, runSanitized } from './native-run.js';
 
+// 22 sanitizer builds: over tap's 300 s default on a busy 2-core machine
+t.setTimeout(10 * 60 * 1000);
+
 eachCase(t, 'native, sanitizer build', runSanitized);
