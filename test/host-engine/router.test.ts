@@ -469,8 +469,13 @@ t.test('canBatch: only for the single packet-moving task of a router', async (t)
     chain('src', 's'),
   );
   quiet(one).r.run();
-  t.same(answers.get('src'), [false, true], 'false during initialize, then true: the only task with ports');
+  // a task without ports may look at the router between packets (graph/batching.ts): no bigger bursts then
+  t.same(answers.get('src'), [false, false], 'beside a task without ports, the packet-moving task keeps Click\'s bursts');
   t.same(answers.get('portless'), [false, false]);
+  answers.clear();
+  const alone = buildGraph([{ name: 'src', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 's', spec: Sink, inputs: ['push'] }], chain('src', 's'));
+  quiet(alone).r.run();
+  t.same(answers.get('src'), [false, true], 'false during initialize, then true: the only task');
   answers.clear();
   const two = buildGraph(
     [{ name: 'a', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 'b', spec, conf: { withTask: true }, outputs: ['push'] }, { name: 's', spec: Sink, inputs: ['push', 'push'] }],
