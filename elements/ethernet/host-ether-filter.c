@@ -1,7 +1,8 @@
 /* HostEtherFilter: classify frames by destination (packet type annotation)
  * and filter our own frames (DROP_OWN) and other hosts' (DROP_OTHER) to
- * output 1, or drop them without one. A frame too short for the two
- * addresses at OFFSET is dropped. */
+ * output 1, or drop them without one. A frame too short for what Click
+ * reads at OFFSET (the destination; the source too with DROP_OWN) is
+ * dropped. */
 #include "cvm.h"
 #include "../lib/ether-header.h"
 #include "../lib/checked-output.h"
@@ -16,14 +17,14 @@ struct host_ether_filter {
 static inline void host_ether_filter_push(struct host_ether_filter *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
     (void)port;
-    const uint64_t at = e->offset;
+    const uint64_t need = (uint64_t)e->offset + (e->drop_own ? ETH_SRC + 6 : ETH_DST + 6);
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
-        if (at + ETH_TYPE > p->len) {
+        if (need > p->len) {
             cvm_drop(out, p);
             continue;
         }
-        const uint8_t *d = p->data + at;
+        const uint8_t *d = p->data + e->offset;
         if (e->drop_own && !memcmp(d + ETH_SRC, e->ether, 6)) {
             emit_checked(out, 1, p);
             continue;

@@ -16,9 +16,11 @@
  *   OFFSET      unsigned, default 0.
  * Handlers:
  *   ether (read/write)  the ETHER argument
- * Differences from Click: a packet too short for the two addresses (Click
+ * Differences from Click: Click reads the destination address, and the
+ *   source only with DROP_OWN; a packet too short for what it reads (Click
  *   reads past the data) is dropped and counted in the engine's drop
- *   statistics.
+ *   statistics. A shorter header is no reason to drop: a 6-byte frame passes
+ *   when DROP_OWN is false, as in Click.
  */
 
 import { a } from '../../config-lang/args/args.js';
@@ -43,7 +45,7 @@ export class HostEtherFilterElement extends SimpleElement<HostEtherFilterConf> {
 
   action(p: Packet): number {
     const at = this.conf.offset;
-    if (at + ETH.TYPE > p.length) return DROP;
+    if (at + (this.conf.dropOwn ? ETH.SRC + 6 : ETH.DST + 6) > p.length) return DROP;
     const d = p.data;
     if (this.conf.dropOwn && sameEther(d, at + ETH.SRC, this.ether)) return 1;
     if (sameEther(d, at + ETH.DST, this.ether)) p.packetType = PacketType.HOST;

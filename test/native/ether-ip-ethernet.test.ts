@@ -73,6 +73,9 @@ t.test('HostEtherFilter: packet types, own and other frames, one or two outputs,
     ether(new Uint8Array(4), { dst: 'ff:ff:ff:ff:ff:ff', src: me }),
     short(11),
     short(12),
+    // a destination alone: Click reads nothing more without DROP_OWN, so it passes h1 (and is a runt to h2, h3)
+    Uint8Array.from([0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]),
+    Uint8Array.from([0x01, 0x00, 0x5e, 0x00, 0x00]),
   ];
   const shifted = fs.map((f) => Uint8Array.from([9, 9, 9, ...f]));
   differential(t, {

@@ -84,9 +84,12 @@ t.test('HostEtherFilter classifies and filters like a host interface', async (t)
   t.equal(h.outputs[1]!.length, 2, 'other host and own source filtered');
   t.equal(h.outputs[1]![0]!.packetType, PacketType.OTHERHOST);
   const keep = harness(HostEtherFilter, `${me}, false, false, OFFSET 2`);
-  keep.push(0, Packet.make(Uint8Array.from([0, 0, ...frames[3]!])), Packet.make(new Uint8Array(13)));
-  t.equal(keep.outputs[0]!.length, 1);
-  t.equal(keep.element.stats.dropped, 1, 'runt dropped');
+  keep.push(0, Packet.make(Uint8Array.from([0, 0, ...frames[3]!])), Packet.make(new Uint8Array(7)), Packet.make(Uint8Array.from([0, 0, 1, 0, 0x5e, 0, 0, 1])));
+  t.same(keep.outputs[0]!.map((p) => p.packetType), [PacketType.OTHERHOST, PacketType.MULTICAST], 'a destination alone is enough without DROP_OWN, as in Click');
+  t.equal(keep.element.stats.dropped, 1, 'too short for the destination: dropped');
+  const own = harness(HostEtherFilter, `${me}, DROP_OWN true`);
+  own.push(0, Packet.make(Uint8Array.from([1, 0, 0x5e, 0, 0, 1, 0, 0, 0, 0, 0])));
+  t.equal(own.element.stats.dropped, 1, 'DROP_OWN reads the source too: 11 bytes are too short');
   t.equal(keep.read('ether'), '00-00-C0-11-22-33');
   t.match(configError(HostEtherFilter, ''), /ETHER/);
 });
