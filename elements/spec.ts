@@ -62,6 +62,14 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
    */
   readonly writesStream?: 'stderr' | 'stdout';
   /**
+   * State shared by every element that names it, taken from per packet in
+   * arrival order (the router's ICMP error IP ID, its random number
+   * sequence): Click numbers or draws in its packet-at-a-time order, so the
+   * delivery analysis keeps that order among the elements sharing it, as it
+   * does for a shared stream.
+   */
+  readonly sharedState?: readonly string[];
+  /**
    * The element acts on the rest of the router while it handles a packet
    * (Counter's COUNT_CALL writes a handler): packets it emits must go on one
    * at a time, or earlier packets of a batch would see the later effect.

@@ -6,7 +6,8 @@
 // order in which packets reach an element only where paths that split
 // reconverge (two outputs of a Classifier that meet again at a ToDump, an
 // IPRewriter's two inputs, a Tee whose copies meet) and the order of lines on
-// a shared stream (two Print elements one after the other). So:
+// a shared stream (two Print elements one after the other) or a shared
+// sequence (two ICMPErrors numbering their errors from one counter). So:
 //
 //   batch   Emitted packets are delivered per port once the element has handled
 //           its whole input batch. Safe when the element's output ports lead
@@ -60,7 +61,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
       if (r.elements.has(e)) continue;
       r.elements.add(e);
       const el = g.elements[e]!;
-      if (el.spec.writesStream) r.streams.add(el.spec.writesStream);
+      for (const x of sharedSequences(el.spec)) r.streams.add(x);
       el.outputs.forEach((mode, port) => {
         if (mode !== 'push') return;
         for (const t of targets[e]?.[port] ?? []) stack.push(t.element);
@@ -86,8 +87,8 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
     const el = g.elements[e]!;
     const pushPorts = el.outputs.map((m, p) => (m === 'push' ? p : -1)).filter((p) => p >= 0);
     const reaches = pushPorts.map((p) => portReach(e, p));
-    const own = el.spec.writesStream;
-    if ((own && reaches.some((r) => r.streams.has(own))) || el.spec.perPacketEffects?.(el.conf)) {
+    const own = sharedSequences(el.spec);
+    if (own.some((x) => reaches.some((r) => r.streams.has(x))) || el.spec.perPacketEffects?.(el.conf)) {
       mode.push('single');
       continue;
     }
@@ -112,8 +113,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
       const x = stack.pop()!;
       if (seen.has(x)) continue;
       seen.add(x);
-      const w = g.elements[x]!.spec.writesStream;
-      if (w) streams.add(w);
+      for (const w of sharedSequences(g.elements[x]!.spec)) streams.add(w);
       stack.push(...pullUpstream(x));
     }
     return streams;
@@ -134,6 +134,15 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
     if (one) mode[e] = 'single';
   }
   return { mode, pullLimit };
+}
+
+/**
+ * What an element appends to or takes from per packet that other elements
+ * share: its output stream, and named shared state (ICMP error IDs, the
+ * random sequence). Order on each must be Click's.
+ */
+function sharedSequences(spec: { readonly writesStream?: string; readonly sharedState?: readonly string[] }): string[] {
+  return [...(spec.writesStream ? [spec.writesStream] : []), ...(spec.sharedState ?? []).map((x) => `state:${x}`)];
 }
 
 function intersects<T>(a: Set<T>, b: Set<T>): boolean {

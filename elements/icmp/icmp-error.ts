@@ -235,6 +235,8 @@ export const spec = anySpec(defineElement<typeof icmpErrorArgs, ICMPErrorConf, I
   name: 'ICMPError',
   ports: '1/1',
   processing: 'a/a',
+  // Click numbers every ICMPError's errors from one counter (`static int id`).
+  sharedState: ['icmp-error-ip-id'],
   args: icmpErrorArgs,
   configure: (v): ICMPErrorConf => {
     if (v.TYPE < 0 || v.TYPE > 255) throw new ConfigError('ICMP type must be between 0 and 255', 1);

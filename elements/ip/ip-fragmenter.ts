@@ -169,6 +169,7 @@ export const spec = defineElement({
   name: 'IPFragmenter',
   ports: '1/1-2',
   processing: 'h/h',
+  sharedState: ['random'],   // a fresh IP ID per packet whose DF it ignores
   args: {
     MTU: a.mp(T.unsigned),
     HONOR_DF: a.p(T.bool, true),

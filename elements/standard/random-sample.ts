@@ -96,6 +96,7 @@ export const spec = defineElement<typeof args, RandomSampleConf, RandomSampleEle
   name: 'RandomSample',
   ports: '1/1-2',
   processing: 'a/ah',
+  sharedState: ['random'],   // one draw per packet from the router's sequence
   args,
   configure: (args) => {
     if (args.SAMPLE !== undefined && args.DROP !== undefined) throw new ConfigError('give at most one of SAMPLE and DROP');
