@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 missing=""
 # ip (iproute2): the AF_PACKET tests' network namespaces; tcpreplay: benchmarks/veth.ts's baseline
-for pair in gcc:gcc make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgrind ip:iproute2 tcpreplay:tcpreplay; do
+# clang: the native fuzz targets (libFuzzer, test/fuzz/native)
+for pair in gcc:gcc clang:clang make:make qemu-system-x86_64:qemu-system-x86 valgrind:valgrind ip:iproute2 tcpreplay:tcpreplay; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done

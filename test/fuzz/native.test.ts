@@ -1,0 +1,38 @@
+// The native element code under libFuzzer with AddressSanitizer and
+// UndefinedBehaviorSanitizer (test/fuzz/native/): each target configuration
+// fuzzed for a few seconds from the conformance-pcap seeds must neither crash
+// nor break the accounting check, and every saved regression input replays
+// cleanly. `npm run fuzz:native` runs the long campaigns.
+
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFuzzer, campaign, clangVersion, encodeFrames, regressionsOf, replay, writeSeeds } from './native/fuzzer.js';
+import { targets } from './native/targets.js';
+
+const clang = clangVersion();
+const SECONDS = 3;
+
+t.test('native targets under libFuzzer', { skip: clang ? false : 'clang is not installed (scripts/setup.sh installs it)' }, async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'clickvm-native-fuzz-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const seedDir = join(work, 'seeds');
+  t.ok(writeSeeds(seedDir) > 0, 'seed inputs from the conformance pcaps');
+  for (const target of targets) {
+    await t.test(target.name, async (t) => {
+      const bin = buildFuzzer(target);
+      const r = await campaign(bin, { seconds: SECONDS, seed: 20261207, corpusDir: join(work, target.name), seedDir, artifactDir: join(work, `${target.name}-artifacts`) });
+      t.equal(r.status, 0, 'no sanitizer report, no accounting violation', { log: r.log.slice(-4000) });
+      t.same(r.artifacts, [], 'no crash file');
+      t.ok(r.execs > 0 && r.cov > 0, `inputs ran (${r.execs} execs, cov ${r.cov}, ft ${r.ft})`);
+      const regs = regressionsOf(target.name);
+      const rr = replay(bin, regs);
+      t.equal(rr.status, 0, `${regs.length} regression input(s) replay cleanly`, { log: rr.log.slice(-4000) });
+    });
+  }
+});
+
+t.test('frame encoding: 2-byte big-endian lengths', async (t) => {
+  t.same([...encodeFrames([Uint8Array.of(1, 2, 3), Uint8Array.of()])], [0, 3, 1, 2, 3, 0, 0]);
+});
