@@ -106,12 +106,6 @@ function readInt(path: string): number | undefined {
   }
 }
 
-/**
- * How an instance ended, from what its supervisor wrote: `exit N` (QEMU's
- * exit code, which says what the guest did: vm-image/qemu.ts) or `signal S`
- * (QEMU was killed). Only a guest that exited counts as exited; a fault, an
- * abort, a panic or a killed QEMU is a crash.
- */
 /** QEMU's first error line in its log, as `: message`, or nothing. */
 function qemuError(log: string): string {
   const lines = log.split('\n').filter((l) => qemuFailed(l));
@@ -119,7 +113,13 @@ function qemuError(log: string): string {
   return line ? `: ${line.trim()}` : '';
 }
 
-/** How an instance ended, from the supervisor's `exit N`/`signal S` and QEMU's log. */
+/**
+ * How an instance ended, from what its supervisor wrote: `exit N` (QEMU's
+ * exit code, which says what the guest did: vm-image/qemu.ts) or `signal S`
+ * (QEMU was killed), and QEMU's log (its own failures exit 1 too). Only a
+ * guest that exited counts as exited; a fault, an abort, a panic or a
+ * killed QEMU is a crash.
+ */
 export function endedState(text: string, qemuLog = ''): InstanceState {
   const m = /^(exit|signal) (\d+)\s*$/.exec(text);
   if (!m) return { state: 'crashed', reason: 'QEMU ended and left no readable exit status' };
