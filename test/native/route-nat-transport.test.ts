@@ -1,5 +1,5 @@
 // TCP/UDP and ICMP elements in both engines: SetUDPChecksum,
-// SetTCPChecksum, CheckUDPHeader, CheckTCPHeader, ICMPPingResponder and
+// SetTCPChecksum, CheckUDPHeader, CheckTCPHeader, CheckICMPHeader, ICMPPingResponder and
 // ICMPError on well-formed and malformed packets, their messages (with the
 // once-per-router rules), handlers, annotations and pull paths.
 import t from 'tap';
@@ -103,6 +103,38 @@ t.test('CheckUDPHeader and CheckTCPHeader: reasons, first or every line, drops a
   });
 });
 
+const icmpQuote = (type: number, code: number, n: number) => ipv4(icmp(type, code, new Uint8Array(4), bytes(n, 0x33)), { proto: 1 });
+const icmpCheckCases = [
+  ipv4(icmp(8, 0), { proto: 1 }), // echo
+  patch(ipv4(icmp(8, 0), { proto: 1 }), 22, 0x12), // bad checksum
+  cut(ipv4(icmp(8, 0), { proto: 1 }), 26), // under 8 ICMP bytes
+  icmpQuote(3, 1, 28), // unreachable quoting a header and 8 bytes
+  icmpQuote(3, 1, 27), // one byte short
+  icmpQuote(11, 0, 0),
+  icmpQuote(13, 0, 12), // timestamp: exactly 20
+  icmpQuote(14, 0, 13),
+  icmpQuote(15, 0, 0), // information request: exactly 8
+  icmpQuote(16, 0, 2),
+  icmpQuote(42, 0, 5), // unknown type: any length
+  ipv4(icmp(8, 0, new Uint8Array(4), bytes(3)), { proto: 1, options: lsrr }),
+  udpPkt(),
+  tcpPkt(),
+];
+
+t.test('CheckICMPHeader: length by type, checksum, lines, drops and drop_details', async (t) => {
+  outputsIdentical(t, {
+    config: `m :: MarkIPHeader -> ci :: CheckICMPHeader(DETAILS true) -> @OUT(ok); ci[1] -> @OUT(bad);
+      ${sources(icmpCheckCases, 'm')}
+      m2 :: MarkIPHeader -> ci2 :: CheckICMPHeader(VERBOSE true) -> @OUT(ok2);
+      ${sources(icmpCheckCases, 'm2')}
+      ci3 :: CheckICMPHeader -> @OUT(unmarked);
+      ${sources(icmpCheckCases.slice(0, 2), 'ci3')}
+      m4 :: MarkIPHeader -> q4 :: Queue -> ci4 :: CheckICMPHeader -> u4 :: Unqueue -> @OUT(pulled); ci4[1] -> @OUT(pushed);
+      ${sources(icmpCheckCases, 'm4')}`,
+    handlers: ['ci.drops', 'ci.drop_details', 'ci2.drops', 'ci3.drops', 'ci4.drops'],
+  });
+});
+
 const echo = (o: Parameters<typeof ipv4>[1] = {}, rest = [0, 7, 0, 1], payload = bytes(8, 0x5a)) =>
   ipv4(icmp(8, 0, Uint8Array.from(rest), payload), { ttl: 17, frag: 0x4000, ...o, proto: 1 });
 
@@ -186,7 +218,7 @@ t.test('ICMPError and the checkers in pull paths', async (t) => {
 });
 
 t.test('sanitizer build: transport and ICMP elements on malformed packets', async (t) => {
-  const all = [...udpCases, ...tcpCases, ...checkCases, ...pingCases, ...errorCases];
+  const all = [...udpCases, ...tcpCases, ...checkCases, ...pingCases, ...errorCases, ...icmpCheckCases];
   sanitizedOutputsIdentical(t, {
     config: `m :: MarkIPHeader -> t1 :: Tee;
       ${sources(all, 'm')}
@@ -195,7 +227,8 @@ t.test('sanitizer build: transport and ICMP elements on malformed packets', asyn
       t1[2] -> cu :: CheckUDPHeader -> @OUT(c);
       t1[3] -> ct :: CheckTCPHeader -> @OUT(d);
       t1[4] -> ICMPPingResponder -> @OUT(e);
-      t1[5] -> ICMPError(192.0.2.1, unreachable, needfrag, MTU 100) -> @OUT(f);`,
-    handlers: ['cu.drops', 'ct.drops'],
+      t1[5] -> ICMPError(192.0.2.1, unreachable, needfrag, MTU 100) -> @OUT(f);
+      t1[6] -> ci :: CheckICMPHeader -> @OUT(g);`,
+    handlers: ['cu.drops', 'ct.drops', 'ci.drops'],
   });
 });
