@@ -13,6 +13,8 @@ for pair in gcc:gcc clang:clang make:make qemu-system-x86_64:qemu-system-x86 val
   command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -e /usr/include/stdio.h ] || missing="$missing libc6-dev"
+# libFuzzer's runtime: only a recommendation of Debian 12's clang, so not pulled in below
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="$missing libclang-rt-14-dev"
 # zlib: the native FromDump reads gzip-compressed traces
 [ -e /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
 # musl: the VM image's C library, linked statically (vm-image/build.ts)
