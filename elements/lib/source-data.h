@@ -62,7 +62,6 @@ static void source_data_free(SourceData *sd)
 {
     source_data_drop_proto(sd);
     free(sd->data);
-    sd->proto = NULL;
     sd->data = NULL;
 }
 
