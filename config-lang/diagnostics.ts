@@ -154,7 +154,8 @@ export function formatClickDiagnostics(ds: readonly Diagnostic[]): string {
       const header = `${where(d.span)}While configuring '${m[1]} :: ${m[2]}':`;
       if (header !== context) out.push(header);
       context = header;
-      out.push(`  ${prefix}${m[3]}`);
+      // An element may report several errors at once, one a line (a rewriter's input specs).
+      for (const line of m[3]!.split('\n')) out.push(`  ${prefix}${line}`);
     } else {
       context = '';
       out.push(where(d.span) + prefix + d.message.replace(/'([^']*)' :: ([^\s:']+)/g, "'$1 :: $2'"));

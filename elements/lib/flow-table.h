@@ -49,15 +49,17 @@ typedef struct RwEntry {
 } RwEntry;
 
 struct RwInput;
+struct RwSeqDelta;
 
 typedef struct RwFlow {
     RwEntry e[2];
     struct RwInput *owner;
+    struct RwSeqDelta *dt;       /* TCP sequence deltas (rewriter-seq.h), usually NULL */
     int64_t expiry;              /* jiffies (ms) */
     uint32_t place;              /* index in its heap */
     uint16_t ip_delta, udp_delta;
     uint8_t guaranteed;
-    uint8_t ip_p;                /* 6, 17, or 0 for address-only flows */
+    uint8_t ip_p;                /* 6, 17, 33, or 0 for address-only flows */
     uint8_t tflags;
     uint8_t reply_anno;
 } RwFlow;

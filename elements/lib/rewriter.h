@@ -1,9 +1,10 @@
 /* What the rewriters share in C, as the host engine's elements/nat/
- * (rewriter-base.ts, rewriter-pattern.ts, rewriter-apply.ts): input specs,
+ * (rewriter-base.ts, rewriter-pattern.ts, rewriter-apply.ts,
+ * port-rewriter.ts): input specs,
  * rewrite patterns (with IPRewriterPatterns' named ones and the
  * RoundRobinIPMapper), storing flows with capacity and reaping, the
  * per-packet rewriting with Click's incremental checksum updates, and the
- * handler texts. IPRewriter and IPAddrRewriter both embed an RwCore named
+ * handler texts. Every rewriter embeds an RwCore named
  * `rw`, so one may share the other's flow heap (MAPPING_CAPACITY). Time is
  * in jiffies: milliseconds of engine time. */
 #ifndef CVM_REWRITER_H
@@ -15,10 +16,12 @@
 #include "transport-checksum.h"
 #include "click-values.h"
 #include "ip-text.h"
+#include "rewriter-seq.h"
 
 enum { RW_DROP = -1, RW_ADDMAP = -2 };
 enum { RW_SPEC_DROP, RW_SPEC_NOCHANGE, RW_SPEC_KEEP, RW_SPEC_PATTERN, RW_SPEC_NAMED, RW_SPEC_MAPPER };
-enum { RW_KIND_IPREWRITER, RW_KIND_ADDR };
+/* IPRewriter (TCP and UDP tables), UDPRewriter and TCPRewriter (one table), IPAddrRewriter. */
+enum { RW_KIND_IPREWRITER, RW_KIND_UDP, RW_KIND_TCP, RW_KIND_ADDR };
 
 /* TCP connection-state bits (Click's TCPFlow). */
 enum { RW_TCP_FORWARD_DONE = 1, RW_TCP_BOTH_DONE = 3, RW_TCP_FORWARD_DATA = 4, RW_TCP_BOTH_DATA = 12 };
@@ -91,7 +94,7 @@ typedef struct RwCore {
     int64_t gc_interval;         /* seconds between reaps (0: never) */
     struct RwCore *capacity_of;  /* rewriter whose flow heap to share, or NULL */
     RwMapper *const *mappers;
-    int64_t tcp_data, tcp_done, udp[2], udp_streaming;   /* IPRewriter, jiffies */
+    int64_t tcp_data, tcp_done, udp[2], udp_streaming;   /* port rewriters, jiffies (UDPRewriter: udp = timeouts) */
     /* state */
     RwInput *inputs;
     RwMap maps[2];               /* IPRewriter: TCP, UDP; IPAddrRewriter: one */
@@ -245,15 +248,25 @@ static int64_t rw_tcp_flow_timeout(const RwCore *rw, const RwFlow *f)
 /* UDP flows are "streaming" after 3 packets including a reply (Click's UDPFlow::streaming). */
 static inline int64_t rw_udp_flow_timeout(const RwCore *rw, const RwFlow *f) { return f->tflags > 6 ? rw->udp_streaming : rw->udp[0]; }
 
+/* Whether a port rewriter's flow of this protocol is rewritten, and timed, the TCP way. */
+static inline int rw_tcp_way(const RwCore *rw, uint8_t ip_p) { return rw->kind == RW_KIND_TCP || (rw->kind == RW_KIND_IPREWRITER && ip_p == 6); }
+
+/* The protocols a port rewriter takes: TCP; UDP but for TCPRewriter; DCCP for UDPRewriter. */
+static inline int rw_accepts(const RwCore *rw, uint8_t ip_p)
+{
+    return ip_p == 6 || (rw->kind != RW_KIND_TCP && ip_p == 17) || (rw->kind == RW_KIND_UDP && ip_p == 33);
+}
+
+/* IPRewriter's map for a protocol (TCP: 0, UDP: 1); the others have one. */
+static inline int rw_map_index(const RwCore *rw, uint8_t ip_p) { return rw->kind == RW_KIND_IPREWRITER && ip_p != 6; }
+
 /* When a flow expires once its guarantee is over, by its owner's rules. */
 static int64_t rw_best_effort_expiry(const RwFlow *f)
 {
     const RwCore *rw = f->owner->rw;
-    if (rw->kind == RW_KIND_IPREWRITER) {
-        if (f->ip_p == 6) return f->expiry + rw_tcp_flow_timeout(rw, f) - rw->timeouts[1];
-        return f->expiry + rw_udp_flow_timeout(rw, f) - rw->udp[1];
-    }
-    return f->expiry + rw->timeouts[0] - rw->timeouts[1];
+    if (rw->kind == RW_KIND_ADDR) return f->expiry + rw->timeouts[0] - rw->timeouts[1];
+    if (rw_tcp_way(rw, f->ip_p)) return f->expiry + rw_tcp_flow_timeout(rw, f) - rw->timeouts[1];
+    return f->expiry + rw_udp_flow_timeout(rw, f) - rw->udp[1];
 }
 
 static inline uint16_t rw_flow_word(const RwFlowID *f, int i)
@@ -292,7 +305,13 @@ static RwFlow *rw_flow_new(RwInput *owner, const RwFlowID *flowid, const RwFlowI
     return f;
 }
 
-static inline RwMap *rw_flow_map(RwCore *rw, const RwFlow *f) { return &rw->maps[f->ip_p == 17 ? 1 : 0]; }
+static inline RwMap *rw_flow_map(RwCore *rw, const RwFlow *f) { return &rw->maps[rw_map_index(rw, f->ip_p)]; }
+
+static void rw_flow_free(RwFlow *f)
+{
+    rw_seq_free(f->dt);
+    free(f);
+}
 
 /* Forget a flow everywhere (Click's IPRewriterFlow::destroy). */
 static void rw_destroy(RwFlow *f)
@@ -303,7 +322,7 @@ static void rw_destroy(RwFlow *f)
     RwMap *m = rw_flow_map(rw, f);
     if (f->e[0].in_map) rw_map_remove(m, &f->e[0]);
     if (f->e[1].in_map) rw_map_remove(m, &f->e[1]);
-    free(f);
+    rw_flow_free(f);
 }
 
 static void rw_shift_heap_best_effort(RwHeap *hp, int64_t now)
@@ -382,7 +401,8 @@ static inline void rw_set_ports(const RwFlow *f, const TcHeaders *h, int directi
     cvm_put16(h->trans + 2, rev->sport);
 }
 
-/* TCP: ports and checksum only with 18+ transport bytes; FIN/RST/SYN and payload update the state. */
+/* TCP: ports and checksum only with 18+ transport bytes; FIN/RST/SYN and payload update the state;
+ * sequence deltas apply to a whole TCP header. */
 static inline void rw_apply_tcp(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
 {
     if (!rw_apply_ip(f, p, h, direction, annos) || tc_transport_length(h) < 18) return;
@@ -396,6 +416,7 @@ static inline void rw_apply_tcp(RwFlow *f, Packet *p, const TcHeaders *h, int di
     else if (flags & 1) f->tflags |= (uint8_t)(RW_TCP_FORWARD_DONE << dir_bit);
     else if ((flags & 2) || payload) f->tflags &= (uint8_t)~(RW_TCP_FORWARD_DONE << dir_bit);
     if (payload) f->tflags |= (uint8_t)(RW_TCP_FORWARD_DATA << dir_bit);
+    if (f->dt && tc_transport_length(h) >= off << 2) rw_seq_apply(f->dt, dir_bit, h->trans, tc_transport_length(h));
 }
 
 /* UDP: ports; checksum if present (zero stays zero); count packets and note replies. */
@@ -512,7 +533,7 @@ static void rw_core_cleanup(RwCore *rw)
         uint32_t nd = 0;
         for (RwEntry *e = m->head; e && dead; e = e->next)
             if (e->direction == 0 || !rw_entry_flow(e)->e[0].in_map) dead[nd++] = rw_entry_flow(e);
-        for (uint32_t i = 0; i < nd; i++) free(dead[i]);
+        for (uint32_t i = 0; i < nd; i++) rw_flow_free(dead[i]);
         free(dead);
         rw_map_free(m);
     }
@@ -608,6 +629,110 @@ static void rw_put_flow(CvmStr *o, const RwFlowID *f)
     cvm_str_printf(o, ", %u, ", f->sport);
     ip_unparse(o, f->daddr);
     cvm_str_printf(o, ", %u)", f->dport);
+}
+
+/* --- the port rewriters' packet path (IPRewriter, UDPRewriter, TCPRewriter) --- */
+
+/* Look up, rewrite and emit a batch on input `port`. The fast path for an
+ * established flow is a hash lookup, the rewrite with incremental checksum
+ * updates, and one heap repositioning. */
+static inline void rw_port_push(RwCore *rw, int port, Packet **in, unsigned n, CvmOut *out)
+{
+    RwInput *spec = &rw->inputs[port];
+    const int64_t now = rw_jiffies();    /* time stands still within a batch */
+    for (unsigned i = 0; i < n; i++) {
+        Packet *p = in[i];
+        TcHeaders h;
+        if (!cvm_packet_writable(p) || !tc_headers(p, &h)) {
+            cvm_drop(out, p);
+            continue;
+        }
+        uint8_t proto = h.ip[9];
+        if (!rw_accepts(rw, proto) || !tc_first_fragment(h.ip) || tc_transport_length(&h) < 8) {
+            if (spec->kind == RW_SPEC_NOCHANGE) rw_emit_or_drop(out, spec->foutput, p);
+            else cvm_drop(out, p);
+            continue;
+        }
+        RwFlowID id = { cvm_be32(h.ip + 12), cvm_be32(h.ip + 16), cvm_be16(h.trans), cvm_be16(h.trans + 2) };
+        int mapid = rw_map_index(rw, proto), tcp = rw_tcp_way(rw, proto);
+        const int64_t *timeouts = tcp ? rw->timeouts : rw->udp;
+        RwEntry *m = rw_map_find(&rw->maps[mapid], &id);
+        int r;
+        if (!m && !(m = rw_new_mapping(rw, spec, &id, mapid, rw->kind == RW_KIND_TCP ? 6 : proto, timeouts, 0, p, &r))) {
+            rw_emit_or_drop(out, r, p);
+            continue;
+        }
+        RwFlow *f = rw_entry_flow(m);
+        if (tcp) rw_apply_tcp(f, p, &h, m->direction, rw->annos);
+        else rw_apply_udp(f, p, &h, m->direction, rw->annos);
+        if (timeouts[1]) rw_heap_change_expiry(rw->heap, f, 1, now + timeouts[1]);
+        else rw_heap_change_expiry(rw->heap, f, 0, now + (tcp ? rw_tcp_flow_timeout(rw, f) : rw_udp_flow_timeout(rw, f)));
+        rw_emit_or_drop(out, m->output, p);
+    }
+}
+
+/* A port rewriter's table: `(FLOW) => (NEWFLOW)[ seq ±DELTA] [*F R] iN expSECS` per entry. */
+static void rw_read_table(RwCore *rw, int mapid, CvmStr *o)
+{
+    int64_t now = rw_jiffies();
+    for (RwEntry *m = rw->maps[mapid].head; m; m = m->next) {
+        RwFlow *f = rw_entry_flow(m);
+        RwFlowID to = rw_flowid_reverse(f->e[m->direction ? 0 : 1].id);
+        rw_put_flow(o, &m->id);
+        cvm_str_append(o, " => ", 4);
+        rw_put_flow(o, &to);
+        int32_t d = f->dt ? f->dt->delta[m->direction] : 0;
+        if (d) cvm_str_printf(o, " seq %s%ld", d > 0 ? "+" : "", (long)d);
+        rw_unparse_ports(f, m->direction, now, o);
+        cvm_str_append(o, "\n", 1);
+    }
+}
+
+/* A TCP port: 0-65535 or one of Click's well-known names. */
+static int rw_tcp_port(CtText w, uint16_t *port)
+{
+    static const struct { const char *name; uint16_t port; } names[] = {
+        { "auth", 113 }, { "bootpc", 68 }, { "bootps", 67 }, { "chargen", 19 }, { "daytime", 13 }, { "discard", 9 },
+        { "dns", 53 }, { "domain", 53 }, { "echo", 7 }, { "finger", 79 }, { "ftp", 21 }, { "ftp-data", 20 },
+        { "https", 443 }, { "imap3", 220 }, { "imaps", 993 }, { "irc", 194 }, { "netbios-dgm", 138 }, { "netbios-ns", 137 },
+        { "netbios-ssn", 139 }, { "nntp", 119 }, { "ntp", 123 }, { "pop3", 110 }, { "pop3s", 995 }, { "pptp", 1723 },
+        { "rip", 520 }, { "route", 520 }, { "smtp", 25 }, { "snmp", 161 }, { "snmp-trap", 162 }, { "ssh", 22 },
+        { "sunrpc", 111 }, { "telnet", 23 }, { "tftp", 69 }, { "www", 80 },
+    };
+    for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+        if (ct_text_eq(w, names[i].name)) return *port = names[i].port, 0;
+    int64_t v;
+    if (ct_parse_click_int(w, &v) < 0 || v < 0 || v > 65535) return -1;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+/* `SADDR SPORT DADDR DPORT` looked up in the TCP (first) map: the rewritten flow as four words, or empty. */
+static int rw_read_lookup(RwCore *rw, const char *param, CvmStr *o)
+{
+    CtText t = ct_text_trim(ct_text(param)), w[5];   /* trim().split(/\s+/) */
+    unsigned nw = 0;
+    for (size_t i = 0; i <= t.n && nw < 5;) {
+        size_t j = i;
+        while (j < t.n && !ct_js_space(t.s[j])) j++;
+        w[nw].s = t.s + i;
+        w[nw++].n = j - i;
+        if (j >= t.n) break;
+        while (j < t.n && ct_js_space(t.s[j])) j++;
+        i = j;
+    }
+    RwFlowID id;
+    if (nw != 4 || ip_parse_click(w[0], &id.saddr) < 0 || ip_parse_click(w[2], &id.daddr) < 0 || rw_tcp_port(w[1], &id.sport) < 0 ||
+        rw_tcp_port(w[3], &id.dport) < 0)
+        return cvm_str_printf(o, "expected SADDR SPORT DADDR DPORT"), -1;
+    RwEntry *m = rw_map_find(&rw->maps[0], &id);
+    if (!m) return 0;
+    RwFlowID r = rw_flowid_reverse(rw_entry_flow(m)->e[m->direction ? 0 : 1].id);
+    ip_unparse(o, r.saddr);
+    cvm_str_printf(o, " %u ", r.sport);
+    ip_unparse(o, r.daddr);
+    cvm_str_printf(o, " %u", r.dport);
+    return 0;
 }
 
 #endif

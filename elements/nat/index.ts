@@ -4,5 +4,7 @@ import { spec as ipAddrRewriter } from './ip-addr-rewriter.js';
 import { spec as ipRewriter } from './ip-rewriter.js';
 import { spec as ipRewriterPatterns } from './ip-rewriter-patterns.js';
 import { spec as roundRobinIPMapper } from './round-robin-ip-mapper.js';
+import { spec as tcpRewriter } from './tcp-rewriter.js';
+import { spec as udpRewriter } from './udp-rewriter.js';
 
-export const specs: AnyElementSpec[] = [ipRewriter, ipAddrRewriter, roundRobinIPMapper, ipRewriterPatterns];
+export const specs: AnyElementSpec[] = [ipRewriter, udpRewriter, tcpRewriter, ipAddrRewriter, roundRobinIPMapper, ipRewriterPatterns];

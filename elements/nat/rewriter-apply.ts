@@ -35,7 +35,10 @@ function setPorts(flow: Flow, h: HeaderPositions, direction: boolean): void {
   setBe16(h.buf, h.trans + 2, rev.sport);
 }
 
-/** TCP: ports and checksum only with at least 18 transport bytes; FIN/RST/SYN and payload update the state. */
+/**
+ * TCP: ports and checksum only with at least 18 transport bytes; FIN/RST/SYN
+ * and payload update the state; sequence deltas apply to a whole TCP header.
+ */
 export function applyTCP(flow: Flow, p: Packet, h: HeaderPositions, direction: boolean, annos: number): void {
   if (!applyIP(flow, p, h, direction, annos) || h.end - h.trans < 18) return;
   setPorts(flow, h, direction);
@@ -49,6 +52,7 @@ export function applyTCP(flow: Flow, p: Packet, h: HeaderPositions, direction: b
   else if (flags & 1) flow.tflags |= TCP_FORWARD_DONE << dirBit;
   else if (flags & 2 || payload) flow.tflags &= ~(TCP_FORWARD_DONE << dirBit);
   if (payload) flow.tflags |= TCP_FORWARD_DATA << dirBit;
+  if (flow.dt && h.end - h.trans >= off << 2) flow.dt.apply(h, dirBit);
 }
 
 /** UDP (and TCP in a UDP flow): ports; checksum if present; count packets and note replies. */

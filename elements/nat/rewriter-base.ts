@@ -71,7 +71,18 @@ export function configureBase(
   if (v.INPUTSPEC.length !== ctx.ninputs) {
     throw new ConfigError(`need ${ctx.ninputs} arguments, one per input port`, undefined, `${ctx.className} has ${ctx.ninputs} input${ctx.ninputs === 1 ? '' : 's'}`);
   }
-  const inputs = v.INPUTSPEC.map((text, i) => parseInputSpec(text, i, ctx));
+  // Every input spec is checked, and all their errors reported, as Click does.
+  const errors: string[] = [];
+  const inputs = v.INPUTSPEC.map((text, i) => {
+    try {
+      return parseInputSpec(text, i, ctx);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      errors.push(e.message);
+      return { kind: 'drop' } as const;
+    }
+  });
+  if (errors.length) throw new ConfigError(errors.join('\n'));
   return {
     inputs,
     timeouts: [defaults.timeout, v.GUARANTEE ?? defaults.guarantee],

@@ -14,6 +14,7 @@
 
 import { incrementalUpdate } from '../lib/transport-checksum.js';
 import { flowKey, flowWords, reverseFlow, type FlowID } from './flow-id.js';
+import { SeqDeltas } from './tcp-seq-delta.js';
 
 export interface Entry {
   readonly flowid: FlowID;
@@ -50,6 +51,8 @@ export class Flow {
   /** Connection state bits (TCP done/data flags, UDP packet counts). */
   tflags = 0;
   replyAnno = 0;
+  /** TCP sequence-number deltas, once an element (FTPPortMapper) sets one. */
+  dt?: SeqDeltas;
 
   constructor(
     readonly owner: FlowOwner,
@@ -83,6 +86,16 @@ export class Flow {
   /** The flow ID packets of `direction` are rewritten to. */
   rewrittenFlowid(direction: boolean): FlowID {
     return reverseFlow(this.e[direction ? 0 : 1].flowid);
+  }
+
+  /**
+   * From sequence number `trigger` on, this direction's stream is `delta`
+   * bytes longer (Click's update_seqno_delta). False if the trigger lies
+   * before the latest one.
+   */
+  updateSeqnoDelta(direction: boolean, trigger: number, delta: number): boolean {
+    this.dt ??= new SeqDeltas();
+    return this.dt.update(direction ? 1 : 0, trigger, delta);
   }
 
   expired(now: number): boolean {

@@ -18,8 +18,12 @@ export function patternInit(p: PatternConf): string {
   );
 }
 
+/** Which rewriter an RwCore belongs to (its RW_KIND_). */
+export type RewriterKind = 'ipRewriter' | 'udp' | 'tcp' | 'addr';
+const KIND: Record<RewriterKind, string> = { ipRewriter: 'RW_KIND_IPREWRITER', udp: 'RW_KIND_UDP', tcp: 'RW_KIND_TCP', addr: 'RW_KIND_ADDR' };
+
 /** The RwCore fields every rewriter has (`.rw = { ... }` without braces). */
-function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: 'ipRewriter' | 'addr', nmaps: number): string[] {
+function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: RewriterKind, nmaps: number): string[] {
   const mappers: string[] = [];
   const inputs = c.inputs.map((s) => {
     // Ports a spec does not give are -1, as RewriterInput's (a mapper sets them per flow).
@@ -34,7 +38,7 @@ function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: 'ipRewriter
   });
   const fields = [
     `.input_conf = ${ctx.constArray('RwInputConf', inputs)}, .ninputs = ${c.inputs.length}, .noutputs = ${ctx.noutputs}`,
-    `.kind = ${kind === 'ipRewriter' ? 'RW_KIND_IPREWRITER' : 'RW_KIND_ADDR'}, .nmaps = ${nmaps}, .annos = ${c.annos}u`,
+    `.kind = ${KIND[kind]}, .nmaps = ${nmaps}, .annos = ${c.annos}u`,
     `.timeouts = { ${c.timeouts[0] * 1000}, ${c.timeouts[1] * 1000} }, .gc_interval = ${c.gcInterval}`,
     typeof c.capacity === 'number'
       ? `.own_heap = { .capacity = ${c.capacity} }`
@@ -49,7 +53,7 @@ export function rewriterNative<C extends RewriterBaseConf>(
   moduleUrl: string,
   file: string,
   prefix: string,
-  kind: 'ipRewriter' | 'addr',
+  kind: RewriterKind,
   extra: (c: C) => string[] = () => [],
 ): NativeSpec<C> {
   return {

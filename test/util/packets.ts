@@ -101,13 +101,16 @@ export interface TCPOpts extends L4Opts {
   /** Flag bits: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. */
   flags?: number;
   window?: number;
+  /** TCP option bytes (padded to 4 by the caller). */
+  options?: number[];
 }
 
 export function tcp(payload: Uint8Array, o: TCPOpts = {}): Uint8Array {
-  const len = 20 + payload.length;
+  const opts = o.options ?? [];
+  const len = 20 + opts.length + payload.length;
   const b = Uint8Array.from([
     ...u16(o.sport ?? 1234), ...u16(o.dport ?? 80), ...u32(o.seq ?? 1), ...u32(o.ack ?? 0),
-    0x50, o.flags ?? 0x02, ...u16(o.window ?? 8192), 0, 0, 0, 0, ...payload,
+    (5 + opts.length / 4) << 4, o.flags ?? 0x02, ...u16(o.window ?? 8192), 0, 0, 0, 0, ...opts, ...payload,
   ]);
   const sum = o.checksum ?? checksum(b, 0, len, pseudoHeaderSum(ip(o.src ?? '10.0.0.1'), ip(o.dst ?? '192.0.2.1'), 6, len));
   b[16] = sum >> 8;
