@@ -481,7 +481,7 @@ static RwEntry *rw_new_mapping(RwCore *rw, RwInput *spec, const RwFlowID *id, in
         *port = r;
         return NULL;
     }
-    if (rw->annos & 2) rw_entry_flow(m)->reply_anno = p->anno[rw->annos >> 2];
+    if (p && (rw->annos & 2)) rw_entry_flow(m)->reply_anno = p->anno[rw->annos >> 2];
     return m;
 }
 
@@ -669,6 +669,23 @@ static inline void rw_port_push(RwCore *rw, int port, Packet **in, unsigned n, C
         else rw_heap_change_expiry(rw->heap, f, 0, now + (tcp ? rw_tcp_flow_timeout(rw, f) : rw_udp_flow_timeout(rw, f)));
         rw_emit_or_drop(out, m->output, p);
     }
+}
+
+/* Click's get_entry: the entry for `id` in the table of protocol `ip_p`,
+ * made by input spec `input` if there is none (none made when `input` is
+ * not an input). FTPPortMapper's data connections come here. */
+static RwEntry *rw_get_entry(RwCore *rw, uint8_t ip_p, const RwFlowID *id, int input)
+{
+    if (rw->kind == RW_KIND_ADDR || (rw->kind == RW_KIND_IPREWRITER && ip_p != 6 && ip_p != 17)) return NULL;
+    int mapid = rw_map_index(rw, ip_p), r;
+    RwEntry *m = rw_map_find(&rw->maps[mapid], id);
+    if (m) {
+        uint8_t fp = rw_entry_flow(m)->ip_p;
+        return ip_p && fp && fp != ip_p ? NULL : m;
+    }
+    if (input < 0 || (uint32_t)input >= rw->ninputs) return NULL;
+    const int64_t *timeouts = rw_tcp_way(rw, ip_p) ? rw->timeouts : rw->udp;
+    return rw_new_mapping(rw, &rw->inputs[input], id, mapid, rw->kind == RW_KIND_TCP ? 6 : ip_p, timeouts, 0, NULL, &r);
 }
 
 /* A port rewriter's table: `(FLOW) => (NEWFLOW)[ seq ±DELTA] [*F R] iN expSECS` per entry. */

@@ -15,7 +15,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, unparseFlow, type FlowID } from './flow-id.js';
 import { applyTCP, applyUDP, TCP_BOTH_DATA, TCP_BOTH_DONE, udpStreaming } from './rewriter-apply.js';
-import { RewriterBase, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { RewriterBase, RW_ADDMAP, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative, type RewriterKind } from './rewriter-native.js';
 
@@ -104,6 +104,23 @@ export abstract class PortRewriter<C extends PortRewriterConf> extends RewriterB
     if (timeouts[1]) this.heap.changeExpiry(f, true, now + timeouts[1]);
     else this.heap.changeExpiry(f, false, now + this.flowTimeout(f));
     out.emit(m.output, p);
+  }
+
+  /**
+   * Click's get_entry: the entry for `flowid` in the table of protocol
+   * `proto`, made by input spec `input` if there is none (no new one when
+   * `input` is not an input). FTPPortMapper's data connections come here.
+   */
+  getEntry(proto: number, flowid: FlowID, input: number): Entry | undefined {
+    if (this.variant === 'ip' && proto !== TCP && proto !== UDP) return undefined;
+    const mapid = this.mapIndex(proto);
+    const map = this.maps[mapid]!;
+    const m = map.get(flowKey(flowid));
+    if (m) return proto && m.flow.ipP && m.flow.ipP !== proto ? undefined : m;
+    const spec = this.inputSpecs[input];
+    if (!spec) return undefined;
+    const r = spec.rewriteFlowid(flowid, mapid);
+    return r.result === RW_ADDMAP ? this.addFlow(proto, flowid, r.flowid, spec, map) : undefined;
   }
 
   private addFlow(proto: number, flowid: FlowID, rewritten: FlowID, input: RewriterInput, map: Map<string, Entry>): Entry | undefined {

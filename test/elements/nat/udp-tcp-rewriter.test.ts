@@ -6,7 +6,8 @@ import { spec as tcpSpec, type TCPRewriterElement } from '../../../elements/nat/
 import { checksum } from '../../../elements/lib/checksum.js';
 import { transportChecksum } from '../../../elements/lib/transport-checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
-import { configError } from '../../util/element-harness.js';
+import { spec as ftpSpec } from '../../../elements/nat/ftp-port-mapper.js';
+import { configError, configure, harness } from '../../util/element-harness.js';
 import { rewriter, SEC } from './rewriter-setup.js';
 import { ether, frames, ipPacket, ipv4, tcp, udp } from '../../util/packets.js';
 
@@ -26,7 +27,10 @@ interface Seg {
   options?: number[];
   payload?: number;
 }
-const seg = (s: Seg) => ipPacket(ether(ipv4(tcp(new Uint8Array(s.payload ?? 0).fill(0x61), { flags: 0x10, ...s }), { src: s.src, dst: s.dst, proto: 6 })));
+const seg = (s: Seg, body?: string) =>
+  ipPacket(ether(ipv4(tcp(body ? Uint8Array.from(body, (c) => c.charCodeAt(0)) : new Uint8Array(s.payload ?? 0).fill(0x61), { flags: 0x10, ...s }), { src: s.src, dst: s.dst, proto: 6 })));
+/** A TCP packet's payload (no IP or TCP options) as text. */
+const text = (p: Packet) => String.fromCharCode(...p.data.subarray(40));
 const out = (seq: number, o: Partial<Seg> = {}) => seg({ src: '10.0.0.1', sport: 1000, dst: '198.51.100.5', dport: 21, seq, ...o });
 const back = (ack: number, o: Partial<Seg> = {}) => seg({ src: '198.51.100.5', sport: 21, dst: '192.0.2.1', dport: 1000, seq: 7, ack, ...o });
 
@@ -125,4 +129,24 @@ t.test('TCPRewriter: sequence-number deltas move seq, ack and SACK edges', async
   rw.push(1, back(510, { seq: 60 }));
   t.equal(be32(rw.outputs[1]!.at(-1)!.data, 24), 56);
   t.ok(rw.outputs[0]!.every(valid) && rw.outputs[1]!.every(valid), 'checksums follow every change');
+});
+
+t.test('FTPPortMapper: PORT commands rewritten for the data mapping, the control flow gets a delta', async (t) => {
+  const rw = rewriter<TCPRewriterElement>(tcpSpec, 'pattern 192.0.2.2 2000-2999# - - 0 1, drop');
+  const others = { rw: 'TCPRewriter' };
+  const fpm = harness(ftpSpec, 'rw, rw, 0', { others, elements: { rw: rw.element } });
+  const cmd = (seq: number, s: string) => seg({ src: '10.0.0.1', sport: 3000, dst: '198.51.100.7', dport: 21, seq, payload: 0 }, s);
+  fpm.push(0, cmd(1, 'PORT 10,0,0,1,39,16\r\n'));
+  t.equal(text(fpm.outputs[0]![0]!), 'PORT 10,0,0,1,39,16\r\n', 'no control mapping yet: unchanged');
+  rw.push(0, fpm.outputs[0]![0]!);
+  fpm.push(0, cmd(22, 'port 10,0,0,1,39,16\r\n'));
+  const p = fpm.outputs[0]![1]!;
+  t.equal(text(p), 'port 192,0,2,2,7,209\r\n', 'the data flow 10.0.0.1:10000 is mapped to 192.0.2.2:2001');
+  t.ok(valid(p), 'IP length and checksums fixed');
+  t.match(rw.read('table'), /^\(10\.0\.0\.1, 3000, .* seq \+1 \[\*0 1\]/m, 'the stream is one byte longer');
+  t.match(rw.read('table'), /^\(10\.0\.0\.1, 10000, 198\.51\.100\.7, 20\) => \(192\.0\.2\.2, 2001, /m);
+  fpm.push(0, cmd(44, 'PORT 1,2,3,4,5,256\r\n'), cmd(44, 'PORT 1,2,3,4,5,6 \r\n'), cmd(44, 'PORTS 1,2,3,4,5,6\r\n'));
+  t.same(fpm.outputs[0]!.slice(2).map(text), ['PORT 1,2,3,4,5,256\r\n', 'PORT 1,2,3,4,5,6 \r\n', 'PORTS 1,2,3,4,5,6\r\n'], 'malformed commands pass unchanged');
+  t.throws(() => harness(ftpSpec, 'rw, rw, 2', { others, elements: { rw: rw.element } }), /DATA_REWRITER_INPUT out of range/);
+  t.throws(() => configure(ftpSpec, 'x, x, 0', 1, 1, { x: 'Counter' }), /CONTROL_REWRITER type mismatch/);
 });

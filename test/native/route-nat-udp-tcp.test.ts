@@ -1,0 +1,64 @@
+// UDPRewriter, TCPRewriter and FTPPortMapper in both engines, in one run
+// (one native build): packets, tables and counts identical, including
+// random and sequential port choice, UDP-style timing of TCP and DCCP flows
+// in simulated time, capacity, PORT commands that grow and shrink packets,
+// and the sequence, acknowledgement and SACK deltas they leave behind.
+import t from 'tap';
+import { ipv4, tcp, udp } from '../util/packets.js';
+import { outputsIdentical, timeline, type Step } from './route-nat-support.js';
+
+const ACK = 16;
+const u32 = (v: number) => [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
+const text = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+interface TcpOpts {
+  seq?: number;
+  ack?: number;
+  flags?: number;
+  payload?: string;
+  options?: number[];
+}
+const tcpP = (src: string, sport: number, dst: string, dport: number, o: TcpOpts = {}) =>
+  ipv4(tcp(text(o.payload ?? ''), { src, dst, sport, dport, seq: o.seq, ack: o.ack, flags: o.flags ?? ACK, options: o.options }), { src, dst, proto: 6 });
+const udpP = (src: string, sport: number, dst: string, dport: number, proto = 17) => ipv4(udp(new Uint8Array(6).fill(0x75), { src, dst, sport, dport }), { src, dst, proto });
+
+/** The FTP control flow 10.0.0.1:3000 > 198.51.100.7:21, its replies to 192.0.2.2:2000, and an unrelated UDP timeline. */
+function steps(): Step[] {
+  const c = (seq: number, payload: string): Step => [tcpP('10.0.0.1', 3000, '198.51.100.7', 21, { seq, payload }), 2];
+  const r = (ack: number, options?: number[]): Step => [tcpP('198.51.100.7', 21, '192.0.2.2', 2000, { seq: 9, ack, options }), 3];
+  const sack = (...edges: number[]) => [1, 1, 5, 2 + edges.length * 4, ...edges.flatMap(u32)];
+  const o = (src: string, sport: number, proto = 17): Step => [udpP(src, sport, '198.51.100.5', 53, proto), 0];
+  const b = (dport: number): Step => [udpP('198.51.100.5', 53, '192.0.2.1', dport), 1];
+  return [
+    o('10.0.1.1', 1000), o('10.0.1.2', 1000), b(1000),
+    c(1, 'USER x\r\n'),
+    c(9, 'PORT 10,0,0,1,39,16\r\n'), // grows: 192,0,2,2,...
+    r(9), r(30), r(40, sack(30, 40)),
+    [tcpP('10.0.0.1', 3000, '198.51.100.7', 21, { seq: 30, payload: 'pOrT    010,000,000,001,039,017\nrest' }), 2], // leading zeros: the packet shrinks
+    c(58, 'PORT 10,0,0,1,39,999\r\n'), // a number over 255: unchanged
+    c(81, 'PORT 1,2,3\r\n'),
+    r(60, sack(20, 45, 50, 60)), r(100, [1, 1, 8, 10, ...u32(50), ...u32(60)]),
+    [tcpP('10.0.0.1', 10000, '198.51.100.7', 20), 2], // the first data connection, as mapped
+    [udpP('10.0.0.3', 7, '198.51.100.5', 53, 33), 0], // DCCP is mapped too
+    [tcpP('10.0.0.4', 5, '198.51.100.5', 80, { flags: 4 }), 0], // and TCP, timed as UDP
+    o('10.0.1.1', 1000), o('10.0.1.3', 1001), o('10.0.1.4', 1002), o('10.0.1.5', 1003),
+    null, null, null, b(1000), null, null, null, null, null,
+    o('10.0.1.6', 1004), b(1000),
+  ];
+}
+
+t.test('UDPRewriter, TCPRewriter and FTPPortMapper: identical packets, tables and counts', async (t) => {
+  outputsIdentical(t, {
+    seed: 7,
+    config: `u :: UDPRewriter(pattern 192.0.2.1 1000-1009 - - 0 1, drop, TIMEOUT 4, STREAMING_TIMEOUT 9, GUARANTEE 1, MAPPING_CAPACITY 5, REAP_INTERVAL 2);
+      tr :: TCPRewriter(pattern 192.0.2.2 2000-2999# - - 0 1, drop, REPLY_ANNO PAINT);
+      c0 :: CheckIPHeader -> [0] u; c1 :: CheckIPHeader -> [1] u;
+      c2 :: CheckIPHeader -> FTPPortMapper(tr, tr, 0) -> [0] tr; c3 :: CheckIPHeader -> [1] tr;
+      u[0] -> @OUT(uout); u[1] -> @OUT(uback); tr[0] -> @OUT(tout); tr[1] -> @OUT(tback);
+      ${timeline(steps(), ['c0', 'c1', 'c2', 'c3'])}`,
+    handlers: [
+      'u.table', 'u.mappings', 'u.nmappings', 'u.mapping_failures', 'u.patterns', 'u.size', 'u.capacity',
+      'tr.table', 'tr.nmappings', 'tr.patterns', 'tr.size', 'tr.lookup 10.0.0.1 3000 198.51.100.7 ftp', 'tr.lookup 10.0.0.1 10000 198.51.100.7 20',
+    ],
+  });
+});
