@@ -20,8 +20,8 @@
 
 enum { RW_DROP = -1, RW_ADDMAP = -2 };
 enum { RW_SPEC_DROP, RW_SPEC_NOCHANGE, RW_SPEC_KEEP, RW_SPEC_PATTERN, RW_SPEC_NAMED, RW_SPEC_MAPPER };
-/* IPRewriter (TCP and UDP tables), UDPRewriter and TCPRewriter (one table), IPAddrRewriter. */
-enum { RW_KIND_IPREWRITER, RW_KIND_UDP, RW_KIND_TCP, RW_KIND_ADDR };
+/* IPRewriter (TCP and UDP tables), UDPRewriter and TCPRewriter (one table), IPAddrRewriter, ICMPPingRewriter. */
+enum { RW_KIND_IPREWRITER, RW_KIND_UDP, RW_KIND_TCP, RW_KIND_ADDR, RW_KIND_ICMP_PING };
 
 /* TCP connection-state bits (Click's TCPFlow). */
 enum { RW_TCP_FORWARD_DONE = 1, RW_TCP_BOTH_DONE = 3, RW_TCP_FORWARD_DATA = 4, RW_TCP_BOTH_DATA = 12 };
@@ -264,7 +264,7 @@ static inline int rw_map_index(const RwCore *rw, uint8_t ip_p) { return rw->kind
 static int64_t rw_best_effort_expiry(const RwFlow *f)
 {
     const RwCore *rw = f->owner->rw;
-    if (rw->kind == RW_KIND_ADDR) return f->expiry + rw->timeouts[0] - rw->timeouts[1];
+    if (rw->kind == RW_KIND_ADDR || rw->kind == RW_KIND_ICMP_PING) return f->expiry + rw->timeouts[0] - rw->timeouts[1];
     if (rw_tcp_way(rw, f->ip_p)) return f->expiry + rw_tcp_flow_timeout(rw, f) - rw->timeouts[1];
     return f->expiry + rw_udp_flow_timeout(rw, f) - rw->udp[1];
 }
@@ -301,7 +301,8 @@ static RwFlow *rw_flow_new(RwInput *owner, const RwFlowID *flowid, const RwFlowI
     for (int i = 0; i < 4; i++) d = tc_update(d, rw_flow_word(flowid, i), rw_flow_word(rewritten, i));
     f->ip_delta = d;
     for (int i = 4; i < 6; i++) d = tc_update(d, rw_flow_word(flowid, i), rw_flow_word(rewritten, i));
-    f->udp_delta = d;
+    /* An ICMP echo's checksum covers only its identifier (the source port), no pseudo-header. */
+    f->udp_delta = ip_p == 1 ? tc_update(0, flowid->sport, rewritten->sport) : d;
     return f;
 }
 
@@ -453,6 +454,24 @@ static inline void rw_apply_addr(RwFlow *f, Packet *p, const TcHeaders *h, int d
     else if (proto == 17 && tlen >= 8 && cvm_be16(h->trans + 6)) rw_update_sum(h->trans + 6, direction, f->udp_delta);
 }
 
+/* ICMP echo and echo reply (ICMPPingRewriter): addresses, then the identifier and the ICMP checksum. */
+static inline void rw_apply_icmp_ping(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    if (!rw_apply_ip(f, p, h, direction, annos)) return;
+    const RwFlowID *rev = &f->e[direction ? 0 : 1].id;
+    cvm_put16(h->trans + 4, direction ? rev->sport : rev->dport);
+    rw_update_sum(h->trans + 2, direction, f->udp_delta);
+    tc_fix_zero_checksum(h->trans + 2, h->trans, tc_transport_length(h));
+}
+
+/* One more than a port or ICMP identifier as Click computes it: on the raw
+ * network-order field of a little-endian machine, so the first byte goes up. */
+static inline uint16_t rw_raw_port_plus_one(uint16_t port)
+{
+    uint16_t raw = (uint16_t)(port >> 8 | port << 8), next = (uint16_t)(raw + 1);
+    return (uint16_t)(next >> 8 | next << 8);
+}
+
 /* Click's checked_output_push: a valid port, or a counted drop. */
 static inline void rw_emit_or_drop(CvmOut *out, int port, Packet *p)
 {
@@ -464,6 +483,7 @@ static inline void rw_emit_or_drop(CvmOut *out, int port, Packet *p)
  * spec's rewrite and, where it asks for a mapping, a new flow stored with
  * the guaranteed timeout if there is one (timeouts[1]), else the default
  * (timeouts[0]); IPAddrRewriter (addr_only) maps only source addresses.
+ * `p` (the packet, for the reply annotation) may be NULL.
  * Returns the forward entry (the reply annotation set), or NULL with the
  * packet's output (or RW_DROP) in *port. */
 static RwEntry *rw_new_mapping(RwCore *rw, RwInput *spec, const RwFlowID *id, int mapid, uint8_t ip_p, const int64_t timeouts[2], int addr_only,
@@ -472,7 +492,13 @@ static RwEntry *rw_new_mapping(RwCore *rw, RwInput *spec, const RwFlowID *id, in
     RwFlowID nid;
     int r = rw_input_rewrite(spec, id, mapid, &nid);
     RwEntry *m = NULL;
-    if (r == RW_ADDMAP && !(addr_only && (nid.sport || nid.dport || nid.daddr))) {
+    int ok = !(addr_only && (nid.sport || nid.dport || nid.daddr));
+    if (rw->kind == RW_KIND_ICMP_PING) {
+        /* The reply's flow ID swaps the identifiers: the destination "port" is the identifier plus one. */
+        nid.dport = rw_raw_port_plus_one(nid.sport);
+        ok = rw_raw_port_plus_one(id->sport) == id->dport;
+    }
+    if (r == RW_ADDMAP && ok) {
         int64_t expiry = rw_jiffies() + (timeouts[1] ? timeouts[1] : timeouts[0]);
         RwFlow *f = rw_flow_new(spec, id, &nid, spec->foutput, spec->routput, ip_p, timeouts[1] != 0, expiry);
         m = f ? rw_store_flow(rw, f, spec) : NULL;
@@ -676,7 +702,7 @@ static inline void rw_port_push(RwCore *rw, int port, Packet **in, unsigned n, C
  * not an input). FTPPortMapper's data connections come here. */
 static RwEntry *rw_get_entry(RwCore *rw, uint8_t ip_p, const RwFlowID *id, int input)
 {
-    if (rw->kind == RW_KIND_ADDR || (rw->kind == RW_KIND_IPREWRITER && ip_p != 6 && ip_p != 17)) return NULL;
+    if (rw->kind == RW_KIND_ADDR || rw->kind == RW_KIND_ICMP_PING || (rw->kind == RW_KIND_IPREWRITER && ip_p != 6 && ip_p != 17)) return NULL;
     int mapid = rw_map_index(rw, ip_p), r;
     RwEntry *m = rw_map_find(&rw->maps[mapid], id);
     if (m) {

@@ -28,3 +28,14 @@ export function unparseFlow(f: FlowID): string {
 export function flowWords(f: FlowID): number[] {
   return [f.saddr >>> 16, f.saddr & 0xffff, f.daddr >>> 16, f.daddr & 0xffff, f.sport, f.dport];
 }
+
+/**
+ * One more than a port or ICMP identifier as Click computes it: on the raw
+ * network-order field of a little-endian machine, so the first byte goes up.
+ * ICMPPingRewriter keys echo flows with it; kept for identical collisions.
+ */
+export function rawPortPlusOne(port: number): number {
+  const raw = ((port >> 8) | (port << 8)) & 0xffff;
+  const next = (raw + 1) & 0xffff;
+  return ((next >> 8) | (next << 8)) & 0xffff;
+}

@@ -5,7 +5,7 @@
 
 import type { Packet } from '../../host-engine/packet.js';
 import type { HeaderPositions } from '../lib/packet-headers.js';
-import { be16, isFirstFragment, setBe16, setBe32 } from '../lib/transport-checksum.js';
+import { be16, fixZeroChecksum, isFirstFragment, setBe16, setBe32 } from '../lib/transport-checksum.js';
 import { applyDelta, type Flow } from './rewriter-flow.js';
 
 /** TCP connection-state bits (Click's TCPFlow). */
@@ -91,4 +91,13 @@ export function applyAddr(flow: Flow, p: Packet, h: HeaderPositions, direction: 
   const tlen = h.end - h.trans;
   if (proto === 6 && tlen >= 18) updateSum(h, h.trans + 16, direction, flow.udpCsumDelta);
   else if (proto === 17 && tlen >= 8 && be16(h.buf, h.trans + 6)) updateSum(h, h.trans + 6, direction, flow.udpCsumDelta);
+}
+
+/** ICMP echo and echo reply (ICMPPingRewriter): addresses, then the identifier and the ICMP checksum. */
+export function applyICMPPing(flow: Flow, p: Packet, h: HeaderPositions, direction: boolean, annos: number): void {
+  if (!applyIP(flow, p, h, direction, annos)) return;
+  const rev = flow.e[direction ? 0 : 1].flowid;
+  setBe16(h.buf, h.trans + 4, direction ? rev.sport : rev.dport);
+  updateSum(h, h.trans + 2, direction, flow.udpCsumDelta);
+  fixZeroChecksum(h.buf, h.trans + 2, h.trans, h.end - h.trans);
 }

@@ -60,7 +60,7 @@ export class Flow {
     rewritten: FlowID,
     foutput: number,
     routput: number,
-    /** IP protocol for TCP/UDP flows, 0 for address-only flows. */
+    /** IP protocol for TCP/UDP/ICMP echo flows, 0 for address-only flows. */
     readonly ipP: number,
     guaranteed: boolean,
     expiry: number,
@@ -80,7 +80,8 @@ export class Flow {
     let udp = ip;
     for (let i = 4; i < 6; i++) udp = incrementalUpdate(udp, from[i]!, to[i]!);
     this.ipCsumDelta = ip;
-    this.udpCsumDelta = udp;
+    // An ICMP echo's checksum covers only its identifier (the source port), no pseudo-header.
+    this.udpCsumDelta = ipP === 1 ? incrementalUpdate(0, flowid.sport, rewritten.sport) : udp;
   }
 
   /** The flow ID packets of `direction` are rewritten to. */

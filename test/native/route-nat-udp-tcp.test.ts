@@ -1,10 +1,10 @@
-// UDPRewriter, TCPRewriter and FTPPortMapper in both engines, in one run
+// UDPRewriter, TCPRewriter, FTPPortMapper and ICMPPingRewriter in both engines, in one run
 // (one native build): packets, tables and counts identical, including
 // random and sequential port choice, UDP-style timing of TCP and DCCP flows
 // in simulated time, capacity, PORT commands that grow and shrink packets,
 // and the sequence, acknowledgement and SACK deltas they leave behind.
 import t from 'tap';
-import { ipv4, tcp, udp } from '../util/packets.js';
+import { icmp, ipv4, tcp, udp } from '../util/packets.js';
 import { outputsIdentical, timeline, type Step } from './route-nat-support.js';
 
 const ACK = 16;
@@ -20,6 +20,7 @@ interface TcpOpts {
 }
 const tcpP = (src: string, sport: number, dst: string, dport: number, o: TcpOpts = {}) =>
   ipv4(tcp(text(o.payload ?? ''), { src, dst, sport, dport, seq: o.seq, ack: o.ack, flags: o.flags ?? ACK, options: o.options }), { src, dst, proto: 6 });
+const ping = (src: string, dst: string, type: number, id: number, seq = 1) => ipv4(icmp(type, 0, Uint8Array.from([id >> 8, id & 255, 0, seq])), { src, dst, proto: 1 });
 const udpP = (src: string, sport: number, dst: string, dport: number, proto = 17) => ipv4(udp(new Uint8Array(6).fill(0x75), { src, dst, sport, dport }), { src, dst, proto });
 
 /** The FTP control flow 10.0.0.1:3000 > 198.51.100.7:21, its replies to 192.0.2.2:2000, and an unrelated UDP timeline. */
@@ -44,20 +45,32 @@ function steps(): Step[] {
     o('10.0.1.1', 1000), o('10.0.1.3', 1001), o('10.0.1.4', 1002), o('10.0.1.5', 1003),
     null, null, null, b(1000), null, null, null, null, null,
     o('10.0.1.6', 1004), b(1000),
+    // ICMPPingRewriter: echoes mapped, replies back; a reply with no mapping, other ICMP dropped.
+    [ping('10.0.2.1', '198.51.100.9', 8, 100), 4], [ping('10.0.2.2', '198.51.100.9', 8, 100), 4], [ping('10.0.2.3', '198.51.100.9', 8, 0x1ff), 4],
+    [ping('198.51.100.9', '192.0.2.3', 0, 100), 5], [ping('198.51.100.9', '192.0.2.3', 0, 101), 5], [ping('198.51.100.9', '192.0.2.3', 0, 102), 5],
+    [ping('198.51.100.9', '192.0.2.3', 0, 7), 5], [ping('10.0.2.4', '198.51.100.9', 3, 100), 4], [ping('10.0.2.1', '198.51.100.9', 8, 100, 2), 4],
+    // Another flow on a taken identifier: as in Click the free check runs before the reply's
+    // identifier is set, so it goes unnoticed and the new reply entry displaces the old flow.
+    [ping('10.0.2.5', '198.51.100.9', 8, 5), 4],
+    null, null, null, null, null, null,
+    [ping('198.51.100.9', '192.0.2.3', 0, 101), 5], // expired
   ];
 }
 
-t.test('UDPRewriter, TCPRewriter and FTPPortMapper: identical packets, tables and counts', async (t) => {
+t.test('UDPRewriter, TCPRewriter, FTPPortMapper, ICMPPingRewriter: identical packets, tables and counts', async (t) => {
   outputsIdentical(t, {
     seed: 7,
     config: `u :: UDPRewriter(pattern 192.0.2.1 1000-1009 - - 0 1, drop, TIMEOUT 4, STREAMING_TIMEOUT 9, GUARANTEE 1, MAPPING_CAPACITY 5, REAP_INTERVAL 2);
+      ip :: ICMPPingRewriter(pattern 192.0.2.3 - 100-102 0 1, drop, TIMEOUT 5, GUARANTEE 0, REAP_INTERVAL 3);
+      c4 :: CheckIPHeader -> [0] ip; c5 :: CheckIPHeader -> [1] ip; ip[0] -> @OUT(iout); ip[1] -> @OUT(iback);
       tr :: TCPRewriter(pattern 192.0.2.2 2000-2999# - - 0 1, drop, REPLY_ANNO PAINT);
       c0 :: CheckIPHeader -> [0] u; c1 :: CheckIPHeader -> [1] u;
       c2 :: CheckIPHeader -> FTPPortMapper(tr, tr, 0) -> [0] tr; c3 :: CheckIPHeader -> [1] tr;
       u[0] -> @OUT(uout); u[1] -> @OUT(uback); tr[0] -> @OUT(tout); tr[1] -> @OUT(tback);
-      ${timeline(steps(), ['c0', 'c1', 'c2', 'c3'])}`,
+      ${timeline(steps(), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'])}`,
     handlers: [
       'u.table', 'u.mappings', 'u.nmappings', 'u.mapping_failures', 'u.patterns', 'u.size', 'u.capacity',
+      'ip.table', 'ip.mappings', 'ip.nmappings', 'ip.mapping_failures', 'ip.patterns', 'ip.size',
       'tr.table', 'tr.nmappings', 'tr.patterns', 'tr.size', 'tr.lookup 10.0.0.1 3000 198.51.100.7 ftp', 'tr.lookup 10.0.0.1 10000 198.51.100.7 20',
     ],
   });

@@ -1,5 +1,6 @@
 // UDPRewriter (one table, every flow UDP-style), TCPRewriter (TCP only, with
-// sequence-number deltas) and the delta arithmetic itself.
+// sequence-number deltas), the delta arithmetic itself, FTPPortMapper, and
+// ICMPPingRewriter.
 import t from 'tap';
 import { spec as udpSpec } from '../../../elements/nat/udp-rewriter.js';
 import { spec as tcpSpec, type TCPRewriterElement } from '../../../elements/nat/tcp-rewriter.js';
@@ -7,9 +8,10 @@ import { checksum } from '../../../elements/lib/checksum.js';
 import { transportChecksum } from '../../../elements/lib/transport-checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
 import { spec as ftpSpec } from '../../../elements/nat/ftp-port-mapper.js';
+import { spec as pingSpec } from '../../../elements/nat/icmp-ping-rewriter.js';
 import { configError, configure, harness } from '../../util/element-harness.js';
 import { rewriter, SEC } from './rewriter-setup.js';
-import { ether, frames, ipPacket, ipv4, tcp, udp } from '../../util/packets.js';
+import { ether, frames, icmp, ipPacket, ipv4, tcp, udp } from '../../util/packets.js';
 
 const be32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 const port = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
@@ -149,4 +151,22 @@ t.test('FTPPortMapper: PORT commands rewritten for the data mapping, the control
   t.same(fpm.outputs[0]!.slice(2).map(text), ['PORT 1,2,3,4,5,256\r\n', 'PORT 1,2,3,4,5,6 \r\n', 'PORTS 1,2,3,4,5,6\r\n'], 'malformed commands pass unchanged');
   t.throws(() => harness(ftpSpec, 'rw, rw, 2', { others, elements: { rw: rw.element } }), /DATA_REWRITER_INPUT out of range/);
   t.throws(() => configure(ftpSpec, 'x, x, 0', 1, 1, { x: 'Counter' }), /CONTROL_REWRITER type mismatch/);
+});
+
+t.test('ICMPPingRewriter: echo identifiers mapped, replies come back, checksums follow', async (t) => {
+  const rw = rewriter(pingSpec, 'pattern 192.0.2.3 - 100-101# 0 1, pass 1, TIMEOUT 20, GUARANTEE 0');
+  const ping = (src: string, dst: string, type: number, id: number) =>
+    ipPacket(ether(ipv4(icmp(type, 0, Uint8Array.from([id >> 8, id & 255, 0, 1]), new Uint8Array(4)), { src, dst, proto: 1 })));
+  const icmpValid = (p: Packet) => checksum(p.data, 0, 20) === 0 && checksum(p.data, 20, p.data.length - 20) === 0;
+  rw.push(0, ping('10.0.0.1', '198.51.100.9', 8, 7), ping('10.0.0.2', '198.51.100.9', 8, 7), ping('10.0.0.1', '198.51.100.9', 0, 7));
+  t.same(rw.outputs[0]!.map((p) => port(p.data, 24)), [100, 101], 'identifiers from the range, sequentially');
+  t.equal(rw.element.stats.dropped, 1, 'an echo reply makes no mapping');
+  rw.push(1, ping('198.51.100.9', '192.0.2.3', 0, 101), ping('198.51.100.9', '192.0.2.3', 0, 100), ping('198.51.100.9', '192.0.2.3', 3, 100));
+  const back = rw.outputs[1]!;
+  t.same(back.map((p) => `${p.data[19]} ${port(p.data, 24)}`), ['2 7', '1 7', '3 100'], 'replies to the original hosts and identifier; pass sends others on');
+  t.ok([...rw.outputs[0]!, ...back.slice(0, 2)].every(icmpValid), 'IP and ICMP checksums valid');
+  t.equal(rw.read('table').split('\n')[0], '(10.0.0.1, 198.51.100.9, 7) => (192.0.2.3, 198.51.100.9, 100) [*0 1] i0 exp20');
+  t.match(rw.read('table'), /^\(198\.51\.100\.9, 192\.0\.2\.3, \d+\) => \(198\.51\.100\.9, 10\.0\.0\.1, \d+\) \[0 \*1\] i0 exp20$/m);
+  t.equal(rw.read('nmappings'), '2');
+  t.equal(rw.read('patterns'), '192.0.2.3 100-101 - - [2]\n<nochange>\n');
 });
