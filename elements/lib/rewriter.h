@@ -82,6 +82,13 @@ typedef struct RwInput {
     RwMapper *mapper;
 } RwInput;
 
+/* A rewriter ICMPRewriter consults, with its output offset (-1: output 0). */
+typedef struct RwMapUse {
+    struct RwCore *rw;
+    int32_t offset;
+    const char *word;            /* as configured, for messages */
+} RwMapUse;
+
 typedef struct RwCore {
     /* configuration */
     const RwInputConf *input_conf;
@@ -697,21 +704,43 @@ static inline void rw_port_push(RwCore *rw, int port, Packet **in, unsigned n, C
     }
 }
 
+enum { RW_GET_ENTRY_REPLY = -2 };   /* an input that makes no mapping: ICMPRewriter's reply lookups */
+
 /* Click's get_entry: the entry for `id` in the table of protocol `ip_p`,
  * made by input spec `input` if there is none (none made when `input` is
- * not an input). FTPPortMapper's data connections come here. */
-static RwEntry *rw_get_entry(RwCore *rw, uint8_t ip_p, const RwFlowID *id, int input)
+ * not an input), by each rewriter's rules. FTPPortMapper and ICMPRewriter
+ * come here. */
+
+static RwEntry *rw_get_entry(RwCore *rw, uint8_t ip_p, const RwFlowID *xid, int input)
 {
-    if (rw->kind == RW_KIND_ADDR || rw->kind == RW_KIND_ICMP_PING || (rw->kind == RW_KIND_IPREWRITER && ip_p != 6 && ip_p != 17)) return NULL;
-    int mapid = rw_map_index(rw, ip_p), r;
-    RwEntry *m = rw_map_find(&rw->maps[mapid], id);
-    if (m) {
+    RwFlowID id = *xid;
+    RwEntry *m;
+    int r, made = input >= 0 && (uint32_t)input < rw->ninputs;
+    RwInput *spec = made ? &rw->inputs[input] : NULL;
+    if (rw->kind == RW_KIND_ADDR) {
+        /* The source address forward, else the destination address as a reply. */
+        id = (RwFlowID){ xid->saddr, 0, 0, 0 };
+        RwFlowID reply = { 0, xid->daddr, 0, 0 };
+        if ((m = rw_map_find(&rw->maps[0], &id)) || (m = rw_map_find(&rw->maps[0], &reply)) || !made) return m;
+        return rw_new_mapping(rw, spec, &id, 0, 0, rw->timeouts, 1, NULL, &r);
+    }
+    if (rw->kind == RW_KIND_ICMP_PING) {
+        if (ip_p != 1) return NULL;
+        /* A reply's key swaps the identifier and the identifier plus one. */
+        if (input == RW_GET_ENTRY_REPLY) id.sport = rw_raw_port_plus_one(xid->sport), id.dport = xid->sport;
+        else id.dport = rw_raw_port_plus_one(xid->sport);
+        if ((m = rw_map_find(&rw->maps[0], &id)) || !made) return m;
+        return rw_new_mapping(rw, spec, &id, 0, 1, rw->timeouts, 0, NULL, &r);
+    }
+    if (rw->kind == RW_KIND_IPREWRITER && ip_p != 6 && ip_p != 17) return NULL;
+    int mapid = rw_map_index(rw, ip_p);
+    if ((m = rw_map_find(&rw->maps[mapid], &id))) {
         uint8_t fp = rw_entry_flow(m)->ip_p;
         return ip_p && fp && fp != ip_p ? NULL : m;
     }
-    if (input < 0 || (uint32_t)input >= rw->ninputs) return NULL;
+    if (!made) return NULL;
     const int64_t *timeouts = rw_tcp_way(rw, ip_p) ? rw->timeouts : rw->udp;
-    return rw_new_mapping(rw, &rw->inputs[input], id, mapid, rw->kind == RW_KIND_TCP ? 6 : ip_p, timeouts, 0, NULL, &r);
+    return rw_new_mapping(rw, spec, &id, mapid, rw->kind == RW_KIND_TCP ? 6 : ip_p, timeouts, 0, NULL, &r);
 }
 
 /* A port rewriter's table: `(FLOW) => (NEWFLOW)[ seq ±DELTA] [*F R] iN expSECS` per entry. */

@@ -10,7 +10,7 @@
  *             `A1,A2,A3,A4,P1,P2` ended by CR or LF (each number under 256)
  *             announces a data connection from A1.A2.A3.A4 port P1*256+P2
  *             to the packet's destination at its destination port minus 1.
- *             DATA_REWRITER (a TCP/UDP rewriter) maps that flow through its
+ *             DATA_REWRITER (any rewriter) maps that flow through its
  *             input DATA_REWRITER_INPUT (or finds its mapping); the command
  *             is rewritten to the mapped address and port, the packet grows
  *             or shrinks with it (IP length and checksum updated, TCP
@@ -22,9 +22,8 @@
  *             DATA_REWRITER_INPUT: an input port of DATA_REWRITER.
  * Handlers:   none.
  * Differences: the "control packet rewriter is not downstream" warning is
- *             not given; DATA_REWRITER must be an IPRewriter, UDPRewriter or
- *             TCPRewriter (Click takes any rewriter); a packet without a TCP
- *             header (Click asserts) passes unchanged.
+ *             not given; a packet without a TCP header (Click asserts)
+ *             passes unchanged.
  */
 
 import { a, ConfigError, type ArgValues, type ConfigContext } from '../../config-lang/args/args.js';
@@ -36,7 +35,8 @@ import { anySpec } from '../lib/any-spec.js';
 import { headerPositions } from '../lib/packet-headers.js';
 import { be16, be32, incrementalUpdate, setBe16, setTransportChecksum } from '../lib/transport-checksum.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { PortRewriter, type PortRewriterConf } from './port-rewriter.js';
+import { REWRITER_CLASSES } from './input-spec.js';
+import type { RewriterBase, RewriterBaseConf } from './rewriter-base.js';
 
 interface FTPPortMapperConf {
   readonly control: string;
@@ -45,7 +45,6 @@ interface FTPPortMapperConf {
 }
 
 const CONTROL_CLASSES = new Set(['TCPRewriter', 'IPRewriter']);
-const DATA_CLASSES = new Set(['TCPRewriter', 'IPRewriter', 'UDPRewriter']);
 
 const args = { CONTROL_REWRITER: a.mp(T.element), DATA_REWRITER: a.mp(T.element), DATA_REWRITER_INPUT: a.mp(T.int) };
 
@@ -53,19 +52,19 @@ function configure(v: ArgValues<typeof args>, ctx: ConfigContext): FTPPortMapper
   const control = v.CONTROL_REWRITER.trim();
   const data = v.DATA_REWRITER.trim();
   if (!CONTROL_CLASSES.has(ctx.lookupElement(control) ?? '')) throw new ConfigError(`CONTROL_REWRITER type mismatch, expected TCPRewriter`, 0);
-  if (!DATA_CLASSES.has(ctx.lookupElement(data) ?? '')) throw new ConfigError(`DATA_REWRITER type mismatch, expected IPRewriterBase`, 1);
+  if (!REWRITER_CLASSES.has(ctx.lookupElement(data) ?? '')) throw new ConfigError(`DATA_REWRITER type mismatch, expected IPRewriterBase`, 1);
   return { control, data, dataInput: v.DATA_REWRITER_INPUT };
 }
 
 const TCP = 6;
 
 class FTPPortMapperElement extends SimpleElement<FTPPortMapperConf> {
-  private control!: PortRewriter<PortRewriterConf>;
-  private data!: PortRewriter<PortRewriterConf>;
+  private control!: RewriterBase<RewriterBaseConf>;
+  private data!: RewriterBase<RewriterBaseConf>;
 
   override initialize(): void {
-    this.control = this.env.lookup(this.conf.control) as PortRewriter<PortRewriterConf>;
-    this.data = this.env.lookup(this.conf.data) as PortRewriter<PortRewriterConf>;
+    this.control = this.env.lookup(this.conf.control) as RewriterBase<RewriterBaseConf>;
+    this.data = this.env.lookup(this.conf.data) as RewriterBase<RewriterBaseConf>;
     const n = this.data.inputSpecs.length;
     if (this.conf.dataInput < 0 || this.conf.dataInput >= n) throw new Error('DATA_REWRITER_INPUT out of range');
   }

@@ -39,7 +39,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, rawPortPlusOne, type FlowID } from './flow-id.js';
 import { applyICMPPing } from './rewriter-apply.js';
-import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { baseKeywords, configureBase, GET_ENTRY_REPLY, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, RW_ADDMAP, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
@@ -76,6 +76,18 @@ export class ICMPPingRewriterElement extends RewriterBase<RewriterBaseConf> {
     const r = { ...rewritten, dport: rawPortPlusOne(rewritten.sport) };
     if (rawPortPlusOne(flowid.sport) !== flowid.dport) return undefined;
     return this.storeFlow(this.newFlow(input, flowid, r, ICMP, this.timeouts), input, this.map, this.map);
+  }
+
+  override getEntry(proto: number, flowid: FlowID, input: number): Entry | undefined {
+    if (proto !== ICMP) return undefined;
+    // A reply's key swaps the identifier and the identifier plus one.
+    const reply = input === GET_ENTRY_REPLY;
+    const id = reply ? { ...flowid, sport: rawPortPlusOne(flowid.sport), dport: flowid.sport } : { ...flowid, dport: rawPortPlusOne(flowid.sport) };
+    const m = this.map.get(flowKey(id));
+    const spec = this.inputSpecs[input];
+    if (m || !spec) return m;
+    const r = spec.rewriteFlowid(id, MAPID_DEFAULT);
+    return r.result === RW_ADDMAP ? this.addFlow(id, r.flowid, spec) : undefined;
   }
 
   protected override rewrite(port: number, p: Packet, h: HeaderPositions, out: Out): void {

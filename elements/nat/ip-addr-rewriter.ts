@@ -38,7 +38,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be32 } from '../lib/transport-checksum.js';
 import { flowKey, type FlowID } from './flow-id.js';
 import { applyAddr } from './rewriter-apply.js';
-import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, RW_ADDMAP, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
@@ -69,6 +69,15 @@ export class IPAddrRewriterElement extends RewriterBase<RewriterBaseConf> {
     // Only the source address may change.
     if (rewritten.sport || rewritten.dport || rewritten.daddr) return undefined;
     return this.storeFlow(this.newFlow(input, flowid, rewritten, 0, this.timeouts), input, this.map, this.map);
+  }
+
+  override getEntry(_proto: number, flowid: FlowID, input: number): Entry | undefined {
+    const id: FlowID = { saddr: flowid.saddr, sport: 0, daddr: 0, dport: 0 };
+    const m = this.map.get(flowKey(id)) ?? this.map.get(flowKey({ saddr: 0, sport: 0, daddr: flowid.daddr, dport: 0 }));
+    const spec = this.inputSpecs[input];
+    if (m || !spec) return m;
+    const r = spec.rewriteFlowid(id, MAPID_DEFAULT);
+    return r.result === RW_ADDMAP ? this.addFlow(id, r.flowid, spec) : undefined;
   }
 
   protected override rewrite(port: number, p: Packet, h: HeaderPositions, out: Out): void {

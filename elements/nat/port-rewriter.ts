@@ -106,12 +106,8 @@ export abstract class PortRewriter<C extends PortRewriterConf> extends RewriterB
     out.emit(m.output, p);
   }
 
-  /**
-   * Click's get_entry: the entry for `flowid` in the table of protocol
-   * `proto`, made by input spec `input` if there is none (no new one when
-   * `input` is not an input). FTPPortMapper's data connections come here.
-   */
-  getEntry(proto: number, flowid: FlowID, input: number): Entry | undefined {
+  /** In the table of protocol `proto` (RewriterBase.getEntry). */
+  override getEntry(proto: number, flowid: FlowID, input: number): Entry | undefined {
     if (this.variant === 'ip' && proto !== TCP && proto !== UDP) return undefined;
     const mapid = this.mapIndex(proto);
     const map = this.maps[mapid]!;

@@ -113,6 +113,9 @@ export function namedPatterns(env: ElementEnv): Map<string, RewriterPattern> {
 export const MAPID_DEFAULT = 0;
 export const MAPID_IPREWRITER_UDP = 1;
 
+/** getEntry's input for a lookup of a reply (Click's get_entry_reply): never makes a mapping. */
+export const GET_ENTRY_REPLY = -2;
+
 /** One input spec at run time (Click's IPRewriterInput). */
 export class RewriterInput implements FlowOwner {
   count = 0;
@@ -194,6 +197,12 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
   /** The mapping table for a map id, if this rewriter has one. */
   abstract getMap(mapid: number): Map<string, Entry> | undefined;
   abstract destroyFlow(flow: Flow): void;
+  /**
+   * Click's get_entry: the entry for `flowid` of protocol `proto`, made by
+   * input spec `input` if there is none (none made when `input` is not an
+   * input: ICMPRewriter asks with -2). FTPPortMapper and ICMPRewriter use it.
+   */
+  abstract getEntry(proto: number, flowid: FlowID, input: number): Entry | undefined;
 
   bestEffortExpiry(flow: Flow): number {
     return flow.expiry + this.timeouts[0] - this.timeouts[1];

@@ -1,8 +1,9 @@
-// UDPRewriter, TCPRewriter, FTPPortMapper and ICMPPingRewriter in both engines, in one run
+// UDPRewriter, TCPRewriter, FTPPortMapper, ICMPPingRewriter and ICMPRewriter in both engines, in one run
 // (one native build): packets, tables and counts identical, including
 // random and sequential port choice, UDP-style timing of TCP and DCCP flows
 // in simulated time, capacity, PORT commands that grow and shrink packets,
-// and the sequence, acknowledgement and SACK deltas they leave behind.
+// the sequence, acknowledgement and SACK deltas they leave behind, and ICMP
+// errors about all of it mapped back.
 import t from 'tap';
 import { icmp, ipv4, tcp, udp } from '../util/packets.js';
 import { outputsIdentical, timeline, type Step } from './route-nat-support.js';
@@ -57,16 +58,21 @@ function steps(): Step[] {
   ];
 }
 
-t.test('UDPRewriter, TCPRewriter, FTPPortMapper, ICMPPingRewriter: identical packets, tables and counts', async (t) => {
+t.test('UDPRewriter, TCPRewriter, FTPPortMapper, ICMPPingRewriter, ICMPRewriter: identical packets, tables and counts', async (t) => {
   outputsIdentical(t, {
     seed: 7,
     config: `u :: UDPRewriter(pattern 192.0.2.1 1000-1009 - - 0 1, drop, TIMEOUT 4, STREAMING_TIMEOUT 9, GUARANTEE 1, MAPPING_CAPACITY 5, REAP_INTERVAL 2);
       ip :: ICMPPingRewriter(pattern 192.0.2.3 - 100-102 0 1, drop, TIMEOUT 5, GUARANTEE 0, REAP_INTERVAL 3);
-      c4 :: CheckIPHeader -> [0] ip; c5 :: CheckIPHeader -> [1] ip; ip[0] -> @OUT(iout); ip[1] -> @OUT(iback);
+      c4 :: CheckIPHeader -> [0] ip; c5 :: CheckIPHeader -> [1] ip; ip[0] -> it :: Tee -> @OUT(iout); ip[1] -> @OUT(iback);
       tr :: TCPRewriter(pattern 192.0.2.2 2000-2999# - - 0 1, drop, REPLY_ANNO PAINT);
       c0 :: CheckIPHeader -> [0] u; c1 :: CheckIPHeader -> [1] u;
       c2 :: CheckIPHeader -> FTPPortMapper(tr, tr, 0) -> [0] tr; c3 :: CheckIPHeader -> [1] tr;
-      u[0] -> @OUT(uout); u[1] -> @OUT(uback); tr[0] -> @OUT(tout); tr[1] -> @OUT(tback);
+      u[0] -> ut :: Tee -> @OUT(uout); u[1] -> ub :: Tee -> @OUT(uback); tr[0] -> tt :: Tee -> @OUT(tout); tr[1] -> @OUT(tback);
+      // ICMP errors about what the rewriters sent, turned back by ICMPRewriter.
+      ir :: ICMPRewriter(u:2 tr ip, REPLY_ANNO PAINT);
+      ut[1] -> ICMPError(19.19.19.19, timeexceeded) -> ir; tt[1] -> ICMPError(19.19.19.20, unreachable, port) -> ir;
+      it[1] -> ICMPError(19.19.19.21, parameterproblem) -> ir; ub[1] -> ICMPError(19.19.19.22, unreachable, host) -> ir;
+      ir[0] -> @OUT(ir0); ir[1] -> @OUT(ir1); ir[2] -> @OUT(ir2); ir[3] -> @OUT(ir3);
       ${timeline(steps(), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'])}`,
     handlers: [
       'u.table', 'u.mappings', 'u.nmappings', 'u.mapping_failures', 'u.patterns', 'u.size', 'u.capacity',

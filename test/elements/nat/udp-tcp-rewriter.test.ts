@@ -1,6 +1,6 @@
 // UDPRewriter (one table, every flow UDP-style), TCPRewriter (TCP only, with
-// sequence-number deltas), the delta arithmetic itself, FTPPortMapper, and
-// ICMPPingRewriter.
+// sequence-number deltas), the delta arithmetic itself, FTPPortMapper,
+// ICMPPingRewriter and ICMPRewriter.
 import t from 'tap';
 import { spec as udpSpec } from '../../../elements/nat/udp-rewriter.js';
 import { spec as tcpSpec, type TCPRewriterElement } from '../../../elements/nat/tcp-rewriter.js';
@@ -9,6 +9,7 @@ import { transportChecksum } from '../../../elements/lib/transport-checksum.js';
 import type { Packet } from '../../../host-engine/packet.js';
 import { spec as ftpSpec } from '../../../elements/nat/ftp-port-mapper.js';
 import { spec as pingSpec } from '../../../elements/nat/icmp-ping-rewriter.js';
+import { spec as icmpRwSpec } from '../../../elements/nat/icmp-rewriter.js';
 import { configError, configure, harness } from '../../util/element-harness.js';
 import { rewriter, SEC } from './rewriter-setup.js';
 import { ether, frames, icmp, ipPacket, ipv4, tcp, udp } from '../../util/packets.js';
@@ -169,4 +170,27 @@ t.test('ICMPPingRewriter: echo identifiers mapped, replies come back, checksums 
   t.match(rw.read('table'), /^\(198\.51\.100\.9, 192\.0\.2\.3, \d+\) => \(198\.51\.100\.9, 10\.0\.0\.1, \d+\) \[0 \*1\] i0 exp20$/m);
   t.equal(rw.read('nmappings'), '2');
   t.equal(rw.read('patterns'), '192.0.2.3 100-101 - - [2]\n<nochange>\n');
+});
+
+t.test('ICMPRewriter: an error about a rewritten packet goes back to the original source', async (t) => {
+  const rw = rewriter(udpSpec, 'pattern 192.0.2.1 4000-4001# - - 0 1, drop');
+  rw.push(0, ipPacket(frames.udp({ src: '10.0.0.2', sport: 5000, dst: '198.51.100.5', dport: 53 })));
+  const sent = rw.outputs[0]![0]!.data;
+  const quote = sent.subarray(0, 28);
+  const error = (dst: string, type = 11) => ipPacket(ether(ipv4(icmp(type, 0, new Uint8Array(4), quote), { src: '19.19.19.19', dst, proto: 1 })));
+  const ir = harness(icmpRwSpec, 'u:1', { outputs: ['push', 'push', 'push'], others: { u: 'UDPRewriter' }, elements: { u: rw.element } });
+  ir.push(0, error('192.0.2.1'), error('192.0.2.1', 0), error('9.9.9.9'));
+  const [back, other] = [ir.outputs[2]!, ir.outputs[0]!];
+  t.equal(back.length, 2, 'offset 1 plus the reply entry\'s output 1');
+  const d = back[0]!.data;
+  t.equal(be32(d, 16), 0x0a000002, 'the error goes to 10.0.0.2');
+  t.equal(back[0]!.dstIP, 0x0a000002, 'with the destination annotation');
+  t.same([be32(d, 40), port(d, 48), be32(d, 44), port(d, 50)], [0x0a000002, 5000, 0xc6336405, 53], 'the quote is the packet as it was sent');
+  t.ok(checksum(d, 0, 20) === 0 && checksum(d, 20, d.length - 20) === 0 && checksum(d, 28, 20) === 0, 'outer IP, ICMP and quoted IP checksums valid');
+  t.equal(be32(back[1]!.data, 16), 0x09090909, 'an error to another address keeps its destination');
+  t.equal(other.length, 0);
+  t.equal(ir.element.stats.dropped, 1, 'an echo reply is no error: dropped');
+  t.equal(configError(icmpRwSpec, 'x y:z', 1, 1), 'x not an IP rewriter\ny:z not an IP rewriter');
+  t.equal(configError(icmpRwSpec, '""', 1, 1), 'no IP rewriters supplied');
+  t.throws(() => harness(icmpRwSpec, 'u:2', { others: { u: 'UDPRewriter' }, elements: { u: rw.element }, outputs: ['push', 'push', 'push'] }), /u:2 port offset requires more than 3 outputs/);
 });
