@@ -28,8 +28,10 @@
  *             stop (w), count (r).
  * Malformed input: a line none of whose fields parse is reported once (`packet parse error`)
  * and skipped; bad `!` lines are reported.
- * Not supported: binary dumps (`!binary` ends the input with a message); IP options and
- * payload_md5 are not read back (a message says the field is ignored).
+ * IP options (`ip_opt`) are read as Click reads them: route, timestamp, numbered options,
+ * `nop`, `eol`; they overwrite the bytes after the fixed IP header, as in Click.
+ * Not supported: binary dumps (`!binary` ends the input with a message); payload_md5 is not
+ * read back (a message says the field is ignored).
  */
 
 import { readFileSync } from 'node:fs';

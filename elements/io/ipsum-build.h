@@ -448,6 +448,27 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
         b->have_ip_hl = 1;
         ipb_set_ip_header_length(b, (v + 3) & ~3);
         return 1;
+    case IPSUM_IP_OPT: {
+        uint8_t *opts;
+        size_t no;
+        int r = ipsum_parse_ip_options(t, n, &opts, &no);
+        if (r < 0) return 0;
+        if (!ipb_make_ip(b, 0)) return free(opts), 1;
+        b->have_ip_hl = 1;
+        if (!r) return 1;
+        /* As Click: the header grows to hold the options, which overwrite what
+         * follows the fixed header; EOL bytes after them, as many as Click writes. */
+        int64_t net = ipb_net(b), hl = (int64_t)(20 + no + 3) & ~3;
+        if (ipb_len(b) - net < hl) ipb_grow(b, hl - (ipb_len(b) - net));
+        if (hl > (int64_t)(ipb_u8(b, net) & 15) << 2) {
+            cvm_set_net(b->p, (int32_t)net, (int32_t)hl);
+            ipb_set8(b, net, (ipb_u8(b, net) & 0xf0) | (unsigned)(hl >> 2));
+        }
+        for (size_t k = 0; k < no; k++) ipb_set8(b, net + 20 + (int64_t)k, opts[k]);
+        for (int64_t k = net + 20 + (int64_t)no; k < net + 20 + hl && k < ipb_len(b); k++) ipb_set8(b, k, 0);
+        free(opts);
+        return 1;
+    }
     case IPSUM_IP_LEN:
         if (!ipb_num(t, n, 0xffffffffLL, &v)) return 0;
         if (ipb_make_ip(b, 0)) b->want_len = ipb_net(b) + v;

@@ -10,7 +10,7 @@ import { formatTimestamp, parseTimestamp, setFirstTimestampNs, setPacketTimeNs }
 import { ICMP_CODE_NAMES, ICMP_TYPE_NAMES, icmpCodeValue, icmpTypeValue } from './ip-names.js';
 import type { SummaryBuilder } from './ipsum-build.js';
 import { MISSING_ETHERNET, MISSING_IP, SummaryDesc, TCP_OR_UDP } from './ipsum-describe.js';
-import { formatIPOptions, formatTCPOptions, parseTCPOptions } from './ipsum-options.js';
+import { formatIPOptions, formatTCPOptions, parseIPOptions, parseTCPOptions } from './ipsum-options.js';
 
 /** Reading order groups (Click's field orders): annotations, link, network, transport, payload. */
 const ANNO_ORDER = 100;
@@ -299,6 +299,25 @@ const FIELDS: SummaryField[] = [
       const hl = d.ipHL;
       if (hl > 20 && d.networkLength < hl) return d.missing(MISSING_IP, hl);
       return hl <= 20 ? '.' : formatIPOptions(d.d.subarray(d.net + 20, d.net + hl));
+    },
+    parse: (t) => parseIPOptions(t),
+    inject: (b, v) => {
+      if (!b.makeIP(0)) return;
+      b.haveIpHL = true;
+      const opts = v as Uint8Array | null;
+      if (!opts) return;
+      // As Click: the header grows to hold the options, which overwrite what
+      // follows the fixed header; EOL bytes after them, as many as Click writes.
+      const net = b.net!;
+      const hl = (20 + opts.length + 3) & ~3;
+      if (b.networkLength < hl) b.grow(hl - b.networkLength);
+      if (hl > (b.u8(net) & 15) << 2) {
+        b.p.setNetworkHeader(net, hl);
+        b.set8(net, (b.u8(net) & 0xf0) | (hl >> 2));
+      }
+      const w = b.p.writable();
+      w.set(opts, net + 20);
+      w.fill(0, net + 20 + opts.length, net + 20 + hl);
     },
   },
 

@@ -167,3 +167,177 @@ export function parseTCPOptions(text: string): Uint8Array | undefined {
   if (out.length > 40) return undefined;
   return Uint8Array.from(out);
 }
+
+/**
+ * Click's cp_integer on `s` from `i`: an unsigned number in `base` (0: a
+ * `0x` prefix is hex, a leading 0 octal, else decimal), saturating at
+ * 2^32 - 1. Returns the value and the index after its digits; no digits
+ * leave the index where it was and the value undefined.
+ */
+function clickInteger(s: string, i: number, base: number): { v: number | undefined; i: number } {
+  let b = base;
+  let j = i;
+  if (b === 0) {
+    if (s[j] === '0' && (s[j + 1] === 'x' || s[j + 1] === 'X') && /[0-9a-fA-F]/.test(s[j + 2] ?? '')) (b = 16), (j += 2);
+    else b = s[j] === '0' ? 8 : 10;
+  }
+  const start = j;
+  let v = 0;
+  for (; j < s.length; j++) {
+    const d = parseInt(s[j]!, 36);
+    if (Number.isNaN(d) || d >= b) break;
+    v = Math.min(v * b + d, 0xffffffff);
+  }
+  return j === start ? { v: undefined, i } : { v, i: j };
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * IP option text back to bytes (unpadded), as Click's FromIPSummaryDump
+ * reads `ip_opt`: `rr{A,^B}+N`, `lsrr{...}`, `ssrr{...}`, `ts{...}`,
+ * `ts.ip{A=T,...}`, `ts.preip{...}`, `ts.N{...}`, `TYPE=B:B...`, `nop`,
+ * `eol`, separated by `,` or `;`. null for none (`.`), undefined if malformed.
+ */
+export function parseIPOptions(text: string): Uint8Array | null | undefined {
+  if (text === '' || text === '.') return null;
+  if (text === '-') return undefined;
+  const s = text;
+  const end = s.length;
+  const out: number[] = [];
+  let i = 0;
+  /** Four dotted octets at i; false if malformed. */
+  const address = (): boolean => {
+    for (let k = 0; k < 4; k++) {
+      const r = clickInteger(s, i, 10);
+      i = r.i + (k < 3 ? 1 : 0);
+      if (r.v === undefined || r.v > 255 || (k < 3 && (i > end || s[i - 1] !== '.'))) return false;
+      out.push(r.v);
+    }
+    return true;
+  };
+  const push32 = (v: number) => out.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+  for (;;) {
+    const at = (w: string, more = true) => (more ? i + w.length < end : i + w.length <= end) && s.startsWith(w, i);
+    const route = at('rr{') ? 7 : at('ssrr{') ? 137 : at('lsrr{') ? 131 : 0;
+    if (route) {
+      const pos = out.length;
+      out.push(route, 0, 0);
+      i += route === 7 ? 3 : 5;
+      let pointer = -1;
+      for (;;) {
+        if (s[i] === '^' && pointer < 0) (pointer = out.length - pos + 1), i++;
+        if (!isDigit(s[i])) break;
+        if (!address()) return undefined;
+        if (s[i] === ',') i++;
+      }
+      if (s[i] !== '}') return undefined;
+      out[pos + 2] = pointer >= 0 ? pointer : out.length - pos + 1;
+      if (i + 2 < end && s[i + 1] === '+' && isDigit(s[i + 2])) {
+        const r = clickInteger(s, i + 2, 10);
+        i = r.i;
+        if (r.v! < 64) out.push(...new Array<number>(r.v! * 4).fill(0));
+      } else i++;
+      if (out.length - pos > 255) return undefined;
+      out[pos + 1] = out.length - pos;
+    } else if (at('ts{') || at('ts.')) {
+      const pos = out.length;
+      out.push(68, 0, 0, 0);
+      let flag = -1;
+      if (s[i + 2] === '.') {
+        let r: { v: number | undefined; i: number };
+        if (i + 6 < end && s.startsWith('ip{', i + 3)) (flag = 1), (i += 6);
+        else if (i + 9 < end && s.startsWith('preip{', i + 3)) (flag = 3), (i += 9);
+        else if (isDigit(s[i + 3]) && (r = clickInteger(s, i + 3, 0)).v! <= 15 && r.i < end && s[r.i] === '{') (flag = r.v!), (i = r.i + 1);
+        else return undefined;
+      } else i += 3;
+      let pointer = -1;
+      for (;;) {
+        if (s[i] === '^' && pointer < 0) (pointer = out.length - pos + 1), i++;
+        if (i >= end || (!isDigit(s[i]) && s[i] !== '!')) break;
+        const entry = i;
+        const mark = out.length;
+        let done = false;
+        for (let retry = true; retry; ) {
+          retry = false;
+          if (flag === 1 || flag === 3 || flag === -2) {
+            if (!address()) return undefined;
+            if (pointer >= 0 && flag === -2) flag = 3;
+            // A value follows `=`; past the pointer it may be missing (or `?`).
+            if (i + 1 < end && s[i] === '=') {
+              if (isDigit(s[i + 1]) || s[i + 1] === '!') i++;
+              else if (s[i + 1] === '?' && pointer >= 0) {
+                out.push(0, 0, 0, 0);
+                i += 2;
+                done = true;
+              } else return undefined;
+            } else if (pointer >= 0) {
+              out.push(0, 0, 0, 0);
+              done = true;
+            } else return undefined;
+          }
+          if (done) break;
+          let top = 0;
+          if (s[i] === '!') (top = 0x80000000), i++;
+          if (!isDigit(s[i])) return undefined;
+          const r = clickInteger(s, i, 0);
+          i = r.i;
+          if (s[i] === '.' && flag === -1) {
+            // An address after all: timestamps with addresses.
+            flag = -2;
+            i = entry;
+            out.length = mark;
+            retry = true;
+            continue;
+          }
+          if (flag === -1) flag = 0;
+          push32((r.v! | top) >>> 0);
+        }
+        if (s[i] === ',') i++;
+      }
+      if (i < end && s[i++] !== '}') return undefined;
+      if (flag === -2) flag = 1;
+      out[pos + 2] = pointer >= 0 ? pointer : out.length - pos + 1;
+      let r: { v: number | undefined; i: number };
+      if (i + 1 < end && s[i] === '+' && isDigit(s[i + 1]) && ((r = clickInteger(s, i + 1, 0)), (i = r.i), r.v! < 64)) {
+        out.push(...new Array<number>(r.v! * (flag === 1 || flag === 3 ? 8 : 4)).fill(0));
+      }
+      let overflow = 0;
+      if (i + 2 < end && s[i] === '+' && s[i + 1] === '+' && isDigit(s[i + 2]) && ((r = clickInteger(s, i + 2, 0)), (i = r.i), r.v! < 16)) overflow = r.v!;
+      out[pos + 3] = ((overflow << 4) | flag) & 255;
+      if (out.length - pos > 255) return undefined;
+      out[pos + 1] = out.length - pos;
+    } else if (isDigit(s[i])) {
+      const r = clickInteger(s, i, 0);
+      i = r.i;
+      if (r.v! >= 256) return undefined;
+      out.push(r.v!);
+      if (i + 1 < end && s[i] === '=' && isDigit(s[i + 1])) {
+        const pos = out.length;
+        out.push(0);
+        do {
+          const b = clickInteger(s, i + 1, 0);
+          i = b.i;
+          if (b.v! >= 256) return undefined;
+          out.push(b.v!);
+        } while (i + 1 < end && s[i] === ':' && isDigit(s[i + 1]));
+        if (out.length > pos + 254) return undefined;
+        out[pos] = (out.length - pos + 1) & 255;
+      }
+    } else if (at('nop', false)) {
+      out.push(1);
+      i += 3;
+    } else if (at('eol', false) && (i + 3 === end || s[i + 3] !== ',')) {
+      out.push(0);
+      i += 3;
+    } else return undefined;
+
+    if (i >= end) {
+      // Leading no-ops beyond the 40 bytes an IP header holds go.
+      while (out.length > 40 && out[0] === 1) out.shift();
+      return out.length > 40 ? undefined : Uint8Array.from(out);
+    }
+    if (s[i] !== ',' && s[i] !== ';') return undefined;
+    i++;
+  }
+}

@@ -67,7 +67,7 @@ static const IpsumField ipsum_fields[IPSUM_NFIELDS] = {
     [IPSUM_IP_HL] = { "ip_hl", 1, 1, IPSUM_NET - 1 },
     [IPSUM_IP_LEN] = { "ip_len", 1, 1, IPSUM_NET + 1 },
     [IPSUM_IP_CAPTURE_LEN] = { "ip_capture_len", 1, 1, IPSUM_PAYLOADO + 2 },
-    [IPSUM_IP_OPT] = { "ip_opt", 1, 0, IPSUM_NET },
+    [IPSUM_IP_OPT] = { "ip_opt", 1, 1, IPSUM_NET },
     [IPSUM_SPORT] = { "sport", 1, 1, IPSUM_TRANSP },
     [IPSUM_DPORT] = { "dport", 1, 1, IPSUM_TRANSP },
     [IPSUM_TCP_SEQ] = { "tcp_seq", 1, 1, IPSUM_TRANSP },
@@ -411,6 +411,216 @@ static int ipsum_parse_tcp_options(const char *text, size_t tn, uint8_t *out, si
     memcpy(out, b, k);
     *outlen = k;
     return 0;
+}
+
+/* parseIPOptions (ipsum-options.ts): Click's cp_integer from s[*i], base 0
+ * auto-detecting 0x and octal, saturating; 0 if there are no digits. */
+static int ipsum_click_integer(const char *s, size_t n, size_t *i, int base, uint32_t *v)
+{
+    size_t j = *i;
+    if (base == 0) {
+        if (j + 2 < n + 0 && s[j] == '0' && (s[j + 1] == 'x' || s[j + 1] == 'X') && ct_hex(s[j + 2]) >= 0) base = 16, j += 2;
+        else base = j < n && s[j] == '0' ? 8 : 10;
+    }
+    size_t start = j;
+    uint64_t x = 0;
+    for (; j < n; j++) {
+        int d = s[j] >= '0' && s[j] <= '9' ? s[j] - '0' : s[j] >= 'a' && s[j] <= 'z' ? s[j] - 'a' + 10 : s[j] >= 'A' && s[j] <= 'Z' ? s[j] - 'A' + 10 : 99;
+        if (d >= base) break;
+        x = x * (uint64_t)base + (uint64_t)d;
+        if (x > 0xffffffffu) x = 0xffffffffu;
+    }
+    if (j == start) return 0;
+    *v = (uint32_t)x;
+    *i = j;
+    return 1;
+}
+
+typedef struct { uint8_t *b; size_t n, cap; } IpsumBytes;
+
+static int ipsum_bytes_push(IpsumBytes *o, unsigned v)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        uint8_t *nb = realloc(o->b, cap);
+        if (!nb) return 0;
+        o->b = nb;
+        o->cap = cap;
+    }
+    o->b[o->n++] = (uint8_t)v;
+    return 1;
+}
+
+static int ipsum_bytes_fill(IpsumBytes *o, size_t k)
+{
+    while (k--)
+        if (!ipsum_bytes_push(o, 0)) return 0;
+    return 1;
+}
+
+static inline int ipsum_isdigit_at(const char *s, size_t n, size_t i) { return i < n && s[i] >= '0' && s[i] <= '9'; }
+static inline int ipsum_at(const char *s, size_t n, size_t i, const char *w, int more)
+{
+    size_t l = strlen(w);
+    return (more ? i + l < n : i + l <= n) && !memcmp(s + i, w, l);
+}
+
+/* Four dotted octets at s[*i]. */
+static int ipsum_opt_address(const char *s, size_t n, size_t *i, IpsumBytes *o)
+{
+    for (int k = 0; k < 4; k++) {
+        uint32_t v = 256;
+        size_t j = *i;
+        int got = ipsum_click_integer(s, n, &j, 10, &v);
+        *i = j + (k < 3);
+        if (!got || v > 255 || (k < 3 && (*i > n || s[*i - 1] != '.'))) return 0;
+        if (!ipsum_bytes_push(o, v)) return 0;
+    }
+    return 1;
+}
+
+/* IP option text to bytes (unpadded), as Click's FromIPSummaryDump reads
+ * ip_opt: 1 options (malloc'd, in *out), 0 none ("." or empty), -1 malformed. */
+static int ipsum_parse_ip_options(const char *s, size_t n, uint8_t **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (!n || (n == 1 && s[0] == '.')) return 0;
+    if (n == 1 && s[0] == '-') return -1;
+    IpsumBytes o = { 0 };
+    size_t i = 0;
+    uint32_t v;
+#define BAD do { free(o.b); return -1; } while (0)
+#define PUSH(x) do { if (!ipsum_bytes_push(&o, (x))) BAD; } while (0)
+    for (;;) {
+        int route = ipsum_at(s, n, i, "rr{", 1) ? 7 : ipsum_at(s, n, i, "ssrr{", 1) ? 137 : ipsum_at(s, n, i, "lsrr{", 1) ? 131 : 0;
+        if (route) {
+            size_t pos = o.n;
+            PUSH(route); PUSH(0); PUSH(0);
+            i += route == 7 ? 3 : 5;
+            long pointer = -1;
+            for (;;) {
+                if (i < n && s[i] == '^' && pointer < 0) pointer = (long)(o.n - pos + 1), i++;
+                if (!ipsum_isdigit_at(s, n, i)) break;
+                if (!ipsum_opt_address(s, n, &i, &o)) BAD;
+                if (i < n && s[i] == ',') i++;
+            }
+            if (i >= n || s[i] != '}') BAD;
+            o.b[pos + 2] = (uint8_t)(pointer >= 0 ? (size_t)pointer : o.n - pos + 1);
+            if (i + 2 < n && s[i + 1] == '+' && ipsum_isdigit_at(s, n, i + 2)) {
+                i += 2;
+                ipsum_click_integer(s, n, &i, 10, &v);
+                if (v < 64 && !ipsum_bytes_fill(&o, v * 4)) BAD;
+            } else i++;
+            if (o.n - pos > 255) BAD;
+            o.b[pos + 1] = (uint8_t)(o.n - pos);
+        } else if (ipsum_at(s, n, i, "ts{", 1) || ipsum_at(s, n, i, "ts.", 1)) {
+            size_t pos = o.n;
+            PUSH(68); PUSH(0); PUSH(0); PUSH(0);
+            int flag = -1;
+            if (s[i + 2] == '.') {
+                size_t j = i + 3;
+                if (i + 6 < n && !memcmp(s + i + 3, "ip{", 3)) flag = 1, i += 6;
+                else if (i + 9 < n && !memcmp(s + i + 3, "preip{", 6)) flag = 3, i += 9;
+                else if (ipsum_isdigit_at(s, n, i + 3) && ipsum_click_integer(s, n, &j, 0, &v) && v <= 15 && j < n && s[j] == '{') flag = (int)v, i = j + 1;
+                else BAD;
+            } else i += 3;
+            long pointer = -1;
+            for (;;) {
+                if (i < n && s[i] == '^' && pointer < 0) pointer = (long)(o.n - pos + 1), i++;
+                if (i >= n || (!ipsum_isdigit_at(s, n, i) && s[i] != '!')) break;
+                size_t entry = i, mark = o.n;
+                for (;;) {
+                    if (flag == 1 || flag == 3 || flag == -2) {
+                        if (!ipsum_opt_address(s, n, &i, &o)) BAD;
+                        if (pointer >= 0 && flag == -2) flag = 3;
+                        /* A value follows `=`; past the pointer it may be missing (or `?`). */
+                        if (i + 1 < n && s[i] == '=') {
+                            if (ipsum_isdigit_at(s, n, i + 1) || s[i + 1] == '!') i++;
+                            else if (s[i + 1] == '?' && pointer >= 0) {
+                                if (!ipsum_bytes_fill(&o, 4)) BAD;
+                                i += 2;
+                                break;
+                            } else BAD;
+                        } else if (pointer >= 0) {
+                            if (!ipsum_bytes_fill(&o, 4)) BAD;
+                            break;
+                        } else BAD;
+                    }
+                    uint32_t top = 0;
+                    if (i < n && s[i] == '!') top = 0x80000000u, i++;
+                    if (!ipsum_isdigit_at(s, n, i)) BAD;
+                    ipsum_click_integer(s, n, &i, 0, &v);
+                    if (i < n && s[i] == '.' && flag == -1) {
+                        /* An address after all: timestamps with addresses. */
+                        flag = -2;
+                        i = entry;
+                        o.n = mark;
+                        continue;
+                    }
+                    if (flag == -1) flag = 0;
+                    v |= top;
+                    PUSH(v >> 24); PUSH(v >> 16 & 255); PUSH(v >> 8 & 255); PUSH(v & 255);
+                    break;
+                }
+                if (i < n && s[i] == ',') i++;
+            }
+            if (i < n && s[i++] != '}') BAD;
+            if (flag == -2) flag = 1;
+            o.b[pos + 2] = (uint8_t)(pointer >= 0 ? (size_t)pointer : o.n - pos + 1);
+            if (i + 1 < n && s[i] == '+' && ipsum_isdigit_at(s, n, i + 1)) {
+                i += 1;
+                ipsum_click_integer(s, n, &i, 0, &v);
+                if (v < 64 && !ipsum_bytes_fill(&o, v * (flag == 1 || flag == 3 ? 8u : 4u))) BAD;
+            }
+            unsigned overflow = 0;
+            if (i + 2 < n && s[i] == '+' && s[i + 1] == '+' && ipsum_isdigit_at(s, n, i + 2)) {
+                i += 2;
+                ipsum_click_integer(s, n, &i, 0, &v);
+                if (v < 16) overflow = v;
+            }
+            o.b[pos + 3] = (uint8_t)((overflow << 4) | (unsigned)flag);
+            if (o.n - pos > 255) BAD;
+            o.b[pos + 1] = (uint8_t)(o.n - pos);
+        } else if (ipsum_isdigit_at(s, n, i)) {
+            ipsum_click_integer(s, n, &i, 0, &v);
+            if (v >= 256) BAD;
+            PUSH(v);
+            if (i + 1 < n && s[i] == '=' && ipsum_isdigit_at(s, n, i + 1)) {
+                size_t pos = o.n;
+                PUSH(0);
+                do {
+                    i++;
+                    ipsum_click_integer(s, n, &i, 0, &v);
+                    if (v >= 256) BAD;
+                    PUSH(v);
+                } while (i + 1 < n && s[i] == ':' && ipsum_isdigit_at(s, n, i + 1));
+                if (o.n > pos + 254) BAD;
+                o.b[pos] = (uint8_t)(o.n - pos + 1);
+            }
+        } else if (ipsum_at(s, n, i, "nop", 0)) {
+            PUSH(1);
+            i += 3;
+        } else if (ipsum_at(s, n, i, "eol", 0) && (i + 3 == n || s[i + 3] != ',')) {
+            PUSH(0);
+            i += 3;
+        } else BAD;
+
+        if (i >= n) {
+            /* Leading no-ops beyond the 40 bytes an IP header holds go. */
+            size_t skip = 0;
+            while (o.n - skip > 40 && o.b[skip] == 1) skip++;
+            if (o.n - skip > 40) BAD;
+            memmove(o.b, o.b + skip, o.n - skip);
+            *out = o.b;
+            *outlen = o.n - skip;
+            return 1;
+        }
+        if (s[i] != ',' && s[i] != ';') BAD;
+        i++;
+    }
+#undef PUSH
+#undef BAD
 }
 
 /* --- MD5 (RFC 1321), for payload_md5_hex ------------------------------------ */

@@ -18,7 +18,7 @@ const ALL_FIELDS = [
   'tcp_window', 'tcp_urp', 'tcp_opt', 'tcp_ntopt', 'tcp_sack', 'udp_len', 'icmp_type', 'icmp_type_name', 'icmp_code', 'icmp_code_name',
   'icmp_flowid', 'icmp_seq', 'icmp_nextmtu', 'payload', 'payload_len', 'payload_md5_hex',
 ];
-const READABLE = ALL_FIELDS.filter((f) => f !== 'ip_opt' && f !== 'payload_md5_hex');
+const READABLE = ALL_FIELDS.filter((f) => f !== 'payload_md5_hex');
 
 const tcpOpts = (o: number[]) => {
   const seg = tcp(new Uint8Array(6).fill(0x61), { flags: 0x12 });

@@ -187,9 +187,9 @@ t.test('FromIPSummaryDump: bad lines, unknown fields, missing files', async (t) 
   const nodata = from('DATA "1.2.3.4"');
   drain(nodata);
   t.same(nodata.stderr, ["e: <data>:1: missing banner line; is this an IP summary dump?", "e: <data>:1: no '!data' provided"]);
-  const unknown = from('DATA "!data src frob ip_opt\\n1.2.3.4 x y"');
+  const unknown = from('DATA "!data src frob payload_md5_hex\\n1.2.3.4 x y"');
   drain(unknown);
-  t.same(unknown.stderr, ["e: <data>:1: unknown content type 'frob'", "e: <data>:1: content type 'ip_opt' ignored on input"]);
+  t.same(unknown.stderr, ["e: <data>:1: unknown content type 'frob'", "e: <data>:1: content type 'payload_md5_hex' ignored on input"]);
   t.throws(() => from(`${dir}/missing.txt`), { message: `${dir}/missing.txt: No such file or directory` });
   t.throws(() => from(writeTemp(dir, 'empty.txt', '')), { message: `${dir}/empty.txt: empty file` });
   const allowed = from(`${dir}/missing.txt, ALLOW_NONEXISTENT true, STOP true`);
@@ -236,4 +236,28 @@ t.test('FromIPSummaryDump: FIELDS default, MULTIPACKET, SAMPLE, TIMING, pull, ha
   fh.write('stop', '');
   t.equal(fh.stopCount, 1);
   t.equal(fh.read('active'), 'false');
+});
+
+t.test('FromIPSummaryDump reads ip_opt as Click does', async (t) => {
+  // Each line's options as Click's FromIPSummaryDump builds them and ToIPSummaryDump prints them (userlevel click).
+  const cases: [string, string][] = [
+    ['rr{1.2.3.4,^5.6.7.8}+2;nop;ssrr{9.9.9.9}', '48 rr{1.2.3.4}+3;ssrr{9.9.9.9^}'],
+    ['0x82=0x1:02:3;nop', '28 130=1:2:3'],
+    ['lsrr{1.2.3.4}+70', '28 lsrr{1.2.3.4^}'],
+    ['ts.preip{1.2.3.4=5,^6.7.8.9=?}', '40 ts.preip{1.2.3.4=5^6.7.8.9}'],
+    ['ts{!5,!6,^}+1++3', '36 ts{!5,!6}+1++3'],
+    ['ts{^}+3', '36 ts.15{}+3++15'],
+    ['ts.ip{1.2.3.4=5,^6.7.8.9}++2', '40 ts.ip{1.2.3.4=5}+1++2'],
+    ['ts{1.2.3.4=5,^6.7.8.9}', '40 ts.preip{1.2.3.4=5^6.7.8.9}'],
+    ['rr{1.2.3}', '20 .'],
+    [`${'nop,'.repeat(43)}rr{1.1.1.1}`, '60 rr{1.1.1.1}'],
+    ['eol,nop', '20 .'],
+    ['.', '20 .'],
+  ];
+  const text = `!data src dst proto ip_opt\n${cases.map(([o]) => `1.0.0.1 2.0.0.2 T ${o}`).join('\n')}\n`;
+  const lines = linesOf(packetsOf(text), 'FIELDS ip_hl ip_opt');
+  t.same(lines, cases.map(([, want]) => want));
+  // Click's ICMPError-sourceroute-01 input (as Click prints it): the options come before the TCP header.
+  const [p] = packetsOf('!data src sport dst dport proto ip_opt\n18.26.4.44 20 10.0.0.8 80 T ssrr{128.4.45.60,128.4.49.61,^1.2.3.4,5.6.7.8}\n');
+  t.same(linesOf([p!], 'FIELDS ip_hl sport dport ip_opt'), ['40 20 80 ssrr{128.4.45.60,128.4.49.61^1.2.3.4,5.6.7.8}']);
 });
