@@ -39,8 +39,8 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, rawPortPlusOne, type FlowID } from './flow-id.js';
 import { applyICMPPing } from './rewriter-apply.js';
-import { baseKeywords, configureBase, GET_ENTRY_REPLY, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, RW_ADDMAP, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
-import type { Entry, Flow } from './rewriter-flow.js';
+import { annoBits, baseKeywords, configureBase, GET_ENTRY_REPLY, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import type { Entry } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
 const ICMP = 1;
@@ -56,20 +56,11 @@ const args = {
 };
 
 function configure(v: ArgValues<typeof args>, ctx: ConfigContext): RewriterBaseConf {
-  const annos = (v.DST_ANNO ? 1 : 0) + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0);
+  const annos = annoBits(v.DST_ANNO, v.REPLY_ANNO);
   return configureBase(v, ctx, { timeout: v.TIMEOUT, guarantee: 5 }, annos);
 }
 
-export class ICMPPingRewriterElement extends RewriterBase<RewriterBaseConf> {
-  readonly map = new Map<string, Entry>();
-
-  override getMap(mapid: number): Map<string, Entry> | undefined {
-    return mapid === MAPID_DEFAULT ? this.map : undefined;
-  }
-
-  override destroyFlow(f: Flow): void {
-    this.unmapFlow(f, this.map, this.map);
-  }
+export class ICMPPingRewriterElement extends OneMapRewriter {
 
   private addFlow(flowid: FlowID, rewritten: FlowID, input: RewriterInput): Entry | undefined {
     // The reply's flow ID swaps the identifiers, so the destination "port" is the identifier plus one.

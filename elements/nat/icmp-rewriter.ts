@@ -40,7 +40,7 @@ import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { splitWords, unquote } from '../../config-lang/args/split.js';
 import type { FlowID } from './flow-id.js';
 import { REWRITER_CLASSES } from './input-spec.js';
-import { GET_ENTRY_REPLY, type RewriterBase, type RewriterBaseConf } from './rewriter-base.js';
+import { annoBits, GET_ENTRY_REPLY, type RewriterBase, type RewriterBaseConf } from './rewriter-base.js';
 import type { Entry } from './rewriter-flow.js';
 
 interface ICMPRewriterConf {
@@ -66,7 +66,7 @@ function configure(v: ArgValues<typeof args>, ctx: ConfigContext): ICMPRewriterC
   }
   if (errors.length) throw new ConfigError(errors.join('\n'));
   if (!maps.length) throw new ConfigError('no IP rewriters supplied');
-  return { maps, annos: (v.DST_ANNO ? 1 : 0) + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0) };
+  return { maps, annos: annoBits(v.DST_ANNO, v.REPLY_ANNO) };
 }
 
 /** ICMP error types whose data quotes the offending packet. */

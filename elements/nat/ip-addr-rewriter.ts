@@ -38,8 +38,8 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be32 } from '../lib/transport-checksum.js';
 import { flowKey, type FlowID } from './flow-id.js';
 import { applyAddr } from './rewriter-apply.js';
-import { baseKeywords, configureBase, MAPID_DEFAULT, replyAnnoKeyword, RewriterBase, RW_ADDMAP, rewriterBaseHandlers, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
-import type { Entry, Flow } from './rewriter-flow.js';
+import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import type { Entry } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
 const args = {
@@ -50,20 +50,11 @@ const args = {
 };
 
 function configure(v: ArgValues<typeof args>, ctx: ConfigContext): RewriterBaseConf {
-  const annos = 1 + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0);
+  const annos = annoBits(true, v.REPLY_ANNO);
   return configureBase(v, ctx, { timeout: v.TIMEOUT, guarantee: 5 }, annos);
 }
 
-export class IPAddrRewriterElement extends RewriterBase<RewriterBaseConf> {
-  readonly map = new Map<string, Entry>();
-
-  override getMap(mapid: number): Map<string, Entry> | undefined {
-    return mapid === MAPID_DEFAULT ? this.map : undefined;
-  }
-
-  override destroyFlow(f: Flow): void {
-    this.unmapFlow(f, this.map, this.map);
-  }
+export class IPAddrRewriterElement extends OneMapRewriter {
 
   private addFlow(flowid: FlowID, rewritten: FlowID, input: RewriterInput): Entry | undefined {
     // Only the source address may change.

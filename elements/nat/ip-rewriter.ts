@@ -57,18 +57,14 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { baseKeywords, configureBase, MAPID_DEFAULT, MAPID_IPREWRITER_UDP, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
-import { PortRewriter, portRewriterNative, type PortRewriterConf } from './port-rewriter.js';
+import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, MAPID_IPREWRITER_UDP, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
+import { PortRewriter, portRewriterNative, tcpKeywords, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
   UDP_TIMEOUT: a.kw(secondsArg, 300),
   UDP_STREAMING_TIMEOUT: a.ko(secondsArg),
   UDP_GUARANTEE: a.kw(secondsArg, 5),
-  TCP_NODATA_TIMEOUT: a.kw(secondsArg, 300),
-  TCP_GUARANTEE: a.ko(secondsArg),
-  TIMEOUT: a.ko(secondsArg),
-  TCP_TIMEOUT: a.ko(secondsArg),
-  TCP_DONE_TIMEOUT: a.kw(secondsArg, 240),
+  ...tcpKeywords,
   DST_ANNO: a.kw(T.bool, true),
   ...replyAnnoKeyword,
   ...baseKeywords,
@@ -76,7 +72,7 @@ const args = {
 };
 
 function configure(v: ArgValues<typeof args>, ctx: ConfigContext): PortRewriterConf {
-  const annos = (v.DST_ANNO ? 1 : 0) + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0);
+  const annos = annoBits(v.DST_ANNO, v.REPLY_ANNO);
   const base = configureBase(v, ctx, { timeout: v.TCP_NODATA_TIMEOUT, guarantee: v.TCP_GUARANTEE ?? 5 }, annos);
   return {
     ...base,

@@ -7,6 +7,7 @@
 //   udp  TCP, UDP and DCCP, one table, all the UDP way (UDPRewriter)
 //   tcp  TCP only, one table (TCPRewriter)
 
+import { a } from '../../config-lang/args/args.js';
 import type { ElementInit, Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { HandlerError } from '../spec.js';
@@ -15,7 +16,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, unparseFlow, type FlowID } from './flow-id.js';
 import { applyTCP, applyUDP, TCP_BOTH_DATA, TCP_BOTH_DONE, udpStreaming } from './rewriter-apply.js';
-import { RewriterBase, RW_ADDMAP, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { RewriterBase, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
 import type { Entry, Flow } from './rewriter-flow.js';
 import { rewriterNative, type RewriterKind } from './rewriter-native.js';
 
@@ -29,6 +30,15 @@ export interface PortRewriterConf extends RewriterBaseConf {
   readonly udpTimeouts: [number, number];
   readonly udpStreamingTimeout: number;
 }
+
+/** The TCP timing keywords IPRewriter and TCPRewriter read, in Click's order. */
+export const tcpKeywords = {
+  TCP_NODATA_TIMEOUT: a.kw(secondsArg, 300),
+  TCP_GUARANTEE: a.ko(secondsArg),
+  TIMEOUT: a.ko(secondsArg),
+  TCP_TIMEOUT: a.ko(secondsArg),
+  TCP_DONE_TIMEOUT: a.kw(secondsArg, 240),
+};
 
 const TCP = 6;
 const UDP = 17;

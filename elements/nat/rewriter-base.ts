@@ -41,6 +41,11 @@ export const baseKeywords = {
 
 export const replyAnnoKeyword = { REPLY_ANNO: a.ko(annoArg(1)) };
 
+/** The annotation bits of RewriterBaseConf.annos from DST_ANNO and REPLY_ANNO. */
+export function annoBits(dstAnno: boolean, replyAnno: number | undefined): number {
+  return (dstAnno ? 1 : 0) + (replyAnno !== undefined ? 2 + (replyAnno << 2) : 0);
+}
+
 export interface RewriterBaseConf {
   readonly inputs: InputSpecConf[];
   /** Seconds: [best-effort timeout, guarantee]. */
@@ -392,3 +397,16 @@ export const rewriterBaseHandlers: { readonly [name: string]: HandlerDef<Rewrite
   capacity: { read: (e) => String(e.heap.capacity), write: (e, v) => e.setCapacity(v), doc: 'maximum number of flows' },
   clear: { write: (e) => e.shrinkHeap(true), doc: 'remove every flow' },
 };
+
+/** A rewriter with one mapping table (IPAddrRewriter, ICMPPingRewriter). */
+export abstract class OneMapRewriter extends RewriterBase<RewriterBaseConf> {
+  readonly map = new Map<string, Entry>();
+
+  override getMap(mapid: number): Map<string, Entry> | undefined {
+    return mapid === MAPID_DEFAULT ? this.map : undefined;
+  }
+
+  override destroyFlow(f: Flow): void {
+    this.unmapFlow(f, this.map, this.map);
+  }
+}

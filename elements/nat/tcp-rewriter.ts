@@ -32,15 +32,11 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
-import { PortRewriter, portRewriterNative, type PortRewriterConf } from './port-rewriter.js';
+import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers } from './rewriter-base.js';
+import { PortRewriter, portRewriterNative, tcpKeywords, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
-  TCP_NODATA_TIMEOUT: a.kw(secondsArg, 300),
-  TCP_GUARANTEE: a.ko(secondsArg),
-  TIMEOUT: a.ko(secondsArg),
-  TCP_TIMEOUT: a.ko(secondsArg),
-  TCP_DONE_TIMEOUT: a.kw(secondsArg, 240),
+  ...tcpKeywords,
   DST_ANNO: a.kw(T.bool, true),
   ...replyAnnoKeyword,
   ...baseKeywords,
@@ -48,7 +44,7 @@ const args = {
 };
 
 function configure(v: ArgValues<typeof args>, ctx: ConfigContext): PortRewriterConf {
-  const annos = (v.DST_ANNO ? 1 : 0) + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0);
+  const annos = annoBits(v.DST_ANNO, v.REPLY_ANNO);
   const base = configureBase({ ...v, GUARANTEE: v.GUARANTEE ?? v.TCP_GUARANTEE }, ctx, { timeout: v.TCP_NODATA_TIMEOUT, guarantee: 5 }, annos);
   return { ...base, tcpDataTimeout: v.TCP_TIMEOUT ?? v.TIMEOUT ?? 86400, tcpDoneTimeout: v.TCP_DONE_TIMEOUT, udpTimeouts: [0, 0], udpStreamingTimeout: 0 };
 }

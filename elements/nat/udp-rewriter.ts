@@ -32,7 +32,7 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
 import { PortRewriter, portRewriterNative, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
@@ -48,7 +48,7 @@ const args = {
 };
 
 function configure(v: ArgValues<typeof args>, ctx: ConfigContext): PortRewriterConf {
-  const annos = (v.DST_ANNO ? 1 : 0) + (v.REPLY_ANNO !== undefined ? 2 + (v.REPLY_ANNO << 2) : 0);
+  const annos = annoBits(v.DST_ANNO, v.REPLY_ANNO);
   // Of two spellings, the later one read wins, as with Click's Args.
   const timeout = v.TIMEOUT ?? v.UDP_TIMEOUT ?? 300;
   const base = configureBase({ ...v, GUARANTEE: v.GUARANTEE ?? v.UDP_GUARANTEE }, ctx, { timeout, guarantee: 5 }, annos);
