@@ -19,9 +19,11 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --runs N              measured runs per figure (default 5, after one warm-up)
   --packets N           packets per run, native and Click (default 2000000)
   --host-packets N      packets per run, host engine (default 200000)
+  --vm-packets N        packets per run inside the VM (default 1000000)
   --sizes 64,128,...    frame sizes in bytes (default 64,128,256,512,1024,1500)
   --configs a,e_pull    configurations by name prefix (default all of benchmarks/configs)
-  --engines host,native,inprocess  engines (default all three; inprocess = native shared library via koffi)
+  --engines host,native,inprocess,vm  engines (default all; inprocess = native shared library via koffi,
+                        vm = the VM image under QEMU, KVM where the CPU has vmx/svm, else TCG)
   --out DIR             where to write results (default benchmarks/results)
   --stem NAME           file name stem (default <date>-<host>)
   --render FILE.json    measure nothing: write the Markdown and charts again from a results file`;
@@ -59,6 +61,7 @@ export const BENCH_OPTIONS = {
   runs: 'string',
   packets: 'string',
   'host-packets': 'string',
+  'vm-packets': 'string',
   sizes: 'string',
   configs: 'string',
   engines: 'string',
@@ -99,6 +102,7 @@ export function benchArgs(v: BenchValues): BenchArgs {
     ...opt('runs', int('runs', v.runs)),
     ...opt('packets', int('packets', v.packets)),
     ...opt('hostPackets', int('host-packets', v['host-packets'])),
+    ...opt('vmPackets', int('vm-packets', v['vm-packets'])),
     ...opt('sizes', sizes),
     ...opt('only', list(v.configs)),
     ...opt('engines', engines as Engine[] | undefined),

@@ -22,6 +22,7 @@ export const ENGINE_TITLES: Record<Measured, string> = {
   host: 'host engine (TypeScript)',
   native: 'native engine (standalone binary)',
   inprocess: 'native engine in-process (koffi)',
+  vm: 'native engine in its VM image (QEMU)',
   click: 'Click userlevel driver',
 };
 
@@ -60,7 +61,9 @@ export function markdown(r: Results, charts: readonly string[]): string {
       `Load average ${m.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end; the run took ${r.seconds.toFixed(0)} s.`,
     '',
     `One core per engine. Each figure is the median of ${r.matrix.runs} runs after a warm-up run, with the smallest and largest in brackets; ` +
-      `${r.matrix.packets.toLocaleString('en-US')} packets per run for the native engine${hasClick ? ' and Click' : ''}, ${r.matrix.hostPackets.toLocaleString('en-US')} for the host engine. ` +
+      `${r.matrix.packets.toLocaleString('en-US')} packets per run for the native engine${hasClick ? ' and Click' : ''}, ${r.matrix.hostPackets.toLocaleString('en-US')} for the host engine` +
+      (engines.includes('vm') ? `, ${(r.matrix.vmPackets ?? 0).toLocaleString('en-US')} inside the VM (QEMU ${r.vmAccel ?? 'tcg'}, -M microvm; its start-up column is QEMU's start, the guest's boot and power-off)` : '') +
+      '. ' +
       'Mpps is steady state (start-up excluded, see below). Frame sizes include the FCS (the packet in memory is 4 bytes shorter); ' +
       'Gbit/s counts frame bits; 10GbE line rate is 10e9 / ((size + 20) x 8) frames/s.' +
       (r.options.marchNative ? ' Native built with -march=native.' : ''),
@@ -74,7 +77,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
     );
   }
   out.push('## Steady-state throughput', '', table(head, rows), '');
-  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
+  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). vm: QEMU start, guest boot and power-off (QEMU wall time less the guest\'s run loop). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
   if (r.dpdk) {
     out.push('## DPDK baseline', '');
     if (!r.dpdk.available) out.push(`Not measured: ${r.dpdk.reason ?? r.dpdk.rows.map((x) => x.error).join('; ')}`, '');
@@ -131,7 +134,7 @@ export interface Written {
 export function writeResults(r: Results, dir: string, stem: string): Written {
   mkdirSync(dir, { recursive: true });
   const charts: [string, string][] = [];
-  for (const e of ['native', 'inprocess', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
+  for (const e of ['native', 'inprocess', 'vm', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
   if (r.rows.some((x) => x.ratioToClick.native !== undefined)) charts.push([`${stem}-ratio.svg`, ratioChart(r)]);
   for (const [name, svg] of charts) writeFileSync(join(dir, name), svg);
   const json = join(dir, `${stem}.json`);

@@ -13,6 +13,7 @@ import { measureInProcess } from './inprocess-engine.js';
 import { machine, type Machine } from './machine.js';
 import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js';
 import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
+import { measureVm, vmAccel } from './vm-engine.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -47,6 +48,8 @@ export interface Results {
   readonly machine: Machine;
   readonly matrix: Omit<Matrix, 'configs'> & { readonly configs: readonly string[] };
   readonly options: { readonly quick: boolean; readonly callgrind: boolean; readonly marchNative: boolean };
+  /** The accelerator the vm engine ran under. */
+  readonly vmAccel?: 'tcg' | 'kvm';
   readonly reference?: { readonly path: string; readonly version: string; readonly tinyPackets: number };
   readonly dpdk?: DpdkResult;
   readonly rows: readonly Row[];
@@ -109,6 +112,7 @@ export function runSuite(opts: SuiteOptions = {}): Results {
       if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, m.hostPackets, m.runs));
       if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
       if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('vm')) attempt('vm', () => measureVm(text, c.file, handler, m.vmPackets, m.runs));
       if (reference) attempt('click', () => measureClick(reference.path, text, cwd, m.packets, m.runs));
       let ipp: number | undefined;
       // Instructions per packet barely depend on the frame size; callgrind is slow, so it runs at the smallest.
@@ -169,6 +173,7 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     machine: mach,
     matrix: { ...rest, configs: configs.map((c) => c.name) },
     options: { quick: opts.quick ?? false, callgrind: opts.callgrind ?? false, marchNative: opts.marchNative ?? false },
+    ...(m.engines.includes('vm') ? { vmAccel: vmAccel() } : {}),
     ...(reference ? { reference } : {}),
     ...(dpdk ? { dpdk } : {}),
     rows,

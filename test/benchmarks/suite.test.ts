@@ -65,17 +65,20 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   for (const row of res.rows) {
     t.same(row.errors, {}, `${row.config} ${row.size}: no failures`);
     t.ok(Math.abs(row.lineRateMpps - 10e3 / ((row.size + 20) * 8)) < 1e-9, 'line rate from the frame size');
-    for (const engine of ['host', 'native', 'inprocess'] as const) {
+    for (const engine of ['host', 'native', 'inprocess', 'vm'] as const) {
       const m = row.results[engine]!;
       t.ok(m, `${row.config} ${row.size} ${engine} measured`);
       t.equal(m.runs, res.matrix.runs);
-      t.equal(m.packets, engine === 'host' ? res.matrix.hostPackets : res.matrix.packets, 'every packet counted');
+      const sent = engine === 'host' ? res.matrix.hostPackets : engine === 'vm' ? res.matrix.vmPackets : res.matrix.packets;
+      t.equal(m.packets, sent, 'every packet counted');
       t.ok(m.mpps.min <= m.mpps.median && m.mpps.median <= m.mpps.max && m.mpps.min > 0, 'min <= median <= max');
       t.ok(m.startupMs && m.startupMs.median >= 0, 'start-up reported separately');
       t.type(row.gbps[engine], 'number');
     }
     t.same(row.ratioToClick, {}, 'no ratio without --reference');
   }
+
+  t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
 
   const md = readFileSync(join(out, 'quick.md'), 'utf8');
   t.match(md, /^# clickvm benchmark suite/);
@@ -90,7 +93,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.equal(table(md).length, res.rows.length, 'a table line per row');
 
   const svgs = readdirSync(out).filter((f) => f.endsWith('.svg')).sort();
-  t.same(svgs, ['quick-host.svg', 'quick-inprocess.svg', 'quick-native.svg'], 'a chart per engine, no ratio chart without Click');
+  t.same(svgs, ['quick-host.svg', 'quick-inprocess.svg', 'quick-native.svg', 'quick-vm.svg'], 'a chart per engine, no ratio chart without Click');
   for (const f of svgs) {
     const svg = readFileSync(join(out, f), 'utf8');
     t.same(xmlProblems(svg), [], `${f} is well-formed`);
@@ -125,7 +128,7 @@ t.test('clickvm bench: its options in --help, bad ones a usage error', async (t)
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
   const help = cli(['bench', '--help']);
   t.equal(help.status, 0, help.stderr);
-  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out']) t.match(help.stdout, o);
+  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets']) t.match(help.stdout, o);
   const bad = cli(['bench', '--engines', 'fpga']);
   t.equal(bad.status, 1);
   t.match(bad.stderr, /fpga/);
