@@ -16,6 +16,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --callgrind           native instructions per packet at the smallest frame size (valgrind)
   --dpdk                DPDK baseline (dpdk-testpmd io forwarding between null PMDs)
   --march-native        build the native engine with -march=native
+  --skip-frontend       skip the front-end timings (10,000-element configuration, examples through gcc)
   --runs N              measured runs per figure (default 5, after one warm-up)
   --packets N           packets per run, native and Click (default 2000000)
   --host-packets N      packets per run, host engine (default 200000)
@@ -58,6 +59,7 @@ export const BENCH_OPTIONS = {
   callgrind: 'boolean',
   dpdk: 'boolean',
   'march-native': 'boolean',
+  'skip-frontend': 'boolean',
   runs: 'string',
   packets: 'string',
   'host-packets': 'string',
@@ -97,6 +99,7 @@ export function benchArgs(v: BenchValues): BenchArgs {
     callgrind: v.callgrind ?? false,
     dpdk: v.dpdk ?? false,
     marchNative: v['march-native'] ?? false,
+    frontend: !(v['skip-frontend'] ?? false),
     ...opt('reference', v.reference),
     ...opt('render', v.render),
     ...opt('runs', int('runs', v.runs)),

@@ -8,6 +8,8 @@ import { lineRatePps } from './frames.js';
 import type { Engine } from './matrix.js';
 import type { Measured, Results, Row } from './run.js';
 import type { Spread } from './stats.js';
+import { FRONTEND_PHASES } from '../frontend.js';
+import type { FrontendResults } from './frontend.js';
 import { barChart, lineChart, type Series } from './svg.js';
 
 const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -25,6 +27,33 @@ export const ENGINE_TITLES: Record<Measured, string> = {
   vm: 'native engine in its VM image (QEMU)',
   click: 'Click userlevel driver',
 };
+
+function frontendSection(fe: FrontendResults): string[] {
+  const g = fe.generated;
+  const sp = (s: Spread | undefined): string => (s ? `${f(s.median)} (${range(s)})` : '-');
+  const phases = table(
+    ['phase', 'wall ms', 'CPU ms', 'wall us/element'],
+    [...FRONTEND_PHASES, 'total' as const].map((p) => [p, sp(g.wallMs[p]), sp(g.cpuMs[p]), ((g.wallMs[p].median * 1000) / g.elements).toFixed(2)]),
+  );
+  const examples = table(
+    ['example', 'elements', 'parse+check ms', 'C generation ms', 'gcc -O2 ms'],
+    fe.examples.map((e) => [e.name, String(e.elements), sp(e.checkMs), sp(e.codegenMs), f(e.gccMs)]),
+  );
+  return [
+    '## Front end (text to binary)',
+    '',
+    `A generated configuration of ${g.elements.toLocaleString('en-US')} elements and ${g.connections.toLocaleString('en-US')} connections (${(g.bytes / 1024).toFixed(0)} KiB; benchmarks/frontend.ts), median of ${g.runs} runs` +
+      (g.codegenMs ? `; C generation ${sp(g.codegenMs)} ms.` : '.') +
+      (g.standIns.length ? ` Stand-ins for ${g.standIns.join(', ')}.` : ''),
+    '',
+    phases,
+    '',
+    'The examples, text to checked graph, to C, and one uncached gcc build of the standalone binary:',
+    '',
+    examples,
+    '',
+  ];
+}
 
 function table(head: string[], rows: string[][]): string {
   const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
@@ -93,6 +122,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
       );
     }
   }
+  if (r.frontend) out.push(...frontendSection(r.frontend));
   if (failures.length) out.push('## Failures', '', ...failures, '');
   if (charts.length) out.push('## Charts', '', ...charts.map((c) => `![${c}](${c})`), '');
   return out.join('\n');

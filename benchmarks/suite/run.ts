@@ -14,6 +14,7 @@ import { machine, type Machine } from './machine.js';
 import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js';
 import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
 import { measureVm, vmAccel } from './vm-engine.js';
+import { measureFrontend, type FrontendResults } from './frontend.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -52,6 +53,8 @@ export interface Results {
   readonly vmAccel?: 'tcg' | 'kvm';
   readonly reference?: { readonly path: string; readonly version: string; readonly tinyPackets: number };
   readonly dpdk?: DpdkResult;
+  /** Text to binary: the generated 10,000-element configuration and the examples. */
+  readonly frontend?: FrontendResults;
   readonly rows: readonly Row[];
   readonly loadAtEnd: number;
   readonly seconds: number;
@@ -63,6 +66,8 @@ export interface SuiteOptions extends MatrixChoice {
   readonly callgrind?: boolean;
   readonly dpdk?: boolean;
   readonly marchNative?: boolean;
+  /** Time the front end (default true). */
+  readonly frontend?: boolean;
   /** Where log lines go (default stdout). */
   readonly write?: (text: string) => void;
   /** Draw a progress bar (default: stdout is a TTY). */
@@ -166,6 +171,14 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     } else write(`dpdk: ${reason}\n`);
     dpdk = { available: !reason && dpdkRows.some((r) => r.result), ...(reason ? { reason } : {}), tool: 'dpdk-testpmd --forward-mode=io, net_null0/net_null1', rows: dpdkRows };
   }
+  let frontend: FrontendResults | undefined;
+  if (opts.frontend ?? true) {
+    // --quick: a 1,000-element configuration and one example.
+    frontend = measureFrontend(m.runs, opts.quick ? 1_000 : 10_000, opts.quick ? 1 : Infinity);
+    const g = frontend.generated;
+    write(`front end, ${g.elements} elements: parse+elaborate+check ${fmt(g.wallMs.total.median)} ms${g.codegenMs ? `, C ${fmt(g.codegenMs.median)} ms` : ''}\n`);
+    for (const e of frontend.examples) write(`front end, ${e.name}: check ${fmt(e.checkMs.median)} ms, C ${fmt(e.codegenMs.median)} ms, gcc ${fmt(e.gccMs)} ms\n`);
+  }
   const { configs, ...rest } = m;
   return {
     schema: 'clickvm-bench/1',
@@ -176,6 +189,7 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     ...(m.engines.includes('vm') ? { vmAccel: vmAccel() } : {}),
     ...(reference ? { reference } : {}),
     ...(dpdk ? { dpdk } : {}),
+    ...(frontend ? { frontend } : {}),
     rows,
     loadAtEnd: loadavg()[0]!,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

@@ -79,12 +79,23 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   }
 
   t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
+  // --quick: the front end on a 1,000-element configuration and one example through gcc.
+  const fe = res.frontend!;
+  t.ok(fe, 'front-end timings');
+  t.ok(fe.generated.elements >= 1000, `${fe.generated.elements} elements`);
+  for (const p of ['parse', 'elaborate', 'check', 'total'] as const) t.ok(fe.generated.wallMs[p].median > 0, `${p} timed`);
+  t.ok(fe.generated.wallMs.total.median >= fe.generated.wallMs.check.min, 'the total covers the phases');
+  t.same(fe.generated.standIns, [], 'every class of the generated configuration is a real one');
+  t.ok(fe.generated.codegenMs && fe.generated.codegenMs.median > 0, 'C generation timed');
+  t.equal(fe.examples.length, 1);
+  t.ok(fe.examples[0]!.elements > 0 && fe.examples[0]!.gccMs > 0, 'an example through gcc');
 
   const md = readFileSync(join(out, 'quick.md'), 'utf8');
   t.match(md, /^# clickvm benchmark suite/);
   t.match(md, res.machine.cpuModel);
   const tables = md.split(/\n\n/).filter((b) => b.startsWith('| '));
-  t.ok(tables.length >= 2, 'throughput and start-up tables');
+  t.ok(tables.length >= 4, 'throughput, start-up and front-end tables');
+  t.match(md, /## Front end \(text to binary\)/);
   for (const table of tables) {
     const cols = table.split('\n').map((l) => l.split(' | ').length);
     t.ok(cols.every((c) => c === cols[0]), 'every table line has the same columns');
