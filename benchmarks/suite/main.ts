@@ -121,10 +121,10 @@ export function benchArgs(v: BenchValues): BenchArgs {
 }
 
 /** Run the suite with these arguments and write its files; returns what was written. */
-export function bench(args: BenchArgs): Written {
+export async function bench(args: BenchArgs): Promise<Written> {
   const written = args.render
     ? writeResults(JSON.parse(readFileSync(args.render, 'utf8')) as Results, dirname(resolve(args.render)), basename(args.render, '.json'))
-    : writeResults(runSuite(args), args.out, args.stem);
+    : writeResults(await runSuite(args), args.out, args.stem);
   process.stdout.write(`wrote ${written.json}, ${written.markdown}${written.svgs.length ? `, ${written.svgs.length} SVG charts` : ''}\n`);
   return written;
 }

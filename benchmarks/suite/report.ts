@@ -10,6 +10,7 @@ import type { Measured, Results, Row } from './run.js';
 import type { Spread } from './stats.js';
 import { FRONTEND_PHASES } from '../frontend.js';
 import type { FrontendResults } from './frontend.js';
+import type { VmBootResults } from './vm-boot.js';
 import { barChart, lineChart, type Series } from './svg.js';
 
 const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -27,6 +28,30 @@ export const ENGINE_TITLES: Record<Measured, string> = {
   vm: 'native engine in its VM image (QEMU)',
   click: 'Click userlevel driver',
 };
+
+function vmBootSection(v: VmBootResults): string[] {
+  const sp = (s: Spread): string => `${f(s.median)} (${range(s)})`;
+  const kb = (n: number): string => `${(n / 1024).toFixed(0)} KiB (${n.toLocaleString('en-US')} B)`;
+  return [
+    `## VM image (QEMU ${v.accel}, -M microvm, median of ${v.runs} boots)`,
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        ['image, IP router (stripped)', kb(v.imageBytes.ipRouter)],
+        ['image, trivial configuration', kb(v.imageBytes.trivial)],
+        ['image, empty program (kernel + libc)', kb(v.imageBytes.emptyProgram)],
+        ['guest clock, first instruction to main(), two NICs (ms)', sp(v.guestMainMs)],
+        ['guest clock, first instruction to ready-to-forward, two NICs (ms)', sp(v.guestReadyMs)],
+        ['QEMU start to first frame forwarded NIC 0 -> NIC 1 (ms)', sp(v.firstFrameMs)],
+        ['QEMU start to exit, trivial configuration (ms)', sp(v.bootToExitMs.trivial)],
+        ['QEMU start to exit, empty program: the baseline (ms)', sp(v.bootToExitMs.emptyProgram)],
+        ['smallest -m for the IP router', `${v.smallestMemoryMiB} MiB`],
+      ],
+    ),
+    '',
+  ];
+}
 
 function frontendSection(fe: FrontendResults): string[] {
   const g = fe.generated;
@@ -122,6 +147,8 @@ export function markdown(r: Results, charts: readonly string[]): string {
       );
     }
   }
+  if (r.vmBoot) out.push(...vmBootSection(r.vmBoot));
+  else if (r.vmBootError) out.push('## VM image', '', `Not measured: ${r.vmBootError}`, '');
   if (r.frontend) out.push(...frontendSection(r.frontend));
   if (failures.length) out.push('## Failures', '', ...failures, '');
   if (charts.length) out.push('## Charts', '', ...charts.map((c) => `![${c}](${c})`), '');

@@ -15,6 +15,7 @@ import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js
 import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
 import { measureVm, vmAccel } from './vm-engine.js';
 import { measureFrontend, type FrontendResults } from './frontend.js';
+import { measureVmBoot, type VmBootResults } from './vm-boot.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -55,6 +56,9 @@ export interface Results {
   readonly dpdk?: DpdkResult;
   /** Text to binary: the generated 10,000-element configuration and the examples. */
   readonly frontend?: FrontendResults;
+  /** The VM image's size, boot and memory (with the vm engine). */
+  readonly vmBoot?: VmBootResults;
+  readonly vmBootError?: string;
   readonly rows: readonly Row[];
   readonly loadAtEnd: number;
   readonly seconds: number;
@@ -83,7 +87,7 @@ function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total}`;
 }
 
-export function runSuite(opts: SuiteOptions = {}): Results {
+export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
   const started = process.hrtime.bigint();
   const m = matrix(opts);
   const write = opts.write ?? ((t: string) => void process.stdout.write(t));
@@ -179,6 +183,21 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     write(`front end, ${g.elements} elements: parse+elaborate+check ${fmt(g.wallMs.total.median)} ms${g.codegenMs ? `, C ${fmt(g.codegenMs.median)} ms` : ''}\n`);
     for (const e of frontend.examples) write(`front end, ${e.name}: check ${fmt(e.checkMs.median)} ms, C ${fmt(e.codegenMs.median)} ms, gcc ${fmt(e.gccMs)} ms\n`);
   }
+  let vmBoot: VmBootResults | undefined;
+  let vmBootError: string | undefined;
+  if (m.engines.includes('vm')) {
+    try {
+      vmBoot = await measureVmBoot(opts.quick ? 2 : m.runs, vmAccel());
+      write(
+        `vm image: IP router ${vmBoot.imageBytes.ipRouter} B; boot (${vmBoot.accel}, two NICs) to main ${fmt(vmBoot.guestMainMs.median)} ms, ` +
+          `to ready-to-forward ${fmt(vmBoot.guestReadyMs.median)} ms (guest clock); QEMU start to first frame forwarded ${fmt(vmBoot.firstFrameMs.median)} ms, ` +
+          `empty program boot to exit ${fmt(vmBoot.bootToExitMs.emptyProgram.median)} ms; runs in -m ${vmBoot.smallestMemoryMiB}M\n`,
+      );
+    } catch (e) {
+      vmBootError = why(e);
+      write(`vm image figures failed: ${vmBootError}\n`);
+    }
+  }
   const { configs, ...rest } = m;
   return {
     schema: 'clickvm-bench/1',
@@ -190,6 +209,8 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     ...(reference ? { reference } : {}),
     ...(dpdk ? { dpdk } : {}),
     ...(frontend ? { frontend } : {}),
+    ...(vmBoot ? { vmBoot } : {}),
+    ...(vmBootError ? { vmBootError } : {}),
     rows,
     loadAtEnd: loadavg()[0]!,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

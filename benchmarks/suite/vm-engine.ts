@@ -26,9 +26,9 @@ export function compileVm(text: string, file: string, n: number): string {
   return buildImage(generateC(graph, { configText: text })).output;
 }
 
-export function runVm(image: string, handler: string): VmSample {
+export function runVm(image: string, handler: string, accel: 'tcg' | 'kvm' = vmAccel()): VmSample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(QEMU, qemuArgs({ image, append: `-t -h ${handler}`, accel: vmAccel() }), { encoding: 'latin1', timeout: 600_000, killSignal: 'SIGKILL' });
+  const r = spawnSync(QEMU, qemuArgs({ image, append: `-t -h ${handler}`, accel }), { encoding: 'latin1', timeout: 600_000, killSignal: 'SIGKILL' });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   // The guest's stdout and stderr share the console: the count, then the timing lines.
   const ns = /clickvm-run-ns (\d+)/.exec(r.stdout ?? '');
@@ -41,10 +41,10 @@ export function runVm(image: string, handler: string): VmSample {
 }
 
 /** A warm-up boot, then `runs` measured ones. */
-export function measureVm(text: string, file: string, handler: string, packets: number, runs: number): Measurement {
+export function measureVm(text: string, file: string, handler: string, packets: number, runs: number, accel: 'tcg' | 'kvm' = vmAccel()): Measurement {
   const image = compileVm(text, file, packets);
-  runVm(image, handler);
-  const samples = Array.from({ length: runs }, () => runVm(image, handler));
+  runVm(image, handler, accel);
+  const samples = Array.from({ length: runs }, () => runVm(image, handler, accel));
   return measurement(
     samples[0]!.packets,
     samples.map((s) => s.seconds),

@@ -33,14 +33,14 @@ export const benchCommand: CommandModule<object, BenchValues> = {
     for (const [name, type] of Object.entries(BENCH_OPTIONS)) b = b.option(name, { type, describe: DESCRIBE[name as keyof typeof BENCH_OPTIONS] });
     return b.example('$0 bench --quick --out /tmp/bench', 'a quick run into /tmp/bench') as never;
   },
-  handler: (args) => {
+  handler: async (args) => {
     const values: BenchValues = {};
     for (const name of Object.keys(BENCH_OPTIONS) as (keyof typeof BENCH_OPTIONS)[]) {
       const v = (args as Record<string, unknown>)[name];
       if (v !== undefined) (values as Record<string, unknown>)[name] = v;
     }
     try {
-      bench(benchArgs(values));
+      await bench(benchArgs(values));
     } catch (e) {
       if (e instanceof BenchUsageError) throw new UsageError(e.message);
       throw e;

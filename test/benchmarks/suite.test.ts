@@ -79,6 +79,12 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   }
 
   t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
+  const vb = res.vmBoot!;
+  t.ok(vb, `VM image figures${res.vmBootError ? `: ${res.vmBootError}` : ''}`);
+  t.ok(vb.imageBytes.ipRouter > vb.imageBytes.emptyProgram && vb.imageBytes.emptyProgram > 0, 'image sizes');
+  t.ok(vb.guestMainMs.median > 0 && vb.guestReadyMs.median >= vb.guestMainMs.min, 'guest boot milestones in order');
+  t.ok(vb.firstFrameMs.median > 0 && vb.bootToExitMs.emptyProgram.median > 0, 'QEMU start to first frame, and the baseline');
+  t.ok(vb.smallestMemoryMiB >= 2 && vb.smallestMemoryMiB <= 16, `runs in ${vb.smallestMemoryMiB} MiB`);
   // --quick: the front end on a 1,000-element configuration and one example through gcc.
   const fe = res.frontend!;
   t.ok(fe, 'front-end timings');
@@ -96,6 +102,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   const tables = md.split(/\n\n/).filter((b) => b.startsWith('| '));
   t.ok(tables.length >= 4, 'throughput, start-up and front-end tables');
   t.match(md, /## Front end \(text to binary\)/);
+  t.match(md, /## VM image \(QEMU (tcg|kvm)/);
   for (const table of tables) {
     const cols = table.split('\n').map((l) => l.split(' | ').length);
     t.ok(cols.every((c) => c === cols[0]), 'every table line has the same columns');
