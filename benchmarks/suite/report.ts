@@ -147,6 +147,26 @@ export function markdown(r: Results, charts: readonly string[]): string {
       );
     }
   }
+  const lat = r.rows.filter((x) => x.inprocessLatency);
+  if (lat.length) {
+    out.push(
+      `## Latency (in-process, ${lat[0]!.size} B frames)`,
+      '',
+      `One frame at a time handed to the configuration's FromDevice (a memory device in place of its source), the router run until the frame's work is done; ` +
+        `${lat[0]!.inprocessLatency!.frames.toLocaleString('en-US')} frames after a warm-up. Each sample includes two koffi crossings and the run loop's entry and exit: ` +
+        'configuration a (source straight to Discard) is that floor, and what a configuration adds over it is its own latency.',
+      '',
+      table(
+        ['configuration', 'median us', '99th percentile us', 'max us', 'median over a (us)'],
+        lat.map((x) => {
+          const l = x.inprocessLatency!;
+          const floor = lat.find((y) => y.config.startsWith('a_'))?.inprocessLatency?.medianUs;
+          return [x.config, f(l.medianUs), f(l.p99Us), f(l.maxUs), floor !== undefined ? (l.medianUs - floor).toFixed(2) : '-'];
+        }),
+      ),
+      '',
+    );
+  }
   if (r.vmBoot) out.push(...vmBootSection(r.vmBoot));
   else if (r.vmBootError) out.push('## VM image', '', `Not measured: ${r.vmBootError}`, '');
   if (r.frontend) out.push(...frontendSection(r.frontend));

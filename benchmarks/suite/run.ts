@@ -16,6 +16,7 @@ import { countHandler, instructionsPerPacket, measureNative } from './native-eng
 import { measureVm, vmAccel } from './vm-engine.js';
 import { measureFrontend, type FrontendResults } from './frontend.js';
 import { measureVmBoot, type VmBootResults } from './vm-boot.js';
+import { measureLatency, type Latency } from './latency.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -35,6 +36,8 @@ export interface Row {
   readonly ratioToClick: Partial<Record<Engine, number>>;
   /** Native engine instructions per packet (callgrind), with --callgrind. */
   readonly nativeInstructionsPerPacket?: number;
+  /** Frame in to work done, one frame at a time, on the in-process path (smallest size only). */
+  readonly inprocessLatency?: Latency;
 }
 
 export interface DpdkResult {
@@ -132,6 +135,14 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
           errors.native = `callgrind: ${why(e)}`;
         }
       }
+      let latency: Latency | undefined;
+      if (m.engines.includes('inprocess') && size === Math.min(...m.sizes)) {
+        try {
+          latency = measureLatency(base, c.file, size, opts.quick ? 2_000 : 20_000);
+        } catch (e) {
+          errors.inprocess = `latency: ${why(e)}`;
+        }
+      }
       const ratioToClick: Row['ratioToClick'] = {};
       const g: Row['gbps'] = {};
       for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) g[k] = gbps(r.mpps.median * 1e6, size);
@@ -147,12 +158,14 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
         errors,
         ratioToClick,
         ...(ipp !== undefined ? { nativeInstructionsPerPacket: ipp } : {}),
+        ...(latency ? { inprocessLatency: latency } : {}),
       };
       rows.push(row);
       const parts = [`${c.name.padEnd(16)} ${String(size).padStart(4)} B  line ${fmt(row.lineRateMpps)}`];
       for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) parts.push(`${k} ${fmt(r.mpps.median)} Mpps`);
       if (ratioToClick.native !== undefined) parts.push(`native/click ${ratioToClick.native.toFixed(2)}x`);
       if (ipp !== undefined) parts.push(`${ipp.toFixed(1)} instr/pkt`);
+      if (latency) parts.push(`latency ${fmt(latency.medianUs)} us (p99 ${fmt(latency.p99Us)})`);
       for (const [k, e] of Object.entries(errors)) parts.push(`${k} failed: ${e}`);
       write(`${bar ? '\r\x1b[K' : ''}${parts.join('  ')}  (${rows.length}/${total})\n`);
     }

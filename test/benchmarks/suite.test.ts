@@ -76,6 +76,10 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
       t.type(row.gbps[engine], 'number');
     }
     t.same(row.ratioToClick, {}, 'no ratio without --reference');
+    if (row.size === 64) {
+      const l = row.inprocessLatency!;
+      t.ok(l && l.frames > 0 && l.medianUs > 0 && l.medianUs <= l.p99Us && l.p99Us <= l.maxUs, 'in-process latency at the smallest size: median <= p99 <= max');
+    } else t.notOk(row.inprocessLatency, 'latency only at the smallest size');
   }
 
   t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
@@ -100,7 +104,8 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.match(md, /^# clickvm benchmark suite/);
   t.match(md, res.machine.cpuModel);
   const tables = md.split(/\n\n/).filter((b) => b.startsWith('| '));
-  t.ok(tables.length >= 4, 'throughput, start-up and front-end tables');
+  t.ok(tables.length >= 6, 'throughput, start-up, latency, VM and front-end tables');
+  t.match(md, /## Latency \(in-process, 64 B frames\)/);
   t.match(md, /## Front end \(text to binary\)/);
   t.match(md, /## VM image \(QEMU (tcg|kvm)/);
   for (const table of tables) {
