@@ -137,6 +137,19 @@ export class CounterElement extends HostElement<CounterConf> {
     this.byteRate.update(p.length, now);
   }
 
+  /**
+   * Hot reconfiguration: the counts go on from the old Counter's (a
+   * deliberate addition: Click's Counter starts again from zero). Calls
+   * already made stay made. The rate estimates start afresh.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof CounterElement)) return;
+    this.count = old.count;
+    this.byteCount = old.byteCount;
+    this.countTriggered = this.count >= this.countTrigger;
+    this.byteTriggered = this.byteCount >= this.byteTrigger;
+  }
+
   private fireCalls(): void {
     if (this.count === this.countTrigger && !this.countTriggered) {
       this.countTriggered = true;
