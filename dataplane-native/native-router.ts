@@ -2,7 +2,7 @@
 // run, handlers, accounting and captured output. Each call crosses into C
 // once (about 100 ns), so nothing here is per packet.
 
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 
 interface Lib {
   start(simtime: number, simStartNs: bigint, seed: number, capture: number, warnings: number): number;
@@ -25,6 +25,9 @@ interface Lib {
   inject(device: string, data: Buffer, lens: Uint32Array, n: number): number;
   pendingBytes(device: string, max: number): bigint;
   collect(device: string, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
+  element(e: number): unknown;
+  hotswapOps(): unknown;
+  takeState(e: number, old: unknown, oldOps: unknown): number;
 }
 
 /** Frames moved per crossing when collecting. */
@@ -40,9 +43,11 @@ export class NativeRouterError extends Error {
 
 export class NativeRouter {
   private readonly lib: Lib;
+  private readonly handle: LibraryHandle;
 
   constructor(readonly path: string) {
     const h = koffi.load(path);
+    this.handle = h;
     this.lib = {
       start: h.func('int cvm_lib_start(int, int64_t, unsigned int, int, int)'),
       run: h.func('int cvm_lib_run(void)'),
@@ -64,7 +69,26 @@ export class NativeRouter {
       inject: h.func('int cvm_lib_inject(const char *, const uint8_t *, const uint32_t *, unsigned int)'),
       pendingBytes: h.func('uint64_t cvm_lib_pending_bytes(const char *, unsigned int)'),
       collect: h.func('unsigned int cvm_lib_collect(const char *, _Out_ uint8_t *, uint64_t, _Out_ uint32_t *, unsigned int)'),
+      element: h.func('void *cvm_lib_element(int)'),
+      hotswapOps: h.func('const void *cvm_lib_hotswap_ops(void)'),
+      takeState: h.func('int cvm_lib_take_state(int, void *, const void *)'),
     };
+  }
+
+  /**
+   * Hot reconfiguration (runtime/hotswap.h): element `e` of this library
+   * takes the state of element `oldIndex` of `old`, a library of the same
+   * class's C struct. Returns whether the class takes state, and the
+   * problems it reported (warnings).
+   */
+  takeStateFrom(e: number, old: NativeRouter, oldIndex: number): { took: boolean; problems: string } {
+    const took = this.lib.takeState(e, old.lib.element(oldIndex), old.lib.hotswapOps()) === 1;
+    return { took, problems: this.lastError() };
+  }
+
+  /** Unload the library (after finish()); nothing of it may be called again. */
+  unload(): void {
+    this.handle.unload();
   }
 
   private lastError(): string {

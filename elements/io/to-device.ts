@@ -108,7 +108,7 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'to-device.c'),
     prefix: 'to_device',
-    hooks: { init: true, cleanup: true, task: true, held: true },
+    hooks: { init: true, cleanup: true, task: true, held: true, takeState: true },
     init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u, .quiet = ${+c.quiet}`,
   },
   handlers: {

@@ -248,7 +248,7 @@ export const spec = defineElement<typeof args, CounterConf, CounterElement>({
     source: nativeSource(import.meta.url, 'counter.c'),
     prefix: 'counter',
     inPlace: true,
-    hooks: { init: true, cleanup: true },
+    hooks: { init: true, cleanup: true, takeState: true },
     init: (c, ctx) => {
       const call = (k: number, cc: CountCall | undefined) =>
         cc ? `[${k}] = { .trigger = ${cc.count}ULL, .handler = ${ctx.cString(cc.handler)}, .value = ${ctx.cString(cc.value)} }` : '';

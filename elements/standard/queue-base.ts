@@ -153,7 +153,7 @@ export function queueNative(file: string, frontDrop: boolean): NativeSpec<QueueC
     source: nativeSource(import.meta.url, file),
     prefix: 'queue',
     lockstep: 'queue',
-    hooks: { init: true, cleanup: true, pull: true, timer: true, held: true },
+    hooks: { init: true, cleanup: true, pull: true, timer: true, held: true, takeState: true },
     init: (c, ctx) => `.capacity = ${c.capacity}u, .front_drop = ${+frontDrop}, .has_drop_output = ${+(ctx.noutputs > 1)}`,
   };
 }
