@@ -168,11 +168,16 @@ export class NativeDriver {
       const r = next.lib.takeStateFrom(i, this.lib, j!);
       if (r.problems) warnings.push(...r.problems.trimEnd().split('\n').map((m) => `While hot-swapping state into '${ge.name} :: ${ge.className}': ${m}`));
     });
-    for (const ge of this.graph.elements) {
-      const dev = ge.className === 'ToDevice' ? (ge.conf as { devname?: unknown }).devname : undefined;
-      if (typeof dev !== 'string' || !this.options.devices) continue;
-      const frames = this.collect(dev);
-      if (frames.length) next.carried.set(dev, [...(next.carried.get(dev) ?? []), ...frames]);
+    // Memory devices are the wire: what it brought and the old router did not
+    // receive yet is on the new ring, what the old router sent is collected first.
+    for (const ge of this.options.devices ? this.graph.elements : []) {
+      const dev = (ge.conf as { devname?: unknown }).devname;
+      if (typeof dev !== 'string') continue;
+      if (ge.className === 'FromDevice') next.lib.inject(dev, this.lib.takeReceived(dev));
+      if (ge.className === 'ToDevice') {
+        const frames = this.collect(dev);
+        if (frames.length) next.carried.set(dev, [...(next.carried.get(dev) ?? []), ...frames]);
+      }
     }
     this.lib.finish();
     this.lib.unload();

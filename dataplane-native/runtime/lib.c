@@ -168,6 +168,11 @@ void cvm_lib_kernel_devices(int enable) { cvm_afpdev_enable(enable); }
 
 unsigned cvm_lib_collect(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_collect(device, buf, cap, lens, max); }
 
+/* Frames still on a memory device's receive ring (taken off it), for hot reconfiguration. */
+uint64_t cvm_lib_received_bytes(const char *device, unsigned max) { return cvm_memdev_ring_bytes(device, 1, max); }
+
+unsigned cvm_lib_take_received(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_take(device, 1, buf, cap, lens, max); }
+
 /* Hot reconfiguration (hotswap.h): this library's element `e` and packet
  * ops, handed to the library that replaces it... */
 void *cvm_lib_element(int e) { return e >= 0 && e < cvm_router.nelements ? cvm_router.elements[e] : NULL; }

@@ -284,7 +284,7 @@ export const spec = defineElement({
   native: {
     source: nativeSource(import.meta.url, 'arp-querier.c'),
     prefix: 'arp_querier',
-    hooks: { init: true, cleanup: true, timer: true, held: true },
+    hooks: { init: true, cleanup: true, timer: true, held: true, takeState: true },
     init: (c) =>
       [
         `.conf_ip = ${cU32(c.ip)}, .conf_broadcast = ${cU32(c.broadcast)}, .eth = ${cBytes(c.eth)}, .broadcast_poll = ${cBool(c.broadcastPoll)}`,

@@ -13,7 +13,8 @@ import { MemoryDevices } from '../../host-engine/devices.js';
 import { HandlerError } from '../../host-engine/handlers.js';
 import { HotConfigDriver, HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
 import { Router } from '../../host-engine/router.js';
-import { arp, ether, frames } from '../util/packets.js';
+import { frames } from '../util/packets.js';
+import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
 
 /** A driver over memory devices (ring capacity `capacity`) on simulated time. */
 function hotDriver(text: string, capacity: number, lines: string[] = []) {
@@ -140,141 +141,17 @@ t.test('through a ControlSocket: errors come back in the reply, the connection l
   driver.cleanup();
 });
 
-// --- the NAT example (examples/nat/nat.click) on devices, swapped under a stream ---
-
-const NAT = (pattern: string, extra = '') => `
-define($IN_IP 10.0.0.1, $IN_MAC 00:16:3e:00:01:01,
-       $PUBLIC_IP 198.51.100.2, $OUT_MAC 00:16:3e:00:01:02, $PROVIDER_MAC 00:1c:73:00:64:01);
-inside :: FromDevice(in0);
-outside :: FromDevice(out0);
-to_inside :: Queue(1000) -> tx_in :: ToDevice(in0);
-to_outside :: Queue(1000) -> tx_out :: ToDevice(out0);
-rw :: IPRewriter(pattern $PUBLIC_IP ${pattern} - - 0 1, drop);
-to_world :: EtherEncap(0x0800, $OUT_MAC, $PROVIDER_MAC) -> to_outside;
-arpq :: ARPQuerier($IN_IP, $IN_MAC) -> to_inside;
-inside -> cin :: Classifier(12/0806 20/0001, 12/0806 20/0002, 12/0800, -);
-cin[0] -> ARPResponder($IN_IP $IN_MAC) -> to_inside;
-cin[1] -> [1]arpq;
-cin[3] -> Discard;
-cin[2] -> Strip(14) -> CheckIPHeader
-       -> from_in :: IPClassifier(icmp type echo and dst host $IN_IP, (tcp or udp) and not dst net 10.0.0.0/8, -);
-from_in[0] -> ICMPPingResponder -> [0]arpq;
-from_in[1] -> [0]rw;
-from_in[2] -> untranslated :: Counter -> Discard;
-outside -> cout :: Classifier(12/0806 20/0001, 12/0806 20/0002, 12/0800, -);
-cout[0] -> ARPResponder($PUBLIC_IP $OUT_MAC) -> to_outside;
-cout[1] -> Discard;
-cout[3] -> Discard;
-cout[2] -> Strip(14) -> CheckIPHeader
-        -> from_out :: IPClassifier(icmp type echo and dst host $PUBLIC_IP, (tcp or udp) and dst host $PUBLIC_IP, -);
-from_out[0] -> ICMPPingResponder -> to_world;
-from_out[1] -> for_public :: Counter -> [1]rw;
-from_out[2] -> Discard;
-rw[0] -> out :: Counter -> ${extra} to_world;
-rw[1] -> back :: Counter -> [0]arpq;
-`;
-
-const HOSTS = 4;
-const hostIP = (h: number) => `10.0.0.${10 + h}`;
-const hostMAC = (h: number) => `00:00:c0:00:00:${(0x10 + h).toString(16)}`;
-const SERVER = '203.0.113.5';
-const u16 = (f: Uint8Array, at: number) => (f[at]! << 8) | f[at + 1]!;
-const ipText = (f: Uint8Array, at: number) => `${f[at]}.${f[at + 1]}.${f[at + 2]}.${f[at + 3]}`;
-const idPayload = (id: number) => Uint8Array.of(id >> 8, id & 255, 0, 0, 0, 0, 0, 0);
-
 t.test('the NAT swapped under a steady stream: nothing lost or doubled, flows keep their mappings, counters go on', async (t) => {
-  const { driver, devices, round, lines } = hotDriver(NAT('1024-65535'), 8);
-  // The inside hosts announce themselves, so replies need no ARP query.
-  devices.inject('in0', Array.from({ length: HOSTS }, (_, h) => ether(arp({ op: 2, sha: hostMAC(h), spa: hostIP(h), tha: '00:16:3e:00:01:01', tpa: '10.0.0.1' }), { dst: '00:16:3e:00:01:01', src: hostMAC(h), type: 0x0806 })));
-  round();
-
-  let nextId = 0;
-  let nextFlow = 0;
-  const flowOfId = new Map<number, number>();
-  const sentOut: number[] = [];
-  const outAt = new Map<number, { sport: number; swapped: boolean }>();
-  const repliesIn: number[] = [];
-  const repliesOut: number[] = [];
-  let pendingReplies: Uint8Array[] = [];
-  let swapped = false;
-  let queuedAtSwap = 0;
-  const mappedBefore = new Map<number, number>();
-
-  const outbound = (flow: number) => {
-    const id = nextId++;
-    flowOfId.set(id, flow);
-    sentOut.push(id);
-    return frames.udp({ src: hostIP(flow % HOSTS), dst: SERVER, sport: 5000 + flow, dport: 53, payload: idPayload(id) });
-  };
-  const problems: string[] = [];
-  const check = (ok: boolean, what: string) => {
-    if (!ok) problems.push(what);
-  };
-  const collect = (skipOut = false) => {
-    if (!skipOut) {
-      for (const f of devices.collect('out0')) {
-        check(u16(f, 12) === 0x0800, 'only IP leaves outside');
-        const id = u16(f, 42);
-        check(ipText(f, 26) === '198.51.100.2', `packet ${id}: translated source`);
-        const flow = flowOfId.get(id)!;
-        const sport = u16(f, 34);
-        if (!mappedBefore.has(flow)) mappedBefore.set(flow, sport);
-        check(sport === mappedBefore.get(flow), `flow ${flow} keeps its mapping`);
-        outAt.set(id, { sport, swapped });
-        // The server answers every packet.
-        const rid = 0x8000 | id;
-        repliesIn.push(rid);
-        pendingReplies.push(frames.udp({ src: SERVER, dst: '198.51.100.2', sport: 53, dport: sport, payload: idPayload(rid) }));
-      }
-    }
-    for (const f of devices.collect('in0')) {
-      check(u16(f, 12) === 0x0800, 'no ARP query inside: the table is known');
-      const rid = u16(f, 42);
-      const flow = flowOfId.get(rid & 0x7fff)!;
-      check(ipText(f, 30) === hostIP(flow % HOSTS), `answer ${rid}: translated back to its host`);
-      check(u16(f, 36) === 5000 + flow, `answer ${rid}: and to its port`);
-      repliesOut.push(rid);
-    }
-  };
-
-  const ROUNDS = 16;
-  for (let r = 0; r < ROUNDS; r++) {
-    // Each round: two packets of flows already mapped, one of a new flow; the answers to last round's packets.
-    const batch = [outbound(nextFlow++)];
-    if (nextFlow > 2) batch.push(outbound(nextFlow - 2), outbound(nextFlow - 3));
-    devices.inject('in0', batch);
-    devices.inject('out0', pendingReplies.splice(0, 8));
-    if (r === 6) {
-      // Packets wait in to_outside (out0's ring was not emptied for four rounds) when the new configuration comes.
-      queuedAtSwap = Number(driver.router.readHandler('to_outside.length')) + Number(driver.router.readHandler('tx_out.waiting'));
-      driver.router.writeHandler('hotconfig', NAT('40000-40999', 'out2 :: Counter ->'));
-      swapped = true;
-    }
-    round();
-    collect(r >= 2 && r <= 5);
-  }
-  // Drain: no new packets, the answers still come.
-  for (let r = 0; r < 12 && (pendingReplies.length || repliesOut.length < repliesIn.length || outAt.size < sentOut.length); r++) {
-    devices.inject('out0', pendingReplies.splice(0, 8));
-    round();
-    collect();
-  }
-
-  t.same(problems, [], 'every frame: IP only, translated, each flow on one mapping, answers back to their host and port');
+  const { driver, devices, round, lines } = hotDriver(NAT_FIRST, 8);
+  natSwapUnderStream(t, {
+    inject: (d, f) => void devices.inject(d, f),
+    collect: (d) => devices.collect(d),
+    round,
+    read: (h) => driver.router.readHandler(h),
+    reconfigure: (text) => driver.router.writeHandler('hotconfig', text),
+    balanced: () => driver.router.accounting().ok,
+  });
   t.equal(driver.swaps, 1);
-  t.ok(queuedAtSwap > 0, `packets were queued at the swap (${queuedAtSwap})`);
-  t.same([...outAt.keys()], sentOut, 'every packet out once, in order');
-  t.same(repliesOut, repliesIn, 'every answer delivered once, in order');
-  const newFlowsAfter = [...mappedBefore.entries()].filter(([flow]) => flow >= 6);
-  t.ok(newFlowsAfter.length > 0 && newFlowsAfter.every(([, sport]) => sport >= 40000 && sport <= 40999), "flows new after the swap take the new pattern's ports");
-  t.ok([...mappedBefore.entries()].filter(([flow]) => flow < 6).every(([flow, sport]) => sport === 5000 + flow), 'flows from before keep theirs');
-  const r = driver.router;
-  t.equal(r.readHandler('out.count'), String(sentOut.length), 'out counts from the first packet');
-  t.equal(r.readHandler('back.count'), String(repliesIn.length));
-  t.equal(r.readHandler('arpq.queries'), '0');
-  t.ok(Number(r.readHandler('out2.count')) < sentOut.length, 'the new counter counts only since the swap');
-  t.equal(r.readHandler('rw.nmappings'), String(nextFlow), 'one mapping per flow, old ones carried over');
-  t.ok(r.accounting().ok, 'the new router balances');
   t.same(lines.filter((l) => l.startsWith('warning')), []);
   driver.cleanup();
 });
