@@ -149,7 +149,8 @@ export class NativeDriver {
    * library's element of the same name and C struct, frames this library's
    * memory devices sent and no one collected move along, and this library
    * is finished and unloaded. Call between runs. Returns the new driver and
-   * the problems the transfer reported.
+   * the problems the transfer reported (and any imbalance left in the old
+   * library's books, elements' or pool's).
    */
   hotswap(graph: CheckedGraph, configText: string): { driver: NativeDriver; warnings: string[] } {
     const simtime = this.options.simtime === undefined || this.options.simtime === false ? false : this.lib.now();
@@ -179,6 +180,8 @@ export class NativeDriver {
         if (frames.length) next.carried.set(dev, [...(next.carried.get(dev) ?? []), ...frames]);
       }
     }
+    // Everything handed over was freed from the old pool: its books must balance still.
+    warnings.push(...this.lib.accounting().map((m) => `the replaced library: ${m}`));
     this.lib.finish();
     this.lib.unload();
     return { driver: next, warnings };
@@ -222,6 +225,11 @@ export class NativeDriver {
     } catch (e) {
       throw new HandlerError(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** The library's own books (runtime/router.c): unbalanced elements and a packet pool that disagrees with what they hold; empty when all is well. */
+  libraryAccounting(): string[] {
+    return this.lib.accounting();
   }
 
   accounting(): AccountingReport {

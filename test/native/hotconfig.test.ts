@@ -32,5 +32,6 @@ t.test('the NAT swapped under a steady stream on the native dataplane: nothing l
     balanced: () => d.accounting().ok,
   });
   t.same(warnings, []);
+  t.same(d.libraryAccounting(), [], "the new library's pool holds just what its elements hold");
   d.cleanup();
 });
