@@ -4,7 +4,7 @@
 // and the swap hands queued packets, counts, NAT mappings and the ARP table
 // over, so a stream going through the swap loses and duplicates nothing.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config-lang/load.js';
@@ -13,6 +13,7 @@ import { MemoryDevices } from '../../host-engine/devices.js';
 import { HandlerError } from '../../host-engine/handlers.js';
 import { HotConfigDriver, HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
 import { Router } from '../../host-engine/router.js';
+import { readCapture } from '../../host-engine/pcap.js';
 import { frames } from '../util/packets.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
 
@@ -101,6 +102,24 @@ t.test('a bad configuration is refused with positioned errors and the old router
   t.same(devices.collect('b').map(numberOf), [0, 1, 2, 3, 4, 5]);
   t.ok(old.accounting().ok);
   driver.cleanup();
+});
+
+t.test('ToDump goes on writing the same file: one header, every packet once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotconfig-dump-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'out.pcap');
+  const cfg = (extra: string) => `rx :: FromDevice(a) -> c :: Counter -> ${extra} d :: ToDump(${JSON.stringify(file)});`;
+  const { driver, devices, round } = hotDriver(cfg(''), 64);
+  devices.inject('a', numbered(0, 3));
+  round();
+  driver.router.writeHandler('hotconfig', cfg('c2 :: Counter ->'));
+  devices.inject('a', numbered(3, 2));
+  round();
+  t.equal(driver.swaps, 1);
+  t.equal(driver.router.readHandler('d.count'), '5');
+  driver.cleanup();
+  const cap = readCapture(readFileSync(file));
+  t.same(cap.packets.map((p) => numberOf(p.data)), [0, 1, 2, 3, 4], 'the file holds every packet once, after one header');
 });
 
 t.test('through a ControlSocket: errors come back in the reply, the connection lives through the swap', async (t) => {
