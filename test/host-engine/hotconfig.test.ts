@@ -4,7 +4,7 @@
 // and the swap hands queued packets, counts, NAT mappings and the ARP table
 // over, so a stream going through the swap loses and duplicates nothing.
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config-lang/load.js';
@@ -120,6 +120,45 @@ t.test('ToDump goes on writing the same file: one header, every packet once', as
   driver.cleanup();
   const cap = readCapture(readFileSync(file));
   t.same(cap.packets.map((p) => numberOf(p.data)), [0, 1, 2, 3, 4], 'the file holds every packet once, after one header');
+});
+
+t.test('examples/nat swapped halfway through its captures gives the bytes and lines of a run without the swap', async (t) => {
+  const natDir = join(import.meta.dirname, '../../examples/nat');
+  const dir = mkdtempSync(join(tmpdir(), 'hotconfig-nat-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const base = readFileSync(join(natDir, 'nat.click'), 'utf8');
+  const into = (sub: string) => (text: string) => text.replace(/ToDump\((\w+-out\.pcap)\)/g, (_, f: string) => `ToDump(${JSON.stringify(join(dir, sub, f))})`);
+  const run = (sub: string, swapAtNs?: bigint) => {
+    mkdirSync(join(dir, sub));
+    const lines: string[] = [];
+    const d = new HotConfigDriver(
+      {
+        load: (cfg) => loadConfig(cfg, HOTCONFIG_FILE_NAME),
+        makeRouter: (g, opts) => new Router(g, { simtime: true, baseDir: natDir, stderr: (l) => lines.push(l), stdout: (l) => lines.push(l), ...opts }),
+      },
+      into(sub)(base),
+    );
+    d.initialize();
+    if (swapAtNs !== undefined) {
+      d.run({ until: d.router.now() + swapAtNs });
+      // The same middlebox with one more counter on the way out.
+      d.router.writeHandler('hotconfig', into(sub)(base).replace('rw[0] -> out :: Counter ->', 'rw[0] -> out :: Counter -> out2 :: Counter ->'));
+    }
+    d.run();
+    const r = { lines, swaps: d.swaps, out2: swapAtNs === undefined ? '' : d.router.readHandler('out2.count'), ok: d.router.accounting().ok };
+    d.cleanup(); // ToDump writes its buffer out
+    return { ...r, inside: readFileSync(join(dir, sub, 'inside-out.pcap')), outside: readFileSync(join(dir, sub, 'outside-out.pcap')) };
+  };
+  const plain = run('plain');
+  // Halfway through the 3.5 s of captures: flows are open in both directions, answers are on their way.
+  const swapped = run('swapped', 1_750_000_000n);
+  t.equal(swapped.swaps, 1);
+  t.ok(Number(swapped.out2) > 0 && Number(swapped.out2) < 410, `the new counter saw only the second half (${swapped.out2} of 410)`);
+  t.same(swapped.lines, plain.lines, "DriverManager's report: the same counts, flows and ARP queries");
+  t.same([readCapture(plain.inside).packets.length, readCapture(plain.outside).packets.length], [519, 414], 'the reference run wrote what examples/nat/README.md says');
+  t.ok(swapped.inside.equals(plain.inside), 'inside-out.pcap byte for byte');
+  t.ok(swapped.outside.equals(plain.outside), 'outside-out.pcap byte for byte');
+  t.ok(swapped.ok);
 });
 
 t.test('through a ControlSocket: errors come back in the reply, the connection lives through the swap', async (t) => {
