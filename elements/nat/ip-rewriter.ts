@@ -145,6 +145,11 @@ export class IPRewriterElement extends RewriterBase<IPRewriterConf> {
     return f.expiry + this.udpFlowTimeout(f) - this.jt.udp[1];
   }
 
+  protected override flowMaps(f: Flow): [Map<string, Entry>, Map<string, Entry>] {
+    const map = f.ipP === 6 ? this.tcpMap : this.udpMap;
+    return [map, map];
+  }
+
   override destroyFlow(f: Flow): void {
     const map = f.ipP === 6 ? this.tcpMap : this.udpMap;
     this.unmapFlow(f, map, map);
