@@ -242,7 +242,7 @@ static int try_bind(CvmControlServer *s, CvmStr *err)
         }
         s->port = port;
     }
-    if (listen(fd, 16) < 0) {
+    if (listen(fd, SOMAXCONN) < 0) {   /* a burst of clients queues; 16 made UNIX connects fail with EAGAIN */
         cvm_str_printf(err, "listen: %s", strerror(errno));
         close(fd);
         return -1;
