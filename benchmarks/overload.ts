@@ -49,17 +49,6 @@ function rssKiB(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
-async function connectRetry(path: string): Promise<ControlClient> {
-  for (let k = 0; ; k++) {
-    try {
-      return await ControlClient.connect({ path }, { timeoutMs: 5000 });
-    } catch (e) {
-      if (k > 100) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 /** Run the overload for `seconds`, sampling every `sampleMs`. */
 export async function runOverload(opts: { seconds: number; sampleMs?: number; cacheDir?: string }): Promise<OverloadResult> {
   const bin = buildNative(generateC(loadConfig(OVERLOAD_CONFIG, 'overload.click'), { configText: OVERLOAD_CONFIG }), { kind: 'exe', cacheDir: opts.cacheDir }).output;
@@ -70,7 +59,7 @@ export async function runOverload(opts: { seconds: number; sampleMs?: number; ca
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const start = Date.now();
-    const client = await connectRetry(join(dir, 'control.sock'));
+    const client = await ControlClient.connectWhenUp({ path: join(dir, 'control.sock') }, { timeoutMs: 5000 });
     const samples: OverloadSample[] = [];
     const sampleMs = opts.sampleMs ?? 250;
     while (Date.now() - start < opts.seconds * 1000) {

@@ -35,15 +35,7 @@ t.test('more clients than descriptors', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   });
   const path = join(dir, 'control.sock');
-  let first: ControlClient | undefined;
-  for (let k = 0; !first; k++) {
-    try {
-      first = await ControlClient.connect({ path }, { timeoutMs: 5000 });
-    } catch (e) {
-      if (k > 100) throw e;
-      await sleep(50);
-    }
-  }
+  const first = await ControlClient.connectWhenUp({ path }, { timeoutMs: 5000 });
   const before = Number(await first.read('c.count'));
   for (let i = 0; i < 60; i++) {
     const s = connect(path);
