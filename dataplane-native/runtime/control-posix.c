@@ -152,8 +152,9 @@ static int conn_poll(CvmIoSource *src)
         return 1;
     }
     /* At end of input the socket always polls readable: wait blind (the
-     * run loop then polls every millisecond) while output drains. */
-    c->src.fd = c->peer_eof ? -1 : c->sock;
+     * run loop then polls every millisecond) while output drains. Blind
+     * too while lingering, so the linger's end is seen without input. */
+    c->src.fd = c->peer_eof || c->shut ? -1 : c->sock;
     if (c->closing && c->out.len == 0) {
         if (c->peer_eof || (c->shut && mono_ns() > c->linger_until)) {
             conn_close(c, NULL);
@@ -162,6 +163,7 @@ static int conn_poll(CvmIoSource *src)
         if (!c->shut) {
             shutdown(c->sock, SHUT_WR);
             c->shut = 1;
+            c->src.fd = -1;
             c->linger_until = mono_ns() + CONTROL_LINGER_NS;
         }
     }
@@ -179,6 +181,7 @@ static void accept_one(CvmControlServer *s, int fd, const struct sockaddr_in *pe
     c->server = s;
     c->src.poll = conn_poll;
     c->src.fd = fd;
+    c->src.when_ready = 1;
     c->sock = fd;
     c->src.live = 0;   /* the listener keeps the router up; a client alone does not need to */
     c->proto = cvm_control_new(conn_write, c, s->how.flags);
@@ -329,6 +332,7 @@ CvmControlServer *cvm_control_listen(const CvmControlListen *how, CvmStr *err)
     }
     s->how.path = s->path;
     s->src.poll = server_poll;
+    s->src.when_ready = 1;
     s->src.fd = -1;
     s->paused_fd = -1;
     s->src.live = 1;
