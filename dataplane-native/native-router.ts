@@ -12,7 +12,7 @@ interface Lib {
   finish(): void;
   error(buf: Buffer, cap: number): number;
   read(path: string, buf: Buffer, cap: number): number;
-  write(path: string, value: string): number;
+  write(path: string, value: Buffer): number;
   accounting(buf: Buffer, cap: number): number;
   outputLength(stream: number): number;
   takeOutput(stream: number, buf: Buffer, cap: number): number;
@@ -58,7 +58,7 @@ export class NativeRouter {
       finish: h.func('void cvm_lib_finish(void)'),
       error: h.func('int cvm_lib_error(_Out_ uint8_t *buf, int cap)'),
       read: h.func('int cvm_lib_read(const char *path, _Out_ uint8_t *buf, int cap)'),
-      write: h.func('int cvm_lib_write(const char *path, const char *value)'),
+      write: h.func('int cvm_lib_write(const char *path, const uint8_t *value)'),
       accounting: h.func('int cvm_lib_accounting(_Out_ uint8_t *buf, int cap)'),
       outputLength: h.func('int cvm_lib_output_length(int)'),
       takeOutput: h.func('int cvm_lib_take_output(int, _Out_ uint8_t *buf, int cap)'),
@@ -182,7 +182,8 @@ export class NativeRouter {
   }
 
   write(path: string, value: string): void {
-    if (this.lib.write(path, value) < 0) throw new NativeRouterError(this.lastError());
+    // Bytes as the host engine and reads take them (one per character, latin1), NUL-terminated; koffi would send a string as UTF-8.
+    if (this.lib.write(path, Buffer.from(value + '\0', 'latin1')) < 0) throw new NativeRouterError(this.lastError());
   }
 
   /** Frames arriving on memory device `device`, in one crossing; returns how many fit on its ring. */
