@@ -8,7 +8,7 @@ if (argv.includes('--help')) {
   console.log(USAGE);
 } else {
   try {
-    bench(parseBenchArgs(argv));
+    await bench(parseBenchArgs(argv));
   } catch (e) {
     console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = e instanceof BenchUsageError ? 1 : 2;

@@ -34,20 +34,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function connectRetry(port: number): Promise<ControlClient> {
-  for (let k = 0; ; k++) {
-    try {
-      return await ControlClient.connect({ port }, { timeoutMs: 2000 });
-    } catch (e) {
-      if (k > 200) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 async function measure(child: ChildProcess, port: number): Promise<{ median: number; p99: number }> {
   try {
-    const c = await connectRetry(port);
+    const c = await ControlClient.connectWhenUp({ port }, { timeoutMs: 2000 }, 200, 100);
     for (let k = 0; k < 50; k++) await c.read('c.count');   // warm up
     const us: number[] = [];
     for (let k = 0; k < reads; k++) {

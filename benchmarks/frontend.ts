@@ -12,6 +12,7 @@
 // the table says how many elements used stand-ins.
 
 import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { a } from '../config-lang/args/args.js';
 import { T } from '../config-lang/args/types.js';
 import { elaborate } from '../config-lang/elaborate.js';
@@ -95,10 +96,7 @@ function lookup(name: string): AnyElementSpec | undefined {
   return s;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[s.length >> 1]!;
-}
+import { spread, type Spread } from './suite/stats.js';
 
 /** Run f once: its result, wall-clock ms and CPU ms of this process (which includes GC threads). */
 function time<T>(f: () => T): [T, number, number] {
@@ -110,20 +108,32 @@ function time<T>(f: () => T): [T, number, number] {
   return [r, wall, (c.user + c.system) / 1000];
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const target = Number(args.find((x) => /^\d+$/.test(x)) ?? 10_000);
-  const isPrimitiveClass = (n: string) => lookup(n) !== undefined;
-  const text = generate(target, (t) => elaborate(parse(new SourceFile('block.click', t)), { isPrimitiveClass }).elements.length);
-  if (args.includes('--emit')) {
-    // The configuration itself, e.g. to time `clickvm check` on it.
-    process.stdout.write(text);
-    return;
-  }
-  const runs = 5;
-  const phases = ['parse', 'elaborate', 'check'] as const;
-  const wall: Record<string, number[]> = { parse: [], elaborate: [], check: [] };
-  const cpu: Record<string, number[]> = { parse: [], elaborate: [], check: [] };
+const isPrimitiveClass = (n: string) => lookup(n) !== undefined;
+
+/** The generated configuration with at least `target` elements. */
+export function frontendConfig(target = 10_000): string {
+  return generate(target, (t) => elaborate(parse(new SourceFile('block.click', t)), { isPrimitiveClass }).elements.length);
+}
+
+export const FRONTEND_PHASES = ['parse', 'elaborate', 'check'] as const;
+export type FrontendPhase = (typeof FRONTEND_PHASES)[number];
+
+export interface FrontendTiming {
+  readonly elements: number;
+  readonly connections: number;
+  readonly bytes: number;
+  readonly runs: number;
+  /** Wall milliseconds per phase, and CPU milliseconds of this process (GC threads included). */
+  readonly wallMs: Record<FrontendPhase | 'total', Spread>;
+  readonly cpuMs: Record<FrontendPhase | 'total', Spread>;
+  /** Classes timed with stand-ins because the library lacks them. */
+  readonly standIns: readonly string[];
+}
+
+/** Parse, elaborate and check `text` `runs` times, each phase timed on its own. */
+export function timeFrontend(text: string, runs = 5): FrontendTiming {
+  const wall: Record<string, number[]> = { parse: [], elaborate: [], check: [], total: [] };
+  const cpu: Record<string, number[]> = { parse: [], elaborate: [], check: [], total: [] };
   let elements = 0;
   let connections = 0;
   for (let r = 0; r < runs; r++) {
@@ -131,21 +141,34 @@ function main(): void {
     const [ast, pw, pc] = time(() => parse(file));
     const [graph, ew, ec] = time(() => elaborate(ast, { isPrimitiveClass }));
     const [checked, cw, cc] = time(() => checkGraph(graph, { lookupClass: lookup }));
-    [pw, ew, cw].forEach((ms, i) => wall[phases[i]!]!.push(ms));
-    [pc, ec, cc].forEach((ms, i) => cpu[phases[i]!]!.push(ms));
+    [pw, ew, cw, pw + ew + cw].forEach((ms, i) => wall[[...FRONTEND_PHASES, 'total'][i]!]!.push(ms));
+    [pc, ec, cc, pc + ec + cc].forEach((ms, i) => cpu[[...FRONTEND_PHASES, 'total'][i]!]!.push(ms));
     elements = checked.elements.length;
     connections = checked.connections.length;
   }
-  const rows = phases.map((p) => [p, median(wall[p]!), median(cpu[p]!)] as const);
-  const total = rows.reduce((s, [, w]) => s + w, 0);
-  const totalCpu = rows.reduce((s, [, , c]) => s + c, 0);
-  console.log(`front end: ${elements} elements, ${connections} connections, ${(text.length / 1024).toFixed(0)} KiB of configuration, median of ${runs} runs`);
-  console.log('phase      wall ms   cpu ms   wall µs/element');
-  for (const [name, w, c] of [...rows, ['total', total, totalCpu] as const]) {
-    console.log(`${name.padEnd(9)} ${w.toFixed(1).padStart(8)} ${c.toFixed(1).padStart(8)} ${((w * 1000) / elements).toFixed(2).padStart(17)}`);
-  }
-  console.log(`target: total under 1000 ms on one core: ${total < 1000 ? 'met' : 'NOT met'} (load average ${loadavg()[0]!.toFixed(1)})`);
-  if (usedStandIns.size) console.log(`stand-ins for classes not in the library yet: ${[...usedStandIns].sort().join(', ')}`);
+  const of = (m: Record<string, number[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, spread(v)])) as Record<FrontendPhase | 'total', Spread>;
+  return { elements, connections, bytes: text.length, runs, wallMs: of(wall), cpuMs: of(cpu), standIns: [...usedStandIns].sort() };
 }
 
-main();
+function main(): void {
+  const args = process.argv.slice(2);
+  const target = Number(args.find((x) => /^\d+$/.test(x)) ?? 10_000);
+  const text = frontendConfig(target);
+  if (args.includes('--emit')) {
+    // The configuration itself, e.g. to time `clickvm check` on it.
+    process.stdout.write(text);
+    return;
+  }
+  const f = timeFrontend(text, 5);
+  console.log(`front end: ${f.elements} elements, ${f.connections} connections, ${(f.bytes / 1024).toFixed(0)} KiB of configuration, median of ${f.runs} runs`);
+  console.log('phase      wall ms   cpu ms   wall µs/element');
+  for (const name of [...FRONTEND_PHASES, 'total'] as const) {
+    const w = f.wallMs[name].median;
+    console.log(`${name.padEnd(9)} ${w.toFixed(1).padStart(8)} ${f.cpuMs[name].median.toFixed(1).padStart(8)} ${((w * 1000) / f.elements).toFixed(2).padStart(17)}`);
+  }
+  const total = f.wallMs.total.median;
+  console.log(`target: total under 1000 ms on one core: ${total < 1000 ? 'met' : 'NOT met'} (load average ${loadavg()[0]!.toFixed(1)})`);
+  if (f.standIns.length) console.log(`stand-ins for classes not in the library yet: ${f.standIns.join(', ')}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

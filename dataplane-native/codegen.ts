@@ -294,6 +294,11 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
       ...plans.flatMap((p) => (p.native.hooks?.stopped ? [`if (${p.native.prefix}_handle_stopped(&${p.inst})) return 1;`] : [])),
       'return 0;',
     ]),
+    fn('static int router_take_state(int i, void *old, CvmHotswap *hs)', [
+      ...(plans.some((p) => p.native.hooks?.takeState) ? ['switch (i) {'] : ['(void)i, (void)old, (void)hs;']),
+      ...plans.flatMap((p, i) => (p.native.hooks?.takeState ? [`case ${i}: ${p.native.prefix}_take_state(&${p.inst}, old, hs); return 1;`] : [])),
+      ...(plans.some((p) => p.native.hooks?.takeState) ? ['default: return 0;', '}'] : ['return 0;']),
+    ]),
     fn('static uint64_t router_held(int i)', [
       'switch (i) {',
       ...plans.flatMap((p, i) => (p.native.hooks?.held ? [`case ${i}: return ${p.native.prefix}_held(&${p.inst});`] : [])),
@@ -319,7 +324,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
     `    elements, ${plans.length}, handlers, ${handlerRows.length},`,
     `    ${globalText('config')}, ${globalText('flatconfig')}, configs, port_info, listings,`,
     `    ${globalText('handlers')}, ${globalText('classes')}, ${globalText('requirements')}, ${globalText('list')},`,
-    `    router_reset, router_initialize, router_cleanup, router_held, router_reserve_driver`,
+    `    router_reset, router_initialize, router_cleanup, router_held, router_reserve_driver, router_take_state`,
     `};`,
   ];
 

@@ -14,6 +14,9 @@ import { HandlerError, type HandlerEntry, type HandlerSet } from '../host-engine
 import { buildNative, type BuildResult } from './build.js';
 import { generateC } from './codegen.js';
 import { NativeRouter, NativeRouterError } from './native-router.js';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface NativeDriverOptions {
   /** Simulated time: true starts at Click's default epoch; a bigint gives the start in ns. */
@@ -31,18 +34,27 @@ export interface NativeDriverOptions {
   readonly cacheDir?: string;
   /** Open FromDevice/ToDevice names as Linux interfaces (AF_PACKET), as `clickvm run` does. */
   readonly kernelDevices?: boolean;
+  /** Memory devices (NativeRouter.start's `devices`), fed with inject() and drained with collect(). */
+  readonly devices?: { readonly capacity?: number };
 }
+
+/** Libraries loaded from private copies so far (a name dlopen has not seen). */
+let hotCopies = 0;
 
 export class NativeDriver {
   readonly build: BuildResult;
   private readonly lib: NativeRouter;
+  /** Frames the library this one replaced had sent and no one collected yet, per device. */
+  private readonly carried = new Map<string, Uint8Array[]>();
   private readonly byName: Map<string, number>;
   private readonly handlerSets: HandlerSet[];
   private readonly globals: HandlerSet;
 
+  /** `privateCopy`: load a copy of the library, so it stays apart from a loaded one of the same configuration (hotswap). */
   constructor(
     readonly graph: CheckedGraph,
     private readonly options: NativeDriverOptions = {},
+    privateCopy = false,
   ) {
     this.build = buildNative(generateC(graph, { configText: options.configText, classNames: options.classNames }), {
       kind: 'shared',
@@ -50,7 +62,17 @@ export class NativeDriver {
       batch: options.batch,
       cacheDir: options.cacheDir,
     });
-    this.lib = new NativeRouter(this.build.output);
+    if (privateCopy) {
+      // dlopen gives the same handle (the same statics) for a path it has loaded: load a copy under a new name.
+      const dir = mkdtempSync(join(tmpdir(), 'cvm-hot-'));
+      const copy = join(dir, `router-${process.pid}-${++hotCopies}.so`);
+      copyFileSync(this.build.output, copy);
+      try {
+        this.lib = new NativeRouter(copy);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });   // the mapping stays
+      }
+    } else this.lib = new NativeRouter(this.build.output);
     this.byName = new Map(graph.elements.map((e, i) => [e.name, i]));
     const fail = (e: unknown): never => {
       throw new HandlerError(e instanceof Error ? e.message : String(e));
@@ -80,7 +102,14 @@ export class NativeDriver {
   /** Initialize every element; a failure is the host engine's diagnostic for it. */
   initialize(): void {
     try {
-      this.lib.start({ simtime: this.options.simtime, seed: this.options.seed, capture: this.options.capture ?? false, warnings: this.options.warnings, kernelDevices: this.options.kernelDevices });
+      this.lib.start({
+        simtime: this.options.simtime,
+        seed: this.options.seed,
+        capture: this.options.capture ?? false,
+        warnings: this.options.warnings,
+        kernelDevices: this.options.kernelDevices,
+        devices: this.options.devices,
+      });
     } catch (e) {
       if (!(e instanceof NativeRouterError)) throw e;
       const ge = this.graph.elements[e.element];
@@ -89,8 +118,73 @@ export class NativeDriver {
     }
   }
 
-  run(): void {
-    this.lib.run();
+  /** Run until stopped or idle, or (with `until`) until engine time would pass `until` ns. */
+  run(opts: { until?: bigint } = {}): void {
+    this.lib.run(opts);
+  }
+
+  /** Engine time in ns. */
+  now(): bigint {
+    return this.lib.now();
+  }
+
+  /** Frames arriving on memory device `device` (options.devices). */
+  inject(device: string, frames: readonly Uint8Array[]): number {
+    return this.lib.inject(device, frames);
+  }
+
+  /** Every frame memory device `device` has sent (those of a library this one replaced first). */
+  collect(device: string): Uint8Array[] {
+    const before = this.carried.get(device) ?? [];
+    this.carried.delete(device);
+    return [...before, ...this.lib.collect(device)];
+  }
+
+  /**
+   * Hot reconfiguration: compile `graph` (the configuration `configText`)
+   * into a second library, load it beside this one and initialize it (on
+   * failure it is unloaded, this router is untouched, and the error is
+   * thrown: a ClickError naming the element). Then each new element whose
+   * class takes state (native `hooks.takeState`) takes it from this
+   * library's element of the same name and C struct, frames this library's
+   * memory devices sent and no one collected move along, and this library
+   * is finished and unloaded. Call between runs. Returns the new driver and
+   * the problems the transfer reported (and any imbalance left in the old
+   * library's books, elements' or pool's).
+   */
+  hotswap(graph: CheckedGraph, configText: string): { driver: NativeDriver; warnings: string[] } {
+    const simtime = this.options.simtime === undefined || this.options.simtime === false ? false : this.lib.now();
+    const next = new NativeDriver(graph, { ...this.options, configText, simtime }, true);
+    try {
+      next.initialize();
+    } catch (e) {
+      next.lib.unload();
+      throw e;
+    }
+    const warnings: string[] = [];
+    graph.elements.forEach((ge, i) => {
+      const j = this.byName.get(ge.name);
+      const prev = j === undefined ? undefined : this.graph.elements[j]!;
+      if (!prev || !ge.spec.native?.hooks?.takeState || prev.spec.native?.prefix !== ge.spec.native.prefix) return;
+      const r = next.lib.takeStateFrom(i, this.lib, j!);
+      if (r.problems) warnings.push(...r.problems.trimEnd().split('\n').map((m) => `While hot-swapping state into '${ge.name} :: ${ge.className}': ${m}`));
+    });
+    // Memory devices are the wire: what it brought and the old router did not
+    // receive yet is on the new ring, what the old router sent is collected first.
+    for (const ge of this.options.devices ? this.graph.elements : []) {
+      const dev = (ge.conf as { devname?: unknown }).devname;
+      if (typeof dev !== 'string') continue;
+      if (ge.className === 'FromDevice') next.lib.inject(dev, this.lib.takeReceived(dev));
+      if (ge.className === 'ToDevice') {
+        const frames = this.collect(dev);
+        if (frames.length) next.carried.set(dev, [...(next.carried.get(dev) ?? []), ...frames]);
+      }
+    }
+    // Everything handed over was freed from the old pool: its books must balance still.
+    warnings.push(...this.lib.accounting().map((m) => `the replaced library: ${m}`));
+    this.lib.finish();
+    this.lib.unload();
+    return { driver: next, warnings };
   }
 
   /** The native run cannot yield to the event loop; it returns when the run ends. */
@@ -131,6 +225,11 @@ export class NativeDriver {
     } catch (e) {
       throw new HandlerError(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** The library's own books (runtime/router.c): unbalanced elements and a packet pool that disagrees with what they hold; empty when all is well. */
+  libraryAccounting(): string[] {
+    return this.lib.accounting();
   }
 
   accounting(): AccountingReport {

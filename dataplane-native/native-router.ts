@@ -2,7 +2,7 @@
 // run, handlers, accounting and captured output. Each call crosses into C
 // once (about 100 ns), so nothing here is per packet.
 
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 
 interface Lib {
   start(simtime: number, simStartNs: bigint, seed: number, capture: number, warnings: number): number;
@@ -12,7 +12,7 @@ interface Lib {
   finish(): void;
   error(buf: Buffer, cap: number): number;
   read(path: string, buf: Buffer, cap: number): number;
-  write(path: string, value: string): number;
+  write(path: string, value: Buffer): number;
   accounting(buf: Buffer, cap: number): number;
   outputLength(stream: number): number;
   takeOutput(stream: number, buf: Buffer, cap: number): number;
@@ -25,6 +25,11 @@ interface Lib {
   inject(device: string, data: Buffer, lens: Uint32Array, n: number): number;
   pendingBytes(device: string, max: number): bigint;
   collect(device: string, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
+  receivedBytes(device: string, max: number): bigint;
+  takeReceived(device: string, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
+  element(e: number): unknown;
+  hotswapOps(): unknown;
+  takeState(e: number, old: unknown, oldOps: unknown): number;
 }
 
 /** Frames moved per crossing when collecting. */
@@ -40,9 +45,11 @@ export class NativeRouterError extends Error {
 
 export class NativeRouter {
   private readonly lib: Lib;
+  private readonly handle: LibraryHandle;
 
   constructor(readonly path: string) {
     const h = koffi.load(path);
+    this.handle = h;
     this.lib = {
       start: h.func('int cvm_lib_start(int, int64_t, unsigned int, int, int)'),
       run: h.func('int cvm_lib_run(void)'),
@@ -51,7 +58,7 @@ export class NativeRouter {
       finish: h.func('void cvm_lib_finish(void)'),
       error: h.func('int cvm_lib_error(_Out_ uint8_t *buf, int cap)'),
       read: h.func('int cvm_lib_read(const char *path, _Out_ uint8_t *buf, int cap)'),
-      write: h.func('int cvm_lib_write(const char *path, const char *value)'),
+      write: h.func('int cvm_lib_write(const char *path, const uint8_t *value)'),
       accounting: h.func('int cvm_lib_accounting(_Out_ uint8_t *buf, int cap)'),
       outputLength: h.func('int cvm_lib_output_length(int)'),
       takeOutput: h.func('int cvm_lib_take_output(int, _Out_ uint8_t *buf, int cap)'),
@@ -64,7 +71,28 @@ export class NativeRouter {
       inject: h.func('int cvm_lib_inject(const char *, const uint8_t *, const uint32_t *, unsigned int)'),
       pendingBytes: h.func('uint64_t cvm_lib_pending_bytes(const char *, unsigned int)'),
       collect: h.func('unsigned int cvm_lib_collect(const char *, _Out_ uint8_t *, uint64_t, _Out_ uint32_t *, unsigned int)'),
+      receivedBytes: h.func('uint64_t cvm_lib_received_bytes(const char *, unsigned int)'),
+      takeReceived: h.func('unsigned int cvm_lib_take_received(const char *, _Out_ uint8_t *, uint64_t, _Out_ uint32_t *, unsigned int)'),
+      element: h.func('void *cvm_lib_element(int)'),
+      hotswapOps: h.func('const void *cvm_lib_hotswap_ops(void)'),
+      takeState: h.func('int cvm_lib_take_state(int, void *, const void *)'),
     };
+  }
+
+  /**
+   * Hot reconfiguration (runtime/hotswap.h): element `e` of this library
+   * takes the state of element `oldIndex` of `old`, a library of the same
+   * class's C struct. Returns whether the class takes state, and the
+   * problems it reported (warnings).
+   */
+  takeStateFrom(e: number, old: NativeRouter, oldIndex: number): { took: boolean; problems: string } {
+    const took = this.lib.takeState(e, old.lib.element(oldIndex), old.lib.hotswapOps()) === 1;
+    return { took, problems: this.lastError() };
+  }
+
+  /** Unload the library (after finish()); nothing of it may be called again. */
+  unload(): void {
+    this.handle.unload();
   }
 
   private lastError(): string {
@@ -154,7 +182,8 @@ export class NativeRouter {
   }
 
   write(path: string, value: string): void {
-    if (this.lib.write(path, value) < 0) throw new NativeRouterError(this.lastError());
+    // Bytes as the host engine and reads take them (one per character, latin1), NUL-terminated; koffi would send a string as UTF-8.
+    if (this.lib.write(path, Buffer.from(value + '\0', 'latin1')) < 0) throw new NativeRouterError(this.lastError());
   }
 
   /** Frames arriving on memory device `device`, in one crossing; returns how many fit on its ring. */
@@ -168,12 +197,21 @@ export class NativeRouter {
 
   /** Every frame memory device `device` has sent, oldest first (its ring empties), a batch per crossing. */
   collect(device: string): Uint8Array[] {
+    return this.drain(device, this.lib.pendingBytes, this.lib.collect);
+  }
+
+  /** Frames injected on `device` that the router has not received yet, taken off its ring (hot reconfiguration). */
+  takeReceived(device: string): Uint8Array[] {
+    return this.drain(device, this.lib.receivedBytes, this.lib.takeReceived);
+  }
+
+  private drain(device: string, bytesOf: Lib['pendingBytes'], take: Lib['collect']): Uint8Array[] {
     const frames: Uint8Array[] = [];
     const lens = new Uint32Array(COLLECT_BATCH);
     for (;;) {
-      const bytes = this.lib.pendingBytes(device, COLLECT_BATCH);
+      const bytes = bytesOf(device, COLLECT_BATCH);
       const buf = Buffer.alloc(Math.max(1, Number(bytes)));
-      const n = this.lib.collect(device, buf, bytes, lens, COLLECT_BATCH);
+      const n = take(device, buf, bytes, lens, COLLECT_BATCH);
       if (n === 0) return frames;
       let off = 0;
       for (let i = 0; i < n; i++) {

@@ -47,6 +47,8 @@ export interface NativeSpec<C> {
     readonly timer?: boolean;    // void <prefix>_run_timer(e, CvmIn *in, CvmOut *out); struct has `CvmTimer timer`
     readonly held?: boolean;     // uint64_t <prefix>_held(struct <prefix> *e)
     readonly stopped?: boolean;  // int <prefix>_handle_stopped(struct <prefix> *e): 1 keeps the driver running
+    /** Hot reconfiguration (runtime/hotswap.h): void <prefix>_take_state(struct <prefix> *e, struct <prefix> *old, CvmHotswap *hs) */
+    readonly takeState?: boolean;
   };
   /**
    * Code specialised for one instance (compiled classifiers), emitted at file

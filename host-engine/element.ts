@@ -120,6 +120,14 @@ export interface ElementEnv {
   ioSource?(): IoSource;
   /** Every handler of the router, for a control channel (ControlSocket). */
   handlerAccess?(): HandlerAccess;
+  /**
+   * During a hot reconfiguration (`hotconfig`), the running router's element
+   * with this element's name, whose state takeState() will be offered (Click's
+   * hotswap_element); undefined otherwise. Elements that hold something only
+   * one router can hold at a time (a listening socket) look at it in
+   * initialize() so as not to fight their predecessor for it.
+   */
+  hotswapElement?(): HostElement | undefined;
 }
 
 export interface ElementInit<C> {
@@ -194,6 +202,20 @@ export abstract class HostElement<C = unknown> {
   }
 
   /**
+   * Hot reconfiguration (Click's take_state): this element of the new
+   * configuration was initialized beside `old`, the running router's element
+   * of the same name; take over what must survive the swap (queued packets,
+   * counts, mappings, tables). Called in configuration order, after every new
+   * element is initialized and before the new router runs, between two
+   * scheduler steps of the old one. Classes decide compatibility themselves
+   * (Click's cast): an `old` of a class this one cannot read is ignored. An
+   * Error thrown is reported as a warning; the swap goes on, as in Click.
+   * Packets moved across count through takePackets() so both routers stay
+   * balanced.
+   */
+  takeState(_old: HostElement): void {}
+
+  /**
    * Called when the run is about to end because stops were requested (one
    * call per pending stop). Return true to keep the driver running, as
    * Click's DriverManager does for `wait_stop N`; only such elements override it.
@@ -226,6 +248,15 @@ export abstract class HostElement<C = unknown> {
   protected emitChecked(out: Out, port: number, p: Packet): void {
     if (port < this.noutputs) out.emit(port, p);
     else this.drop(p);
+  }
+
+  /**
+   * Account for `n` packets handed over from `old` by takeState: created
+   * here (this router never saw them arrive), consumed there.
+   */
+  protected takePackets(old: HostElement, n: number): void {
+    this.stats.created += n;
+    old.stats.consumed += n;
   }
 
   /** Count a packet this element made from nothing (sources, ICMP errors, fragments...). */

@@ -62,6 +62,8 @@ export interface GlobalHandlerOptions {
   readonly classNames?: () => readonly string[];
   /** Click's please_stop_driver, `n` times. */
   readonly requestStop: (n: number) => void;
+  /** With it, the write-only `hotconfig` handler (Click's `-R`): installs a new configuration. */
+  readonly hotconfig?: (text: string) => void;
 }
 
 export function globalHandlerSet(graph: CheckedGraph, opts: GlobalHandlerOptions): HandlerSet {
@@ -84,5 +86,7 @@ export function globalHandlerSet(graph: CheckedGraph, opts: GlobalHandlerOptions
       opts.requestStop(/^[+-]?\d+$/.test(t) ? Number(t) : 1);
     },
   });
+  const hotconfig = opts.hotconfig;
+  if (hotconfig) g.add({ name: 'hotconfig', write: (v: string) => hotconfig(v) });
   return g;
 }

@@ -70,12 +70,22 @@ export interface RouterOptions {
   readonly classNames?: () => readonly string[];
   /** Where FromDevice and ToDevice find their devices (default: none, so they fail to initialize). */
   readonly devices?: DeviceBackend;
+  /** The clock to run on (a router replacing another by `hotconfig` keeps its time); default from `simtime`. */
+  readonly clock?: Clock;
+  /** Provide Click's write-only global `hotconfig` handler (`click -R`), which calls this with the new configuration text. */
+  readonly hotconfig?: (text: string) => void;
+  /** The running router this one will replace (hot reconfiguration): elements see it through env.hotswapElement. */
+  readonly hotswapFrom?: Router;
 }
 
-export type StopReason = 'stopped' | 'idle' | 'deadline';
+export type StopReason = 'stopped' | 'idle' | 'deadline' | 'reconfigure';
 
 export interface RunResult {
-  /** `stopped`: a stop was requested; `idle`: nothing could happen any more; `deadline`: engine time reached run's `until`. */
+  /**
+   * `stopped`: a stop was requested; `idle`: nothing could happen any more;
+   * `deadline`: engine time reached run's `until`; `reconfigure`: a new
+   * configuration waits to replace this router (requestSwap), between two steps.
+   */
   readonly reason: StopReason;
   readonly taskRuns: number;
   readonly timerFirings: number;
@@ -151,6 +161,10 @@ export class Router {
   private taskRuns = 0;
   private timerFirings = 0;
   private readonly unconnectedWarned = new Set<string>();
+  /** A hot reconfiguration waits: the run ends after the current step (see requestSwap). */
+  private swapRequested = false;
+  /** The router being replaced, until the swap (env.hotswapElement). */
+  private hotswapFrom: Router | undefined;
   /** Outside inputs (env.ioSource); a live one keeps an idle runAsync waiting. */
   private readonly ioSources = new Set<IoSource>();
   /** Ends runAsync's current wait early (an I/O source woke it). */
@@ -162,9 +176,11 @@ export class Router {
     // (graph/delivery.ts already makes one-packet pullers deliver singly.)
     this.modes = this.delivery.mode;
     this.clock =
-      options.simtime === undefined || options.simtime === false
+      options.clock ??
+      (options.simtime === undefined || options.simtime === false
         ? new RealClock()
-        : new SimClock(options.simtime === true ? SIMTIME_EPOCH_NS : options.simtime);
+        : new SimClock(options.simtime === true ? SIMTIME_EPOCH_NS : options.simtime));
+    this.hotswapFrom = options.hotswapFrom;
     this.timers = new TimerQueue(() => this.clock.now());
     this.rng = new Xorshift32(options.seed ?? DEFAULT_SEED);
     this.warnings = options.warnings ?? true;
@@ -214,7 +230,12 @@ export class Router {
         write: def.write ? (v: string) => def.write!(elements[i]!, v) : undefined,
       })),
     );
-    this.globals = globalHandlerSet(graph, { configText: options.configText, classNames: options.classNames, requestStop: (n) => this.requestStop(n) });
+    this.globals = globalHandlerSet(graph, {
+      configText: options.configText,
+      classNames: options.classNames,
+      requestStop: (n) => this.requestStop(n),
+      hotconfig: options.hotconfig,
+    });
   }
 
   // --- construction -------------------------------------------------------
@@ -273,6 +294,7 @@ export class Router {
       canBatch: () => this.canBatch(index),
       ioSource: () => this.addIoSource(),
       handlerAccess: () => this.handlerAccess(),
+      hotswapElement: () => this.hotswapFrom?.element(name),
     };
   }
 
@@ -339,6 +361,7 @@ export class Router {
   run(opts: { until?: bigint } = {}): RunResult {
     const startNs = this.beginRun();
     for (;;) {
+      if (this.swapRequested) return this.endRun('reconfigure', startNs);
       if (opts.until !== undefined && this.clock.now() > opts.until) return this.endRun('deadline', startNs);
       const s = this.step();
       if (s.kind === 'done') return this.endRun(s.reason, startNs);
@@ -377,6 +400,7 @@ export class Router {
     try {
       let sliceStart = process.hrtime.bigint();
       for (;;) {
+        if (this.swapRequested) return this.endRun('reconfigure', startNs);
         const s = this.step();
         if (s.kind === 'done') return this.endRun(s.reason, startNs);
         if (s.kind === 'io') {
@@ -434,6 +458,40 @@ export class Router {
   flushOutput(): void {
     this.stderrSink?.flush();
     this.stdoutSink?.flush();
+  }
+
+  /**
+   * A replacement router is ready (hot reconfiguration): the current run()
+   * or runAsync() returns `reconfigure` once the step under way is over, so
+   * the swap never cuts a batch, a task or a timer in half. A waiting run
+   * is woken.
+   */
+  requestSwap(): void {
+    this.swapRequested = true;
+    this.wakeRun?.();
+  }
+
+  /**
+   * Hot reconfiguration, on the router that replaces `old`: offer each of
+   * this router's elements, in configuration order, the element of `old`
+   * with the same name (takeState decides whether its class is compatible).
+   * Returns the problems, each naming the element, for the caller to warn
+   * about; the swap stands whatever they are, as in Click.
+   */
+  takeStateFrom(old: Router): string[] {
+    const problems: string[] = [];
+    for (let i = 0; i < this.elements.length; i++) {
+      const el = this.elements[i]!;
+      const prev = old.element(el.name);
+      if (!prev) continue;
+      try {
+        el.takeState(prev);
+      } catch (err) {
+        problems.push(`While hot-swapping state into '${el.name} :: ${el.className}': ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.hotswapFrom = undefined;
+    return problems;
   }
 
   /** Click's please_stop_driver: one stop request. */

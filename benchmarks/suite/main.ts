@@ -16,12 +16,15 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --callgrind           native instructions per packet at the smallest frame size (valgrind)
   --dpdk                DPDK baseline (dpdk-testpmd io forwarding between null PMDs)
   --march-native        build the native engine with -march=native
+  --skip-frontend       skip the front-end timings (10,000-element configuration, examples through gcc)
   --runs N              measured runs per figure (default 5, after one warm-up)
   --packets N           packets per run, native and Click (default 2000000)
   --host-packets N      packets per run, host engine (default 200000)
+  --vm-packets N        packets per run inside the VM (default 1000000)
   --sizes 64,128,...    frame sizes in bytes (default 64,128,256,512,1024,1500)
   --configs a,e_pull    configurations by name prefix (default all of benchmarks/configs)
-  --engines host,native,inprocess  engines (default all three; inprocess = native shared library via koffi)
+  --engines host,native,inprocess,vm  engines (default all; inprocess = native shared library via koffi,
+                        vm = the VM image under QEMU, KVM where the CPU has vmx/svm, else TCG)
   --out DIR             where to write results (default benchmarks/results)
   --stem NAME           file name stem (default <date>-<host>)
   --render FILE.json    measure nothing: write the Markdown and charts again from a results file`;
@@ -56,9 +59,11 @@ export const BENCH_OPTIONS = {
   callgrind: 'boolean',
   dpdk: 'boolean',
   'march-native': 'boolean',
+  'skip-frontend': 'boolean',
   runs: 'string',
   packets: 'string',
   'host-packets': 'string',
+  'vm-packets': 'string',
   sizes: 'string',
   configs: 'string',
   engines: 'string',
@@ -94,11 +99,13 @@ export function benchArgs(v: BenchValues): BenchArgs {
     callgrind: v.callgrind ?? false,
     dpdk: v.dpdk ?? false,
     marchNative: v['march-native'] ?? false,
+    frontend: !(v['skip-frontend'] ?? false),
     ...opt('reference', v.reference),
     ...opt('render', v.render),
     ...opt('runs', int('runs', v.runs)),
     ...opt('packets', int('packets', v.packets)),
     ...opt('hostPackets', int('host-packets', v['host-packets'])),
+    ...opt('vmPackets', int('vm-packets', v['vm-packets'])),
     ...opt('sizes', sizes),
     ...opt('only', list(v.configs)),
     ...opt('engines', engines as Engine[] | undefined),
@@ -114,10 +121,10 @@ export function benchArgs(v: BenchValues): BenchArgs {
 }
 
 /** Run the suite with these arguments and write its files; returns what was written. */
-export function bench(args: BenchArgs): Written {
+export async function bench(args: BenchArgs): Promise<Written> {
   const written = args.render
     ? writeResults(JSON.parse(readFileSync(args.render, 'utf8')) as Results, dirname(resolve(args.render)), basename(args.render, '.json'))
-    : writeResults(runSuite(args), args.out, args.stem);
+    : writeResults(await runSuite(args), args.out, args.stem);
   process.stdout.write(`wrote ${written.json}, ${written.markdown}${written.svgs.length ? `, ${written.svgs.length} SVG charts` : ''}\n`);
   return written;
 }

@@ -6,8 +6,12 @@ import { basename, join } from 'node:path';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { FRAME_SIZES } from './frames.js';
 
-/** host: TypeScript engine; native: standalone binary; inprocess: native shared library through koffi. */
-export const ENGINES = ['host', 'native', 'inprocess'] as const;
+/**
+ * host: TypeScript engine; native: standalone binary; inprocess: native
+ * shared library through koffi; vm: the native dataplane in its VM image
+ * under QEMU (KVM where the CPU allows, TCG otherwise).
+ */
+export const ENGINES = ['host', 'native', 'inprocess', 'vm'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export interface ConfigFile {
@@ -34,6 +38,8 @@ export interface Matrix {
   readonly packets: number;
   /** Packets per run for the host engine (it is 10-100x slower). */
   readonly hostPackets: number;
+  /** Packets per run inside the VM (under TCG it is 5-20x slower than native). */
+  readonly vmPackets: number;
   /** Packets per callgrind run (k in (Ir(2k) - Ir(k)) / k). */
   readonly callgrindPackets: number;
 }
@@ -47,6 +53,7 @@ export interface MatrixChoice {
   readonly runs?: number;
   readonly packets?: number;
   readonly hostPackets?: number;
+  readonly vmPackets?: number;
 }
 
 export function matrix(choice: MatrixChoice = {}): Matrix {
@@ -66,6 +73,7 @@ export function matrix(choice: MatrixChoice = {}): Matrix {
     runs,
     packets: choice.packets ?? (quick ? 20_000 : 2_000_000),
     hostPackets: choice.hostPackets ?? (quick ? 5_000 : 200_000),
+    vmPackets: choice.vmPackets ?? (quick ? 20_000 : 1_000_000),
     callgrindPackets: quick ? 5_000 : 100_000,
   };
 }

@@ -8,6 +8,9 @@ import { lineRatePps } from './frames.js';
 import type { Engine } from './matrix.js';
 import type { Measured, Results, Row } from './run.js';
 import type { Spread } from './stats.js';
+import { FRONTEND_PHASES } from '../frontend.js';
+import type { FrontendResults } from './frontend.js';
+import type { VmBootResults } from './vm-boot.js';
 import { barChart, lineChart, type Series } from './svg.js';
 
 const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -22,8 +25,60 @@ export const ENGINE_TITLES: Record<Measured, string> = {
   host: 'host engine (TypeScript)',
   native: 'native engine (standalone binary)',
   inprocess: 'native engine in-process (koffi)',
+  vm: 'native engine in its VM image (QEMU)',
   click: 'Click userlevel driver',
 };
+
+function vmBootSection(v: VmBootResults): string[] {
+  const sp = (s: Spread): string => `${f(s.median)} (${range(s)})`;
+  const kb = (n: number): string => `${(n / 1024).toFixed(0)} KiB (${n.toLocaleString('en-US')} B)`;
+  return [
+    `## VM image (QEMU ${v.accel}, -M microvm, median of ${v.runs} boots)`,
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        ['image, IP router (stripped)', kb(v.imageBytes.ipRouter)],
+        ['image, trivial configuration', kb(v.imageBytes.trivial)],
+        ['image, empty program (kernel + libc)', kb(v.imageBytes.emptyProgram)],
+        ['guest clock, first instruction to main(), two NICs (ms)', sp(v.guestMainMs)],
+        ['guest clock, first instruction to ready-to-forward, two NICs (ms)', sp(v.guestReadyMs)],
+        ['QEMU start to first frame forwarded NIC 0 -> NIC 1 (ms)', sp(v.firstFrameMs)],
+        ['QEMU start to exit, trivial configuration (ms)', sp(v.bootToExitMs.trivial)],
+        ['QEMU start to exit, empty program: the baseline (ms)', sp(v.bootToExitMs.emptyProgram)],
+        ['smallest -m for the IP router', `${v.smallestMemoryMiB} MiB`],
+      ],
+    ),
+    '',
+  ];
+}
+
+function frontendSection(fe: FrontendResults): string[] {
+  const g = fe.generated;
+  const sp = (s: Spread | undefined): string => (s ? `${f(s.median)} (${range(s)})` : '-');
+  const phases = table(
+    ['phase', 'wall ms', 'CPU ms', 'wall us/element'],
+    [...FRONTEND_PHASES, 'total' as const].map((p) => [p, sp(g.wallMs[p]), sp(g.cpuMs[p]), ((g.wallMs[p].median * 1000) / g.elements).toFixed(2)]),
+  );
+  const examples = table(
+    ['example', 'elements', 'parse+check ms', 'C generation ms', 'gcc -O2 ms'],
+    fe.examples.map((e) => [e.name, String(e.elements), sp(e.checkMs), sp(e.codegenMs), f(e.gccMs)]),
+  );
+  return [
+    '## Front end (text to binary)',
+    '',
+    `A generated configuration of ${g.elements.toLocaleString('en-US')} elements and ${g.connections.toLocaleString('en-US')} connections (${(g.bytes / 1024).toFixed(0)} KiB; benchmarks/frontend.ts), median of ${g.runs} runs` +
+      (g.codegenMs ? `; C generation ${sp(g.codegenMs)} ms.` : '.') +
+      (g.standIns.length ? ` Stand-ins for ${g.standIns.join(', ')}.` : ''),
+    '',
+    phases,
+    '',
+    'The examples, text to checked graph, to C, and one uncached gcc build of the standalone binary:',
+    '',
+    examples,
+    '',
+  ];
+}
 
 function table(head: string[], rows: string[][]): string {
   const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
@@ -60,7 +115,9 @@ export function markdown(r: Results, charts: readonly string[]): string {
       `Load average ${m.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end; the run took ${r.seconds.toFixed(0)} s.`,
     '',
     `One core per engine. Each figure is the median of ${r.matrix.runs} runs after a warm-up run, with the smallest and largest in brackets; ` +
-      `${r.matrix.packets.toLocaleString('en-US')} packets per run for the native engine${hasClick ? ' and Click' : ''}, ${r.matrix.hostPackets.toLocaleString('en-US')} for the host engine. ` +
+      `${r.matrix.packets.toLocaleString('en-US')} packets per run for the native engine${hasClick ? ' and Click' : ''}, ${r.matrix.hostPackets.toLocaleString('en-US')} for the host engine` +
+      (engines.includes('vm') ? `, ${(r.matrix.vmPackets ?? 0).toLocaleString('en-US')} inside the VM (QEMU ${r.vmAccel ?? 'tcg'}, -M microvm; its start-up column is QEMU's start, the guest's boot and power-off)` : '') +
+      '. ' +
       'Mpps is steady state (start-up excluded, see below). Frame sizes include the FCS (the packet in memory is 4 bytes shorter); ' +
       'Gbit/s counts frame bits; 10GbE line rate is 10e9 / ((size + 20) x 8) frames/s.' +
       (r.options.marchNative ? ' Native built with -march=native.' : ''),
@@ -74,7 +131,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
     );
   }
   out.push('## Steady-state throughput', '', table(head, rows), '');
-  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
+  out.push(`## Start-up (ms, ${firstSize} B frames)`, '', 'native: process wall time less its run loop. inprocess: cvm_lib_start (element initialisation). vm: QEMU start, guest boot and power-off (QEMU wall time less the guest\'s run loop). host: loading the configuration and initialising the router. Click: wall time with a tiny packet count.', '', table(startHead, startRows), '');
   if (r.dpdk) {
     out.push('## DPDK baseline', '');
     if (!r.dpdk.available) out.push(`Not measured: ${r.dpdk.reason ?? r.dpdk.rows.map((x) => x.error).join('; ')}`, '');
@@ -90,6 +147,29 @@ export function markdown(r: Results, charts: readonly string[]): string {
       );
     }
   }
+  const lat = r.rows.filter((x) => x.inprocessLatency);
+  if (lat.length) {
+    out.push(
+      `## Latency (in-process, ${lat[0]!.size} B frames)`,
+      '',
+      `One frame at a time handed to the configuration's FromDevice (a memory device in place of its source), the router run until the frame's work is done; ` +
+        `${lat[0]!.inprocessLatency!.frames.toLocaleString('en-US')} frames after a warm-up. Each sample includes two koffi crossings and the run loop's entry and exit: ` +
+        'configuration a (source straight to Discard) is that floor, and what a configuration adds over it is its own latency.',
+      '',
+      table(
+        ['configuration', 'median us', '99th percentile us', 'max us', 'median over a (us)'],
+        lat.map((x) => {
+          const l = x.inprocessLatency!;
+          const floor = lat.find((y) => y.config.startsWith('a_'))?.inprocessLatency?.medianUs;
+          return [x.config, f(l.medianUs), f(l.p99Us), f(l.maxUs), floor !== undefined ? (l.medianUs - floor).toFixed(2) : '-'];
+        }),
+      ),
+      '',
+    );
+  }
+  if (r.vmBoot) out.push(...vmBootSection(r.vmBoot));
+  else if (r.vmBootError) out.push('## VM image', '', `Not measured: ${r.vmBootError}`, '');
+  if (r.frontend) out.push(...frontendSection(r.frontend));
   if (failures.length) out.push('## Failures', '', ...failures, '');
   if (charts.length) out.push('## Charts', '', ...charts.map((c) => `![${c}](${c})`), '');
   return out.join('\n');
@@ -131,7 +211,7 @@ export interface Written {
 export function writeResults(r: Results, dir: string, stem: string): Written {
   mkdirSync(dir, { recursive: true });
   const charts: [string, string][] = [];
-  for (const e of ['native', 'inprocess', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
+  for (const e of ['native', 'inprocess', 'vm', 'host', 'click'] as const) if (r.rows.some((x) => x.results[e])) charts.push([`${stem}-${e}.svg`, engineChart(r, e)]);
   if (r.rows.some((x) => x.ratioToClick.native !== undefined)) charts.push([`${stem}-ratio.svg`, ratioChart(r)]);
   for (const [name, svg] of charts) writeFileSync(join(dir, name), svg);
   const json = join(dir, `${stem}.json`);

@@ -13,6 +13,10 @@ import { measureInProcess } from './inprocess-engine.js';
 import { machine, type Machine } from './machine.js';
 import { matrix, type Engine, type Matrix, type MatrixChoice } from './matrix.js';
 import { countHandler, instructionsPerPacket, measureNative } from './native-engine.js';
+import { measureVm, vmAccel } from './vm-engine.js';
+import { measureFrontend, type FrontendResults } from './frontend.js';
+import { measureVmBoot, type VmBootResults } from './vm-boot.js';
+import { measureLatency, type Latency } from './latency.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -32,6 +36,8 @@ export interface Row {
   readonly ratioToClick: Partial<Record<Engine, number>>;
   /** Native engine instructions per packet (callgrind), with --callgrind. */
   readonly nativeInstructionsPerPacket?: number;
+  /** Frame in to work done, one frame at a time, on the in-process path (smallest size only). */
+  readonly inprocessLatency?: Latency;
 }
 
 export interface DpdkResult {
@@ -47,8 +53,15 @@ export interface Results {
   readonly machine: Machine;
   readonly matrix: Omit<Matrix, 'configs'> & { readonly configs: readonly string[] };
   readonly options: { readonly quick: boolean; readonly callgrind: boolean; readonly marchNative: boolean };
+  /** The accelerator the vm engine ran under. */
+  readonly vmAccel?: 'tcg' | 'kvm';
   readonly reference?: { readonly path: string; readonly version: string; readonly tinyPackets: number };
   readonly dpdk?: DpdkResult;
+  /** Text to binary: the generated 10,000-element configuration and the examples. */
+  readonly frontend?: FrontendResults;
+  /** The VM image's size, boot and memory (with the vm engine). */
+  readonly vmBoot?: VmBootResults;
+  readonly vmBootError?: string;
   readonly rows: readonly Row[];
   readonly loadAtEnd: number;
   readonly seconds: number;
@@ -60,6 +73,8 @@ export interface SuiteOptions extends MatrixChoice {
   readonly callgrind?: boolean;
   readonly dpdk?: boolean;
   readonly marchNative?: boolean;
+  /** Time the front end (default true). */
+  readonly frontend?: boolean;
   /** Where log lines go (default stdout). */
   readonly write?: (text: string) => void;
   /** Draw a progress bar (default: stdout is a TTY). */
@@ -75,7 +90,7 @@ function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total}`;
 }
 
-export function runSuite(opts: SuiteOptions = {}): Results {
+export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
   const started = process.hrtime.bigint();
   const m = matrix(opts);
   const write = opts.write ?? ((t: string) => void process.stdout.write(t));
@@ -109,6 +124,7 @@ export function runSuite(opts: SuiteOptions = {}): Results {
       if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, m.hostPackets, m.runs));
       if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
       if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('vm')) attempt('vm', () => measureVm(text, c.file, handler, m.vmPackets, m.runs));
       if (reference) attempt('click', () => measureClick(reference.path, text, cwd, m.packets, m.runs));
       let ipp: number | undefined;
       // Instructions per packet barely depend on the frame size; callgrind is slow, so it runs at the smallest.
@@ -117,6 +133,14 @@ export function runSuite(opts: SuiteOptions = {}): Results {
           ipp = instructionsPerPacket(text, c.file, cwd, m.callgrindPackets, { marchNative: opts.marchNative ?? false });
         } catch (e) {
           errors.native = `callgrind: ${why(e)}`;
+        }
+      }
+      let latency: Latency | undefined;
+      if (m.engines.includes('inprocess') && size === Math.min(...m.sizes)) {
+        try {
+          latency = measureLatency(base, c.file, size, opts.quick ? 2_000 : 20_000);
+        } catch (e) {
+          errors.inprocess = `latency: ${why(e)}`;
         }
       }
       const ratioToClick: Row['ratioToClick'] = {};
@@ -134,12 +158,14 @@ export function runSuite(opts: SuiteOptions = {}): Results {
         errors,
         ratioToClick,
         ...(ipp !== undefined ? { nativeInstructionsPerPacket: ipp } : {}),
+        ...(latency ? { inprocessLatency: latency } : {}),
       };
       rows.push(row);
       const parts = [`${c.name.padEnd(16)} ${String(size).padStart(4)} B  line ${fmt(row.lineRateMpps)}`];
       for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) parts.push(`${k} ${fmt(r.mpps.median)} Mpps`);
       if (ratioToClick.native !== undefined) parts.push(`native/click ${ratioToClick.native.toFixed(2)}x`);
       if (ipp !== undefined) parts.push(`${ipp.toFixed(1)} instr/pkt`);
+      if (latency) parts.push(`latency ${fmt(latency.medianUs)} us (p99 ${fmt(latency.p99Us)})`);
       for (const [k, e] of Object.entries(errors)) parts.push(`${k} failed: ${e}`);
       write(`${bar ? '\r\x1b[K' : ''}${parts.join('  ')}  (${rows.length}/${total})\n`);
     }
@@ -162,6 +188,29 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     } else write(`dpdk: ${reason}\n`);
     dpdk = { available: !reason && dpdkRows.some((r) => r.result), ...(reason ? { reason } : {}), tool: 'dpdk-testpmd --forward-mode=io, net_null0/net_null1', rows: dpdkRows };
   }
+  let frontend: FrontendResults | undefined;
+  if (opts.frontend ?? true) {
+    // --quick: a 1,000-element configuration and one example.
+    frontend = measureFrontend(m.runs, opts.quick ? 1_000 : 10_000, opts.quick ? 1 : Infinity);
+    const g = frontend.generated;
+    write(`front end, ${g.elements} elements: parse+elaborate+check ${fmt(g.wallMs.total.median)} ms${g.codegenMs ? `, C ${fmt(g.codegenMs.median)} ms` : ''}\n`);
+    for (const e of frontend.examples) write(`front end, ${e.name}: check ${fmt(e.checkMs.median)} ms, C ${fmt(e.codegenMs.median)} ms, gcc ${fmt(e.gccMs)} ms\n`);
+  }
+  let vmBoot: VmBootResults | undefined;
+  let vmBootError: string | undefined;
+  if (m.engines.includes('vm')) {
+    try {
+      vmBoot = await measureVmBoot(opts.quick ? 2 : m.runs, vmAccel());
+      write(
+        `vm image: IP router ${vmBoot.imageBytes.ipRouter} B; boot (${vmBoot.accel}, two NICs) to main ${fmt(vmBoot.guestMainMs.median)} ms, ` +
+          `to ready-to-forward ${fmt(vmBoot.guestReadyMs.median)} ms (guest clock); QEMU start to first frame forwarded ${fmt(vmBoot.firstFrameMs.median)} ms, ` +
+          `empty program boot to exit ${fmt(vmBoot.bootToExitMs.emptyProgram.median)} ms; runs in -m ${vmBoot.smallestMemoryMiB}M\n`,
+      );
+    } catch (e) {
+      vmBootError = why(e);
+      write(`vm image figures failed: ${vmBootError}\n`);
+    }
+  }
   const { configs, ...rest } = m;
   return {
     schema: 'clickvm-bench/1',
@@ -169,8 +218,12 @@ export function runSuite(opts: SuiteOptions = {}): Results {
     machine: mach,
     matrix: { ...rest, configs: configs.map((c) => c.name) },
     options: { quick: opts.quick ?? false, callgrind: opts.callgrind ?? false, marchNative: opts.marchNative ?? false },
+    ...(m.engines.includes('vm') ? { vmAccel: vmAccel() } : {}),
     ...(reference ? { reference } : {}),
     ...(dpdk ? { dpdk } : {}),
+    ...(frontend ? { frontend } : {}),
+    ...(vmBoot ? { vmBoot } : {}),
+    ...(vmBootError ? { vmBootError } : {}),
     rows,
     loadAtEnd: loadavg()[0]!,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

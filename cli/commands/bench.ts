@@ -15,9 +15,11 @@ const DESCRIBE: Record<keyof typeof BENCH_OPTIONS, string> = {
   runs: 'measured runs per figure, after one warm-up (default 5)',
   packets: 'packets per run, native and Click (default 2000000)',
   'host-packets': 'packets per run, host engine (default 200000)',
+  'skip-frontend': 'skip the front-end timings (10,000-element configuration, examples through gcc)',
+  'vm-packets': 'packets per run inside the VM (default 1000000)',
   sizes: 'frame sizes in bytes, comma-separated (default 64,128,256,512,1024,1500)',
   configs: 'configurations by name prefix, comma-separated (default all)',
-  engines: 'engines, comma-separated: host, native, inprocess (default all)',
+  engines: 'engines, comma-separated: host, native, inprocess, vm (default all)',
   out: 'where to write the results (default benchmarks/results)',
   stem: 'file name stem (default <date>-<host>)',
   render: 'measure nothing: write the Markdown and charts again from this results JSON',
@@ -31,14 +33,14 @@ export const benchCommand: CommandModule<object, BenchValues> = {
     for (const [name, type] of Object.entries(BENCH_OPTIONS)) b = b.option(name, { type, describe: DESCRIBE[name as keyof typeof BENCH_OPTIONS] });
     return b.example('$0 bench --quick --out /tmp/bench', 'a quick run into /tmp/bench') as never;
   },
-  handler: (args) => {
+  handler: async (args) => {
     const values: BenchValues = {};
     for (const name of Object.keys(BENCH_OPTIONS) as (keyof typeof BENCH_OPTIONS)[]) {
       const v = (args as Record<string, unknown>)[name];
       if (v !== undefined) (values as Record<string, unknown>)[name] = v;
     }
     try {
-      bench(benchArgs(values));
+      await bench(benchArgs(values));
     } catch (e) {
       if (e instanceof BenchUsageError) throw new UsageError(e.message);
       throw e;

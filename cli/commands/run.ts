@@ -21,6 +21,11 @@
 //                              added as Click's driver adds them
 //                              (click_driver@@ControlSocket, ...@2, ...); the
 //                              run then lasts until stopped
+//   -R, --allow-reconfigure    provide the write-only global handler
+//                              `hotconfig`: writing a configuration to it
+//                              (e.g. through a ControlSocket) swaps it in
+//                              while running, state carried over
+//                              (host-engine/hotconfig.ts)
 //
 // FromDevice(eth0)/ToDevice(eth0) open the Linux interface eth0 through
 // AF_PACKET rings on either engine (dataplane-native/runtime/device-afpacket.c;
@@ -44,6 +49,7 @@ import { exitStatusFromHandler, printReadHandlers } from '../../host-engine/driv
 import { parseSeed } from '../../host-engine/random.js';
 import { KernelDevices } from '../../host-engine/kernel-devices.js';
 import { ElementFailure, Router } from '../../host-engine/router.js';
+import { HotConfigDriver, HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
 import { diagnosticStyle, ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
@@ -65,6 +71,7 @@ export interface RunArgs extends InputArgs {
   'march-native'?: boolean;
   port?: string | string[];
   unix?: string | string[];
+  'allow-reconfigure'?: boolean;
 }
 
 /** A line writer that batches text for io.err/io.out (a run may print millions of lines). */
@@ -174,7 +181,8 @@ export async function runHandler(args: RunArgs): Promise<void> {
   if (outputs.length > 1) throw new UsageError('output file specified twice');
 
   const input = readInput(args, { stdinByDefault: true });
-  const elaborated = initFailure(() => elaborateConfig(input.text + controlSocketText(asList(args.port), asList(args.unix)), input.fileName, { defines: input.defines }), false);
+  const socketText = controlSocketText(asList(args.port), asList(args.unix));
+  const elaborated = initFailure(() => elaborateConfig(input.text + socketText, input.fileName, { defines: input.defines }), false);
   const graph = initFailure(() => checkGraph(elaborated, { lookupClass, knownClasses: [...registry.keys()] }), true);
   if (warnings) printDiagnostics(graph.warnings);
 
@@ -185,25 +193,43 @@ export async function runHandler(args: RunArgs): Promise<void> {
     out.flush();
   };
   const classNames = () => [...registry.keys()];
-  const router =
-    args.engine === 'native'
+  if (args['allow-reconfigure'] && args.engine === 'native') throw new UsageError('-R (hotconfig) runs on the host engine only');
+  const devices = new KernelDevices();
+  // -R: the driver owns the current router, which each `hotconfig` write may replace.
+  const hot = args['allow-reconfigure']
+    ? new HotConfigDriver(
+        {
+          // New configurations get the same ControlSockets, as in Click's driver (they take the old ones' sockets).
+          load: (text) => checkGraph(elaborateConfig(text + socketText, HOTCONFIG_FILE_NAME, { defines: input.defines }), { lookupClass, knownClasses: [...registry.keys()] }),
+          makeRouter: (g, hotOpts) => new Router(g, { simtime: sim.start, seed, warnings, classNames, stderr: err.line, stdout: out.line, devices, ...hotOpts }),
+          warn: (m) => err.line(`clickvm: warning: ${m}`),
+        },
+        input.text,
+        graph,
+      )
+    : undefined;
+  const first =
+    hot?.router ??
+    (args.engine === 'native'
       ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'], kernelDevices: true })
-      : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line, devices: new KernelDevices() });
+      : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line, devices }));
+  /** The router now running: with -R, the latest configuration swapped in. */
+  const current = () => hot?.router ?? first;
 
   let status = 0;
   try {
-    initFailure(() => router.initialize(), true);
+    initFailure(() => current().initialize(), true);
 
     if (outputs.length) {
       flushAll();
-      writeOutput(router.readHandler('flatconfig'), outputs[0]);
+      writeOutput(current().readHandler('flatconfig'), outputs[0]);
     }
 
     const cpuBefore = process.cpuUsage();
     const wallBefore = process.hrtime.bigint();
-    if (!args.quit && graph.elements.length > 0 && router instanceof NativeDriver) {
+    if (!args.quit && graph.elements.length > 0 && first instanceof NativeDriver) {
       flushAll();
-      router.run(); // the C driver loop handles SIGINT/SIGTERM itself
+      first.run(); // the C driver loop handles SIGINT/SIGTERM itself
     } else if (!args.quit && graph.elements.length > 0) {
       const ac = new AbortController();
       // Click's driver: the first interrupt stops the run cleanly, a second one kills.
@@ -211,11 +237,12 @@ export async function runHandler(args: RunArgs): Promise<void> {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        await router.runAsync({ signal: ac.signal });
+        await (hot ?? first).runAsync({ signal: ac.signal });
       } catch (e) {
         if (e instanceof ElementFailure) {
           flushAll();
-          throw new ClickError([{ severity: 'error', message: e.message, span: graph.elements.find((g) => g.name === e.element)!.span }]);
+          const where = current().graph.elements.find((g) => g.name === e.element)!;
+          throw new ClickError([{ severity: 'error', message: e.message, span: where.span }]);
         }
         throw e;
       } finally {
@@ -231,7 +258,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
     }
 
     if (handlers.length) {
-      const printed = printReadHandlers(router, handlers);
+      const printed = printReadHandlers(current(), handlers);
       flushAll();
       io.out(printed.stdout);
       for (const m of printed.errors) err.line(`clickvm: ${m}`);
@@ -239,14 +266,14 @@ export async function runHandler(args: RunArgs): Promise<void> {
     }
 
     if (exitHandlers.length) {
-      const r = exitStatusFromHandler(router, exitHandlers[0]!);
+      const r = exitStatusFromHandler(current(), exitHandlers[0]!);
       if ('error' in r) {
         err.line(`clickvm: ${r.error}`);
         status = 255;
       } else status = r.status;
     }
 
-    const report = router.accounting();
+    const report = current().accounting();
     if (args.accounting) err.line(formatAccountingTable(report).trimEnd());
     if (args['check-accounting'] !== false && !report.ok) {
       for (const v of report.violations) err.line(`clickvm: error: ${formatViolation(v)}`);
@@ -254,7 +281,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
     }
   } finally {
     try {
-      router.cleanup();
+      (hot ?? current()).cleanup();
     } finally {
       flushAll();
     }
@@ -284,9 +311,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('march-native', { type: 'boolean', describe: 'with --engine native: compile for this CPU (-march=native)' })
       .option('port', { alias: 'p', type: 'string', describe: 'listen for ControlSocket connections on TCP port PORT (127.0.0.1; repeatable)', requiresArg: true })
       .option('unix', { alias: 'u', type: 'string', describe: 'listen for ControlSocket connections on UNIX socket PATH (repeatable)', requiresArg: true })
+      .option('allow-reconfigure', { alias: 'R', type: 'boolean', describe: "provide the write-only 'hotconfig' handler: swap in a new configuration while running (host engine)" })
       .option('accounting', { type: 'boolean', describe: "print every element's packet counts to stderr after the run" })
       .example('$0 run router.click -h c.count', 'run, then print handler c.count')
       .example('$0 run --simtime -e "InfiniteSource(LIMIT 5, STOP true) -> c :: Counter -> Discard" -h c.count', 'inline configuration')
+      .example('$0 run -R -u /tmp/r.sock router.click', 'run; `clickvm control /tmp/r.sock write hotconfig ...` swaps configurations')
       .example('$0 run -qo- router.click', 'print the flat configuration without running') as unknown as Argv<RunArgs>,
   handler: runHandler,
 };

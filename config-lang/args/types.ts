@@ -59,8 +59,12 @@ export function parseInterval(text: string): bigint {
   if (scale === undefined) throw new Error(`unknown time unit '${unit}'`);
   const ns = decimalToScaled(m[1]!, Math.round(scale * 1e9));
   if (ns < 0n) throw new Error(`negative time interval '${text}'`);
+  // Intervals are 64-bit nanoseconds in the native dataplane (about 292 years): beyond, refused in both engines.
+  if (ns > INTERVAL_MAX_NS) throw new Error(`time interval '${text}' out of range`);
   return ns;
 }
+
+const INTERVAL_MAX_NS = (1n << 63n) - 1n;
 
 /** Multiply a decimal literal by an integer scale without floating-point error. */
 function decimalToScaled(lit: string, scale: number): bigint {
@@ -77,6 +81,11 @@ function decimalToScaled(lit: string, scale: number): bigint {
   const digits = BigInt((dot >= 0 ? s.slice(0, dot) : s) + frac || '0');
   let pow = exp - frac.length;
   let v = digits * BigInt(scale);
+  // A written exponent can be any size ('1e999999999'): past these bounds the
+  // value is out of any range or rounds to 0, so stop rather than loop.
+  if (v === 0n) return 0n;
+  if (pow > 40) return neg ? -(1n << 200n) : 1n << 200n;
+  if (pow < -(v.toString().length + 2)) return 0n;
   while (pow > 0) { v *= 10n; pow--; }
   let rem = 0n;
   let div = 1n;

@@ -47,6 +47,9 @@ struct CvmControlServer {
     int port;                 /* bound TCP port */
     int retries_left;
     int64_t next_try_ns;      /* monotonic time of the next bind attempt */
+    int paused_fd;            /* the listener while accepting pauses (out of descriptors), else -1 */
+    int64_t resume_ns;        /* ... until then (monotonic ns) */
+    int fd_warned;            /* said so once since the last accepted client */
     struct control_conn *conns;
 };
 
@@ -149,8 +152,9 @@ static int conn_poll(CvmIoSource *src)
         return 1;
     }
     /* At end of input the socket always polls readable: wait blind (the
-     * run loop then polls every millisecond) while output drains. */
-    c->src.fd = c->peer_eof ? -1 : c->sock;
+     * run loop then polls every millisecond) while output drains. Blind
+     * too while lingering, so the linger's end is seen without input. */
+    c->src.fd = c->peer_eof || c->shut ? -1 : c->sock;
     if (c->closing && c->out.len == 0) {
         if (c->peer_eof || (c->shut && mono_ns() > c->linger_until)) {
             conn_close(c, NULL);
@@ -159,6 +163,7 @@ static int conn_poll(CvmIoSource *src)
         if (!c->shut) {
             shutdown(c->sock, SHUT_WR);
             c->shut = 1;
+            c->src.fd = -1;
             c->linger_until = mono_ns() + CONTROL_LINGER_NS;
         }
     }
@@ -176,6 +181,7 @@ static void accept_one(CvmControlServer *s, int fd, const struct sockaddr_in *pe
     c->server = s;
     c->src.poll = conn_poll;
     c->src.fd = fd;
+    c->src.when_ready = 1;
     c->sock = fd;
     c->src.live = 0;   /* the listener keeps the router up; a client alone does not need to */
     c->proto = cvm_control_new(conn_write, c, s->how.flags);
@@ -242,7 +248,7 @@ static int try_bind(CvmControlServer *s, CvmStr *err)
         }
         s->port = port;
     }
-    if (listen(fd, 16) < 0) {
+    if (listen(fd, SOMAXCONN) < 0) {   /* a burst of clients queues; 16 made UNIX connects fail with EAGAIN */
         cvm_str_printf(err, "listen: %s", strerror(errno));
         close(fd);
         return -1;
@@ -255,6 +261,11 @@ static int try_bind(CvmControlServer *s, CvmStr *err)
 static int server_poll(CvmIoSource *src)
 {
     CvmControlServer *s = (CvmControlServer *)src;
+    if (s->paused_fd >= 0) {
+        if (mono_ns() < s->resume_ns) return 0;
+        s->src.fd = s->paused_fd;
+        s->paused_fd = -1;
+    }
     if (s->src.fd < 0) {
         /* waiting to retry a bind (Click's RETRIES, once a second) */
         if (mono_ns() < s->next_try_ns) return 0;
@@ -280,12 +291,24 @@ static int server_poll(CvmIoSource *src)
         struct sockaddr_in peer;
         socklen_t len = sizeof peer;
         int fd = accept(s->src.fd, (struct sockaddr *)&peer, &len);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+            /* Out of descriptors or memory: the listener would stay readable
+             * and every poll fail again (a busy loop, a line each). Clients
+             * wait in the backlog while accepting pauses for 100 ms. */
+            if (!s->fd_warned) cvm_chatter(s->how.who, "accept: %s (accepting again when descriptors free up)", strerror(errno));
+            s->fd_warned = 1;
+            s->paused_fd = s->src.fd;
+            s->src.fd = -1;
+            s->resume_ns = mono_ns() + 100000000LL;
+            break;
+        }
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
                 cvm_chatter(s->how.who, "accept: %s", strerror(errno));
             break;
         }
         accept_one(s, fd, s->how.unix_socket ? NULL : &peer);
+        s->fd_warned = 0;
         did = 1;
     }
     return did;
@@ -309,7 +332,9 @@ CvmControlServer *cvm_control_listen(const CvmControlListen *how, CvmStr *err)
     }
     s->how.path = s->path;
     s->src.poll = server_poll;
+    s->src.when_ready = 1;
     s->src.fd = -1;
+    s->paused_fd = -1;
     s->src.live = 1;
     CvmStr e = { 0 };
     if (try_bind(s, &e) < 0) {
@@ -328,7 +353,7 @@ CvmControlServer *cvm_control_listen(const CvmControlListen *how, CvmStr *err)
     return s;
 }
 
-int cvm_control_server_port(const CvmControlServer *s) { return s->src.fd >= 0 ? s->port : 0; }
+int cvm_control_server_port(const CvmControlServer *s) { return s->src.fd >= 0 || s->paused_fd >= 0 ? s->port : 0; }
 
 const char *cvm_control_server_path(const CvmControlServer *s) { return s->path; }
 
@@ -340,6 +365,7 @@ void cvm_control_server_close(CvmControlServer *s)
         conn_close(s->conns, NULL);
     }
     cvm_io_remove(&s->src);
+    if (s->paused_fd >= 0) s->src.fd = s->paused_fd;
     if (s->src.fd >= 0) {
         close(s->src.fd);
         if (s->how.unix_socket) unlink(s->path);

@@ -414,11 +414,18 @@ static int cs_run_command(CvmControl *c, const char *line, size_t len, size_t bo
         return CS_RUN_DONE;
     }
     /* uppercase in the cs_message, as Click reports the command */
-    char cmd[32];
-    size_t cl = ws.len[0] < sizeof cmd - 1 ? ws.len[0] : sizeof cmd - 1;
+    char cmd[31];
+    size_t cl = ws.len[0] < sizeof cmd ? ws.len[0] : sizeof cmd;
     for (size_t i = 0; i < cl; i++) cmd[i] = (char)toupper((unsigned char)ws.w[0][i]);
-    cmd[cl] = 0;
-    return cs_messagef(c, CS_UNIMPLEMENTED, "Command '%s%s' unimplemented", cmd, cl < ws.len[0] ? "..." : "");
+    /* built with lengths, not %s: a command can hold NUL bytes, shown as ^@ like any control byte */
+    CvmStr m = { 0 };
+    cvm_str_append(&m, "Command '", 9);
+    cvm_str_append(&m, cmd, cl);
+    if (cl < ws.len[0]) cvm_str_append(&m, "...", 3);
+    cvm_str_append(&m, "' unimplemented", 15);
+    cs_message(c, CS_UNIMPLEMENTED, 0, m.s, m.len);
+    cvm_str_free(&m);
+    return CS_RUN_DONE;
 }
 
 static void cs_flush_reply(CvmControl *c)

@@ -139,11 +139,21 @@ int cvm_memdev_inject(const char *name, const uint8_t *data, const uint32_t *len
     return taken;
 }
 
-unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max)
+static MemRing *mem_ring(const char *name, int receive)
 {
     MemDevice *m = mem_find(name, 0);
-    if (!m) return 0;
-    MemRing *r = &m->tx;
+    return !m ? NULL : receive ? &m->rx : &m->tx;
+}
+
+unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max)
+{
+    return cvm_memdev_take(name, 0, buf, cap, lens, max);
+}
+
+unsigned cvm_memdev_take(const char *name, int receive, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max)
+{
+    MemRing *r = mem_ring(name, receive);
+    if (!r) return 0;
     unsigned n = 0;
     uint64_t used = 0;
     while (n < max && r->head < r->tail && used + r->p[r->head]->len <= cap) {
@@ -156,12 +166,14 @@ unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32
     return n;
 }
 
-uint64_t cvm_memdev_pending_bytes(const char *name, unsigned max)
+uint64_t cvm_memdev_pending_bytes(const char *name, unsigned max) { return cvm_memdev_ring_bytes(name, 0, max); }
+
+uint64_t cvm_memdev_ring_bytes(const char *name, int receive, unsigned max)
 {
-    MemDevice *m = mem_find(name, 0);
+    MemRing *r = mem_ring(name, receive);
     uint64_t bytes = 0;
-    if (m)
-        for (size_t i = m->tx.head; i < m->tx.tail && i - m->tx.head < max; i++) bytes += m->tx.p[i]->len;
+    if (r)
+        for (size_t i = r->head; i < r->tail && i - r->head < max; i++) bytes += r->p[i]->len;
     return bytes;
 }
 

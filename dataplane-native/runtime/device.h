@@ -76,6 +76,10 @@ int cvm_memdev_inject(const char *name, const uint8_t *data, const uint32_t *len
 unsigned cvm_memdev_collect(const char *name, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max);
 /* Bytes of the oldest `max` sent frames of `name` (to size a collect buffer). */
 uint64_t cvm_memdev_pending_bytes(const char *name, unsigned max);
+/* The same for either ring (receive: frames injected and not yet received;
+ * hot reconfiguration moves them to the next library's device). */
+unsigned cvm_memdev_take(const char *name, int receive, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max);
+uint64_t cvm_memdev_ring_bytes(const char *name, int receive, unsigned max);
 /* Drop every memory device (between runs of the library). */
 void cvm_memdev_reset(void);
 

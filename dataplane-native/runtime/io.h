@@ -17,6 +17,10 @@ typedef struct CvmIoSource {
     int fd;                      /* a descriptor to wait on (POSIX); -1: none */
     int live;                    /* keeps an idle run from ending */
     int want_out;                /* also wake when fd is writable (output waits to go out) */
+    int when_ready;              /* POSIX: poll only when fd (if any) is readable, or writable with want_out */
+    int ready;                   /* set by cvm_io_poll's readiness scan */
+    int ep_registered, ep_fd;    /* io.c's epoll registration of a when_ready source */
+    unsigned ep_events;
     struct CvmIoSource *next;    /* the registered sources */
 } CvmIoSource;
 

@@ -167,3 +167,24 @@ uint64_t cvm_lib_pending_bytes(const char *device, unsigned max) { return cvm_me
 void cvm_lib_kernel_devices(int enable) { cvm_afpdev_enable(enable); }
 
 unsigned cvm_lib_collect(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_collect(device, buf, cap, lens, max); }
+
+/* Frames still on a memory device's receive ring (taken off it), for hot reconfiguration. */
+uint64_t cvm_lib_received_bytes(const char *device, unsigned max) { return cvm_memdev_ring_bytes(device, 1, max); }
+
+unsigned cvm_lib_take_received(const char *device, uint8_t *buf, uint64_t cap, uint32_t *lens, unsigned max) { return cvm_memdev_take(device, 1, buf, cap, lens, max); }
+
+/* Hot reconfiguration (hotswap.h): this library's element `e` and packet
+ * ops, handed to the library that replaces it... */
+void *cvm_lib_element(int e) { return e >= 0 && e < cvm_router.nelements ? cvm_router.elements[e] : NULL; }
+
+const void *cvm_lib_hotswap_ops(void) { return cvm_hotswap_ops(); }
+
+/* ...which calls this: element `e` of this library takes the state of `old`
+ * (the same class's struct in the old library). Returns 1 if the class takes
+ * state, 0 if not; problems are warnings in cvm_lib_error. */
+int cvm_lib_take_state(int e, void *old, const void *old_ops)
+{
+    CvmHotswap hs = { (const CvmHotswapOps *)old_ops, &lib_err };
+    cvm_str_clear(&lib_err);
+    return cvm_router.take_state(e, old, &hs);
+}

@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "str.h"
 #include "output.h"
+#include "hotswap.h"
 
 typedef struct CvmHandler {
     int element;                 /* index into elements, or -1 for global handlers */
@@ -38,6 +39,10 @@ typedef struct CvmRouter {
     uint64_t (*held)(int element);
     /* Offer a pending stop to elements that manage the driver; 1 if one keeps it running. */
     int (*reserve_driver)(void);
+    /* Hot reconfiguration: element i takes the state of `old`, the old
+     * library's element of the same name and C struct (hotswap.h); 1 if its
+     * class takes state, 0 if not. */
+    int (*take_state)(int i, void *old, CvmHotswap *hs);
 } CvmRouter;
 
 extern const CvmRouter cvm_router;   /* defined by the generated code */

@@ -9,6 +9,7 @@
 #include "str.c"
 #include "output.c"
 #include "router.c"
+#include "hotswap.c"
 #include "handlers.c"
 #include "control.c"
 #ifndef CVM_TARGET_VM

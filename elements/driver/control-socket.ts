@@ -30,13 +30,17 @@
  *                   times before stopping the router (default 0: fail at once)
  *   RETRY_WARNINGS  warn at every failed try (default true), else only at the last
  * Handlers:   port (r, TCP: the port listened on), filename (r, UNIX: the socket's path).
+ * Hot reconfiguration (`clickvm run -R`, the `hotconfig` handler): a ControlSocket of the
+ *             new configuration with the same name, type and address takes over the old
+ *             one's listening socket and its open connections, which from then on call the
+ *             new router's handlers (the client that wrote `hotconfig` stays connected).
  */
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { unlinkSync } from 'node:fs';
 import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import { HostElement, type IoSource } from '../../host-engine/element.js';
+import { HostElement, type HandlerAccess, type IoSource } from '../../host-engine/element.js';
 import { ControlProtocol } from '../../host-engine/control/protocol.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement, type HandlerDef } from '../spec.js';
@@ -71,6 +75,8 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
   private retriesLeft = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The element of the next configuration that took this one's socket over (hot reconfiguration). */
+  private successor: ControlSocketElement | undefined;
   /** The port bound (TCP; 0 until listening). */
   port = 0;
   private resolveListening!: () => void;
@@ -81,7 +87,35 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
     if (!this.env.ioSource || !this.env.handlerAccess) throw new Error('this engine cannot serve a ControlSocket');
     this.io = this.env.ioSource();
     this.retriesLeft = this.conf.retries;
+    // Replacing a router whose ControlSocket holds this very socket: takeState will hand it over.
+    if (this.canTake(this.env.hotswapElement?.())) return;
     this.listen(this.conf.port, 0);
+  }
+
+  private canTake(old: unknown): old is ControlSocketElement {
+    if (!(old instanceof ControlSocketElement) || !old.server || old.successor) return false;
+    const same = old.conf.type === this.conf.type && (this.conf.type === 'UNIX' ? old.conf.path === this.conf.path : old.conf.port === this.conf.port);
+    return same;
+  }
+
+  /** The element now serving this socket: itself, or the last one that took it over. */
+  private get current(): ControlSocketElement {
+    let e: ControlSocketElement = this;
+    while (e.successor) e = e.successor;
+    return e;
+  }
+
+  /** Hot reconfiguration: take the old element's listening socket and connections (see the header). */
+  override takeState(old: HostElement): void {
+    if (!this.canTake(old) || this.server) return;
+    this.server = old.server;
+    this.port = old.port;
+    this.connections = old.connections;
+    for (const s of old.clients) this.clients.add(s);
+    old.clients.clear();
+    old.server = undefined;
+    old.successor = this;
+    this.resolveListening();
   }
 
   private listen(port: number, tries: number): void {
@@ -107,6 +141,7 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
       this.io!.wake();
     });
     server.once('listening', () => {
+      if (this.successor) return;
       const addr = server.address();
       if (addr && typeof addr === 'object') this.port = addr.port;
       this.resolveListening();
@@ -116,6 +151,7 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
   }
 
   private accept(sock: Socket): void {
+    if (this.successor) return this.current.accept(sock);
     if (this.closed) {
       sock.destroy();
       return;
@@ -127,8 +163,16 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
       this.env.chatter(this.conf.type === 'TCP' ? `opened connection ${id} from ${sock.remoteAddress}.${sock.remotePort}` : `opened connection ${id}`);
     }
     let dropped = false;
+    // Handlers are looked up in whichever router serves the socket now, so a
+    // connection lives through hot reconfigurations.
+    const access = (): HandlerAccess => this.current.env.handlerAccess!();
     const proto = new ControlProtocol(
-      this.env.handlerAccess!(),
+      {
+        get elementNames() {
+          return access().elementNames;
+        },
+        handler: (element, name) => access().handler(element, name),
+      },
       (data) => {
         if (dropped || sock.destroyed) return;
         sock.write(data);
@@ -154,20 +198,21 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
     sock.on('data', (d: Buffer) => {
       if (done) return;
       if (!proto.input(d)) finish();
-      this.io?.wake();   // a write may have scheduled work or asked to stop
+      this.current.io?.wake();   // a write may have scheduled work or asked to stop
     });
     sock.on('end', () => {
       if (!done) {
         proto.input(null);   // run what the client left, then close our side
         finish();
       }
-      this.io?.wake();
+      this.current.io?.wake();
     });
     sock.on('close', () => clearTimeout(linger));
     sock.on('error', () => sock.destroy());
     sock.on('close', () => {
-      this.clients.delete(sock);
-      if (this.conf.verbose) this.env.chatter(`closed connection ${id}`);
+      const cur = this.current;
+      cur.clients.delete(sock);
+      if (cur.conf.verbose) cur.env.chatter(`closed connection ${id}`);
     });
   }
 

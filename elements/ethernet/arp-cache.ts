@@ -210,6 +210,25 @@ export class ARPCache {
     this.packetCount = 0;
   }
 
+  /**
+   * Hot reconfiguration: move every entry of `other` (in age order, with the
+   * packets waiting on it) and its counts into this empty table; `other` is
+   * left empty. Returns how many waiting packets came along.
+   */
+  takeFrom(other: ARPCache): number {
+    if (this.byIP.size > 0) throw new Error('late take_state: the ARP table has entries');
+    for (const e of other.age) this.byIP.set(e.ip, e);
+    this.age = other.age;
+    this.packetCount = other.packetCount;
+    this.drops = other.drops;
+    other.age = [];
+    other.byIP.clear();
+    other.packetCount = 0;
+    let moved = 0;
+    for (const e of this.age) moved += e.queue.length;
+    return moved;
+  }
+
   /** Entries oldest first. */
   entries(): readonly ARPCacheEntry[] {
     return this.age;

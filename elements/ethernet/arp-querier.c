@@ -152,6 +152,52 @@ static void arp_querier_cleanup(struct arp_querier *e)
     e->age_head = e->age_tail = -1;
 }
 
+/* Hot reconfiguration (arp-querier.ts's takeState): with the same
+ * addresses, the old table becomes this one (its arrays are the process's
+ * heap, so they change hands; the waiting packets are copied into this
+ * library's pool), and the counts go on. */
+static void arp_querier_take_state(struct arp_querier *e, struct arp_querier *old, CvmHotswap *hs)
+{
+    if (old->my_ip != e->my_ip || old->my_broadcast != e->my_broadcast || memcmp(old->eth, e->eth, 6) != 0) return;
+    if (e->count) {
+        cvm_str_printf(hs->err, "late take_state: the ARP table has entries\n");
+        return;
+    }
+    for (int32_t x = old->age_head; x >= 0; x = old->ent[x].next) {
+        struct arpq_entry *en = &old->ent[x];
+        Packet *w = en->qhead;
+        en->qhead = en->qtail = NULL;
+        uint32_t n = en->qlen;
+        en->qlen = 0;
+        while (w) {
+            Packet *next = w->next_free;
+            cvm_hotswap_took(&e->base, &old->base, 1);
+            Packet *p = cvm_hotswap_packet(hs, w);
+            if (p) {
+                p->next_free = NULL;
+                if (en->qtail) en->qtail->next_free = p;
+                else en->qhead = p;
+                en->qtail = p;
+                en->qlen++;
+            } else {
+                e->base.stats.dropped++;
+                old->packet_count--;
+            }
+            w = next;
+        }
+        (void)n;
+    }
+    free(e->ent);
+    free(e->hash);
+    e->ent = old->ent, e->ent_cap = old->ent_cap, e->free_head = old->free_head;
+    e->hash = old->hash, e->hash_mask = old->hash_mask;
+    e->count = old->count, e->packet_count = old->packet_count;
+    e->age_head = old->age_head, e->age_tail = old->age_tail;
+    old->ent = NULL, old->hash = NULL, old->ent_cap = 0, old->count = 0, old->packet_count = 0;
+    old->age_head = old->age_tail = -1;
+    e->queries = old->queries, e->responses = old->responses, e->drops = old->drops, e->table_drops = old->table_drops;
+}
+
 static uint64_t arp_querier_held(struct arp_querier *e)
 {
     uint64_t n = 0;

@@ -123,6 +123,20 @@ export class ARPQuerierElement extends HostElement<ARPQuerierConf> {
     return this.table.waiting;
   }
 
+  /**
+   * Hot reconfiguration, as Click's ARPQuerier: an old ARPQuerier with the
+   * same addresses hands over its table (answers and waiting packets) and
+   * its query, response and drop counts.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof ARPQuerierElement) || old.myIP !== this.myIP || old.myBroadcast !== this.myBroadcast) return;
+    if (old.conf.eth.some((b, i) => b !== this.conf.eth[i])) return;
+    this.takePackets(old, this.table.takeFrom(old.table));
+    this.queries = old.queries;
+    this.responses = old.responses;
+    this.drops = old.drops;
+  }
+
   nowMs(): number {
     return Number(this.env.now() / 1_000_000n);
   }
@@ -270,7 +284,7 @@ export const spec = defineElement({
   native: {
     source: nativeSource(import.meta.url, 'arp-querier.c'),
     prefix: 'arp_querier',
-    hooks: { init: true, cleanup: true, timer: true, held: true },
+    hooks: { init: true, cleanup: true, timer: true, held: true, takeState: true },
     init: (c) =>
       [
         `.conf_ip = ${cU32(c.ip)}, .conf_broadcast = ${cU32(c.broadcast)}, .eth = ${cBytes(c.eth)}, .broadcast_poll = ${cBool(c.broadcastPoll)}`,

@@ -43,7 +43,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { a, ConfigError, type ArgType } from '../../config-lang/args/args.js';
 import { parseInterval, T } from '../../config-lang/args/types.js';
-import type { Out } from '../../host-engine/element.js';
+import type { HostElement, Out } from '../../host-engine/element.js';
 import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
 import { CaptureReader, memorySource, PcapError, type RecordResult } from '../../host-engine/pcap.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
@@ -131,6 +131,35 @@ export class FromDumpElement extends TraceSourceElement<FromDumpConf, CaptureRea
     if (this.linkType === DLT.RAW) this.forcing = true;
     if (this.conf.filepos) this.seek(this.conf.filepos);
     this.startTask();
+  }
+
+  /**
+   * Hot reconfiguration, as Click's FromDump: an old FromDump of the same
+   * file hands over the open file at its position, the packet it read and
+   * had not sent yet, its count, where it stands in the time window and,
+   * with TIMING, how file time maps to engine time, so the replay goes on
+   * where it was instead of starting again.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof FromDumpElement) || old.conf.filename !== this.conf.filename || !old.reader) return;
+    this.reader?.close();
+    this.reader = old.reader;
+    old.reader = undefined;
+    if (old.pending) {
+      this.takePackets(old, 1);
+      this.pending = old.pending;
+      old.pending = undefined;
+    }
+    this.count = old.count;
+    this.packetFilepos = old.packetFilepos;
+    this.endReached = old.endReached;
+    this.damaged = old.damaged;
+    this.firstTime = old.firstTime;
+    this.haveFirstTime = old.haveFirstTime;
+    this.lastTime = old.lastTime;
+    this.haveLastTime = old.haveLastTime;
+    this.haveAnyTimes = old.haveAnyTimes;
+    this.timingOffset = old.timingOffset;
   }
 
   private open(): CaptureReader {

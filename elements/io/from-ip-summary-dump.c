@@ -60,7 +60,8 @@ static int ipsum_lines_next(IpsumLines *r, const char **line, size_t *n, int pee
 {
     size_t scanned = 0;
     for (;;) {
-        char *base = r->buf + r->start;
+        /* no buffer yet before the first read (an empty file): no pointer arithmetic on NULL */
+        char *base = r->buf ? r->buf + r->start : NULL;
         char *nl = r->len > scanned ? memchr(base + scanned, '\n', r->len - scanned) : NULL;
         if (nl) {
             size_t k = (size_t)(nl - base);

@@ -34,7 +34,7 @@ static inline int64_t io_time_ns(int64_t sec, int64_t nsec)
 /* A time interval (parseInterval): a decimal with an optional exponent and
  * unit (s, ms, us, ns, min, h, d and their long forms; default seconds),
  * rounded half up to whole nanoseconds; negative intervals are errors.
- * Saturates at INT64_MAX. 0 ok, -1 bad. */
+ * Beyond INT64_MAX nanoseconds is an error. 0 ok, -1 bad. */
 static int io_parse_interval_n(const char *text, size_t len, int64_t *out)
 {
     static const struct { const char *name; uint64_t ns; } units[] = {
@@ -112,7 +112,9 @@ static int io_parse_interval_n(const char *text, size_t len, int64_t *out)
         }
     }
     if (neg && (v || huge)) return -1;
-    *out = huge || v > (unsigned __int128)INT64_MAX ? INT64_MAX : (int64_t)v;
+    /* out of the 64-bit range: refused, as the host's parseInterval refuses it */
+    if (huge || v > (unsigned __int128)INT64_MAX) return -1;
+    *out = (int64_t)v;
     return 0;
 }
 

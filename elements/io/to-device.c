@@ -21,6 +21,23 @@ struct to_device {
     unsigned nwaiting;
 };
 
+/* Hot reconfiguration (to-device.ts's takeState): on the same device, the
+ * packets a full ring had not taken (first in line) and the count. */
+static void to_device_take_state(struct to_device *e, struct to_device *old, CvmHotswap *hs)
+{
+    if (strcmp(e->devname, old->devname) != 0) return;
+    unsigned n = old->nwaiting;
+    for (unsigned i = 0; i < n; i++) {
+        cvm_hotswap_took(&e->base, &old->base, 1);
+        Packet *q = cvm_hotswap_packet(hs, old->waiting[i]);
+        if (!q) e->base.stats.dropped++;
+        else if (e->nwaiting < TO_DEVICE_PULL) e->waiting[e->nwaiting++] = q;
+        else e->base.stats.dropped++, cvm_packet_free(q);
+    }
+    old->nwaiting = 0;
+    e->count += old->count;
+}
+
 static int to_device_init(struct to_device *e, CvmStr *err)
 {
     const CvmDeviceParams p = { .receive = 0, .element = e->base.name, .burst = e->burst, .quiet = e->quiet };

@@ -24,7 +24,7 @@
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
 import type { DeviceParams } from '../../host-engine/devices.js';
-import type { Out } from '../../host-engine/element.js';
+import type { HostElement, Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement } from '../spec.js';
@@ -66,6 +66,17 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
     return sent > 0;
   }
 
+  /**
+   * Hot reconfiguration: an old ToDevice on the same device hands over the
+   * packets its full ring had not taken (they go first) and its count.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof ToDeviceElement) || old.conf.devname !== this.conf.devname) return;
+    this.takePackets(old, old.waiting.length);
+    this.waiting = [...old.waiting.splice(0), ...this.waiting];
+    this.count += old.count;
+  }
+
   /** Hand packets to the ring: what it took goes on (or is the device's), the rest waits. Returns how many it took. */
   private send(batch: readonly Packet[], out: Out): number {
     const sent = this.device!.send(batch.map((p) => p.data));
@@ -97,7 +108,7 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'to-device.c'),
     prefix: 'to_device',
-    hooks: { init: true, cleanup: true, task: true, held: true },
+    hooks: { init: true, cleanup: true, task: true, held: true, takeState: true },
     init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u, .quiet = ${+c.quiet}`,
   },
   handlers: {

@@ -63,7 +63,10 @@ export class ToDumpElement extends HostElement<ToDumpConf> {
 
   override initialize(): void {
     if (this.conf.useEncapFrom.length) this.linkType = this.encapFromSources();
-    if (this.conf.filename === '-') this.fd = 1;
+    // Hot reconfiguration: the old ToDump's file goes on (takeState); opening it again would truncate it.
+    const taking = this.continues(this.env.hotswapElement?.());
+    if (taking) this.active = true;
+    else if (this.conf.filename === '-') this.fd = 1;
     else {
       try {
         this.fd = openSync(this.env.resolvePath(this.conf.filename), 'w');
@@ -71,12 +74,38 @@ export class ToDumpElement extends HostElement<ToDumpConf> {
         throw new Error(`${this.conf.filename}: ${fileErrorText(e)}`);
       }
     }
-    this.active = true;
-    this.append(pcapFileHeader({ linkType: this.linkType, snaplen: this.conf.snaplen, nanosecond: this.conf.nano }));
+    if (!taking) {
+      this.active = true;
+      this.append(pcapFileHeader({ linkType: this.linkType, snaplen: this.conf.snaplen, nanosecond: this.conf.nano }));
+    }
     if (this.inputs[0] === 'pull' && this.noutputs === 0) {
       this.task = this.env.task();
       this.task.schedule();
     }
+  }
+
+  /** Can this ToDump go on writing `old`'s file: a ToDump of the same file, format and link type, still open? */
+  private continues(old: unknown): old is ToDumpElement {
+    return (
+      old instanceof ToDumpElement &&
+      old.fd >= 0 &&
+      old.conf.filename === this.conf.filename &&
+      old.linkType === this.linkType &&
+      old.conf.snaplen === this.conf.snaplen &&
+      old.conf.nano === this.conf.nano
+    );
+  }
+
+  /** Hot reconfiguration, as Click's ToDump: the open file (with what is buffered for it) and the count go on here. */
+  override takeState(old: HostElement): void {
+    if (this.fd !== -1 || !this.continues(old)) return;
+    this.fd = old.fd;
+    this.buf = old.buf;
+    this.buffered = old.buffered;
+    this.active = old.active;
+    this.count = old.count;
+    old.fd = -1;
+    old.buffered = 0;
   }
 
   private encapFromSources(): number {

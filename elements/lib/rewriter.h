@@ -381,6 +381,66 @@ static RwEntry *rw_store_flow(RwCore *rw, RwFlow *f, RwInput *input)
     return &f->e[0];
 }
 
+/* --- hot reconfiguration --------------------------------------------------- */
+
+typedef struct RwTaken {
+    RwFlow *f;
+    uint32_t order;
+} RwTaken;
+
+static int rw_taken_cmp(const void *a, const void *b)
+{
+    const RwTaken *x = a, *y = b;
+    if (x->f->expiry != y->f->expiry) return x->f->expiry < y->f->expiry ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* rewriter-base.ts's takeState: every flow the old rewriter made (guaranteed
+ * ones first, then by expiry, as the host engine orders them) is entered
+ * here with the same translation, outputs, expiry and connection state,
+ * under the input of the same number; flows whose input or outputs this
+ * configuration lacks stay behind. Flows live in the process's heap, but
+ * each is made anew here, so the old library frees its own at cleanup. */
+static void rw_core_take_state(RwCore *rw, RwCore *old, CvmHotswap *hs)
+{
+    if (!rw->heap || !old->heap) return;
+    if (rw_heap_size(rw->heap) > 0) {
+        cvm_str_printf(hs->err, "already have mappings, cannot take state\n");
+        return;
+    }
+    uint64_t total = rw_heap_size(old->heap), n = 0;
+    RwTaken *all = malloc((size_t)(total ? total : 1) * sizeof *all);
+    if (!all) {
+        cvm_str_printf(hs->err, "out of memory: mappings not taken\n");
+        return;
+    }
+    for (int g = 1; g >= 0; g--)
+        for (uint32_t k = 0; k < old->heap->n[g]; k++) {
+            RwFlow *f = old->heap->h[g][k];
+            if (f->owner->rw == old) all[n] = (RwTaken){ f, (uint32_t)n }, n++;
+        }
+    qsort(all, (size_t)n, sizeof *all, rw_taken_cmp);
+    for (uint64_t k = 0; k < n; k++) {
+        const RwFlow *f = all[k].f;
+        if ((uint32_t)f->owner->number >= rw->ninputs || f->e[0].output >= rw->noutputs || f->e[1].output >= rw->noutputs) continue;
+        RwInput *input = &rw->inputs[f->owner->number];
+        RwFlowID rewritten = rw_flowid_reverse(f->e[1].id);
+        RwFlow *nf = rw_flow_new(input, &f->e[0].id, &rewritten, f->e[0].output, f->e[1].output, f->ip_p, f->guaranteed, f->expiry);
+        if (!nf) {
+            cvm_str_printf(hs->err, "out of memory: a mapping was lost\n");
+            continue;
+        }
+        nf->tflags = f->tflags;
+        nf->reply_anno = f->reply_anno;
+        RwMap *map = rw_flow_map(rw, nf);
+        rw_map_set(map, &nf->e[0]);
+        rw_map_set(map, &nf->e[1]);
+        rw_heap_insert(rw->heap, nf);
+        input->count++;
+    }
+    free(all);
+}
+
 /* --- rewriting one packet --------------------------------------------------- */
 
 /* Apply a flow's checksum delta to the field at `at` (Click's update_csum). */

@@ -12,6 +12,7 @@ struct ip_rewriter {
 static int ip_rewriter_init(struct ip_rewriter *e, CvmStr *err) { return rw_element_init(&e->rw, &e->timer, err); }
 static void ip_rewriter_run_timer(struct ip_rewriter *e, CvmIn *in, CvmOut *out) { rw_element_gc(&e->rw, &e->timer); }
 static void ip_rewriter_cleanup(struct ip_rewriter *e) { rw_element_cleanup(&e->rw, &e->timer); }
+static void ip_rewriter_take_state(struct ip_rewriter *e, struct ip_rewriter *old, CvmHotswap *hs) { rw_core_take_state(&e->rw, &old->rw, hs); }
 
 static inline void ip_rewriter_push(struct ip_rewriter *e, int port, Packet **in, unsigned n, CvmOut *out) { rw_port_push(&e->rw, port, in, n, out); }
 

@@ -321,6 +321,45 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
     return flow.e[0];
   }
 
+  /**
+   * The maps a flow of this rewriter lives in ([forward, reply]), for hot
+   * reconfiguration; undefined: this class does not hand its flows over.
+   */
+  protected flowMaps(_flow: Flow): [Map<string, Entry>, Map<string, Entry>] | undefined {
+    return undefined;
+  }
+
+  /**
+   * Hot reconfiguration (a deliberate addition: Click's rewriters keep no
+   * state across a hotswap): every flow the old rewriter of the same class
+   * made is entered here with the same translation, outputs, expiry and
+   * connection state, under this rewriter's input of the same number, so
+   * established flows (and their replies) keep their mapping. Flows whose
+   * input or outputs this configuration lacks are left behind.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof RewriterBase) || old.className !== this.className) return;
+    if (this.heap.size > 0) throw new Error('already have mappings, cannot take state');
+    const flows = [...old.heap.heaps[1], ...old.heap.heaps[0]].filter((f) => (f.owner as RewriterInput).rewriter === old);
+    // Oldest expiry first, so the heaps fill in the order they had.
+    flows.sort((x, y) => x.expiry - y.expiry);
+    for (const f of flows) {
+      const input = this.inputSpecs[f.owner.inputNumber];
+      if (!input) continue;
+      const [fwd, rev] = f.e;
+      if (fwd.output >= this.noutputs || rev.output >= this.noutputs) continue;
+      const flow = new Flow(input, fwd.flowid, f.rewrittenFlowid(false), fwd.output, rev.output, f.ipP, f.guaranteed, f.expiry);
+      flow.tflags = f.tflags;
+      flow.replyAnno = f.replyAnno;
+      const maps = this.flowMaps(flow);
+      if (!maps) return;
+      maps[0].set(flow.e[0].key, flow.e[0]);
+      maps[1].set(flow.e[1].key, flow.e[1]);
+      this.heap.insert(flow);
+      input.count++;
+    }
+  }
+
   /** Remove a flow's entries from the maps, if they still point at it (Click's unmap_flow). */
   protected unmapFlow(flow: Flow, map: Map<string, Entry>, replyMap: Map<string, Entry>): void {
     if (map.get(flow.e[0].key) === flow.e[0]) map.delete(flow.e[0].key);

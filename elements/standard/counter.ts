@@ -137,6 +137,19 @@ export class CounterElement extends HostElement<CounterConf> {
     this.byteRate.update(p.length, now);
   }
 
+  /**
+   * Hot reconfiguration: the counts go on from the old Counter's (a
+   * deliberate addition: Click's Counter starts again from zero). Calls
+   * already made stay made. The rate estimates start afresh.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof CounterElement)) return;
+    this.count = old.count;
+    this.byteCount = old.byteCount;
+    this.countTriggered = this.count >= this.countTrigger;
+    this.byteTriggered = this.byteCount >= this.byteTrigger;
+  }
+
   private fireCalls(): void {
     if (this.count === this.countTrigger && !this.countTriggered) {
       this.countTriggered = true;
@@ -235,7 +248,7 @@ export const spec = defineElement<typeof args, CounterConf, CounterElement>({
     source: nativeSource(import.meta.url, 'counter.c'),
     prefix: 'counter',
     inPlace: true,
-    hooks: { init: true, cleanup: true },
+    hooks: { init: true, cleanup: true, takeState: true },
     init: (c, ctx) => {
       const call = (k: number, cc: CountCall | undefined) =>
         cc ? `[${k}] = { .trigger = ${cc.count}ULL, .handler = ${ctx.cString(cc.handler)}, .value = ${ctx.cString(cc.value)} }` : '';

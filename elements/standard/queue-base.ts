@@ -93,7 +93,11 @@ export class QueueElement extends HostElement<QueueConf> {
 
   /** Empty the queue: packets go out of output 1 (at the current time, from a timer) or are dropped. */
   resetQueue(): void {
-    const all = this.takeAll();
+    this.flushOut(this.takeAll());
+  }
+
+  /** Send packets out of output 1 from a timer, or drop them without one. */
+  private flushOut(all: Packet[]): void {
     if (this.noutputs < 2) {
       for (const p of all) this.drop(p);
       return;
@@ -116,6 +120,28 @@ export class QueueElement extends HostElement<QueueConf> {
     for (const p of keep.lost) this.drop(p);
   }
 
+  /**
+   * Hot reconfiguration: the old queue's packets, oldest first, become this
+   * (still empty) queue's; what does not fit the new capacity is dropped at
+   * the old one, as Click's SimpleQueue::take_state kills it. Packets an old
+   * `reset` was about to send out of output 1 leave from here instead.
+   */
+  override takeState(old: HostElement): void {
+    if (!(old instanceof QueueElement)) return;
+    if (this.length > 0) throw new Error('already have packets enqueued, cannot take state');
+    const all = old.takeAll();
+    const kept = all.slice(0, this.capacity);
+    this.takePackets(old, kept.length);
+    this.items = kept;
+    this.highwater = Math.max(this.highwater, kept.length);
+    for (const p of all.slice(this.capacity)) old.drop(p);
+    if (all.length > kept.length) this.env.chatter(`some packets lost (old length ${all.length}, new capacity ${this.capacity})`);
+    const flushing = old.flushing;
+    old.flushing = [];
+    this.takePackets(old, flushing.length);
+    if (flushing.length) this.flushOut(flushing);
+  }
+
   protected keptOnShrink(all: Packet[], capacity: number): { kept: Packet[]; lost: Packet[] } {
     return { kept: all.slice(0, capacity), lost: all.slice(capacity) };
   }
@@ -127,7 +153,7 @@ export function queueNative(file: string, frontDrop: boolean): NativeSpec<QueueC
     source: nativeSource(import.meta.url, file),
     prefix: 'queue',
     lockstep: 'queue',
-    hooks: { init: true, cleanup: true, pull: true, timer: true, held: true },
+    hooks: { init: true, cleanup: true, pull: true, timer: true, held: true, takeState: true },
     init: (c, ctx) => `.capacity = ${c.capacity}u, .front_drop = ${+frontDrop}, .has_drop_output = ${+(ctx.noutputs > 1)}`,
   };
 }

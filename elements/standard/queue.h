@@ -196,6 +196,47 @@ static int queue_write_reset(struct queue *e, const char *v, CvmStr *err)
     return 0;
 }
 
+/* Hot reconfiguration (queue-base.ts's takeState): the old queue's packets,
+ * oldest first, copied into this library's pool; what does not fit the
+ * capacity is dropped at the old queue. Packets an old `reset` had drained
+ * leave out of output 1 from here (or are dropped without one). */
+static void queue_take_state(struct queue *e, struct queue *old, CvmHotswap *hs)
+{
+    if (e->len) {
+        cvm_str_printf(hs->err, "%s: already have packets enqueued, cannot take state\n", e->base.name);
+        return;
+    }
+    uint32_t n = old->len, kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        Packet *p = queue_take_head(old);
+        if (kept >= e->capacity) {
+            old->base.stats.dropped++;
+            hs->old->free_packet(p);
+            continue;
+        }
+        cvm_hotswap_took(&e->base, &old->base, 1);
+        Packet *q = cvm_hotswap_packet(hs, p);
+        if (q) queue_append(e, q), kept++;
+        else e->base.stats.dropped++;
+    }
+    if (kept < n) cvm_str_printf(hs->err, "%s: some packets lost (old length %u, new capacity %u)\n", e->base.name, n, e->capacity);
+    Packet **f = old->nflushing && e->has_drop_output ? realloc(e->flushing, (size_t)(e->nflushing + old->nflushing) * sizeof *f) : NULL;
+    if (f) e->flushing = f, e->flushing_cap = e->nflushing + old->nflushing;
+    for (uint32_t i = 0; i < old->nflushing; i++) {
+        if (!f) {
+            old->base.stats.dropped++;
+            hs->old->free_packet(old->flushing[i]);
+            continue;
+        }
+        cvm_hotswap_took(&e->base, &old->base, 1);
+        Packet *q = cvm_hotswap_packet(hs, old->flushing[i]);
+        if (q) e->flushing[e->nflushing++] = q;
+        else e->base.stats.dropped++;
+    }
+    old->nflushing = 0;
+    if (e->nflushing && !cvm_timer_scheduled(&e->timer)) cvm_timer_schedule_after(&e->timer, 0);
+}
+
 /* A new capacity; the packets beyond it are dropped (the newest, or for
  * FrontDropQueue the oldest). */
 static int queue_write_capacity(struct queue *e, const char *v, CvmStr *err)

@@ -98,6 +98,21 @@ export class ControlClient {
     stream.on('end', () => fail(new ControlError(0, ['connection closed'])));
   }
 
+  /**
+   * Connect to a router that is still starting: retry every `delayMs` while
+   * nothing listens yet, up to `tries` times, then fail with the last error.
+   */
+  static async connectWhenUp(ep: ControlEndpoint, opts: ControlConnectOptions = {}, tries = 100, delayMs = 50): Promise<ControlClient> {
+    for (let k = 0; ; k++) {
+      try {
+        return await ControlClient.connect(ep, opts);
+      } catch (e) {
+        if (k + 1 >= tries) throw e;
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+  }
+
   /** Connect to a TCP `host:port` (default host 127.0.0.1), a UNIX socket path, or an open stream. */
   static async connect(ep: ControlEndpoint, opts: ControlConnectOptions = {}): Promise<ControlClient> {
     const timeoutMs = opts.timeoutMs ?? 10_000;

@@ -276,7 +276,8 @@ export class ControlProtocol {
     const words: { text: string; at: number }[] = [];
     for (const m of trimmed.matchAll(/[^ \t\n\v\f\r]+/g)) words.push({ text: m[0], at: m.index });
     if (!words.length) return { run: 'done' };
-    const cmd = words[0]!.text.toUpperCase();
+    // ASCII letters only, as C's toupper does (the text is bytes; toUpperCase would change Latin-1 letters too)
+    const cmd = words[0]!.text.replace(/[a-z]+/g, (w) => w.toUpperCase());
     const rest2 = words.length > 2 ? trimmed.slice(words[2]!.at) : undefined;
     const h = words[1]?.text ?? '';
     const done = { run: 'done' as const };

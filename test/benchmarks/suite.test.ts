@@ -65,23 +65,49 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   for (const row of res.rows) {
     t.same(row.errors, {}, `${row.config} ${row.size}: no failures`);
     t.ok(Math.abs(row.lineRateMpps - 10e3 / ((row.size + 20) * 8)) < 1e-9, 'line rate from the frame size');
-    for (const engine of ['host', 'native', 'inprocess'] as const) {
+    for (const engine of ['host', 'native', 'inprocess', 'vm'] as const) {
       const m = row.results[engine]!;
       t.ok(m, `${row.config} ${row.size} ${engine} measured`);
       t.equal(m.runs, res.matrix.runs);
-      t.equal(m.packets, engine === 'host' ? res.matrix.hostPackets : res.matrix.packets, 'every packet counted');
+      const sent = engine === 'host' ? res.matrix.hostPackets : engine === 'vm' ? res.matrix.vmPackets : res.matrix.packets;
+      t.equal(m.packets, sent, 'every packet counted');
       t.ok(m.mpps.min <= m.mpps.median && m.mpps.median <= m.mpps.max && m.mpps.min > 0, 'min <= median <= max');
       t.ok(m.startupMs && m.startupMs.median >= 0, 'start-up reported separately');
       t.type(row.gbps[engine], 'number');
     }
     t.same(row.ratioToClick, {}, 'no ratio without --reference');
+    if (row.size === 64) {
+      const l = row.inprocessLatency!;
+      t.ok(l && l.frames > 0 && l.medianUs > 0 && l.medianUs <= l.p99Us && l.p99Us <= l.maxUs, 'in-process latency at the smallest size: median <= p99 <= max');
+    } else t.notOk(row.inprocessLatency, 'latency only at the smallest size');
   }
+
+  t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
+  const vb = res.vmBoot!;
+  t.ok(vb, `VM image figures${res.vmBootError ? `: ${res.vmBootError}` : ''}`);
+  t.ok(vb.imageBytes.ipRouter > vb.imageBytes.emptyProgram && vb.imageBytes.emptyProgram > 0, 'image sizes');
+  t.ok(vb.guestMainMs.median > 0 && vb.guestReadyMs.median >= vb.guestMainMs.min, 'guest boot milestones in order');
+  t.ok(vb.firstFrameMs.median > 0 && vb.bootToExitMs.emptyProgram.median > 0, 'QEMU start to first frame, and the baseline');
+  t.ok(vb.smallestMemoryMiB >= 2 && vb.smallestMemoryMiB <= 16, `runs in ${vb.smallestMemoryMiB} MiB`);
+  // --quick: the front end on a 1,000-element configuration and one example through gcc.
+  const fe = res.frontend!;
+  t.ok(fe, 'front-end timings');
+  t.ok(fe.generated.elements >= 1000, `${fe.generated.elements} elements`);
+  for (const p of ['parse', 'elaborate', 'check', 'total'] as const) t.ok(fe.generated.wallMs[p].median > 0, `${p} timed`);
+  t.ok(fe.generated.wallMs.total.median >= fe.generated.wallMs.check.min, 'the total covers the phases');
+  t.same(fe.generated.standIns, [], 'every class of the generated configuration is a real one');
+  t.ok(fe.generated.codegenMs && fe.generated.codegenMs.median > 0, 'C generation timed');
+  t.equal(fe.examples.length, 1);
+  t.ok(fe.examples[0]!.elements > 0 && fe.examples[0]!.gccMs > 0, 'an example through gcc');
 
   const md = readFileSync(join(out, 'quick.md'), 'utf8');
   t.match(md, /^# clickvm benchmark suite/);
   t.match(md, res.machine.cpuModel);
   const tables = md.split(/\n\n/).filter((b) => b.startsWith('| '));
-  t.ok(tables.length >= 2, 'throughput and start-up tables');
+  t.ok(tables.length >= 6, 'throughput, start-up, latency, VM and front-end tables');
+  t.match(md, /## Latency \(in-process, 64 B frames\)/);
+  t.match(md, /## Front end \(text to binary\)/);
+  t.match(md, /## VM image \(QEMU (tcg|kvm)/);
   for (const table of tables) {
     const cols = table.split('\n').map((l) => l.split(' | ').length);
     t.ok(cols.every((c) => c === cols[0]), 'every table line has the same columns');
@@ -90,7 +116,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.equal(table(md).length, res.rows.length, 'a table line per row');
 
   const svgs = readdirSync(out).filter((f) => f.endsWith('.svg')).sort();
-  t.same(svgs, ['quick-host.svg', 'quick-inprocess.svg', 'quick-native.svg'], 'a chart per engine, no ratio chart without Click');
+  t.same(svgs, ['quick-host.svg', 'quick-inprocess.svg', 'quick-native.svg', 'quick-vm.svg'], 'a chart per engine, no ratio chart without Click');
   for (const f of svgs) {
     const svg = readFileSync(join(out, f), 'utf8');
     t.same(xmlProblems(svg), [], `${f} is well-formed`);
@@ -125,7 +151,7 @@ t.test('clickvm bench: its options in --help, bad ones a usage error', async (t)
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
   const help = cli(['bench', '--help']);
   t.equal(help.status, 0, help.stderr);
-  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out']) t.match(help.stdout, o);
+  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets']) t.match(help.stdout, o);
   const bad = cli(['bench', '--engines', 'fpga']);
   t.equal(bad.status, 1);
   t.match(bad.stderr, /fpga/);

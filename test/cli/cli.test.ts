@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
+import { ControlClient, ControlError } from '../../host-engine/control/client.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'clickvm-cli-'));
@@ -200,4 +201,33 @@ t.test('a reader that stops early is not an error', async (t) => {
     child.on('close', (code) => done({ code, stderr }));
   });
   t.same(result, { code: 0, stderr: '' });
+});
+
+t.test('run -R: hotconfig through the ControlSocket; a refused configuration leaves the first running', async (t) => {
+  const sock = join(dir, 'hot.sock');
+  const first = file('hot1.click', 'src :: RatedSource(RATE 200) -> c :: Counter -> q :: Queue -> Discard;\n');
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), 'run', '-R', '-u', sock, first, '-h', 'c.count', '-h', 'c2.count'], { cwd: dir });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const closed = new Promise<number | null>((r) => child.on('close', r));
+  t.teardown(() => void child.kill('SIGKILL'));
+  let c: ControlClient | undefined;
+  for (let k = 0; k < 200 && !c; k++) {
+    c = await ControlClient.connect({ path: sock }, { timeoutMs: 1000 }).catch(() => undefined);
+    if (!c) await new Promise((r) => setTimeout(r, 50));
+  }
+  const refused = await c!.write('hotconfig', 'src :: RatedSource(RATE 200) -> c :: Counter -> q :: Queue -> Discrd;').catch((e: unknown) => e);
+  t.type(refused, ControlError);
+  t.match((refused as ControlError).lines.join('\n'), /<hotconfig>:1:\d+: error: unknown element class 'Discrd'/);
+  await c!.write('hotconfig', 'src :: RatedSource(RATE 200) -> c :: Counter -> c2 :: Counter -> q :: Queue -> Discard;');
+  let seen = '';
+  for (let k = 0; k < 200 && !(Number(seen) > 0); k++) seen = await c!.read('c2.count').catch(() => '');
+  t.ok(Number(seen) > 0, 'the new configuration runs (c2 counts)');
+  await c!.write('stop');
+  await c!.close();
+  t.equal(await closed, 0, stderr);
+  const [count, count2] = [...stdout.matchAll(/^c2?\.count:\n(\d+)$/gm)].map((m) => Number(m[1]));
+  t.ok(count! > count2! && count2! > 0, `c counts from the start (${count}), c2 since the swap (${count2})`);
 });

@@ -35,6 +35,12 @@ t.test('typed parsers', async (t) => {
   t.equal(parseInterval('10ms'), 10_000_000n);
   t.equal(parseInterval('1.5'), 1_500_000_000n);
   t.equal(parseInterval('0.1s'), 100_000_000n);
+  // 64-bit nanoseconds, as the native dataplane holds them; any exponent is answered at once.
+  t.equal(parseInterval('9223372036.854775807'), (1n << 63n) - 1n);
+  t.throws(() => parseInterval('9223372036.854775808'), /out of range/);
+  t.throws(() => parseInterval('1e999999999'), /out of range/);
+  t.equal(parseInterval('0e999999999'), 0n);
+  t.equal(parseInterval('1e-999999999'), 0n);
   t.equal(T.bandwidth.parse('10Mbps', ctx), 1.25e6);
   t.same(parseIPPrefix('10.0.0.0 255.0.0.0'), { addr: 0x0a000000, mask: 0xff000000, length: 8 });
   t.same(parseIPPrefix('10.0.0.0/8'), { addr: 0x0a000000, mask: 0xff000000, length: 8 });

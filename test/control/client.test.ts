@@ -1,7 +1,10 @@
 // The ControlClient against servers that behave as a VM's serial channel
 // may: a banner that comes late, after boot noise, or never.
 import t, { type Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ControlClient, ControlError } from '../../host-engine/control/client.js';
 import { ControlProtocol } from '../../host-engine/control/protocol.js';
 import { HandlerSet } from '../../host-engine/handlers.js';
@@ -133,4 +136,21 @@ t.test('sharedSession (a serial line): late replies and a partial command left b
   t.equal(await c.read('e.v'), 'x');
   await c.close();
   t.notMatch(received.join(''), /QUIT/, 'the session is left open for the next client');
+});
+
+t.test('connectWhenUp: retries while nothing listens, then connects; gives up after its tries', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickvm-when-up-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'late.sock');
+  await t.rejects(ControlClient.connectWhenUp({ path }, {}, 3, 10), /connect|ENOENT/, 'nothing listens: the last error, after 3 tries');
+  const server = createServer((sock: Socket) => {
+    const proto = new ControlProtocol(access(), (b) => sock.write(b));
+    sock.on('data', (d: Buffer) => void proto.input(d));
+    sock.on('error', () => undefined);
+  });
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  setTimeout(() => server.listen(path), 150);
+  const c = await ControlClient.connectWhenUp({ path }, {}, 100, 20);
+  t.equal(await c.read('version'), '2.1', 'connected once the server came up');
+  await c.close();
 });

@@ -131,6 +131,13 @@ export const conversations: readonly Conversation[] = [
     expect: exactly('521 Data too large (limit 1048576 bytes)\r\n'),
     exact: true,
   },
+  {
+    // Every byte value, NULs and lone CRs among them, in lines: each is a bad command; the connection survives them.
+    name: 'binary garbage gets errors, then the next command is served',
+    send: [Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 167 + 13) & 0xff)), Buffer.from('\r\n\x00\xff\xfe READ\r\n\x1b[2J\r\nREAD version\r\n', 'latin1')])],
+    expect: /^(?:5\d\d [^\n]*\n)+200 Read handler 'version' OK\r\nDATA 3\r\n2\.1$/,
+    exact: true,
+  },
   { name: 'data cut short by the end of input', send: ['READDATA s.get 10\r\nabc'], expect: exactly('500 Not enough data\r\n'), exact: true },
   { name: 'a last line without its end of line still runs', send: ['READ version'], expect: exactly(ok('version', '2.1')), exact: true },
   {

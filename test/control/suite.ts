@@ -78,6 +78,23 @@ export async function controlSuite(t: Test, start: () => Promise<Running>): Prom
     halfClosed.destroy();
   });
 
+  await t.test('1,000 connections at once, some sending garbage or half-closed: every good one is served, forwarding goes on', async (t) => {
+    const before = await readCount(r.tcp);
+    const N = 1000;
+    const replies = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const e = i % 2 ? r.tcp : r.unix;
+        // every tenth: garbage first; every seventh: nothing but a half-close
+        if (i % 7 === 0) return (await converse(e, [])).toString('latin1');
+        return (await converse(e, i % 10 === 0 ? [Buffer.from([0, 255, 13, 10, 1, 2, 3, 13, 10]), 'READ 1.name\r\n'] : ['READ 1.name\r\n'])).toString('latin1');
+      }),
+    );
+    const served = replies.filter((x, i) => (i % 7 === 0 ? x === '' : x.endsWith("200 Read handler '1.name' OK\r\nDATA 3\r\nsrc"))).length;
+    t.equal(served, N, `${N} connections (UNIX and TCP), each answered as it should be`);
+    const after = await readCount(r.tcp);
+    t.ok(after > before, `forwarding went on (c.count ${before} -> ${after})`);
+  });
+
   await t.test('a client that does not read its replies is dropped, nobody else waits', async (t) => {
     const slow = open(r.tcp);
     slow.pause();   // never read

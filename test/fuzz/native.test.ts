@@ -5,7 +5,7 @@
 // cleanly. `npm run fuzz:native` runs the long campaigns.
 
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFuzzer, campaign, clangVersion, encodeFrames, regressionsOf, replay, writeSeeds } from './native/fuzzer.js';
@@ -17,10 +17,13 @@ const SECONDS = 3;
 t.test('native targets under libFuzzer', { skip: clang ? false : 'clang is not installed (scripts/setup.sh installs it)' }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'clickvm-native-fuzz-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
-  const seedDir = join(work, 'seeds');
-  t.ok(writeSeeds(seedDir) > 0, 'seed inputs from the conformance pcaps');
+  const frameSeeds = join(work, 'seeds');
+  const fileSeeds = join(work, 'seeds-files');
+  t.ok(writeSeeds(frameSeeds) > 0, 'seed inputs from the conformance pcaps');
+  t.ok(writeSeeds(fileSeeds, true) > 0, 'seed files: the conformance pcaps, IP summary dumps');
   for (const target of targets) {
     await t.test(target.name, async (t) => {
+      const seedDir = target.inputFile ? fileSeeds : frameSeeds;
       const bin = buildFuzzer(target);
       const r = await campaign(bin, { seconds: SECONDS, seed: 20261207, corpusDir: join(work, target.name), seedDir, artifactDir: join(work, `${target.name}-artifacts`) });
       t.equal(r.status, 0, 'no sanitizer report, no accounting violation', { log: r.log.slice(-4000) });
@@ -31,6 +34,18 @@ t.test('native targets under libFuzzer', { skip: clang ? false : 'clang is not i
       t.equal(rr.status, 0, `${regs.length} regression input(s) replay cleanly`, { log: rr.log.slice(-4000) });
     });
   }
+});
+
+t.test('a leak is caught: the harness leaking a pool packet per input fails the accounting check', { skip: clang ? false : 'clang is not installed' }, async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'clickvm-native-fuzz-leak-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  writeSeeds(work);
+  const seed = join(work, readdirSync(work)[0]!);
+  const bin = buildFuzzer(targets[0]!);
+  t.equal(replay(bin, [seed]).status, 0, 'the input replays cleanly');
+  const leaking = replay(bin, [seed], { CVM_FUZZ_LEAK: '1' });
+  t.not(leaking.status, 0, 'with CVM_FUZZ_LEAK=1 the run aborts');
+  t.match(leaking.log, /accounting violated[\s\S]*packet pool: 1 packets in use \(not counting elements' own\), elements hold 0/, 'the pool\'s books name the leaked packet');
 });
 
 t.test('frame encoding: 2-byte big-endian lengths', async (t) => {

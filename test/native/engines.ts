@@ -47,6 +47,8 @@ export interface SessionSpec extends DiffSpec {
   readonly run?: boolean;
   /** Steps after the run. */
   readonly after?: readonly HandlerStep[];
+  /** Give FromDevice and ToDevice memory devices (nothing is injected). */
+  readonly devices?: boolean;
 }
 
 export interface SessionResult {
@@ -131,7 +133,8 @@ const lines = (ls: readonly string[]) => ls.map((l) => l + '\n').join('');
 function hostSession(dir: string, spec: SessionSpec): Omit<SessionResult, 'files'> {
   const err: string[] = [];
   const out: string[] = [];
-  const router = new Router(loadFile(join(dir, 'config.click')), { baseDir: dir, simtime: spec.simtime ?? true, seed: spec.seed, stderr: (l) => err.push(l), stdout: (l) => out.push(l) });
+  const devices = spec.devices ? new MemoryDevices() : undefined;
+  const router = new Router(loadFile(join(dir, 'config.click')), { baseDir: dir, simtime: spec.simtime ?? true, seed: spec.seed, devices, stderr: (l) => err.push(l), stdout: (l) => out.push(l) });
   router.initialize();
   const handlers: Handlers = { read: (p) => router.readHandler(p), write: (p, v) => router.writeHandler(p, v) };
   const before = runSteps(handlers, spec.before);
@@ -148,7 +151,7 @@ function nativeSession(dir: string, spec: SessionSpec): Omit<SessionResult, 'fil
   process.chdir(dir);
   let result: Omit<SessionResult, 'files' | 'stdout' | 'stderr'>;
   try {
-    r.start({ simtime: spec.simtime ?? true, seed: spec.seed });
+    r.start({ simtime: spec.simtime ?? true, seed: spec.seed, devices: spec.devices ? {} : undefined });
     const handlers: Handlers = { read: (p) => r.read(p), write: (p, v) => r.write(p, v) };
     const before = runSteps(handlers, spec.before);
     if (spec.run ?? true) r.run();

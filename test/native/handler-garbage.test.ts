@@ -8,6 +8,7 @@ import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSession, type HandlerStep } from './engines.js';
+import { listHandlers } from './handler-probe.js';
 
 const CASES = join(import.meta.dirname, '../fixtures/conformance');
 const GARBAGE = ['', 'garbage', '-1', '99999999999999999999999', '1.5e999', '\u0000\u00ff\n\t', '"unclosed', 'a'.repeat(70_000)];
@@ -18,38 +19,13 @@ const COMPILED_IN = /cannot change in the native dataplane/;
 /** Writes that end or restart things rather than set a value; garbage for them is not the question. */
 const ACTIONS = /^(stop|hotconfig)$/;
 
-interface Listing {
-  reads: string[];
-  writes: string[];
-}
-
-function listHandlers(config: string, fromDir: string): Listing {
-  const names = runSession('host', { config, fromDir, run: false, after: [['r', 'list']] }).after[0];
-  if (!names?.ok) throw new Error('no list');
-  const elements = names.value!.split('\n').slice(1).filter(Boolean);
-  const steps: HandlerStep[] = elements.map((e) => ['r', `${e}.handlers`]);
-  const got = runSession('host', { config, fromDir, run: false, after: steps }).after;
-  const reads: string[] = [];
-  const writes: string[] = [];
-  elements.forEach((e, i) => {
-    const o = got[i]!;
-    if (!o.ok) return;
-    for (const line of o.value!.split('\n')) {
-      const [name, flags = ''] = line.split('\t');
-      if (!name || ['handlers', 'config', 'ports', 'name', 'class'].includes(name)) continue;
-      const path = `${e}.${name}`;
-      if (flags.includes('r') && !VOLATILE.test(path)) reads.push(path);
-      if (flags.includes('w') && !ACTIONS.test(name)) writes.push(path);
-    }
-  });
-  return { reads, writes };
-}
-
 for (const name of readdirSync(CASES).filter((n) => /^\d/.test(n)).sort()) {
   t.test(name, async (t) => {
     const fromDir = join(CASES, name);
     const config = (await import('node:fs')).readFileSync(join(fromDir, 'config.click'), 'utf8');
-    const { reads, writes } = listHandlers(config, fromDir);
+    const all = listHandlers({ config, fromDir });
+    const reads = all.reads.filter((r) => !VOLATILE.test(r));
+    const writes = all.writes.filter((w) => !ACTIONS.test(w.slice(w.lastIndexOf('.') + 1)));
     const snapshot: HandlerStep[] = reads.map((r) => ['r', r]);
     // After the run (the state worth protecting), per write: reads, the write, reads again.
     const after: HandlerStep[] = [];

@@ -1,8 +1,15 @@
 /* Time: the TSC, counted from the kernel's first instruction (boot.S saves
- * it) and calibrated once against the PIT, whose 1.193182 MHz counter is
- * read back with the latch command (microvm has no port 0x61 to gate it).
+ * it) and calibrated against the PIT, whose 1.193182 MHz counter is read
+ * back with the latch command (microvm has no port 0x61 to gate it).
  * Without a PIT, CPUID leaves 0x15/0x16 give the rate if the CPU reports
- * them. The wall clock is the CMOS RTC's second at boot plus the TSC. */
+ * them. The wall clock is the CMOS RTC's second at boot plus the TSC.
+ *
+ * Calibration comes in two steps, as Linux does it, because boot time is a
+ * budget (5 ms to ready-to-forward): at boot, three short PIT windows give
+ * the rate to a few tenths of a percent in about 1.5 ms; then the first
+ * clock read 40-50 ms later measures the rate again over that whole span,
+ * to about 0.01%, and the clock carries on from where it stood at the new
+ * rate (never a jump, never backwards). */
 #include "kernel.h"
 
 #define PIT_HZ 1193182ull
@@ -10,15 +17,16 @@
 #define PIT_CMD 0x43
 /* Set by boot.S at the first instruction, before it clears the BSS. */
 uint64_t boot_tsc __attribute__((section(".data")));
-static uint64_t tsc_hz, ns_mult;   /* ns = ticks * ns_mult >> 32 */
-static int64_t rtc_epoch_ns;
+static uint64_t tsc_hz, ns_mult;   /* ns = base_ns + (tsc - base_tsc) * ns_mult >> 32 */
+static uint64_t base_tsc;
+static int64_t base_ns, rtc_epoch_ns;
 
-/* Calibration: three windows of 1 ms, the median taken. A window in which
- * the vCPU was descheduled (QEMU shares the host's CPUs) is thrown away:
- * a long gap between two PIT reads could hide a counter wrap, and a long
- * read brackets its instant badly. Port reads take microseconds, so 1 ms
- * windows keep the error near 0.1% and boot in milliseconds. */
-#define CALIBRATE_TICKS (PIT_HZ / 1000)
+/* Boot calibration: three windows of 0.5 ms, the median taken. A window in
+ * which the vCPU was descheduled (QEMU shares the host's CPUs) is thrown
+ * away: a long gap between two PIT reads could hide a counter wrap, and a
+ * long read brackets its instant badly. Port reads take a microsecond or
+ * two, so the error stays within about 0.3%; the refinement fixes it. */
+#define CALIBRATE_TICKS (PIT_HZ / 2000)
 #define CALIBRATE_WINDOWS 3
 #define CALIBRATE_TRIES 12
 
@@ -58,7 +66,7 @@ static uint64_t calibrate_window(void)
         prev = c;
         if (elapsed >= CALIBRATE_TICKS) {
             uint64_t span = (a + b) / 2 - t0;
-            if ((b - a) * 200 < span && start_bracket * 200 < span) return span * PIT_HZ / elapsed;
+            if ((b - a) * 100 < span && start_bracket * 100 < span) return span * PIT_HZ / elapsed;
             if (elapsed >= 4 * CALIBRATE_TICKS) return 0;
         }
         if (b > give_up) return 0;
@@ -90,6 +98,77 @@ static uint64_t calibrate_pit(void)
             got[j - 1] = x;
         }
     return got[n / 2];
+}
+
+/* Refinement: a PIT reading (its TSC instant the middle of the bracketing
+ * TSC reads) taken at the end of boot calibration, and a second one taken
+ * by the first clock read 40-50 ms later. The counter wraps every 54.9 ms,
+ * so inside that span the 16-bit difference is the whole elapsed count;
+ * a read that comes later re-anchors and tries again. */
+#define REFINE_MIN_NS 40000000
+#define REFINE_MAX_NS 50000000
+static int refine_pending;
+int clock_report;
+static uint64_t anchor_tsc;
+static uint16_t anchor_pit;
+
+/* A PIT reading and its TSC instant; 0 if the read took over 20 us (the
+ * vCPU was descheduled in it, so the instant is too vague). */
+static int pit_reading(uint64_t *tsc, uint16_t *pit)
+{
+    uint64_t a = rdtsc();
+    *pit = pit_read();
+    uint64_t b = rdtsc();
+    *tsc = a + (b - a) / 2;
+    return (b - a) * 50000 < tsc_hz;
+}
+
+static void refine_anchor(void)
+{
+    refine_pending = pit_reading(&anchor_tsc, &anchor_pit) ? 1 : 2;   /* 2: take one at the next read */
+}
+
+static uint64_t ns_of(uint64_t tsc)
+{
+    return (uint64_t)base_ns + (uint64_t)(((unsigned __int128)(tsc - base_tsc) * ns_mult) >> 32);
+}
+
+static void set_rate(uint64_t hz, uint64_t at_tsc)
+{
+    if (ns_mult) base_ns = (int64_t)ns_of(at_tsc);   /* carry on from the current instant */
+    base_tsc = at_tsc;
+    tsc_hz = hz;
+    ns_mult = (1000000000ull << 32) / hz;
+}
+
+static void refine(uint64_t now)
+{
+    if (refine_pending == 2) {
+        refine_anchor();
+        return;
+    }
+    uint64_t since = ((unsigned __int128)(now - anchor_tsc) * ns_mult) >> 32;
+    if (since < REFINE_MIN_NS) return;
+    uint64_t tsc;
+    uint16_t pit;
+    if (since > REFINE_MAX_NS || !pit_reading(&tsc, &pit)) {
+        refine_anchor();
+        return;
+    }
+    refine_pending = 0;
+    uint16_t ticks = (uint16_t)(anchor_pit - pit);
+    uint64_t hz = ticks ? (tsc - anchor_tsc) * PIT_HZ / ticks : 0;
+    /* A rate 2% away from the boot one means the PIT did not count through
+     * the span as assumed: keep the boot rate rather than guess. */
+    if (hz <= tsc_hz - tsc_hz / 50 || hz >= tsc_hz + tsc_hz / 50) return;
+    set_rate(hz, now);
+    if (clock_report) {
+        kputs("clickvm: TSC rate refined to ");
+        kput_dec((int64_t)(hz / 1000));
+        kputs(" kHz over ");
+        kput_dec((int64_t)((tsc - anchor_tsc) * 1000000 / hz));
+        kputs(" us\n");
+    }
 }
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -157,10 +236,13 @@ static int64_t rtc_read(void)
 
 void clock_init(void)
 {
-    tsc_hz = calibrate_pit();
-    if (!tsc_hz) tsc_hz = calibrate_cpuid();
-    if (!tsc_hz) panic("cannot measure the TSC rate (no PIT, no CPUID leaf 0x15/0x16)");
-    ns_mult = (1000000000ull << 32) / tsc_hz;
+    uint64_t hz = calibrate_pit();
+    int pit = hz != 0;
+    if (!hz) hz = calibrate_cpuid();
+    if (!hz) panic("cannot measure the TSC rate (no PIT, no CPUID leaf 0x15/0x16)");
+    base_tsc = boot_tsc;
+    set_rate(hz, boot_tsc);
+    if (pit) refine_anchor();
     /* The RTC's second began up to a second ago; the boot instant is the best guess. */
     rtc_epoch_ns = rtc_read() * 1000000000ll - vm_monotonic_ns();
 }
@@ -169,13 +251,15 @@ uint64_t clock_tsc_hz(void) { return tsc_hz; }
 
 int64_t vm_monotonic_ns(void)
 {
-    uint64_t d = rdtsc() - boot_tsc;
-    return (int64_t)(((unsigned __int128)d * ns_mult) >> 32);
+    uint64_t now = rdtsc();
+    if (__builtin_expect(refine_pending, 0)) refine(now);
+    return (int64_t)ns_of(now);
 }
 
 int64_t vm_realtime_ns(void) { return rtc_epoch_ns + vm_monotonic_ns(); }
 
 void clock_spin_until(int64_t ns)
 {
+    console_release();   /* a sleep is idle time */
     while (vm_monotonic_ns() < ns) cpu_relax();
 }

@@ -48,6 +48,7 @@ static int control_serial_poll(CvmIoSource *s)
 
 void vm_control_start(void)
 {
+    vm_boot_ready();   /* called once the router is up: boot ends here */
     /* No UART there: the port reads all ones. */
     if (inb(COM2 + 5) == 0xff) return;
     outb(COM2 + 1, 0x00);   /* no interrupts */

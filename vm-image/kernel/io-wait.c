@@ -11,6 +11,7 @@
 
 void cvm_io_wait(int64_t until)
 {
+    console_release();   /* idle: the boot log may go out now */
     int64_t stop = vm_monotonic_ns() + IO_WAIT_SLICE_NS;
     while (vm_monotonic_ns() < stop) {
         if (until >= 0 && cvm_now() >= until) return;

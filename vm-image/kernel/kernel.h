@@ -53,6 +53,10 @@ size_t kstrlen(const char *s);
 
 /* Console (serial.c): COM1, polled. */
 void serial_init(void);
+/* The router is up (vm_control_start): the end of boot, reported under clickvm.verbose. */
+void vm_boot_ready(void);
+/* Write out what the console held since boot, and stop holding (serial.c). */
+void console_release(void);
 void kputs(const char *s);
 void kput_hex(uint64_t v);
 void kput_dec(int64_t v);
@@ -63,6 +67,8 @@ void cpu_init(void);
 /* Clock (clock.c). */
 void clock_init(void);
 uint64_t clock_tsc_hz(void);
+/* Set (clickvm.verbose): say on the console when the rate is refined. */
+extern int clock_report;
 /* Spin until vm_monotonic_ns() reaches `ns`. */
 void clock_spin_until(int64_t ns);
 

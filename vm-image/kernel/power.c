@@ -7,6 +7,7 @@
 
 _Noreturn void vm_exit_reason(int code)
 {
+    console_release();
     outl(DEBUG_EXIT_PORT, (uint32_t)code);
     /* Still here: no debug-exit device. An empty IDT turns the next
      * exception into a triple fault. */
@@ -29,6 +30,7 @@ _Noreturn void vm_exit(int status)
 
 _Noreturn void panic(const char *why)
 {
+    console_release();
     kputs("\nclickvm: kernel panic: ");
     kputs(why);
     kputs("\n");

@@ -29,6 +29,7 @@ _Noreturn void trap_report(const struct trap_frame *f)
 {
     uint64_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    console_release();
     kputs("\nclickvm: CPU exception ");
     kput_dec((int64_t)f->vector);
     kputs(" (");

@@ -26,9 +26,9 @@ export function clangVersion(): string | undefined {
   }
 }
 
-export function fuzzCommand(output: string): string[] {
+export function fuzzCommand(output: string, target?: FuzzTarget): string[] {
   return [
-    'clang', '-std=gnu11', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer',
+    'clang', ...(target?.inputFile ? ['-DCVM_FUZZ_INPUT_FILE="fuzz.input"'] : []), '-std=gnu11', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer',
     '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
     `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', join(runtimeDir, 'lib.c'), harness, '-o', output, '-lm', '-lz',
   ];
@@ -37,7 +37,7 @@ export function fuzzCommand(output: string): string[] {
 /** The fuzzer binary of a target, built unless a build of the same inputs is cached. */
 export function buildFuzzer(target: FuzzTarget, cacheDir = join(repoRoot, '.cache', 'native-fuzz')): string {
   const program = generateC(loadConfig(target.config, `${target.name}.click`), { configText: target.config });
-  const hash = createHash('sha256').update(clangVersion() ?? '').update(fuzzCommand('x').join(' ')).update(program.source).update(readFileSync(harness));
+  const hash = createHash('sha256').update(clangVersion() ?? '').update(fuzzCommand('x', target).join(' ')).update(program.source).update(readFileSync(harness));
   for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
   // Element C and what it includes from elements/lib (generous, and simple).
   for (const f of program.elementSources) hash.update(readFileSync(join(repoRoot, f)));
@@ -49,7 +49,7 @@ export function buildFuzzer(target: FuzzTarget, cacheDir = join(repoRoot, '.cach
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'generated.c'), program.source);
   const tmp = `${output}.tmp${process.pid}`;
-  const cmd = fuzzCommand(tmp);
+  const cmd = fuzzCommand(tmp, target);
   const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed for ${target.name} in ${dir}:\n${r.stderr}`);
   renameSync(tmp, output);
@@ -83,8 +83,8 @@ export function encodeFrames(frames: readonly Uint8Array[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Seed inputs into `dir`: from every conformance pcap its first 64 frames as inputs of 8, and its first 8 frames alone. */
-export function writeSeeds(dir: string): number {
+/** Seed inputs into `dir`: from every conformance pcap its first 64 frames as inputs of 8, and its first 8 frames alone; with `files`, the pcaps themselves and a few IP summary dumps. */
+export function writeSeeds(dir: string, files = false): number {
   mkdirSync(dir, { recursive: true });
   const fixtures = join(repoRoot, 'test', 'fixtures', 'conformance');
   let n = 0;
@@ -92,9 +92,18 @@ export function writeSeeds(dir: string): number {
     writeFileSync(join(dir, `seed-${createHash('sha1').update(b).digest('hex').slice(0, 16)}`), b);
     n++;
   };
+  if (files) {
+    put(Buffer.from('!data src dst sport dport proto len\n1.2.3.4 5.6.7.8 10 20 T 60\n10.0.0.1 10.0.0.2 53 53 U 70\n'));
+    put(Buffer.from('!IPSummaryDump 1.3\n!data timestamp ip_src ip_dst ip_proto ip_len tcp_flags\n1.000001 1.2.3.4 5.6.7.8 T 40 S\n'));
+    put(Buffer.from('!data ip_src ip_dst ip_proto ip_ttl ip_tos ip_id ip_frag ip_fragoff payload_len\n1.1.1.1 2.2.2.2 I 64 0 1 . 0 8\n'));
+  }
   for (const c of readdirSync(fixtures).sort()) {
     const p = join(fixtures, c, 'in.pcap');
     if (!existsSync(p)) continue;
+    if (files) {
+      put(readFileSync(p));
+      continue;
+    }
     const frames = pcapFrames(readFileSync(p));
     for (let i = 0; i < Math.min(frames.length, 64); i += 8) put(encodeFrames(frames.slice(i, i + 8)));
     for (const f of frames.slice(0, 8)) put(encodeFrames([f]));
@@ -151,9 +160,9 @@ export function campaign(bin: string, opts: { seconds: number; corpusDir: string
 }
 
 /** Run `bin` once on each of `files` (libFuzzer's replay mode); status 0 when none fails. */
-export function replay(bin: string, files: readonly string[]): { status: number; log: string } {
+export function replay(bin: string, files: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): { status: number; log: string } {
   if (!files.length) return { status: 0, log: '' };
-  const r = spawnSync(bin, ['-runs=1', ...files], { env, encoding: 'latin1' });
+  const r = spawnSync(bin, ['-runs=1', ...files], { env: { ...env, ...extraEnv }, encoding: 'latin1' });
   return { status: r.status ?? -1, log: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 

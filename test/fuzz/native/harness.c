@@ -5,12 +5,21 @@
  * router: start, frames into memory device `in`, a bounded run in simulated
  * time, everything the ToDevice(outN) devices sent collected, then the
  * accounting check (every element's books and the packet pool's) — a
- * violation aborts, so libFuzzer reports it like a sanitizer finding. */
+ * violation aborts, so libFuzzer reports it like a sanitizer finding.
+ *
+ * Built with CVM_FUZZ_INPUT_FILE (targets whose configuration reads a file:
+ * FromDump, FromIPSummaryDump), the whole input is that file instead,
+ * written in a private folder the harness works in, and no frames arrive.
+ * With CVM_FUZZ_LEAK=1 in the environment, the harness itself leaks a
+ * pool packet per input: the accounting check must catch it (its test). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+typedef struct Packet Packet;
+Packet *cvm_packet_make(const uint8_t *bytes, uint32_t len);
 int cvm_lib_start(int sim_time, int64_t sim_start_ns, unsigned seed, int capture, int warnings);
 int cvm_lib_run_until(int64_t deadline);
 int64_t cvm_lib_now(void);
@@ -33,12 +42,39 @@ static uint8_t out_buf[1 << 20];
 static uint32_t out_lens[256];
 static char report[1 << 16];
 
+#ifdef CVM_FUZZ_INPUT_FILE
+static char input_dir[] = "/tmp/cvm-fuzz-XXXXXX";
+
+/* The folder goes when the process ends normally (a crash leaves it, with the input). */
+static void remove_input_dir(void)
+{
+    unlink(CVM_FUZZ_INPUT_FILE);
+    if (chdir("/") == 0) rmdir(input_dir);
+}
+
+static void write_input_file(const uint8_t *data, size_t size)
+{
+    static int in_dir;
+    if (!in_dir) {
+        if (!mkdtemp(input_dir) || chdir(input_dir) < 0) abort();
+        atexit(remove_input_dir);
+        in_dir = 1;
+    }
+    FILE *f = fopen(CVM_FUZZ_INPUT_FILE, "wb");
+    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f)) abort();
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint32_t lens[MAX_FRAMES];
     unsigned n = 0;
     size_t off = 0, start = 0;
     static uint8_t frames[1 << 17];
+#ifdef CVM_FUZZ_INPUT_FILE
+    write_input_file(data, size);
+    size = 0;
+#endif
     while (off + 2 <= size && n < MAX_FRAMES) {
         size_t len = ((size_t)data[off] << 8) | data[off + 1];
         off += 2;
@@ -52,6 +88,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     cvm_lib_devices(1, 0);
     if (cvm_lib_start(1, 0, 1, 1, 0) < 0) {
+#ifdef CVM_FUZZ_INPUT_FILE
+        /* a file the reader refuses at initialization is an answer, not a finding; cleanup must cope */
+        cvm_lib_finish();
+        return 0;
+#endif
         cvm_lib_error(report, sizeof report);
         fprintf(stderr, "fuzz harness: the router did not start: %s\n", report);
         abort();
@@ -65,6 +106,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         do {
             got = cvm_lib_collect(name, out_buf, sizeof out_buf, out_lens, 256);
         } while (got);
+    }
+    static int leak = -1;
+    if (leak < 0) leak = getenv("CVM_FUZZ_LEAK") && !strcmp(getenv("CVM_FUZZ_LEAK"), "1");
+    if (leak) {
+        static const uint8_t byte;
+        if (!cvm_packet_make(&byte, 1)) abort();   /* allocated, held by no element, never freed */
     }
     if (cvm_lib_accounting(report, sizeof report)) {
         fprintf(stderr, "fuzz harness: accounting violated after %u frames:\n%s", n, report);

@@ -28,6 +28,8 @@ const seconds = Number(values.seconds);
 const findings = join(repoRoot, 'fuzz-findings', 'native');
 const seedDir = join(findings, 'seeds');
 console.log(`fuzz:native: ${writeSeeds(seedDir)} seed inputs; ${chosen.length} target(s), ${seconds} s each`);
+const fileSeedDir = join(findings, 'seeds-files');
+writeSeeds(fileSeedDir, true);
 let crashes = 0;
 for (const t of chosen) {
   const bin = buildFuzzer(t);
@@ -35,7 +37,7 @@ for (const t of chosen) {
   const r = await campaign(bin, {
     seconds,
     corpusDir: join(dir, 'corpus'),
-    seedDir,
+    seedDir: t.inputFile ? fileSeedDir : seedDir,
     artifactDir: join(dir, 'artifacts'),
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
   });

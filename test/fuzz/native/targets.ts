@@ -7,6 +7,12 @@ export interface FuzzTarget {
   /** Which elements' C this target is mainly after (for the report). */
   readonly covers: readonly string[];
   readonly config: string;
+  /**
+   * The input is a file the configuration reads (named `fuzz.input`), not
+   * frames: seeds are whole files (the conformance pcaps and a few IP
+   * summary dumps).
+   */
+  readonly inputFile?: boolean;
 }
 
 const ME = '00:00:c0:11:22:33';
@@ -80,6 +86,15 @@ gw0[1] -> ICMPError(10.0.0.1, parameterproblem) -> ${out(3)};
 gw1[1] -> ICMPError(192.0.2.1, parameterproblem) -> Discard;
 fr0[1] -> ICMPError(10.0.0.1, unreachable, needfrag) -> Discard;
 fr1[1] -> Discard;`,
+  },
+  {
+    // One file read by both readers: a pcap for one is garbage for the other, and the other way round.
+    name: 'file-readers',
+    covers: ['FromDump', 'FromIPSummaryDump'],
+    inputFile: true,
+    config: `fd :: FromDump(fuzz.input, STOP false) -> cl :: Classifier(12/0800, -) -> Strip(14) -> ip :: CheckIPHeader -> ${out(0)};
+cl[1] -> ${out(1)}; ip[1] -> Discard;
+FromIPSummaryDump(fuzz.input, STOP false) -> sip :: CheckIPHeader -> ${out(2)}; sip[1] -> ${out(3)};`,
   },
 ];
 
