@@ -78,31 +78,75 @@ export function includedHeaders(file: string, seen: Set<string>): void {
   }
 }
 
-/** The gcc arguments for a build, with generated.c in the current directory. */
-export function compilerCommand(opts: BuildOptions, output: string): string[] {
+/** Optimisation, sanitizer, target and batch flags: what shapes the code, apart from the files. */
+function codeFlags(opts: BuildOptions): string[] {
   // Sanitizer builds use -O1: they exist to find bugs, and compile in half the time.
   const flags = opts.debug ? ['-O0', '-g'] : opts.sanitize ? ['-O1', '-g'] : ['-O2'];
   if (opts.sanitize) flags.push('-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined');
   if (opts.marchNative) flags.push('-march=native');
   if (opts.batch) flags.push(`-DCVM_BATCH_MAX=${opts.batch}`);
+  // -fPIC for a shared library: the prebuilt runtime object goes into it too.
+  if (opts.kind === 'shared') flags.push('-fPIC');
+  return ['gcc', '-std=gnu11', ...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter', `-I${repoRoot}`, `-I${runtimeDir}`];
+}
+
+/**
+ * The gcc arguments for a build, with generated.c in the current directory:
+ * one translation unit with the whole runtime (what `clickvm compile`
+ * writes into build.sh). `runtimeObject` is the prebuilt cold part of the
+ * runtime to link instead of compiling it again.
+ */
+export function compilerCommand(opts: BuildOptions, output: string, runtimeObject?: string): string[] {
   const driver = opts.kind === 'exe' ? join(runtimeDir, 'main.c') : join(runtimeDir, 'lib.c');
   // -Bsymbolic: several compiled routers may live in one process (tests); each
   // library must bind to its own runtime symbols, never to another's.
-  const kindFlags = opts.kind === 'shared' ? ['-shared', '-fPIC', '-Wl,-Bsymbolic'] : [];
-  return [
-    'gcc', '-std=gnu11', ...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
-    ...kindFlags, `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', driver, '-o', output, ...LIBS,
-  ];
+  const kindFlags = opts.kind === 'shared' ? ['-shared', '-Wl,-Bsymbolic'] : [];
+  const prebuilt = runtimeObject ? ['-DCVM_RUNTIME_PREBUILT'] : [];
+  return [...codeFlags(opts), ...prebuilt, ...kindFlags, 'generated.c', driver, ...(runtimeObject ? [runtimeObject] : []), '-o', output, ...LIBS];
+}
+
+/** A hash of the compiler, the runtime's files and `parts`, for cache keys. */
+function buildHash(...parts: string[]): ReturnType<typeof createHash> {
+  const hash = createHash('sha256');
+  hash.update(compilerVersion());
+  for (const p of parts) hash.update(p).update('\0');
+  for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
+  return hash;
+}
+
+/** Run gcc writing `output` through a temporary name, so concurrent builds never see half a file. */
+function compileTo(command: readonly string[], output: string, cwd: string): void {
+  const tmp = `${output}.tmp${process.pid}`;
+  try {
+    const args = command.slice(1);
+    args[args.lastIndexOf(output)] = tmp;
+    execFileSync(command[0]!, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
+    throw new NativeBuildError(`C compilation failed in ${cwd}:\n${stderr}`);
+  }
+  renameSync(tmp, output);
+}
+
+/**
+ * The runtime's cold part (runtime/cold.c: everything but the packet pool
+ * and the scheduler, which inline into element code) compiled once per set
+ * of flags and cached: it is most of a small configuration's compile time.
+ */
+export function runtimeObject(opts: BuildOptions, build = true): string {
+  const flags = codeFlags(opts);
+  const key = buildHash(...flags).digest('hex').slice(0, 24);
+  const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), `runtime-${key}`);
+  const output = join(dir, 'cold.o');
+  if (!build || existsSync(output)) return output;
+  mkdirSync(dir, { recursive: true });
+  compileTo([...flags, '-c', join(runtimeDir, 'cold.c'), '-o', output], output, dir);
+  return output;
 }
 
 /** Compile a generated program, reusing a cached build when nothing changed. */
 export function buildNative(program: GeneratedProgram, opts: BuildOptions): BuildResult {
-  const hash = createHash('sha256');
-  hash.update(compilerVersion());
-  hash.update(JSON.stringify({ ...opts, cacheDir: undefined }));
-  hash.update(compilerCommand(opts, 'router').join(' '));
-  hash.update(program.source);
-  for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
+  const hash = buildHash(JSON.stringify({ ...opts, cacheDir: undefined }), compilerCommand(opts, 'router', 'cold.o').join(' '), program.source);
   const headers = new Set<string>();
   for (const f of program.elementSources) {
     hash.update(readFileSync(join(repoRoot, f)));
@@ -112,22 +156,13 @@ export function buildNative(program: GeneratedProgram, opts: BuildOptions): Buil
   const key = hash.digest('hex').slice(0, 24);
   const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), key);
   const output = join(dir, opts.kind === 'exe' ? 'router' : 'router.so');
-  const command = compilerCommand(opts, output);
-  if (existsSync(output)) return { output, dir, command, cached: true };
+  if (existsSync(output)) return { output, dir, command: compilerCommand(opts, output, runtimeObject(opts, false)), cached: true };
+  const command = compilerCommand(opts, output, runtimeObject(opts));
 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'generated.c'), program.source);
   writeFileSync(join(dir, 'build.sh'), `#!/bin/sh\ncd "$(dirname "$0")" && ${command.map(shellQuote).join(' ')}\n`, { mode: 0o755 });
-  const tmp = `${output}.tmp${process.pid}`;
-  try {
-    const args = command.slice(1);
-    args[args.lastIndexOf(output)] = tmp;
-    execFileSync(command[0]!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
-    throw new NativeBuildError(`C compilation failed in ${dir}:\n${stderr}`);
-  }
-  renameSync(tmp, output);
+  compileTo(command, output, dir);
   return { output, dir, command, cached: false };
 }
 

@@ -1,10 +1,14 @@
 // `clickvm compile`: generated C, the exact compiler command, and a binary that runs.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { loadConfig } from '../../config-lang/load.js';
+import { buildNative } from '../../dataplane-native/build.js';
+import { generateC } from '../../dataplane-native/codegen.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const clickvm = (args: string[]) =>
@@ -30,4 +34,24 @@ t.test('compile without -o is a usage error', async (t) => {
   const r = clickvm(['compile', '-e', 'Idle -> Discard']);
   t.equal(r.status, 1);
   t.match(r.stderr, /needs an output directory/);
+});
+
+t.test('cached builds link the runtime\'s cold part prebuilt, once per flag set', async (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'clickvm-cold-'));
+  t.teardown(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const build = (n: number) => {
+    const text = `src :: InfiniteSource(LIMIT ${n}, STOP true) -> d :: Discard`;
+    return buildNative(generateC(loadConfig(text, 'cold.click'), { configText: text }), { kind: 'exe', cacheDir });
+  };
+  const [a, b] = [build(5), build(7)];
+  const objects = readdirSync(cacheDir).filter((d) => d.startsWith('runtime-'));
+  t.equal(objects.length, 1, 'one runtime object for two configurations with the same flags');
+  const cold = join(cacheDir, objects[0]!, 'cold.o');
+  for (const r of [a, b]) {
+    t.ok(r.command.includes(cold) && r.command.includes('-DCVM_RUNTIME_PREBUILT'), 'the build links it instead of compiling the runtime again');
+    t.match(readFileSync(join(r.dir, 'build.sh'), 'utf8'), 'cold.o', 'and its build.sh says so');
+  }
+  t.equal(spawnSync(a.output, ['-h', 'd.count'], { encoding: 'utf8' }).stdout, '5\n');
+  t.equal(spawnSync(b.output, ['-h', 'd.count'], { encoding: 'utf8' }).stdout, '7\n');
+  t.ok(build(5).cached, 'a second build of the same program is a cache hit');
 });
