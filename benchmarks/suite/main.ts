@@ -17,6 +17,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --dpdk                DPDK baseline (dpdk-testpmd io forwarding between null PMDs)
   --march-native        build the native engine with -march=native
   --skip-frontend       skip the front-end timings (10,000-element configuration, examples through gcc)
+  --skip-scaling        skip multi-core scaling (the native binary on 1 core, then one instance per core)
   --runs N              measured runs per figure (default 5, after one warm-up)
   --packets N           packets per run, native and Click (default 2000000)
   --host-packets N      packets per run, host engine (default 200000)
@@ -60,6 +61,7 @@ export const BENCH_OPTIONS = {
   dpdk: 'boolean',
   'march-native': 'boolean',
   'skip-frontend': 'boolean',
+  'skip-scaling': 'boolean',
   runs: 'string',
   packets: 'string',
   'host-packets': 'string',
@@ -100,6 +102,7 @@ export function benchArgs(v: BenchValues): BenchArgs {
     dpdk: v.dpdk ?? false,
     marchNative: v['march-native'] ?? false,
     frontend: !(v['skip-frontend'] ?? false),
+    scaling: !(v['skip-scaling'] ?? false),
     ...opt('reference', v.reference),
     ...opt('render', v.render),
     ...opt('runs', int('runs', v.runs)),

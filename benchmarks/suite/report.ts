@@ -53,6 +53,26 @@ function vmBootSection(v: VmBootResults): string[] {
   ];
 }
 
+function scalingSection(r: Results): string[] {
+  const rows = r.scaling ?? [];
+  const sp = (s: Spread): string => `${f(s.median)} (${range(s)})`;
+  const n = rows[0]?.instances ?? 2;
+  return [
+    `## Multi-core scaling (native binary, ${rows[0]?.size ?? r.matrix.sizes[0]} B frames)`,
+    '',
+    'A router runs on one thread, as a ClickOS middlebox runs on one vCPU; it scales out as one instance per core. ' +
+      `The standalone binary alone on core 0, then ${n} copies started together, each pinned to its own core (taskset) and timing its own run loop; ` +
+      `the aggregate is the sum of their rates, efficiency the aggregate over ${n} x the single rate. Median of ${r.matrix.runs} runs, the two shapes alternating.`,
+    '',
+    table(
+      ['configuration', '1 core Mpps', `${n} cores Mpps (aggregate)`, 'efficiency'],
+      rows.map((x) => [x.config, sp(x.single), sp(x.aggregate), x.efficiency.toFixed(2)]),
+    ),
+    '',
+    ...(r.scalingError ? [`Not measured: ${r.scalingError}`, ''] : []),
+  ];
+}
+
 function frontendSection(fe: FrontendResults): string[] {
   const g = fe.generated;
   const sp = (s: Spread | undefined): string => (s ? `${f(s.median)} (${range(s)})` : '-');
@@ -94,10 +114,14 @@ export function markdown(r: Results, charts: readonly string[]): string {
   const head = ['configuration', 'frame B', '10GbE Mpps', ...engines.map((e) => `${e} Mpps`), 'native Gbit/s (10GbE)'];
   if (hasClick) head.push('Click Mpps', ...engines.map((e) => `${e} / Click`));
   if (hasIpp) head.push('native instr/pkt');
+  const cyc = (x: Row, e: Measured): string => (x.cyclesPerPacket?.[e] !== undefined ? x.cyclesPerPacket[e]!.toFixed(0) : '-');
+  const hasCycles = r.rows.some((x) => x.cyclesPerPacket?.native !== undefined);
+  if (hasCycles) head.push('native cycles/pkt', ...(hasClick ? ['Click cycles/pkt'] : []));
   const rows = r.rows.map((x) => {
     const cols = [x.config, String(x.size), f(x.lineRateMpps), ...engines.map((e) => cell(x, e)), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
     if (hasClick) cols.push(cell(x, 'click'), ...engines.map((e) => ratio(x, e)));
     if (hasIpp) cols.push(x.nativeInstructionsPerPacket !== undefined ? x.nativeInstructionsPerPacket.toFixed(1) : '-');
+    if (hasCycles) cols.push(cyc(x, 'native'), ...(hasClick ? [cyc(x, 'click')] : []));
     return cols;
   });
   const startHead = ['configuration', 'frame B', ...engines.map((e) => `${e} ms`), ...(hasClick ? ['Click ms'] : [])];
@@ -119,7 +143,8 @@ export function markdown(r: Results, charts: readonly string[]): string {
       (engines.includes('vm') ? `, ${(r.matrix.vmPackets ?? 0).toLocaleString('en-US')} inside the VM (QEMU ${r.vmAccel ?? 'tcg'}, -M microvm; its start-up column is QEMU's start, the guest's boot and power-off)` : '') +
       '. ' +
       'Mpps is steady state (start-up excluded, see below). Frame sizes include the FCS (the packet in memory is 4 bytes shorter); ' +
-      'Gbit/s counts frame bits; 10GbE line rate is 10e9 / ((size + 20) x 8) frames/s.' +
+      'Gbit/s counts frame bits; 10GbE line rate is 10e9 / ((size + 20) x 8) frames/s. ' +
+      `Cycles per packet are the nominal clock (${m.mhz} MHz, the TSC rate) over the median steady-state rate: wall-clock cycles, stalls included (this machine has no performance counters).` +
       (r.options.marchNative ? ' Native built with -march=native.' : ''),
     '',
   ];
@@ -167,6 +192,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
       '',
     );
   }
+  if (r.scaling?.length || r.scalingError) out.push(...scalingSection(r));
   if (r.vmBoot) out.push(...vmBootSection(r.vmBoot));
   else if (r.vmBootError) out.push('## VM image', '', `Not measured: ${r.vmBootError}`, '');
   if (r.frontend) out.push(...frontendSection(r.frontend));

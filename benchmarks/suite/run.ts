@@ -17,6 +17,7 @@ import { measureVm, vmAccel } from './vm-engine.js';
 import { measureFrontend, type FrontendResults } from './frontend.js';
 import { measureVmBoot, type VmBootResults } from './vm-boot.js';
 import { measureLatency, type Latency } from './latency.js';
+import { measureScaling, type ScalingRow } from './scaling.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
@@ -36,6 +37,8 @@ export interface Row {
   readonly ratioToClick: Partial<Record<Engine, number>>;
   /** Native engine instructions per packet (callgrind), with --callgrind. */
   readonly nativeInstructionsPerPacket?: number;
+  /** Clock cycles per packet at the machine's nominal (TSC) rate, from the median steady-state Mpps. */
+  readonly cyclesPerPacket?: Partial<Record<Measured, number>>;
   /** Frame in to work done, one frame at a time, on the in-process path (smallest size only). */
   readonly inprocessLatency?: Latency;
 }
@@ -62,6 +65,9 @@ export interface Results {
   /** The VM image's size, boot and memory (with the vm engine). */
   readonly vmBoot?: VmBootResults;
   readonly vmBootError?: string;
+  /** The native binary alone on one core, then one instance per core at once (smallest frame size). */
+  readonly scaling?: readonly ScalingRow[];
+  readonly scalingError?: string;
   readonly rows: readonly Row[];
   readonly loadAtEnd: number;
   readonly seconds: number;
@@ -75,6 +81,8 @@ export interface SuiteOptions extends MatrixChoice {
   readonly marchNative?: boolean;
   /** Time the front end (default true). */
   readonly frontend?: boolean;
+  /** Measure multi-core scaling of the native engine (default true when it is among the engines). */
+  readonly scaling?: boolean;
   /** Where log lines go (default stdout). */
   readonly write?: (text: string) => void;
   /** Draw a progress bar (default: stdout is a TTY). */
@@ -145,7 +153,11 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
       }
       const ratioToClick: Row['ratioToClick'] = {};
       const g: Row['gbps'] = {};
-      for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) g[k] = gbps(r.mpps.median * 1e6, size);
+      const cycles: Row['cyclesPerPacket'] = {};
+      for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) {
+        g[k] = gbps(r.mpps.median * 1e6, size);
+        if (mach.mhz > 0) cycles[k] = mach.mhz / r.mpps.median;
+      }
       const click = results.click;
       if (click) for (const e of m.engines) if (results[e]) ratioToClick[e] = results[e]!.mpps.median / click.mpps.median;
       const row: Row = {
@@ -155,6 +167,7 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
         lineRateGbps: gbps(lineRatePps(size), size),
         results,
         gbps: g,
+        cyclesPerPacket: cycles,
         errors,
         ratioToClick,
         ...(ipp !== undefined ? { nativeInstructionsPerPacket: ipp } : {}),
@@ -165,9 +178,28 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
       for (const [k, r] of Object.entries(results) as [Measured, Measurement][]) parts.push(`${k} ${fmt(r.mpps.median)} Mpps`);
       if (ratioToClick.native !== undefined) parts.push(`native/click ${ratioToClick.native.toFixed(2)}x`);
       if (ipp !== undefined) parts.push(`${ipp.toFixed(1)} instr/pkt`);
+      if (cycles.native !== undefined) parts.push(`${cycles.native.toFixed(0)} cycles/pkt`);
       if (latency) parts.push(`latency ${fmt(latency.medianUs)} us (p99 ${fmt(latency.p99Us)})`);
       for (const [k, e] of Object.entries(errors)) parts.push(`${k} failed: ${e}`);
       write(`${bar ? '\r\x1b[K' : ''}${parts.join('  ')}  (${rows.length}/${total})\n`);
+    }
+  }
+  let scaling: ScalingRow[] | undefined;
+  let scalingError: string | undefined;
+  if ((opts.scaling ?? true) && m.engines.includes('native')) {
+    const size = Math.min(...m.sizes);
+    scaling = [];
+    for (const c of m.configs) {
+      try {
+        const s = await measureScaling(c.name, sizedConfig(readFileSync(c.file, 'utf8'), size), c.file, dirname(c.file), size, m.packets, m.runs, {
+          marchNative: opts.marchNative ?? false,
+        });
+        scaling.push(s);
+        write(`scaling ${c.name.padEnd(16)} ${size} B  1 core ${fmt(s.single.median)} Mpps, ${s.instances} instances ${fmt(s.aggregate.median)} Mpps (efficiency ${s.efficiency.toFixed(2)})\n`);
+      } catch (e) {
+        scalingError = `${c.name}: ${why(e)}`;
+        write(`scaling ${c.name} failed: ${why(e)}\n`);
+      }
     }
   }
   let dpdk: DpdkResult | undefined;
@@ -224,6 +256,8 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
     ...(frontend ? { frontend } : {}),
     ...(vmBoot ? { vmBoot } : {}),
     ...(vmBootError ? { vmBootError } : {}),
+    ...(scaling ? { scaling } : {}),
+    ...(scalingError ? { scalingError } : {}),
     rows,
     loadAtEnd: loadavg()[0]!,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

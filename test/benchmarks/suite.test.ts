@@ -76,11 +76,23 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
       t.type(row.gbps[engine], 'number');
     }
     t.same(row.ratioToClick, {}, 'no ratio without --reference');
+    const cyc = row.cyclesPerPacket!.native!;
+    t.ok(Math.abs(cyc - res.machine.mhz / row.results.native!.mpps.median) < 1e-6 * cyc, 'native cycles per packet: the nominal clock over the median rate');
     if (row.size === 64) {
       const l = row.inprocessLatency!;
       t.ok(l && l.frames > 0 && l.medianUs > 0 && l.medianUs <= l.p99Us && l.p99Us <= l.maxUs, 'in-process latency at the smallest size: median <= p99 <= max');
     } else t.notOk(row.inprocessLatency, 'latency only at the smallest size');
   }
+
+  // Scaling: the native binary alone, then one instance per core at once, at the smallest size.
+  t.equal(res.scaling?.length, res.matrix.configs.length, `a scaling row per configuration${res.scalingError ? `: ${res.scalingError}` : ''}`);
+  for (const s of res.scaling ?? []) {
+    t.equal(s.size, 64);
+    t.ok(s.instances >= 2, 'at least two instances');
+    t.ok(s.single.median > 0 && s.aggregate.median > 0, 'both shapes measured');
+    t.ok(Math.abs(s.efficiency - s.aggregate.median / (s.instances * s.single.median)) < 1e-9, 'efficiency from the medians');
+  }
+  t.match(md0(out), /## Multi-core scaling \(native binary, 64 B frames\)/);
 
   t.match(res.vmAccel, /^(tcg|kvm)$/, 'the VM\'s accelerator is recorded');
   const vb = res.vmBoot!;
@@ -104,7 +116,7 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.match(md, /^# clickvm benchmark suite/);
   t.match(md, res.machine.cpuModel);
   const tables = md.split(/\n\n/).filter((b) => b.startsWith('| '));
-  t.ok(tables.length >= 6, 'throughput, start-up, latency, VM and front-end tables');
+  t.ok(tables.length >= 7, 'throughput, start-up, latency, scaling, VM and front-end tables');
   t.match(md, /## Latency \(in-process, 64 B frames\)/);
   t.match(md, /## Front end \(text to binary\)/);
   t.match(md, /## VM image \(QEMU (tcg|kvm)/);
@@ -134,6 +146,8 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.same(new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])), before, '--render reproduces the files');
 });
 
+const md0 = (out: string): string => readFileSync(join(out, 'quick.md'), 'utf8');
+
 /** The throughput table's body lines. */
 function table(md: string): string[] {
   const block = md.split('## Steady-state throughput')[1]!.split(/\n\n/)[1]!;
@@ -151,7 +165,7 @@ t.test('clickvm bench: its options in --help, bad ones a usage error', async (t)
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
   const help = cli(['bench', '--help']);
   t.equal(help.status, 0, help.stderr);
-  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets']) t.match(help.stdout, o);
+  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets', '--skip-scaling']) t.match(help.stdout, o);
   const bad = cli(['bench', '--engines', 'fpga']);
   t.equal(bad.status, 1);
   t.match(bad.stderr, /fpga/);
