@@ -39,20 +39,21 @@ export function measureClick(click: string, text: string, cwd: string, packets: 
     const file = join(dir, 'config.click');
     writeFileSync(file, text);
     runClick(click, file, handler, cwd, packets); // warm-up: page cache, CPU frequency
-    const tiny: number[] = [];
+    const tiny: ClickRun[] = [];
     const full: ClickRun[] = [];
     for (let i = 0; i < runs; i++) {
-      tiny.push(runClick(click, file, handler, cwd, TINY).wallSeconds);
+      tiny.push(runClick(click, file, handler, cwd, TINY));
       full.push(runClick(click, file, handler, cwd, packets));
     }
-    const startup = median(tiny);
+    const startup = median(tiny.map((r) => r.wallSeconds));
     const counted = full[0]!.packets;
     // A run no longer than the start-up says nothing about the steady state: drop it.
     const steady = full.map((r) => r.wallSeconds - startup).filter((s) => s > 0);
     if (!steady.length) throw new Error(`${packets} packets take no longer than ${TINY} (start-up); give more packets`);
-    // The steady part carries counted - TINY packets; scale to whole-run seconds per `counted`.
-    const scale = counted / Math.max(counted - TINY, 1);
-    return measurement(counted, steady.map((s) => s * scale), tiny);
+    // The steady part carries what the full run counted beyond the tiny one (an
+    // example's sources send $N each); scale to whole-run seconds per `counted`.
+    const scale = counted / Math.max(counted - tiny[0]!.packets, 1);
+    return measurement(counted, steady.map((s) => s * scale), tiny.map((r) => r.wallSeconds));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { FRAME_SIZES } from './frames.js';
+import { exampleFiles } from './examples.js';
 
 /**
  * host: TypeScript engine; native: standalone binary; inprocess: native
@@ -15,18 +16,29 @@ export const ENGINES = ['host', 'native', 'inprocess', 'vm'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export interface ConfigFile {
-  /** File name without .click, e.g. a_source_discard. */
+  /** File name without .click, e.g. a_source_discard; x_NAME for examples/NAME. */
   readonly name: string;
   readonly file: string;
+  /** An examples/ middlebox fed from memory (benchmarks/suite/examples.ts): one row, at its frames' mean size. */
+  readonly example?: boolean;
 }
+
+/** The examples measured as rows (each examples/NAME/NAME.click). */
+export const EXAMPLES = ['firewall', 'load-balancer', 'monitor', 'nat', 'rate-limiter', 'router'] as const;
+
+/** A configuration's short label: the letter of a-f, an example's folder name. */
+export const shortName = (name: string): string => (name.startsWith('x_') ? name.slice(2) : name.replace(/_.*/, ''));
 
 export const configsDir = join(repoRoot, 'benchmarks', 'configs');
 
 export function benchmarkConfigs(): ConfigFile[] {
-  return readdirSync(configsDir)
-    .filter((f) => f.endsWith('.click'))
-    .sort()
-    .map((f) => ({ name: basename(f, '.click'), file: join(configsDir, f) }));
+  return [
+    ...readdirSync(configsDir)
+      .filter((f) => f.endsWith('.click'))
+      .sort()
+      .map((f) => ({ name: basename(f, '.click'), file: join(configsDir, f) })),
+    ...exampleFiles(EXAMPLES).map((e) => ({ ...e, example: true })),
+  ];
 }
 
 export interface Matrix {
@@ -59,7 +71,7 @@ export interface MatrixChoice {
 export function matrix(choice: MatrixChoice = {}): Matrix {
   const all = benchmarkConfigs();
   const quick = choice.quick ?? false;
-  const only = choice.only?.length ? choice.only : quick ? ['a_', 'e_'] : undefined;
+  const only = choice.only?.length ? choice.only : quick ? ['a_', 'e_', 'x_firewall'] : undefined;
   const configs = only ? all.filter((c) => only.some((o) => c.name.startsWith(o))) : all;
   if (!configs.length) throw new Error(`no configuration matches ${only!.join(', ')} (have ${all.map((c) => c.name).join(', ')})`);
   const sizes = choice.sizes?.length ? choice.sizes : quick ? [64, 1500] : FRAME_SIZES;

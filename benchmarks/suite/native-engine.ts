@@ -12,8 +12,9 @@ import { buildNative } from '../../dataplane-native/build.js';
 import { generateC } from '../../dataplane-native/codegen.js';
 import { measurement, type Measurement } from './stats.js';
 
-/** The handler that counts packets through a configuration: cnt.count, d.count or the source's count. */
+/** The handler that counts packets through a configuration: an example's total (examples.ts), cnt.count, d.count or the source's count. */
 export function countHandler(text: string): string {
+  if (/\bbench_total\s*::\s*Script/.test(text)) return 'bench_total.run';
   if (/\bcnt\s*::\s*Counter/.test(text)) return 'cnt.count';
   if (/\bd\s*::\s*Discard/.test(text)) return 'd.count';
   if (/\bsrc\s*::\s*InfiniteSource/.test(text)) return 'src.count';

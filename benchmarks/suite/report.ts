@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineRatePps } from './frames.js';
-import type { Engine } from './matrix.js';
+import { shortName, type Engine } from './matrix.js';
 import type { Measured, Results, Row } from './run.js';
 import type { Spread } from './stats.js';
 import { FRONTEND_PHASES } from '../frontend.js';
@@ -118,7 +118,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
   const hasCycles = r.rows.some((x) => x.cyclesPerPacket?.native !== undefined);
   if (hasCycles) head.push('native cycles/pkt', ...(hasClick ? ['Click cycles/pkt'] : []));
   const rows = r.rows.map((x) => {
-    const cols = [x.config, String(x.size), f(x.lineRateMpps), ...engines.map((e) => cell(x, e)), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
+    const cols = [x.config, x.example ? `mix, mean ${x.size}` : String(x.size), f(x.lineRateMpps), ...engines.map((e) => cell(x, e)), x.gbps.native !== undefined ? `${f(x.gbps.native)} (${x.lineRateGbps.toFixed(2)})` : '-'];
     if (hasClick) cols.push(cell(x, 'click'), ...engines.map((e) => ratio(x, e)));
     if (hasIpp) cols.push(x.nativeInstructionsPerPacket !== undefined ? x.nativeInstructionsPerPacket.toFixed(1) : '-');
     if (hasCycles) cols.push(cyc(x, 'native'), ...(hasClick ? [cyc(x, 'click')] : []));
@@ -205,7 +205,7 @@ const LINE_RATE = '10GbE line rate';
 
 /** Mpps against frame size for one engine, a line per configuration, and the line rate. */
 export function engineChart(r: Results, engine: Measured): string {
-  const series: Series[] = r.matrix.configs.map((c) => ({
+  const series: Series[] = r.matrix.configs.filter((c) => !c.startsWith('x_')).map((c) => ({
     name: c,
     points: r.rows.filter((x) => x.config === c && x.results[engine]).map((x) => [x.size, x.results[engine]!.mpps.median] as const),
   }));
@@ -218,11 +218,12 @@ export function engineChart(r: Results, engine: Measured): string {
 
 /** Native engine Mpps over Click's, grouped by configuration, a bar per frame size. */
 export function ratioChart(r: Results): string {
+  const sized = r.matrix.configs.filter((c) => !c.startsWith('x_'));
   return barChart({
     title: 'native engine / Click userlevel, steady-state Mpps',
     yLabel: 'ratio (1 = as fast as Click)',
-    groups: r.matrix.configs.map((c) => c.replace(/_.*/, '')),
-    series: r.matrix.sizes.map((s) => ({ name: `${s} B`, values: r.matrix.configs.map((c) => r.rows.find((x) => x.config === c && x.size === s)?.ratioToClick.native) })),
+    groups: sized.map(shortName),
+    series: r.matrix.sizes.map((s) => ({ name: `${s} B`, values: sized.map((c) => r.rows.find((x) => x.config === c && x.size === s)?.ratioToClick.native) })),
     reference: 1,
   });
 }

@@ -18,14 +18,17 @@ import { measureFrontend, type FrontendResults } from './frontend.js';
 import { measureVmBoot, type VmBootResults } from './vm-boot.js';
 import { measureLatency, type Latency } from './latency.js';
 import { measureScaling, type ScalingRow } from './scaling.js';
+import { exampleBench } from './examples.js';
 import type { Measurement } from './stats.js';
 
 export type Measured = Engine | 'click';
 
 export interface Row {
   readonly config: string;
-  /** Frame size in bytes on the wire (FCS included). */
+  /** Frame size in bytes on the wire (FCS included); for an example, its replayed frames' mean. */
   readonly size: number;
+  /** An examples/ middlebox fed from memory (one row, a mix of frame sizes). */
+  readonly example?: boolean;
   readonly lineRateMpps: number;
   /** Line rate in Gbit/s of frame bits (10 less preamble and gap). */
   readonly lineRateGbps: number;
@@ -110,15 +113,18 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
     if (!version) throw new Error(`--reference: '${opts.reference}' does not run as a click binary`);
     reference = { path: opts.reference, version, tinyPackets: TINY };
   }
-  const total = m.configs.length * m.sizes.length;
+  const total = m.configs.reduce((n, c) => n + (c.example ? 1 : m.sizes.length), 0);
   const rows: Row[] = [];
   write(`${mach.cpuModel}, ${mach.cores} cores, ${mach.kernel.split(' ')[0]}, load ${mach.loadAtStart.toFixed(1)}; ${total} rows, ${m.runs} runs each\n`);
   for (const c of m.configs) {
     const base = readFileSync(c.file, 'utf8');
     const cwd = dirname(c.file);
-    for (const size of m.sizes) {
+    // An example is one row at its frames' mean size; its $N is frames per source.
+    const example = c.example ? exampleBench(base, cwd) : undefined;
+    const per = (n: number): number => (example ? Math.ceil(n / example.sources) : n);
+    for (const size of example ? [example.meanFrameBytes] : m.sizes) {
       if (bar) write(`\r${progressBar(rows.length, total)} ${c.name} ${size} B`);
-      const text = sizedConfig(base, size);
+      const text = example ? example.text : sizedConfig(base, size);
       const handler = countHandler(text);
       const results: Row['results'] = {};
       const errors: Row['errors'] = {};
@@ -129,22 +135,23 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
           errors[name] = why(e);
         }
       };
-      if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, m.hostPackets, m.runs));
-      if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
-      if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, m.packets, m.runs, { marchNative: opts.marchNative ?? false }));
-      if (m.engines.includes('vm')) attempt('vm', () => measureVm(text, c.file, handler, m.vmPackets, m.runs));
-      if (reference) attempt('click', () => measureClick(reference.path, text, cwd, m.packets, m.runs));
+      if (m.engines.includes('host')) attempt('host', () => measureHost(text, c.file, cwd, handler, per(m.hostPackets), m.runs));
+      if (m.engines.includes('native')) attempt('native', () => measureNative(text, c.file, cwd, per(m.packets), m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('inprocess')) attempt('inprocess', () => measureInProcess(text, c.file, per(m.packets), m.runs, { marchNative: opts.marchNative ?? false }));
+      if (m.engines.includes('vm')) attempt('vm', () => measureVm(text, c.file, handler, per(m.vmPackets), m.runs));
+      if (reference) attempt('click', () => measureClick(reference.path, text, cwd, per(m.packets), m.runs));
       let ipp: number | undefined;
       // Instructions per packet barely depend on the frame size; callgrind is slow, so it runs at the smallest.
-      if (opts.callgrind && results.native && size === Math.min(...m.sizes)) {
+      if (opts.callgrind && results.native && (example || size === Math.min(...m.sizes))) {
         try {
-          ipp = instructionsPerPacket(text, c.file, cwd, m.callgrindPackets, { marchNative: opts.marchNative ?? false });
+          const k = per(m.callgrindPackets);
+          ipp = instructionsPerPacket(text, c.file, cwd, k, { marchNative: opts.marchNative ?? false }) / (example ? example.sources : 1);
         } catch (e) {
           errors.native = `callgrind: ${why(e)}`;
         }
       }
       let latency: Latency | undefined;
-      if (m.engines.includes('inprocess') && size === Math.min(...m.sizes)) {
+      if (!example && m.engines.includes('inprocess') && size === Math.min(...m.sizes)) {
         try {
           latency = measureLatency(base, c.file, size, opts.quick ? 2_000 : 20_000);
         } catch (e) {
@@ -163,6 +170,7 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
       const row: Row = {
         config: c.name,
         size,
+        ...(example ? { example: true } : {}),
         lineRateMpps: lineRatePps(size) / 1e6,
         lineRateGbps: gbps(lineRatePps(size), size),
         results,
@@ -189,7 +197,7 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
   if ((opts.scaling ?? true) && m.engines.includes('native')) {
     const size = Math.min(...m.sizes);
     scaling = [];
-    for (const c of m.configs) {
+    for (const c of m.configs.filter((x) => !x.example)) {
       try {
         const s = await measureScaling(c.name, sizedConfig(readFileSync(c.file, 'utf8'), size), c.file, dirname(c.file), size, m.packets, m.runs, {
           marchNative: opts.marchNative ?? false,
