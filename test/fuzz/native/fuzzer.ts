@@ -26,12 +26,31 @@ export function clangVersion(): string | undefined {
   }
 }
 
-export function fuzzCommand(output: string, target?: FuzzTarget): string[] {
+const FUZZ_FLAGS = [
+  '-std=gnu11', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer',
+  '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter', `-I${repoRoot}`, `-I${runtimeDir}`,
+];
+
+/** The clang command of a target; `coldObject`: the runtime's cold part prebuilt (runtime/cold.c) to link instead of compiling it in. */
+export function fuzzCommand(output: string, target?: FuzzTarget, coldObject?: string): string[] {
   return [
-    'clang', ...(target?.inputFile ? ['-DCVM_FUZZ_INPUT_FILE="fuzz.input"'] : []), '-std=gnu11', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer',
-    '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-Wno-unused-parameter',
-    `-I${repoRoot}`, `-I${runtimeDir}`, 'generated.c', join(runtimeDir, 'lib.c'), harness, '-o', output, '-lm', '-lz',
+    'clang', ...(target?.inputFile ? ['-DCVM_FUZZ_INPUT_FILE="fuzz.input"'] : []), ...FUZZ_FLAGS, ...(coldObject ? ['-DCVM_RUNTIME_PREBUILT'] : []),
+    'generated.c', join(runtimeDir, 'lib.c'), harness, ...(coldObject ? [coldObject] : []), '-o', output, '-lm', '-lz',
   ];
+}
+
+/** runtime/cold.c built once with the fuzzers' flags (it is the same for every target). */
+function coldObject(cacheDir: string): string {
+  const hash = createHash('sha256').update(clangVersion() ?? '').update(FUZZ_FLAGS.join(' '));
+  for (const f of readdirSync(runtimeDir).sort()) hash.update(f).update(readFileSync(join(runtimeDir, f)));
+  const output = join(cacheDir, `runtime-${hash.digest('hex').slice(0, 16)}.o`);
+  if (existsSync(output)) return output;
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${output}.tmp${process.pid}`;
+  const r = spawnSync('clang', [...FUZZ_FLAGS, '-c', join(runtimeDir, 'cold.c'), '-o', tmp], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`clang failed on runtime/cold.c:\n${r.stderr}`);
+  renameSync(tmp, output);
+  return output;
 }
 
 /** The fuzzer binary of a target, built unless a build of the same inputs is cached. */
@@ -49,7 +68,7 @@ export function buildFuzzer(target: FuzzTarget, cacheDir = join(repoRoot, '.cach
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'generated.c'), program.source);
   const tmp = `${output}.tmp${process.pid}`;
-  const cmd = fuzzCommand(tmp, target);
+  const cmd = fuzzCommand(tmp, target, coldObject(cacheDir));
   const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed for ${target.name} in ${dir}:\n${r.stderr}`);
   renameSync(tmp, output);
