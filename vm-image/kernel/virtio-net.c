@@ -188,6 +188,58 @@ static unsigned vnet_tx_burst(CvmDevice *d, Packet **pkts, unsigned n)
     return k;
 }
 
+/* ---- idle: interrupts instead of polling ---- */
+
+int vnet_pending(void)
+{
+    int any = 0;
+    for (unsigned i = 0; i < nnics; i++) {
+        VnetNic *nic = &nics[i];
+        if (nic->users <= 0) continue;
+        if (virtq_used_pending(&nic->rxq)) any = 1;
+        if (virtq_used_pending(&nic->txq)) {
+            tx_reclaim(nic);
+            any = 1;
+        }
+    }
+    return any;
+}
+
+static void set_interrupts(VnetNic *nic, int on)
+{
+    uint16_t flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+    __atomic_store_n(&nic->rxq.mem->avail.flags, flags, __ATOMIC_RELAXED);
+    __atomic_store_n(&nic->txq.mem->avail.flags, flags, __ATOMIC_RELAXED);
+}
+
+int vnet_idle_arm(void)
+{
+    for (unsigned i = 0; i < nnics; i++) {
+        VnetNic *nic = &nics[i];
+        if (nic->users <= 0) continue;
+        /* The whole ring for the device while the CPU sleeps (a refill is
+         * otherwise due only a batch at a time). */
+        rx_refill(nic, 1);
+        /* Acknowledged before interrupts go on: a used buffer from now on
+         * raises the line again, so its edge reaches the I/O APIC. */
+        uint32_t isr = vmmio_get(&nic->mmio, VMMIO_INTERRUPT_STATUS);
+        if (isr) vmmio_set(&nic->mmio, VMMIO_INTERRUPT_ACK, isr);
+        set_interrupts(nic, 1);
+        nic->stats.idle_arms++;
+    }
+    /* The flags stored before the used indexes are read (store-load: a
+     * full fence). The device writes an index, then reads the flag; so
+     * either this look sees the buffer or the device sees interrupts on. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return vnet_pending();
+}
+
+void vnet_idle_disarm(void)
+{
+    for (unsigned i = 0; i < nnics; i++)
+        if (nics[i].users > 0) set_interrupts(&nics[i], 0);
+}
+
 /* ---- bring-up and shutdown ---- */
 
 static int nic_queues(VnetNic *nic, const char **err)
@@ -290,6 +342,8 @@ static void nic_report(const VnetNic *nic)
     put_dec(&l, s->rx_notifies);
     put_str(&l, ", tx ");
     put_dec(&l, s->tx_notifies);
+    put_str(&l, "; idle halts armed ");
+    put_dec(&l, s->idle_arms);
     line_end_in_program(&l);
 }
 
