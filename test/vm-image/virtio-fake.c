@@ -327,6 +327,11 @@ int main(void)
     check(cvm_device_open("eth01", &err) == NULL && strstr(err.s, "no such device"), "non-canonical numbers are not NIC names");
     cvm_str_clear(&err);
 
+    const CvmDeviceParams receive = { .receive = 1, .element = "rx" }, transmit = { .receive = 0, .element = "tx" };
+    check(cvm_device_setup(rx0, &receive, &err) == 0 && cvm_device_setup(rx0, &receive, &err) == 0 && cvm_device_setup(tx1, &transmit, &err) == 0 &&
+              vnet_nic(0)->receivers == 1 && vnet_nic(1)->receivers == 0,
+          "FromDevice's setup marks NIC 0 as received on (once per name), ToDevice's does not");
+
     VnetNic *nic0 = vnet_nic(0);
     FakeDev *d0 = &devs[4];
     check(nic0->rx_nfree == 0 && nic0->rxq.mem->avail.idx == 128 && d0->notifies[0] == 1, "first open posts 128 receive buffers, one notification");
@@ -416,13 +421,14 @@ int main(void)
     check(d0->interrupts == 0 && d1->interrupts == 0, "no interrupt while polling");
     d0->isr = 1;                 /* left up from an earlier halt */
     check(vnet_idle_arm() == 0, "armed with nothing waiting: the CPU may halt");
-    check(d0->isr == 0 && nic0->rxq.mem->avail.flags == 0 && nic0->txq.mem->avail.flags == 0 && vnet_nic(1)->rxq.mem->avail.flags == 0 &&
-              vnet_nic(1)->txq.mem->avail.flags == 0,
-          "the device's interrupt acknowledged, both queues of every open NIC interrupt");
+    check(d0->isr == 0 && nic0->rxq.mem->avail.flags == 0 && nic0->txq.mem->avail.flags == 0 && vnet_nic(1)->txq.mem->avail.flags == 0,
+          "the device's interrupt acknowledged; the transmit queue of every open NIC interrupts, and the receive queue of NIC 0");
+    check(vnet_nic(1)->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT, "NIC 1's receive queue does not: no FromDevice uses it");
     check(vnet_nic(2)->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT, "a NIC nobody opened is left alone");
     check(nic0->rx_nfree == 0, "every receive buffer posted for the halt");
     check(fake_receive(d0, f, sizeof f) == 1 && d0->interrupts == 1 && d0->isr == 1, "a frame arriving while armed interrupts");
     check(vnet_pending() == 1, "and is work");
+    check(fake_receive(d1, f, sizeof f) == 1 && d1->interrupts == 0, "a frame on NIC 1 (transmit only) interrupts nobody");
     vnet_idle_disarm();
     check(nic0->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT && nic0->txq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT &&
               vnet_nic(1)->txq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT,
@@ -431,7 +437,7 @@ int main(void)
     check(vnet_idle_arm() == 1 && d0->isr == 0, "armed with frames waiting: the re-check says do not halt");
     vnet_idle_disarm();
     k = rx0->ops->rx_burst(rx0, got, 64);
-    check(k == 2 && vnet_pending() == 0, "both frames received; nothing left");
+    check(k == 2 && vnet_pending() == 0, "both frames received; nothing left (the frame on NIC 1 is no work: nobody receives there)");
     for (unsigned i = 0; i < k; i++) cvm_packet_free(got[i]);
     check(nic0->rx_nfree == 2 && vnet_idle_arm() == 0 && nic0->rx_nfree == 0, "their buffers wait for a batch while polling; the next halt posts them");
     vnet_idle_disarm();

@@ -14,6 +14,10 @@
 #include "io.h"
 #include "control.h"
 
+/* virtio-net.c calls cvm_io_add through a weak reference (program images
+ * link without the runtime); a strong one here would undo that. */
+#pragma weak cvm_io_add
+
 #define COM2 0x2f8
 #define COM2_IRQ 3      /* isa-serial,irq=3 (vm-image/qemu.ts): I/O APIC pin 3 */
 #define IER_RDA 0x01    /* interrupt on received data */

@@ -2,6 +2,7 @@
  * and transmit queue 1, polled, one notification per batch. See
  * virtio-net.h for the buffer layout. */
 #include "virtio-net.h"
+#include "io.h"
 #include "vm-image/platform.h"
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #pragma weak cvm_packet_release_slow
 #pragma weak cvm_pool_note_private
 #pragma weak cvm_str_printf
+#pragma weak cvm_io_add
+#pragma weak cvm_io_remove
 
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
 _Static_assert(VNET_RX_FRAME_MAX + CVM_HEADROOM <= CVM_BUF_SIZE, "a receive buffer is a pooled buffer");
@@ -196,7 +199,9 @@ int vnet_pending(void)
     for (unsigned i = 0; i < nnics; i++) {
         VnetNic *nic = &nics[i];
         if (nic->users <= 0) continue;
-        if (virtq_used_pending(&nic->rxq)) any = 1;
+        /* Frames on a NIC only a ToDevice uses wait for nobody (QEMU stops
+         * at a full ring): they are not work. */
+        if (nic->receivers > 0 && virtq_used_pending(&nic->rxq)) any = 1;
         if (virtq_used_pending(&nic->txq)) {
             tx_reclaim(nic);
             any = 1;
@@ -208,7 +213,7 @@ int vnet_pending(void)
 static void set_interrupts(VnetNic *nic, int on)
 {
     uint16_t flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
-    __atomic_store_n(&nic->rxq.mem->avail.flags, flags, __ATOMIC_RELAXED);
+    if (nic->receivers > 0) __atomic_store_n(&nic->rxq.mem->avail.flags, flags, __ATOMIC_RELAXED);
     __atomic_store_n(&nic->txq.mem->avail.flags, flags, __ATOMIC_RELAXED);
 }
 
@@ -219,7 +224,7 @@ int vnet_idle_arm(void)
         if (nic->users <= 0) continue;
         /* The whole ring for the device while the CPU sleeps (a refill is
          * otherwise due only a batch at a time). */
-        rx_refill(nic, 1);
+        if (nic->receivers > 0) rx_refill(nic, 1);
         /* Acknowledged before interrupts go on: a used buffer from now on
          * raises the line again, so its edge reaches the I/O APIC. */
         uint32_t isr = vmmio_get(&nic->mmio, VMMIO_INTERRUPT_STATUS);
@@ -238,6 +243,30 @@ void vnet_idle_disarm(void)
 {
     for (unsigned i = 0; i < nnics; i++)
         if (nics[i].users > 0) set_interrupts(&nics[i], 0);
+}
+
+/* The run loop's view of the NICs (io.h): one live source for all of them,
+ * there while any NIC has a FromDevice, as an AF_PACKET device is on the
+ * host. A router that receives keeps running when idle, waiting for frames
+ * (in cvm_io_wait, which watches the rings and halts), instead of ending
+ * or sleeping through them until its next timer. */
+static int vnet_io_poll(CvmIoSource *s)
+{
+    (void)s;
+    return vnet_pending();
+}
+
+static CvmIoSource rx_source = { .poll = vnet_io_poll, .fd = -1, .live = 1 };
+
+static int vnet_setup(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err)
+{
+    (void)err;
+    VnetPort *port = (VnetPort *)d;
+    if (!p->receive || port->receiving) return 0;
+    port->receiving = 1;
+    port->nic->receivers++;
+    if (cvm_io_add) cvm_io_add(&rx_source);
+    return 0;
 }
 
 /* ---- bring-up and shutdown ---- */
@@ -349,7 +378,15 @@ static void nic_report(const VnetNic *nic)
 
 static void vnet_close(CvmDevice *d)
 {
-    VnetNic *nic = ((VnetPort *)d)->nic;
+    VnetPort *port = (VnetPort *)d;
+    VnetNic *nic = port->nic;
+    if (port->receiving) {
+        port->receiving = 0;
+        nic->receivers--;
+        unsigned left = 0;
+        for (unsigned i = 0; i < nnics; i++) left += nics[i].receivers;
+        if (!left && cvm_io_remove) cvm_io_remove(&rx_source);
+    }
     if (--nic->users > 0) return;
     nic_quiesce(nic);
     nic_report(nic);
@@ -470,6 +507,7 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
             memcpy(p->name, l.s, l.n);
             p->name[l.n] = 0;
             p->dev.ops = &vnet_ops;
+            p->dev.setup = vnet_setup;
             p->dev.name = p->name;
         }
         Line l = { .n = 0 };
@@ -514,8 +552,10 @@ void vnet_shutdown(void)
 {
     for (unsigned i = 0; i < nnics; i++) {
         nic_quiesce(&nics[i]);
-        nics[i].users = 0;
+        nics[i].users = nics[i].receivers = 0;
+        nics[i].ports[0].receiving = nics[i].ports[1].receiving = 0;
     }
+    if (cvm_io_remove) cvm_io_remove(&rx_source);
     nnics = 0;
 }
 

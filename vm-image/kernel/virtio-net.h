@@ -35,6 +35,7 @@ typedef struct VnetPort {
     CvmDevice dev;
     VnetNic *nic;
     char name[16];
+    int receiving;                          /* a FromDevice uses it (CvmDeviceParams.receive) */
 } VnetPort;
 
 typedef struct VnetStats {
@@ -52,6 +53,7 @@ struct VnetNic {
     uint8_t mac[6];
     int has_mac;
     int users;                              /* open ports */
+    int receivers;                          /* open ports a FromDevice receives on */
     Virtq rxq, txq;
     VirtqMem *rx_mem, *tx_mem;
     unsigned rx_slots, tx_slots;            /* two descriptors per slot */
@@ -86,8 +88,9 @@ void vnet_shutdown(void);
  * for)? */
 int vnet_pending(void);
 /* Before a halt, for every open NIC: post all free receive buffers,
- * acknowledge the device's interrupt, let both queues interrupt on used
- * buffers, then look again. Nonzero: work came in meanwhile, do not halt. */
+ * acknowledge the device's interrupt, let its queues interrupt on used
+ * buffers (the receive queue only if a FromDevice uses the NIC), then look
+ * again. Nonzero: work came in meanwhile, do not halt. */
 int vnet_idle_arm(void);
 /* After it: polling again, interrupts suppressed. */
 void vnet_idle_disarm(void);
