@@ -36,11 +36,15 @@ struct table_ptr {
 
 static uint64_t gdt[5];
 static struct tss tss;
-static struct idt_gate idt[256];
-static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+/* Gates up to the highest vector used (IRQ_VECTOR_SPURIOUS); the table's
+ * limit leaves the rest out. */
+static struct idt_gate idt[IRQ_VECTOR_SPURIOUS + 1];
+/* trap_report and the console helpers need well under 1 KiB. */
+static uint8_t trap_stack[8192] __attribute__((aligned(16)));
 /* Interrupts get a stack of their own (IST 2): they arrive in code built
- * with a red zone, which a frame pushed on its stack would overwrite. */
-static uint8_t irq_stack[4096] __attribute__((aligned(16)));
+ * with a red zone, which a frame pushed on its stack would overwrite. The
+ * handlers push the CPU's 40-byte frame and one register. */
+static uint8_t irq_stack[256] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[32];
 extern const char irq_timer_stub[], irq_device_stub[], irq_spurious_stub[];
 
@@ -83,8 +87,8 @@ static void set_gate(unsigned v, uint64_t a, uint8_t ist)
 }
 
 /* The 32 exceptions (on trap_stack) and the three interrupt vectors of
- * irq.c (on irq_stack); any other vector finds no gate, and the #NP that
- * follows is reported as a crash. */
+ * irq.c (on irq_stack); any other vector finds no gate or lies past the
+ * table's limit, and the fault that follows is reported as a crash. */
 static void load_idt(void)
 {
     for (unsigned v = 0; v < 32; v++) set_gate(v, trap_stubs[v], 1);

@@ -68,7 +68,7 @@ void cpu_init(void);
  * irq_halt, to wake an idle CPU. */
 #define IRQ_VECTOR_TIMER    0x40   /* local APIC timer */
 #define IRQ_VECTOR_DEVICE   0x41   /* every I/O APIC pin routed */
-#define IRQ_VECTOR_SPURIOUS 0xff
+#define IRQ_VECTOR_SPURIOUS 0x4f   /* low four bits set, as older APICs require */
 /* Set up the local APIC (and measure its timer) and the I/O APIC, once;
  * -1 if there is no usable APIC (the idle path then spins, as it did). */
 int irq_init(void);
