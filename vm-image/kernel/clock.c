@@ -265,12 +265,6 @@ int64_t vm_monotonic_ns(void)
 
 int64_t vm_realtime_ns(void) { return rtc_epoch_ns + vm_monotonic_ns(); }
 
-void clock_spin_until(int64_t ns)
-{
-    console_release();   /* a sleep is idle time */
-    while (vm_monotonic_ns() < ns) cpu_relax();
-}
-
 int64_t clock_wake_for(int64_t end, int64_t now)
 {
     int64_t wake = end - ((end - now) >> 6);   /* the APIC timer's rate is known to well under 1/64 */
@@ -280,7 +274,7 @@ int64_t clock_wake_for(int64_t end, int64_t now)
 
 void clock_sleep_until(int64_t ns)
 {
-    console_release();
+    console_release();   /* a sleep is idle time */
     for (int64_t now; (now = vm_monotonic_ns()) < ns;) {
         if (ns - now > CLOCK_SPIN_NS && irq_init() == 0) irq_halt(clock_wake_for(ns, now));
         else cpu_relax();

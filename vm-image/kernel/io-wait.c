@@ -65,8 +65,8 @@ void cvm_io_wait(int64_t until)
         int64_t wake = -1;
         if (end >= 0) {
             int64_t left = end - now;
-            if (left <= IO_WAIT_SPIN_NS) {   /* too close to sleep: spin the rest */
-                clock_spin_until(end);
+            if (left <= IO_WAIT_SPIN_NS) {   /* too close to sleep: spin the rest, watching */
+                while (!input_pending() && vm_monotonic_ns() < end) cpu_relax();
                 return;
             }
             wake = clock_wake_for(end, now);

@@ -100,8 +100,6 @@ extern int clock_report;
 /* When the clock wants to be read for its rate refinement (a read 40-50 ms
  * after boot calibration; an idle CPU that halts must wake for it), or -1. */
 int64_t clock_refine_due(void);
-/* Spin until vm_monotonic_ns() reaches `ns`. */
-void clock_spin_until(int64_t ns);
 /* Waits shorter than this spin; longer ones halt (irq.c) until close to the end. */
 #define CLOCK_SPIN_NS 50000
 /* The instant to set the timer for, halting at `now` until `end`: a
