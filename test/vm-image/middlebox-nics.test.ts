@@ -2,7 +2,9 @@
 // `dgram` NICs, frames sent into NIC 0 from this process, what comes out of
 // NIC 1 compared byte for byte with the host engine's output for the same
 // input, the counters read over the control channel while it runs, then
-// `stopMiddlebox`, after which no QEMU is left.
+// `stopMiddlebox`, after which no QEMU is left. An idle middlebox halts its
+// CPU (vm-image/kernel/io-wait.c): QEMU uses next to no host CPU then, and
+// the first frame and the control reads after the idle spell still get through.
 
 import t from 'tap';
 import { createSocket, type Socket } from 'node:dgram';
@@ -17,6 +19,7 @@ import { runDeviceSession } from '../native/engines.js';
 import { caseFrames } from '../util/conformance-cases.js';
 import { rewriteDumpsToDevices } from '../util/device-rewrite.js';
 import { alive } from './vm-util.js';
+import { qemuThreadCpu, TestVm } from './vm-harness.js';
 import { ETHER_MIN, FRAME_MAX, hex } from './vm-common.js';
 
 t.setTimeout(15 * 60 * 1000);   // an uncached image build is slow on a loaded machine
@@ -43,6 +46,16 @@ async function freePort(): Promise<number> {
   const port = s.address().port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/** The share of one core QEMU (all its threads) used over `ms`, after 200 ms to settle. */
+async function idleShare(pid: number, ms: number): Promise<number> {
+  const cpu = () => qemuThreadCpu(pid).reduce((a, th) => a + th.seconds, 0);
+  await sleep(200);
+  const c0 = cpu();
+  const w0 = performance.now();
+  await sleep(ms);
+  return (cpu() - c0) / ((performance.now() - w0) / 1000);
 }
 
 async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 60000): Promise<void> {
@@ -82,6 +95,16 @@ for (const name of ['02-check-ip-header', '18-ip-router']) {
 
     // The control channel answers once the guest is up: then its NICs are too.
     await until('the control channel', async () => (await readHandler(mb.name, `${rw.rx}.count`).catch(() => '')) === '0');
+    if (name === '02-check-ip-header' && pid !== undefined) {
+      // Idle (no timers in this configuration, nothing sent yet): the guest
+      // halts until input comes. A spinning guest takes a whole core, or
+      // whatever share of one the host gives it (40-70% at load 10-13 here).
+      const share = await idleShare(pid, 2000);
+      t.ok(share < 0.15, `an idle middlebox's QEMU uses ${(share * 100).toFixed(1)}% of a core (under 15%)`);
+      const r0 = performance.now();
+      t.equal(await readHandler(mb.name, `${rw.rx}.count`), '0', 'the control channel answers after the idle spell');
+      t.comment(`control read after 2 s idle: ${(performance.now() - r0).toFixed(1)} ms`);
+    }
     for (const f of frames) {
       sockets[0]!.send(f, guestPorts[0]!, '127.0.0.1');
       await sleep(1);   // paced: QEMU reads one datagram per main-loop turn
@@ -99,5 +122,21 @@ for (const name of ['02-check-ip-header', '18-ip-router']) {
     const end = await stopMiddlebox(mb.name);
     t.same(end, { state: 'exited', status: 0 }, 'stopped');
     t.notOk(alive(pid), 'no QEMU left');
+
+    if (name === '02-check-ip-header') {
+      // The same image with no control channel: nothing but its NICs keeps
+      // the router running (no timers either), as a FromDevice on a host
+      // interface does. Idle, it halts; the frames that come later go through.
+      const vm = await TestVm.start(img.built.output, { nics: img.nics.count });
+      t.teardown(() => vm.close());
+      const share = vm.child.pid === undefined ? 1 : await idleShare(vm.child.pid, 1000);
+      t.equal(vm.child.exitCode, null, 'without a control channel or timers the router keeps running, waiting for frames');
+      t.ok(share < 0.15, `and halts meanwhile: QEMU at ${(share * 100).toFixed(1)}% of a core`);
+      await vm.send(0, frames, { burst: 1, gapMs: 1 });
+      const want = rw.outputs.map((_, k) => host.rounds[0]!.sent[String(k + 1)]!);
+      for (const [k, w] of want.entries()) await vm.waitFrames(k + 1, w.length, 20000);
+      rw.outputs.forEach((file, k) => t.same(vm.nics[k + 1]!.received.map(hex), want[k], `after the idle spell, NIC ${k + 1}: the host engine's ${file}`));
+      await vm.close();
+    }
   });
 }

@@ -31,6 +31,8 @@ typedef struct FakeDev {
     uint8_t config[8];
     unsigned notifies[2];
     uint16_t used_flags;         /* what the device shows in used->flags */
+    uint32_t isr;                /* InterruptStatus: bit 0, a used buffer */
+    unsigned interrupts;         /* raised (the driver's avail->flags allowed them) */
 } FakeDev;
 
 static FakeDev devs[FAKE_SLOTS];
@@ -74,6 +76,7 @@ uint32_t vmmio_read32(uintptr_t addr)
     case VMMIO_QUEUE_READY: return q ? q->ready : 0;
     case VMMIO_STATUS: return d->status;
     case VMMIO_CONFIG_GENERATION: return d->generation;
+    case VMMIO_INTERRUPT_STATUS: return d->isr;
     default:
         if (off >= VMMIO_CONFIG && off < VMMIO_CONFIG + sizeof d->config) {
             uint32_t w;
@@ -118,6 +121,7 @@ void vmmio_write32(uintptr_t addr, uint32_t v)
         else q->ready = v & 1;
         break;
     case VMMIO_QUEUE_NOTIFY: if (v < 2) d->notifies[v]++; else register_errors++; break;
+    case VMMIO_INTERRUPT_ACK: if (v & ~d->isr) register_errors++; d->isr &= ~v; break;
     case VMMIO_STATUS:
         if (v == 0) {
             dev_reset(d);
@@ -146,6 +150,11 @@ static void push_used(FakeDev *d, FakeQueue *q, uint16_t head, uint32_t len)
     u->ring[u->idx % q->num] = (VirtqUsedElem){ head, len };
     __atomic_store_n(&u->idx, (uint16_t)(u->idx + 1), __ATOMIC_RELEASE);
     u->flags = d->used_flags;
+    /* As QEMU does (no VIRTIO_F_EVENT_IDX): interrupt unless the driver said not to. */
+    if (!(__atomic_load_n(&qavail(q)->flags, __ATOMIC_ACQUIRE) & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
+        d->isr |= 1;
+        d->interrupts++;
+    }
 }
 
 /* What the device shows in used->flags from now on (QEMU sets NO_NOTIFY
@@ -318,6 +327,11 @@ int main(void)
     check(cvm_device_open("eth01", &err) == NULL && strstr(err.s, "no such device"), "non-canonical numbers are not NIC names");
     cvm_str_clear(&err);
 
+    const CvmDeviceParams receive = { .receive = 1, .element = "rx" }, transmit = { .receive = 0, .element = "tx" };
+    check(cvm_device_setup(rx0, &receive, &err) == 0 && cvm_device_setup(rx0, &receive, &err) == 0 && cvm_device_setup(tx1, &transmit, &err) == 0 &&
+              vnet_nic(0)->receivers == 1 && vnet_nic(1)->receivers == 0,
+          "FromDevice's setup marks NIC 0 as received on (once per name), ToDevice's does not");
+
     VnetNic *nic0 = vnet_nic(0);
     FakeDev *d0 = &devs[4];
     check(nic0->rx_nfree == 0 && nic0->rxq.mem->avail.idx == 128 && d0->notifies[0] == 1, "first open posts 128 receive buffers, one notification");
@@ -401,6 +415,32 @@ int main(void)
     check(tx1->ops->tx_burst(tx1, &one, 1) == 1 && d1->notifies[1] == 2, "NO_NOTIFY: transmit without notification");
     fake_transmit(d1, wire, lens, 256);
     set_used_flags(d1, 1, 0);
+
+    /* Idle (io-wait.c): interrupts on for a halt, the rings looked at again, off after. */
+    check(vnet_pending() == 1 && vnet_pending() == 0, "a sent frame to reclaim is work for the router, once (reclaimed then)");
+    check(d0->interrupts == 0 && d1->interrupts == 0, "no interrupt while polling");
+    d0->isr = 1;                 /* left up from an earlier halt */
+    check(vnet_idle_arm() == 0, "armed with nothing waiting: the CPU may halt");
+    check(d0->isr == 0 && nic0->rxq.mem->avail.flags == 0 && nic0->txq.mem->avail.flags == 0 && vnet_nic(1)->txq.mem->avail.flags == 0,
+          "the device's interrupt acknowledged; the transmit queue of every open NIC interrupts, and the receive queue of NIC 0");
+    check(vnet_nic(1)->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT, "NIC 1's receive queue does not: no FromDevice uses it");
+    check(vnet_nic(2)->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT, "a NIC nobody opened is left alone");
+    check(nic0->rx_nfree == 0, "every receive buffer posted for the halt");
+    check(fake_receive(d0, f, sizeof f) == 1 && d0->interrupts == 1 && d0->isr == 1, "a frame arriving while armed interrupts");
+    check(vnet_pending() == 1, "and is work");
+    check(fake_receive(d1, f, sizeof f) == 1 && d1->interrupts == 0, "a frame on NIC 1 (transmit only) interrupts nobody");
+    vnet_idle_disarm();
+    check(nic0->rxq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT && nic0->txq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT &&
+              vnet_nic(1)->txq.mem->avail.flags == VIRTQ_AVAIL_F_NO_INTERRUPT,
+          "disarmed: interrupts suppressed again");
+    check(fake_receive(d0, f, sizeof f) == 1 && d0->interrupts == 1, "a frame while polling does not interrupt");
+    check(vnet_idle_arm() == 1 && d0->isr == 0, "armed with frames waiting: the re-check says do not halt");
+    vnet_idle_disarm();
+    k = rx0->ops->rx_burst(rx0, got, 64);
+    check(k == 2 && vnet_pending() == 0, "both frames received; nothing left (the frame on NIC 1 is no work: nobody receives there)");
+    for (unsigned i = 0; i < k; i++) cvm_packet_free(got[i]);
+    check(nic0->rx_nfree == 2 && vnet_idle_arm() == 0 && nic0->rx_nfree == 0, "their buffers wait for a batch while polling; the next halt posts them");
+    vnet_idle_disarm();
 
     /* A packet still on the ring at close: freed after the device reset. */
     Packet *last = frame_packet(64, 2);

@@ -249,6 +249,13 @@ void clock_init(void)
 
 uint64_t clock_tsc_hz(void) { return tsc_hz; }
 
+int64_t clock_refine_due(void)
+{
+    (void)vm_monotonic_ns();   /* a read takes the anchor if one is owed */
+    if (refine_pending != 1) return -1;
+    return (int64_t)ns_of(anchor_tsc) + REFINE_MIN_NS + (REFINE_MAX_NS - REFINE_MIN_NS) / 4;
+}
+
 int64_t vm_monotonic_ns(void)
 {
     uint64_t now = rdtsc();
@@ -258,8 +265,18 @@ int64_t vm_monotonic_ns(void)
 
 int64_t vm_realtime_ns(void) { return rtc_epoch_ns + vm_monotonic_ns(); }
 
-void clock_spin_until(int64_t ns)
+int64_t clock_wake_for(int64_t end, int64_t now)
+{
+    int64_t wake = end - ((end - now) >> 6);   /* the APIC timer's rate is known to well under 1/64 */
+    int64_t refine = clock_refine_due();
+    return refine >= 0 && refine < wake ? refine : wake;
+}
+
+void clock_sleep_until(int64_t ns)
 {
     console_release();   /* a sleep is idle time */
-    while (vm_monotonic_ns() < ns) cpu_relax();
+    for (int64_t now; (now = vm_monotonic_ns()) < ns;) {
+        if (ns - now > CLOCK_SPIN_NS && irq_init() == 0) irq_halt(clock_wake_for(ns, now));
+        else cpu_relax();
+    }
 }

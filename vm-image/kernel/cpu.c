@@ -1,6 +1,6 @@
 /* CPU state the kernel sets once: the final GDT (with a TSS, whose only use
  * is a separate stack for exceptions, so a stack overflow still gets
- * reported), the IDT for the 32 exception vectors, and the FPU/SSE state a
+ * reported), the IDT for the 32 exception vectors and irq.c's interrupts, and the FPU/SSE state a
  * Linux process starts with (gcc's code uses SSE for doubles, musl's printf
  * uses x87 long double; both must round exactly as on the host). */
 #include "kernel.h"
@@ -36,9 +36,17 @@ struct table_ptr {
 
 static uint64_t gdt[5];
 static struct tss tss;
-static struct idt_gate idt[32];
-static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+/* Gates up to the highest vector used (IRQ_VECTOR_SPURIOUS); the table's
+ * limit leaves the rest out. */
+static struct idt_gate idt[IRQ_VECTOR_SPURIOUS + 1];
+/* trap_report and the console helpers need well under 1 KiB. */
+static uint8_t trap_stack[8192] __attribute__((aligned(16)));
+/* Interrupts get a stack of their own (IST 2): they arrive in code built
+ * with a red zone, which a frame pushed on its stack would overwrite. The
+ * handlers push the CPU's 40-byte frame and one register. */
+static uint8_t irq_stack[256] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[32];
+extern const char irq_timer_stub[], irq_device_stub[], irq_spurious_stub[];
 
 static void load_gdt(void)
 {
@@ -50,6 +58,7 @@ static void load_gdt(void)
              ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;   /* available 64-bit TSS */
     gdt[4] = base >> 32;
     tss.ist[0] = (uint64_t)(uintptr_t)(trap_stack + sizeof trap_stack);
+    tss.ist[1] = (uint64_t)(uintptr_t)(irq_stack + sizeof irq_stack);
     tss.iomap_base = sizeof tss;
     struct table_ptr p = { sizeof gdt - 1, (uint64_t)(uintptr_t)gdt };
     __asm__ volatile(
@@ -66,18 +75,26 @@ static void load_gdt(void)
         : : "m"(p), "i"(SEL_CODE), "r"(SEL_DATA), "r"(SEL_TSS) : "rax", "memory");
 }
 
+static void set_gate(unsigned v, uint64_t a, uint8_t ist)
+{
+    idt[v].offset_lo = (uint16_t)a;
+    idt[v].selector = SEL_CODE;
+    idt[v].ist = ist;
+    idt[v].type = 0x8e;       /* present, ring 0, interrupt gate */
+    idt[v].offset_mid = (uint16_t)(a >> 16);
+    idt[v].offset_hi = (uint32_t)(a >> 32);
+    idt[v].reserved = 0;
+}
+
+/* The 32 exceptions (on trap_stack) and the three interrupt vectors of
+ * irq.c (on irq_stack); any other vector finds no gate or lies past the
+ * table's limit, and the fault that follows is reported as a crash. */
 static void load_idt(void)
 {
-    for (int v = 0; v < 32; v++) {
-        uint64_t a = trap_stubs[v];
-        idt[v].offset_lo = (uint16_t)a;
-        idt[v].selector = SEL_CODE;
-        idt[v].ist = 1;           /* every exception on trap_stack */
-        idt[v].type = 0x8e;       /* present, ring 0, interrupt gate */
-        idt[v].offset_mid = (uint16_t)(a >> 16);
-        idt[v].offset_hi = (uint32_t)(a >> 32);
-        idt[v].reserved = 0;
-    }
+    for (unsigned v = 0; v < 32; v++) set_gate(v, trap_stubs[v], 1);
+    set_gate(IRQ_VECTOR_TIMER, (uint64_t)(uintptr_t)irq_timer_stub, 2);
+    set_gate(IRQ_VECTOR_DEVICE, (uint64_t)(uintptr_t)irq_device_stub, 2);
+    set_gate(IRQ_VECTOR_SPURIOUS, (uint64_t)(uintptr_t)irq_spurious_stub, 2);
     struct table_ptr p = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
 }

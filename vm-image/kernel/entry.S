@@ -1,6 +1,7 @@
-/* The two ways into the kernel once it runs: CPU exceptions (vectors 0-31,
- * to trap.c, never returning) and the syscall instruction musl executes in
- * ring 0 (to syscall.c, returning like Linux does). */
+/* The ways into the kernel once it runs: CPU exceptions (vectors 0-31,
+ * to trap.c, never returning), the wake-up interrupts of irq.c, and the
+ * syscall instruction musl executes in ring 0 (to syscall.c, returning
+ * like Linux does). */
 
     .text
     .code64
@@ -88,6 +89,35 @@ trap_entry:
     hlt
     jmp 1b
 
+/* Interrupts (irq.c): taken only at the halt of irq_halt, on IST 2. Each
+ * counts itself and acknowledges the local APIC (EOI at 0xfee000b0); what
+ * woke the CPU is found by looking at the devices. A spurious interrupt
+ * takes no EOI. */
+    .globl irq_timer_stub, irq_device_stub, irq_spurious_stub
+    .p2align 4
+irq_timer_stub:
+    incq irq_timer_count(%rip)
+    jmp irq_eoi
+    .p2align 4
+irq_device_stub:
+    incq irq_device_count(%rip)
+irq_eoi:
+    push %rax
+    movabs $0xfee000b0, %rax
+    movl $0, (%rax)
+    pop %rax
+    iretq
+    .p2align 4
+irq_spurious_stub:
+    iretq
+
+    .bss
+    .p2align 3
+    .globl irq_timer_count, irq_device_count
+irq_timer_count: .skip 8
+irq_device_count: .skip 8
+
+    .text
 /* syscall from ring 0: the CPU put the return address in %rcx and RFLAGS in
  * %r11, masked RFLAGS (IF, DF, TF, AC) and kept CPL 0 and the stack. The
  * caller's red zone (128 bytes under %rsp) may hold live data, so the frame

@@ -64,13 +64,52 @@ void kput_dec(int64_t v);
 /* CPU tables (cpu.c): GDT with a TSS, the IDT, SSE and the syscall MSRs. */
 void cpu_init(void);
 
+/* Interrupts (irq.c, handlers in entry.S): only ever taken at the halt of
+ * irq_halt, to wake an idle CPU. */
+#define IRQ_VECTOR_TIMER    0x40   /* local APIC timer */
+#define IRQ_VECTOR_DEVICE   0x41   /* every I/O APIC pin routed */
+#define IRQ_VECTOR_SPURIOUS 0x4f   /* low four bits set, as older APICs require */
+/* Set up the local APIC (and measure its timer) and the I/O APIC, once;
+ * -1 if there is no usable APIC (the idle path then spins, as it did). */
+int irq_init(void);
+/* Deliver I/O APIC pin `gsi` (edge triggered) to wake the CPU; -1 if no such pin. */
+int irq_route(unsigned gsi);
+/* Local APIC timer ticks per second (0 before irq_init). */
+uint64_t irq_timer_hz(void);
+/* Halt until an interrupt, or until vm_monotonic_ns() reaches until_ns
+ * (-1: no timer); returns at once if that instant has passed. */
+void irq_halt(int64_t until_ns);
+typedef struct IrqStats {
+    uint64_t halts, halted_tsc;    /* halts, and TSC ticks spent halted */
+} IrqStats;
+extern IrqStats irq_stats;
+extern uint64_t irq_timer_count, irq_device_count;   /* counted by the handlers */
+
+/* The idle path's devices: each says whether input is waiting, and arms
+ * (and acknowledges) its interrupt before a halt. */
+/* COM2 (control-serial.c): a received byte is waiting. */
+int vm_control_pending(void);
+/* Route COM2's receive interrupt (once irq_init worked). */
+void vm_control_irq_setup(void);
+
 /* Clock (clock.c). */
 void clock_init(void);
 uint64_t clock_tsc_hz(void);
 /* Set (clickvm.verbose): say on the console when the rate is refined. */
 extern int clock_report;
-/* Spin until vm_monotonic_ns() reaches `ns`. */
-void clock_spin_until(int64_t ns);
+/* When the clock wants to be read for its rate refinement (a read 40-50 ms
+ * after boot calibration; an idle CPU that halts must wake for it), or -1. */
+int64_t clock_refine_due(void);
+/* Waits shorter than this spin; longer ones halt (irq.c) until close to the end. */
+#define CLOCK_SPIN_NS 50000
+/* The instant to set the timer for, halting at `now` until `end`: a
+ * little early (the rest is halted again or spun), or earlier still if
+ * the clock's rate refinement wants a read. */
+int64_t clock_wake_for(int64_t end, int64_t now);
+/* Sleep until vm_monotonic_ns() reaches `ns`: halted while far from it
+ * (any interrupt wakes the CPU, which then halts again), spinning at the
+ * end; spinning all along without a usable APIC. */
+void clock_sleep_until(int64_t ns);
 
 /* Memory (memory.c): the heap region, brk and an mmap page allocator. */
 struct hvm_start_info;

@@ -132,8 +132,12 @@ static long sys_poll(struct k_pollfd *fds, long n, int64_t timeout_ns)
         if (fds[i].revents) ready++;
     }
     if (ready || timeout_ns == 0) return ready;
-    if (timeout_ns < 0) for (;;) cpu_relax();   /* nothing can ever wake it */
-    clock_spin_until(vm_monotonic_ns() + timeout_ns);
+    if (timeout_ns < 0)                          /* nothing can ever wake it */
+        for (;;) {
+            if (irq_init() == 0) irq_halt(-1);
+            else cpu_relax();
+        }
+    clock_sleep_until(vm_monotonic_ns() + timeout_ns);
     return 0;
 }
 
@@ -144,7 +148,7 @@ static long sleep_ns(long clk, long flags, const struct k_timespec *req)
     long r = clock_read(clk, &now);
     if (r) return r;
     int64_t until = (flags & TIMER_ABSTIME) ? vm_monotonic_ns() + (ns - now) : vm_monotonic_ns() + ns;
-    clock_spin_until(until);
+    clock_sleep_until(until);
     return 0;
 }
 

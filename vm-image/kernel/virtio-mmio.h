@@ -12,6 +12,9 @@
 #define VIRTIO_MMIO_BASE 0xfeb00000u
 #define VIRTIO_MMIO_STRIDE 512u
 #define VIRTIO_MMIO_SLOTS 32u
+/* microvm without ACPI wires transport i (of 8) to I/O APIC pin 5 + i. */
+#define VIRTIO_MMIO_GSI_BASE 5u
+#define VIRTIO_MMIO_GSI_SLOTS 8u
 
 /* Register offsets (virtio 1.x, 4.2.2). */
 enum {

@@ -2,6 +2,7 @@
  * and transmit queue 1, polled, one notification per batch. See
  * virtio-net.h for the buffer layout. */
 #include "virtio-net.h"
+#include "io.h"
 #include "vm-image/platform.h"
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #pragma weak cvm_packet_release_slow
 #pragma weak cvm_pool_note_private
 #pragma weak cvm_str_printf
+#pragma weak cvm_io_add
+#pragma weak cvm_io_remove
 
 _Static_assert(CVM_HEADROOM >= VNET_HDR_LEN, "the virtio_net_hdr goes in a received packet's headroom");
 _Static_assert(VNET_RX_FRAME_MAX + CVM_HEADROOM <= CVM_BUF_SIZE, "a receive buffer is a pooled buffer");
@@ -188,6 +191,84 @@ static unsigned vnet_tx_burst(CvmDevice *d, Packet **pkts, unsigned n)
     return k;
 }
 
+/* ---- idle: interrupts instead of polling ---- */
+
+int vnet_pending(void)
+{
+    int any = 0;
+    for (unsigned i = 0; i < nnics; i++) {
+        VnetNic *nic = &nics[i];
+        if (nic->users <= 0) continue;
+        /* Frames on a NIC only a ToDevice uses wait for nobody (QEMU stops
+         * at a full ring): they are not work. */
+        if (nic->receivers > 0 && virtq_used_pending(&nic->rxq)) any = 1;
+        if (virtq_used_pending(&nic->txq)) {
+            tx_reclaim(nic);
+            any = 1;
+        }
+    }
+    return any;
+}
+
+static void set_interrupts(VnetNic *nic, int on)
+{
+    uint16_t flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+    if (nic->receivers > 0) __atomic_store_n(&nic->rxq.mem->avail.flags, flags, __ATOMIC_RELAXED);
+    __atomic_store_n(&nic->txq.mem->avail.flags, flags, __ATOMIC_RELAXED);
+}
+
+int vnet_idle_arm(void)
+{
+    for (unsigned i = 0; i < nnics; i++) {
+        VnetNic *nic = &nics[i];
+        if (nic->users <= 0) continue;
+        /* The whole ring for the device while the CPU sleeps (a refill is
+         * otherwise due only a batch at a time). */
+        if (nic->receivers > 0) rx_refill(nic, 1);
+        /* Acknowledged before interrupts go on: a used buffer from now on
+         * raises the line again, so its edge reaches the I/O APIC. */
+        uint32_t isr = vmmio_get(&nic->mmio, VMMIO_INTERRUPT_STATUS);
+        if (isr) vmmio_set(&nic->mmio, VMMIO_INTERRUPT_ACK, isr);
+        set_interrupts(nic, 1);
+        nic->stats.idle_arms++;
+    }
+    /* The flags stored before the used indexes are read (store-load: a
+     * full fence). The device writes an index, then reads the flag; so
+     * either this look sees the buffer or the device sees interrupts on. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return vnet_pending();
+}
+
+void vnet_idle_disarm(void)
+{
+    for (unsigned i = 0; i < nnics; i++)
+        if (nics[i].users > 0) set_interrupts(&nics[i], 0);
+}
+
+/* The run loop's view of the NICs (io.h): one live source for all of them,
+ * there while any NIC has a FromDevice, as an AF_PACKET device is on the
+ * host. A router that receives keeps running when idle, waiting for frames
+ * (in cvm_io_wait, which watches the rings and halts), instead of ending
+ * or sleeping through them until its next timer. */
+static int vnet_io_poll(CvmIoSource *s)
+{
+    (void)s;
+    return vnet_pending();
+}
+
+static CvmIoSource rx_source = { .poll = vnet_io_poll, .fd = -1, .live = 1 };
+
+static int vnet_setup(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err)
+{
+    (void)err;
+    VnetPort *port = (VnetPort *)d;
+    if (!p->receive || port->receiving) return 0;
+    port->receiving = 1;
+    port->nic->receivers++;
+    if (cvm_io_add) cvm_io_add(&rx_source);
+    return 0;
+}
+
 /* ---- bring-up and shutdown ---- */
 
 static int nic_queues(VnetNic *nic, const char **err)
@@ -290,12 +371,22 @@ static void nic_report(const VnetNic *nic)
     put_dec(&l, s->rx_notifies);
     put_str(&l, ", tx ");
     put_dec(&l, s->tx_notifies);
+    put_str(&l, "; idle halts armed ");
+    put_dec(&l, s->idle_arms);
     line_end_in_program(&l);
 }
 
 static void vnet_close(CvmDevice *d)
 {
-    VnetNic *nic = ((VnetPort *)d)->nic;
+    VnetPort *port = (VnetPort *)d;
+    VnetNic *nic = port->nic;
+    if (port->receiving) {
+        port->receiving = 0;
+        nic->receivers--;
+        unsigned left = 0;
+        for (unsigned i = 0; i < nnics; i++) left += nics[i].receivers;
+        if (!left && cvm_io_remove) cvm_io_remove(&rx_source);
+    }
     if (--nic->users > 0) return;
     nic_quiesce(nic);
     nic_report(nic);
@@ -416,6 +507,7 @@ unsigned vnet_probe(uintptr_t base, unsigned nslots)
             memcpy(p->name, l.s, l.n);
             p->name[l.n] = 0;
             p->dev.ops = &vnet_ops;
+            p->dev.setup = vnet_setup;
             p->dev.name = p->name;
         }
         Line l = { .n = 0 };
@@ -460,8 +552,10 @@ void vnet_shutdown(void)
 {
     for (unsigned i = 0; i < nnics; i++) {
         nic_quiesce(&nics[i]);
-        nics[i].users = 0;
+        nics[i].users = nics[i].receivers = 0;
+        nics[i].ports[0].receiving = nics[i].ports[1].receiving = 0;
     }
+    if (cvm_io_remove) cvm_io_remove(&rx_source);
     nnics = 0;
 }
 

@@ -35,6 +35,7 @@ typedef struct VnetPort {
     CvmDevice dev;
     VnetNic *nic;
     char name[16];
+    int receiving;                          /* a FromDevice uses it (CvmDeviceParams.receive) */
 } VnetPort;
 
 typedef struct VnetStats {
@@ -42,6 +43,7 @@ typedef struct VnetStats {
     uint64_t rx_runts, rx_oversize;         /* both count in rx_drops */
     uint64_t rx_notifies, tx_notifies;
     uint64_t tx_abandoned;                  /* still queued when the device was reset at close */
+    uint64_t idle_arms;                     /* times interrupts went on for an idle halt */
 } VnetStats;
 
 struct VnetNic {
@@ -51,6 +53,7 @@ struct VnetNic {
     uint8_t mac[6];
     int has_mac;
     int users;                              /* open ports */
+    int receivers;                          /* open ports a FromDevice receives on */
     Virtq rxq, txq;
     VirtqMem *rx_mem, *tx_mem;
     unsigned rx_slots, tx_slots;            /* two descriptors per slot */
@@ -76,5 +79,20 @@ VnetNic *vnet_nic(unsigned index);
 CvmDevice *vnet_open(const char *name, CvmStr *err);
 /* Reset every NIC and forget them (tests). */
 void vnet_shutdown(void);
+
+/* The idle path (vm-image/kernel/io-wait.c). Polling runs with the
+ * devices' interrupts suppressed; before the CPU halts they are turned on
+ * and the rings looked at again.
+ * Is there work for the router on an open NIC: a received frame, or sent
+ * ones to reclaim (reclaimed here: the slots may be what a ToDevice waits
+ * for)? */
+int vnet_pending(void);
+/* Before a halt, for every open NIC: post all free receive buffers,
+ * acknowledge the device's interrupt, let its queues interrupt on used
+ * buffers (the receive queue only if a FromDevice uses the NIC), then look
+ * again. Nonzero: work came in meanwhile, do not halt. */
+int vnet_idle_arm(void);
+/* After it: polling again, interrupts suppressed. */
+void vnet_idle_disarm(void);
 
 #endif
