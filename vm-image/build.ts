@@ -103,23 +103,73 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./=,:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Compile, link and strip in `dir`; returns the commands. */
-function buildIn(dir: string, units: readonly ProgramUnit[], opts: ImageOptions): string[][] {
-  const { kernel, runtimeSide } = kernelFiles();
-  const commands: string[][] = [];
-  const objects: string[] = [];
-  for (const f of kernel) {
-    const obj = `k-${f.replace(/\.[cS]$/, '')}.o`;
-    const src = join(kernelDir, f);
-    commands.push(f.endsWith('.S') ? ['gcc', '-c', src, '-o', obj] : ['gcc', ...KERNEL_CFLAGS, '-c', src, '-o', obj]);
-    objects.push(obj);
+/** Build in a private folder renamed into place, so two processes building the same thing never see each other's halves. */
+function buildAtomically<T>(dir: string, build: (tmp: string) => T): T {
+  const tmp = `${dir}.tmp${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  let result: T;
+  try {
+    result = build(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
-  const cflags = programCflags(opts);
-  const program = [
-    ...units.map((u) => u.path ?? u.name),
-    ...runtimeSide.map((f) => join(kernelDir, f)),
-  ];
-  program.forEach((src, i) => {
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process finished first
+  }
+  return result;
+}
+
+/** Hash of the compilers, musl, the flags and every kernel and runtime file: what the base objects depend on. */
+function baseHash(opts: ImageOptions): ReturnType<typeof createHash> {
+  const hash = createHash('sha256');
+  hash.update(compilerVersion());
+  const libc = statSync(MUSL_LIBC);
+  hash.update(`${libc.size} ${libc.mtimeMs}`);
+  hash.update(KERNEL_CFLAGS.join(' ')).update(programCflags(opts).join(' '));
+  for (const dir of [kernelDir, runtimeDir]) {
+    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  }
+  return hash;
+}
+
+/**
+ * The objects every image shares, compiled once per set of flags: the
+ * kernel, its runtime-side files and the runtime's cold part (runtime/cold.c;
+ * generated code then includes only the packet pool and the scheduler).
+ */
+function baseObjects(opts: ImageOptions): { objects: string[]; cold: string } {
+  const { kernel, runtimeSide } = kernelFiles();
+  const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'vm-image'), `base-${baseHash(opts).digest('hex').slice(0, 24)}`);
+  const name = (f: string, prefix: string): string => `${prefix}-${f.replace(/^.*\//, '').replace(/\.[cS]$/, '')}.o`;
+  const objects = [...kernel.map((f) => join(dir, name(f, 'k'))), ...runtimeSide.map((f) => join(dir, name(f, 'r')))];
+  const cold = join(dir, 'cold.o');
+  if (!existsSync(dir)) {
+    buildAtomically(dir, (tmp) => {
+      const cflags = programCflags(opts);
+      for (const f of kernel) {
+        const src = join(kernelDir, f);
+        run(f.endsWith('.S') ? ['gcc', '-c', src, '-o', name(f, 'k')] : ['gcc', ...KERNEL_CFLAGS, '-c', src, '-o', name(f, 'k')], tmp);
+      }
+      for (const f of runtimeSide) run(['musl-gcc', ...cflags, '-c', join(kernelDir, f), '-o', name(f, 'r')], tmp);
+      run(['musl-gcc', ...cflags, '-c', join(runtimeDir, 'cold.c'), '-o', 'cold.o'], tmp);
+    });
+  }
+  return { objects, cold };
+}
+
+/** Compile the program's units, link them with the base objects and strip, in `dir`; returns the commands. */
+function buildIn(dir: string, units: readonly ProgramUnit[], opts: ImageOptions, router: boolean): string[][] {
+  const base = baseObjects(opts);
+  const commands: string[][] = [];
+  const objects = [...base.objects, ...(router ? [base.cold] : [])];
+  // A router's generated code leaves the runtime's cold part to the prebuilt object.
+  const cflags = [...programCflags(opts), ...(router ? ['-DCVM_RUNTIME_PREBUILT'] : [])];
+  units.forEach((u, i) => {
+    const src = u.path ?? u.name;
     const obj = `p${i}-${src.replace(/^.*\//, '').replace(/\.c$/, '')}.o`;
     commands.push(['musl-gcc', ...cflags, '-c', src, '-o', obj]);
     objects.push(obj);
@@ -137,18 +187,11 @@ function buildIn(dir: string, units: readonly ProgramUnit[], opts: ImageOptions)
   return commands;
 }
 
-function buildCached(units: readonly ProgramUnit[], extraSources: readonly string[], opts: ImageOptions): ImageResult {
+function buildCached(units: readonly ProgramUnit[], extraSources: readonly string[], opts: ImageOptions, router: boolean): ImageResult {
   requireTool('musl-gcc', 'musl-tools');
   if (!existsSync(MUSL_LIBC)) throw new NativeBuildError(`${MUSL_LIBC} is missing (Debian package musl-dev; run scripts/setup.sh)`);
-  const hash = createHash('sha256');
-  hash.update(compilerVersion());
-  const libc = statSync(MUSL_LIBC);
-  hash.update(`${libc.size} ${libc.mtimeMs}`);
-  hash.update(JSON.stringify({ ...opts, cacheDir: undefined }));
-  hash.update(KERNEL_CFLAGS.join(' ')).update(programCflags(opts).join(' '));
-  for (const dir of [kernelDir, runtimeDir]) {
-    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-  }
+  const hash = baseHash(opts);
+  hash.update(JSON.stringify({ ...opts, cacheDir: undefined, router }));
   for (const u of units) hash.update(u.name).update(u.text ?? readFileSync(u.path!));
   const headers = new Set<string>();
   for (const f of extraSources) {
@@ -164,23 +207,7 @@ function buildCached(units: readonly ProgramUnit[], extraSources: readonly strin
     const commands = JSON.parse(readFileSync(join(dir, 'commands.json'), 'utf8')) as string[][];
     return { output, elf, dir, size: statSync(output).size, commands, cached: true };
   }
-  // Build in a private folder and rename it into place, so that two
-  // processes building the same image never see each other's halves.
-  const tmp = `${dir}.tmp${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  let commands: string[][];
-  try {
-    commands = buildIn(tmp, units, opts);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });   // another process finished first
-  }
+  const commands = buildAtomically(dir, (tmp) => buildIn(tmp, units, opts, router));
   return { output, elf, dir, size: statSync(output).size, commands, cached: false };
 }
 
@@ -190,6 +217,7 @@ export function buildImage(program: GeneratedProgram, opts: ImageOptions = {}): 
     [{ name: 'generated.c', text: program.source }, { name: 'main.c', path: join(runtimeDir, 'main.c') }],
     program.elementSources.map((f) => join(repoRoot, f)),
     opts,
+    true,
   );
 }
 
@@ -199,5 +227,5 @@ export function buildImage(program: GeneratedProgram, opts: ImageOptions = {}): 
  * a router does not).
  */
 export function buildProgramImage(source: string, opts: ImageOptions = {}): ImageResult {
-  return buildCached([{ name: 'program.c', text: source }], [], opts);
+  return buildCached([{ name: 'program.c', text: source }], [], opts, false);
 }
