@@ -6,9 +6,8 @@
 // stops once every source has sent its $N frames. A passive Script,
 // `bench_total`, sums what the sources sent: the row's packet count. The
 // rate is the load the middlebox takes in (forwarded, answered or dropped:
-// the NAT drops unsolicited inbound frames, the rate limiter's queue drops
-// what its shaper cannot send), over the same frames in every engine and in
-// Click.
+// the NAT drops unsolicited inbound frames), over the same frames in every
+// engine and in Click.
 
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -23,8 +23,14 @@ export interface ConfigFile {
   readonly example?: boolean;
 }
 
-/** The examples measured as rows (each examples/NAME/NAME.click). */
-export const EXAMPLES = ['firewall', 'load-balancer', 'monitor', 'nat', 'rate-limiter', 'router'] as const;
+/**
+ * The examples measured as rows (each examples/NAME/NAME.click). Not the
+ * rate limiter: its output is its shaper's rate, and what it takes in
+ * depends on whether the source waits on the full Queue (Click's
+ * InfiniteSource listens to the queue's notifier; clickvm's does not yet),
+ * so the two would not measure the same thing.
+ */
+export const EXAMPLES = ['firewall', 'load-balancer', 'monitor', 'nat', 'router'] as const;
 
 /** A configuration's short label: the letter of a-f, an example's folder name. */
 export const shortName = (name: string): string => (name.startsWith('x_') ? name.slice(2) : name.replace(/_.*/, ''));

@@ -13,7 +13,7 @@ import { markdown } from '../../benchmarks/suite/report.js';
 import { runSuite } from '../../benchmarks/suite/run.js';
 
 t.test('every example, fed from memory, counts what its sources sent', async (t) => {
-  for (const e of exampleFiles(EXAMPLES)) {
+  for (const e of exampleFiles([...EXAMPLES, 'rate-limiter'])) {
     const b = exampleBench(readFileSync(e.file, 'utf8'), dirname(e.file));
     t.notMatch(b.text, /FromDump|ToDump/, `${e.name}: no capture files left`);
     t.equal(b.text.match(/DriverManager/g)?.length, 1, `${e.name}: only the driver that waits for the sources`);
