@@ -28,6 +28,7 @@ import { ControlClient, ControlError } from '../../host-engine/control/client.js
 import { Router } from '../../host-engine/router.js';
 import type { ControlSocketElement } from '../../elements/driver/control-socket.js';
 import { NATIVE_CACHE_DIR } from '../native/engines.js';
+import { cpuSeconds } from '../util/proc.js';
 
 const CONFIG = 'src :: RatedSource(LENGTH 60, RATE 2000) -> c :: Counter -> Discard; ControlSocket(unix, control.sock);';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,12 +68,6 @@ t.test('more clients than descriptors', async (t) => {
   await first.close();
   t.equal(await exited, 0, 'the router stops cleanly');
 });
-
-/** User+system CPU seconds of a process so far (/proc/PID/stat, clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 t.test('the host engine out of descriptors', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'clickvm-fd-limit-host-'));
