@@ -245,8 +245,8 @@ if (reason) {
   });
 
   t.test('an interface deleted mid-run: said once, its frames dropped and counted, the rest of the router goes on', async (t) => {
-    // m1 (the transmit side) and then m0 (the receive side) are deleted
-    // under a running router. Frames sent to m1 after it is gone are lost
+    // m1 (the transmit side) goes down and up, then m1 and m0 (the receive
+    // side) are deleted under a running router. Frames sent to m1 after it is gone are lost
     // and counted in td.drops; the other path (a RatedSource) and the
     // ControlSocket carry on, and the process does not spin: before, the
     // frames stuck in the dead ring were retried every 0.4 ms (2,460 failed
@@ -276,12 +276,28 @@ if (reason) {
           for (let k = 0; k < 100 && Number(await control.read(handler)) < value; k++) await sleep(50);
           return Number(await control.read(handler));
         };
-        await send(burst(40, 0));
-        t.equal(await until('td.count', 40), 40, `${engine}: 40 frames forwarded while m1 is there`);
-        execFileSync('ip', ['-n', net.receiver, 'link', 'del', 'r0']);   // m1 goes with its peer
-        await send(burst(60, 1));
-        t.equal(await until('c0.count', 100), 100, `${engine}: the 60 frames sent after arrive at m0`);
-        t.equal(await until('td.drops', 60), 60, `${engine}: and all 60 are dropped and counted at td`);
+        // First m1 only goes down for a while: what is sent meanwhile is
+        // dropped and counted; once it is up again frames go out (the ring
+        // position went back to the kernel's).
+        const capture = spawnIn(net.receiver, [tool, 'recv', 'r0', join(dir, `gone-${engine}.cap`), '800']);
+        if (!(await waitOutput(capture, /ready/, 10000))) throw new Error('the capture did not start');
+        await send(burst(20, 0));
+        t.equal(await until('td.count', 20), 20, `${engine}: 20 frames forwarded while m1 is up`);
+        execFileSync('ip', ['-n', net.middle, 'link', 'set', 'm1', 'down']);
+        await send(burst(10, 2));
+        t.equal(await until('td.drops', 10), 10, `${engine}: the 10 sent while m1 is down are dropped and counted`);
+        execFileSync('ip', ['-n', net.middle, 'link', 'set', 'm1', 'up']);
+        await sleep(200);
+        const after = burst(20, 3);
+        await send(after);
+        t.equal(await until('td.count', 50), 50, `${engine}: 20 more taken once it is up again`);
+        await capture.done;
+        const got = hex(readFrames(join(dir, `gone-${engine}.cap`)));
+        t.same(got, hex([...burst(20, 0), ...after]), `${engine}: r0 got the 20 before and the 20 after, none of the dropped`);
+        execFileSync('ip', ['-n', net.receiver, 'link', 'del', 'r0']);   // now m1 goes for good, with its peer
+        await send(burst(50, 1));
+        t.equal(await until('c0.count', 100), 100, `${engine}: the 50 frames sent after arrive at m0`);
+        t.equal(await until('td.drops', 60), 60, `${engine}: and all 50 are dropped and counted at td`);
         const pid = middleboxPid(net, `${engine}.click`, engine);
         const cpu = async () => {
           const before = cpuSeconds(pid);
@@ -305,7 +321,7 @@ if (reason) {
       }
       t.equal(status, 0, `${engine}: stops cleanly on SIGINT`, { stderr: mb.stderr() });
       const said = (what: string) => mb.stderr().split('\n').filter((l) => l.includes(what));
-      t.same(said('send:'), ['td: m1: send: No such device or address (frames dropped until sending works again)'], `${engine}: the send failure is said once`);
+      t.same(said('send:'), ['td: m1: send: Network is down (frames dropped until sending works again)', 'td: m1: send: No such device or address (frames dropped until sending works again)'], `${engine}: each send failure is said once`);
       t.same(said('receive:').map((l) => l.replace(/^\S+: /, '')), ['m0: receive: Network is down'], `${engine}: the receive failure too`);
       const h = parseHandlers(mb.stdout());
       t.same(h, { 'c0.count': '100', 'td.count': '100', 'td.drops': '60', 'td.waiting': '0', 'q.drops': '0' }, `${engine}: 100 in = 40 sent + 60 dropped at td`);
