@@ -18,6 +18,8 @@ export interface AfpacketLib {
   rx(h: unknown, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
   tx(h: unknown, data: Buffer, lens: Uint32Array, n: number): number;
   drops(h: unknown): bigint;
+  txDrops(h: unknown): bigint;
+  takeError(h: unknown, receive: number, err: Buffer, cap: number): number;
   down(h: unknown): number;
   live(): number;
   wait(timeoutMs: number): number;
@@ -60,6 +62,8 @@ export function afpacketLib(): AfpacketLib {
     rx: h.func('cvm_hafp_rx', 'unsigned int', [handle, koffi.out('uint8_t *'), 'uint64_t', koffi.out('uint32_t *'), 'unsigned int']),
     tx: h.func('cvm_hafp_tx', 'unsigned int', [handle, 'const uint8_t *', 'const uint32_t *', 'unsigned int']),
     drops: h.func('cvm_hafp_drops', 'uint64_t', [handle]),
+    txDrops: h.func('cvm_hafp_tx_drops', 'uint64_t', [handle]),
+    takeError: h.func('cvm_hafp_take_error', 'int', [handle, 'int', koffi.out('uint8_t *'), 'int']),
     down: h.func('cvm_hafp_down', 'int', [handle]),
     live: h.func('cvm_hafp_live', 'int', []),
     wait: h.func('cvm_hafp_wait', 'int', ['int']),

@@ -28,6 +28,10 @@ export interface NetDevice {
   send(frames: readonly Uint8Array[]): number;
   /** Frames the device dropped before they reached the router (a full receive ring). */
   readonly receiveDrops: number;
+  /** Frames taken for sending that the device then lost (kernel devices: the kernel refused them for good). */
+  readonly sendDrops?: number;
+  /** A receive or send failure not yet reported (strerror text), forgotten once taken; kernel devices. */
+  takeError?(side: 'receive' | 'send'): string | undefined;
   /** Make what an element needs (a kernel device's rings); throws an Error saying why it cannot. Memory devices need nothing. */
   setup?(params: DeviceParams): void;
   /** The interface is down (kernel devices). */

@@ -51,6 +51,15 @@ export class KernelDevice implements NetDevice {
     return this.closed ? 0 : Number(this.lib.drops(this.handle));
   }
 
+  get sendDrops(): number {
+    return this.closed ? 0 : Number(this.lib.txDrops(this.handle));
+  }
+
+  takeError(side: 'receive' | 'send'): string | undefined {
+    const err = Buffer.alloc(ERR_CAP);
+    return !this.closed && this.lib.takeError(this.handle, side === 'receive' ? 1 : 0, err, ERR_CAP) ? errText(err) : undefined;
+  }
+
   receive(max: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     while (out.length < max) {

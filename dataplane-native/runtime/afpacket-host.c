@@ -83,6 +83,21 @@ uint64_t cvm_hafp_drops(void *h)
     return a->dev.rx_drops;
 }
 
+/* Frames the transmit ring took and lost (the kernel refused them for good). */
+uint64_t cvm_hafp_tx_drops(void *h) { return ((AfpDevice *)h)->dev.tx_drops; }
+
+/* A receive (receive 1) or send failure not yet reported: 1 with its
+ * strerror text in err (and forgotten), else 0. */
+int cvm_hafp_take_error(void *h, int receive, char *err, int cap)
+{
+    AfpDevice *a = h;
+    int *e = receive ? &a->dev.rx_error : &a->dev.tx_error;
+    if (!*e || cap <= 0) return 0;
+    snprintf(err, (size_t)cap, "%s", strerror(*e));
+    *e = 0;
+    return 1;
+}
+
 /* Is the interface down? */
 int cvm_hafp_down(void *h)
 {

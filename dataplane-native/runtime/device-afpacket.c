@@ -92,7 +92,8 @@ typedef struct AfpDevice {
     unsigned tx_head;            /* next slot to fill */
     unsigned tx_unflushed;       /* slots filled since the last successful flush */
     uint64_t tx_too_long;        /* frames longer than a slot, dropped */
-    uint64_t tx_errors;          /* flushes the kernel refused (frames stay queued) */
+    uint64_t tx_errors;          /* flushes the kernel refused */
+    int tx_failing;              /* the last flush was refused for good (reported once per run of them) */
     CvmIoSource tx_src;
     int tx_src_added;
 } AfpDevice;
@@ -204,7 +205,15 @@ static int afp_rx_poll(CvmIoSource *s)
 {
     AfpDevice *a = afp_of_rx(s);
     afp_refresh_drops(a);
-    return afp_block_ready(a);
+    if (afp_block_ready(a)) return 1;
+    /* Nothing to read: a pending socket error? (ENETDOWN once the interface
+     * is deleted.) Reading it clears it; left, it keeps the descriptor
+     * ready and every wait of the run loop returns at once: a busy loop.
+     * The FromDevice says it once. */
+    int e = 0;
+    socklen_t len = sizeof e;
+    if (getsockopt(a->rx_fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e) a->dev.rx_error = e;
+    return 0;
 }
 
 /* The socket filter: frames the host sends out of the interface are
@@ -289,15 +298,43 @@ static int afp_slot_free(struct tpacket2_hdr *h)
     return st == TP_STATUS_AVAILABLE || st == TP_STATUS_WRONG_FORMAT;
 }
 
-/* Hand the filled slots to the kernel. 0 if it took them, -1 if they stay
- * queued (a full device queue: try again later). */
+/* The kernel refused the waiting frames for good (the interface was
+ * deleted: ENXIO; it is down: ENETDOWN): they are dropped and counted in
+ * tx_drops, and the failure is left for the ToDevice to say, once until a
+ * send works again. Retrying would be a busy loop that never ends (the
+ * ring's source keeps the run alive), with the frames lost uncounted. The
+ * kernel's ring position is the oldest frame it did not take, so ours goes
+ * back there: the next frames fill the slots it will look at first. */
+static void afp_tx_lose(AfpDevice *a, int err)
+{
+    unsigned oldest = AFP_TX_FRAMES;
+    for (unsigned k = 0; k < AFP_TX_FRAMES; k++) {
+        unsigned i = (a->tx_head + k) % AFP_TX_FRAMES;
+        struct tpacket2_hdr *h = afp_slot(a, i);
+        if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_SEND_REQUEST) continue;
+        if (oldest == AFP_TX_FRAMES) oldest = i;
+        __atomic_store_n(&h->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+        a->dev.tx_drops++;
+    }
+    if (oldest != AFP_TX_FRAMES) a->tx_head = oldest;
+    a->tx_unflushed = 0;
+    if (!a->tx_failing) a->dev.tx_error = err;
+    a->tx_failing = 1;
+}
+
+/* Hand the filled slots to the kernel. 0 if it took them (or refused them
+ * for good: afp_tx_lose), -1 if they stay queued (a full device queue: try
+ * again later). */
 static int afp_tx_flush(AfpDevice *a)
 {
     if (a->tx_fd < 0 || a->tx_unflushed == 0) return 0;
     if (sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
         a->tx_errors++;
-        return -1;
+        if (errno == EINTR) return -1;
+        afp_tx_lose(a, errno);
+        return 0;
     }
+    a->tx_failing = 0;
     /* sendto returns once the kernel has started every queued slot; a slot
      * still marked SEND_REQUEST was not taken. */
     unsigned last = (a->tx_head + AFP_TX_FRAMES - 1) % AFP_TX_FRAMES;

@@ -41,6 +41,9 @@ struct CvmDevice {
     const CvmDeviceOps *ops;
     const char *name;
     uint64_t rx_drops;           /* frames lost before the router saw them (kernel_drops) */
+    uint64_t tx_drops;           /* frames taken for sending that the device lost (ToDevice's drops) */
+    int rx_error, tx_error;      /* errno of a receive/send failure not yet reported, 0 if
+                                  * none; the FromDevice/ToDevice says it once and clears it */
     int users;                   /* FromDevice and ToDevice share a device by name */
     CvmDevice *next;             /* the open devices */
     /* Optional, set by the back-end at open: make what an element asks for

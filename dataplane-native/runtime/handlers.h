@@ -1,16 +1,12 @@
-/* Helpers for element handlers: parsing written values the way the host
- * engine does (elements/io/handler-values.ts) and calling other handlers
- * (elements/driver/handler-call.ts). */
+/* Helpers for element handlers: calling other handlers
+ * (elements/driver/handler-call.ts) and failing reads. Written values are
+ * parsed by elements/lib/click-values.h and handler-args.h. */
 #ifndef CVM_HANDLERS_H
 #define CVM_HANDLERS_H
 
 #include <stdint.h>
 #include "str.h"
 
-/* Integers: optional sign, decimal, 0x hex or 0 octal, surrounding space allowed. 0 ok, -1 bad. */
-int cvm_parse_int(const char *text, int64_t *out);
-/* Click booleans: true/false, yes/no, 1/0, t/f, y/n, on/off (any case). 0 ok, -1 bad. */
-int cvm_parse_bool(const char *text, int *out);
 /* Write `value` to the handler at `path` (`element.handler`, `.global` or `global`);
  * `stop` is the driver stop request. 0 ok, -1 with a message in err. */
 int cvm_call_write(const char *path, const char *value, CvmStr *err);

@@ -44,6 +44,7 @@ import { HostElement, type HandlerAccess, type IoSource } from '../../host-engin
 import { ControlProtocol } from '../../host-engine/control/protocol.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement, type HandlerDef } from '../spec.js';
+import { fileErrorText } from '../io/file-errors.js';
 
 export interface ControlSocketConf {
   readonly type: 'TCP' | 'UNIX';
@@ -75,6 +76,8 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
   private retriesLeft = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** A failed accept was reported and no client accepted since. */
+  private acceptWarned = false;
   /** The element of the next configuration that took this one's socket over (hot reconfiguration). */
   private successor: ControlSocketElement | undefined;
   /** The port bound (TCP; 0 until listening). */
@@ -121,7 +124,7 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
   private listen(port: number, tries: number): void {
     const server = createServer({ allowHalfOpen: true }, (sock) => this.accept(sock));
     this.server = server;
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    const bindFailed = (err: NodeJS.ErrnoException) => {
       if (this.closed) return;
       if (err.code === 'EADDRINUSE' && this.conf.type === 'TCP' && tries < this.conf.portTries && port < 65535) {
         this.listen(port + 1, tries + 1);
@@ -139,8 +142,14 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
       this.io!.live = false;
       this.env.requestStop();
       this.io!.wake();
-    });
+    };
+    server.once('error', bindFailed);
     server.once('listening', () => {
+      // From now on an error is a failed accept (libuv closes what it cannot
+      // accept when out of descriptors, and passes up what it cannot handle):
+      // said once, and the socket goes on serving; unhandled, it would end the process.
+      server.off('error', bindFailed);
+      server.on('error', (err: NodeJS.ErrnoException) => this.current.acceptFailed(err));
       if (this.successor) return;
       const addr = server.address();
       if (addr && typeof addr === 'object') this.port = addr.port;
@@ -150,12 +159,20 @@ export class ControlSocketElement extends HostElement<ControlSocketConf> {
     else server.listen({ port, host: this.conf.localhost ? '127.0.0.1' : undefined, exclusive: true });
   }
 
+  /** A failed accept: said once until a client is accepted again (as control-posix.c). */
+  private acceptFailed(err: NodeJS.ErrnoException): void {
+    if (this.closed || this.acceptWarned) return;
+    this.acceptWarned = true;
+    this.env.chatter(`accept: ${fileErrorText(err)} (accepting again when descriptors free up)`);
+  }
+
   private accept(sock: Socket): void {
     if (this.successor) return this.current.accept(sock);
     if (this.closed) {
       sock.destroy();
       return;
     }
+    this.acceptWarned = false;
     const id = ++this.connections;
     this.clients.add(sock);
     sock.setNoDelay(true);

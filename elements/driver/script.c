@@ -395,7 +395,7 @@ static int script_step_handler(struct script *e, const char *value, CvmStr *err)
     else if (!n) script_steps(e, 1, SCRIPT_STEP_NORMAL);
     else {
         int64_t k;
-        if (ct_parse_integer(s, n, &k) < 0) return cvm_str_printf(err, "syntax error"), -1;
+        if (ct_parse_integer_in(s, n, CT_INT32_MIN, CT_INT32_MAX, &k) < 0) return cvm_str_printf(err, "syntax error"), -1;
         script_steps(e, k, SCRIPT_STEP_NORMAL);
     }
     return 0;

@@ -42,7 +42,7 @@ import type { PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { formatTimestampNs } from '../lib/click-time.js';
 import { fileErrorText } from '../io/file-errors.js';
-import { parseWith } from '../lib/handler-values.js';
+import { handlerInt, parseWith } from '../lib/handler-values.js';
 import { callWrite } from './handler-call.js';
 import { BUILTINS, type BuiltinContext } from './script-builtins.js';
 import { GOTO_END, GOTO_ERROR, GOTO_EXIT, GOTO_STOP, parseScript, parseScriptType, type Insn, type ScriptProgram, type ScriptType } from './script-insns.js';
@@ -278,13 +278,7 @@ export class ScriptElement extends HostElement<ScriptProgram> {
     if (v === 'router') this.steps(1, 'router');
     else if (v === '') this.steps(1, 'normal');
     else {
-      let n: number;
-      try {
-        n = parseInteger(v);
-      } catch {
-        throw new HandlerError('syntax error');
-      }
-      this.steps(n, 'normal');
+      this.steps(handlerInt(v, 'syntax error'), 'normal');
     }
   }
 

@@ -62,6 +62,10 @@ static int from_device_run_task(struct from_device *e, CvmIn *in, CvmOut *out)
         got += n;
         left -= n;
     }
+    if (e->dev->rx_error) {     /* device-afpacket.c: the interface was deleted (or failed) */
+        cvm_chatter(e->base.name, "%s: receive: %s", e->devname, strerror(e->dev->rx_error));
+        e->dev->rx_error = 0;
+    }
     cvm_task_schedule(&e->task);
     return got > 0;
 }

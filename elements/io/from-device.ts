@@ -16,7 +16,9 @@
  *             for `clickvm run` and compiled binaries the Linux interface DEVNAME through
  *             AF_PACKET rings (runtime/device-afpacket.c, reached by the host engine through
  *             koffi); a name that is neither fails initialization with the reason. A real
- *             interface keeps an idle router running, waiting for frames.
+ *             interface keeps an idle router running, waiting for frames. An interface
+ *             deleted while the router runs is said once (`DEV: receive: Network is
+ *             down`); the element then receives nothing and the rest of the router goes on.
  * Keywords:
  *   BURST      frames taken per task run (default 1, as Click; 0 means 1)
  *   SNAPLEN    longest frame kept, in bytes (default 2046)
@@ -100,6 +102,9 @@ export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
       this.count++;
       out.emit(0, p);
     }
+    // device-afpacket.c: the interface was deleted (or failed); said once.
+    const why = this.device!.takeError?.('receive');
+    if (why) this.env.chatter(`${this.conf.devname}: receive: ${why}`);
     this.task.schedule();
     return frames.length > 0;
   }

@@ -291,7 +291,7 @@ static int from_dump_write_active(struct from_dump *e, const char *v, CvmStr *er
 static int from_dump_write_filepos(struct from_dump *e, const char *v, CvmStr *err)
 {
     int64_t pos;
-    if (ct_parse_integer(v, strlen(v), &pos) < 0 || pos < 0) return cvm_str_printf(err, "argument must be file offset"), -1;
+    if (ct_parse_integer_in(v, strlen(v), 0, CT_MAX_SAFE_INTEGER, &pos) < 0) return cvm_str_printf(err, "argument must be file offset"), -1;
     return from_dump_seek(e, (uint64_t)pos, err);
 }
 

@@ -412,8 +412,7 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
     filepos: {
       ...traceSourceHandlers.filepos,
       write: (e: E, v) => {
-        const pos = handlerInt(v, 'argument must be file offset');
-        if (pos < 0) throw new HandlerError('argument must be file offset');
+        const pos = handlerInt(v, 'argument must be file offset', 0, Number.MAX_SAFE_INTEGER);
         e.seek(pos);
       },
     },

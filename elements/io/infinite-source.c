@@ -144,7 +144,7 @@ static int infinite_source_write_data(struct infinite_source *e, const char *v, 
 static int infinite_source_write_limit(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "limit parameter must be integer"), -1;
+    if (ct_parse_int32(v, &n) < 0) return cvm_str_printf(err, "limit parameter must be integer"), -1;
     e->limit = n;
     infinite_source_wake(e);
     return 0;
@@ -153,7 +153,7 @@ static int infinite_source_write_limit(struct infinite_source *e, const char *v,
 static int infinite_source_write_burst(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0 || n < 1) return cvm_str_printf(err, "burstsize parameter must be integer >= 1"), -1;
+    if (ct_parse_integer_in(v, strlen(v), 1, CT_INT32_MAX, &n) < 0) return cvm_str_printf(err, "burstsize parameter must be integer >= 1"), -1;
     e->burst = (uint32_t)n;
     infinite_source_wake(e);
     return 0;
@@ -171,7 +171,7 @@ static int infinite_source_write_active(struct infinite_source *e, const char *v
 static int infinite_source_write_length(struct infinite_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
+    if (ct_parse_int32(v, &n) < 0) return cvm_str_printf(err, "length must be integer"), -1;
     if (infinite_source_set_data(e, e->src.data, e->src.len, n, err) < 0) return -1;
     infinite_source_wake(e);
     return 0;

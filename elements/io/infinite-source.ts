@@ -30,7 +30,7 @@ import { stringToBytes, T } from '../../config-lang/args/types.js';
 import type { Out, Task } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
 import { callWrite, handlerCallArg, type HandlerCall } from '../driver/handler-call.js';
-import { defineElement, HandlerError } from '../spec.js';
+import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { handlerInt } from '../lib/handler-values.js';
 import { activeHandler, PacketSourceElement, packetSourceHandlers } from './packet-source.js';
@@ -119,8 +119,7 @@ export class InfiniteSourceElement extends PacketSourceElement<InfiniteSourceCon
 type E = InfiniteSourceElement;
 
 function writeBurst(e: E, v: string): void {
-  const n = handlerInt(v, 'burstsize parameter must be integer >= 1');
-  if (n < 1) throw new HandlerError('burstsize parameter must be integer >= 1');
+  const n = handlerInt(v, 'burstsize parameter must be integer >= 1', 1);
   e.burst = n;
   e.wake();
 }

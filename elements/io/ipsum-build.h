@@ -185,7 +185,9 @@ static int ipb_num(const char *t, size_t n, int64_t max, int64_t *v)
     return ct_parse_integer(t, n, v) == 0 && *v >= 0 && *v <= max;
 }
 
-/* parseTimestamp: seconds with an optional fraction, to (truncated) seconds and a remainder. */
+/* parseTimestamp: seconds with an optional fraction, to (truncated) seconds
+ * and a remainder; 0 (a parse error) when the nanoseconds do not fit a
+ * signed 64-bit count either way (timeParse in ipsum-fields.ts). */
 static int ipb_timestamp(const char *text, size_t n, int64_t *sec, int64_t *nsec)
 {
     const char *s;
@@ -212,7 +214,7 @@ static int ipb_timestamp(const char *text, size_t n, int64_t *sec, int64_t *nsec
     int64_t frac = 0;
     for (size_t k = 0; k < 9; k++) frac = frac * 10 + (fs + k < fe ? s[fs + k] - '0' : 0);
     /* BigInt division truncates toward zero: a negative time keeps a negative remainder */
-    if (whole > INT64_MAX) whole = INT64_MAX;
+    if (whole > INT64_MAX / 1000000000 || whole * 1000000000 + frac > (__int128)INT64_MAX) return 0;
     *sec = neg ? -(int64_t)whole : (int64_t)whole;
     *nsec = neg ? -frac : frac;
     if (neg && whole == 0) *sec = 0;
@@ -354,8 +356,8 @@ static int ipb_apply(IpsumBuilder *b, int f, const char *t, size_t n)
         unsigned __int128 us = 0;
         for (size_t k = 0; k < n; k++)
             if (us < ((unsigned __int128)1 << 100)) us = us * 10 + (unsigned)(t[k] - '0');
-        unsigned __int128 sec = us / 1000000;
-        p->ts_sec = sec > INT64_MAX ? INT64_MAX : (int64_t)sec;
+        if (us * 1000 > (unsigned __int128)INT64_MAX) return 0;   /* as timeParse's bound */
+        p->ts_sec = (int64_t)(us / 1000000);
         p->ts_nsec = (uint32_t)(us % 1000000) * 1000;
         return 1;
     }

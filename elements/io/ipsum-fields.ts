@@ -153,8 +153,13 @@ function icmpInject(b: SummaryBuilder, set: (t: number) => void, minLen: number)
 
 const annoTime = (d: SummaryDesc, off: number) => formatTimestamp(d.p.annoU32(off), d.p.annoU32(off + 4));
 
+/** Nanoseconds a packet time may hold (a signed 64-bit count, as the native engine's). */
+const MAX_TIME_NS = 2n ** 63n - 1n;
+
+/** A time whose nanoseconds fit MAX_TIME_NS either way; beyond, a parse error (ipb_timestamp in ipsum-build.h). */
 function timeParse(text: string): bigint | undefined {
-  return parseTimestamp(text);
+  const ns = parseTimestamp(text);
+  return ns === undefined || ns > MAX_TIME_NS || ns < -MAX_TIME_NS ? undefined : ns;
 }
 
 const FIELDS: SummaryField[] = [
@@ -170,7 +175,7 @@ const FIELDS: SummaryField[] = [
   {
     name: 'ts_usec1', ip: false, order: ANNO_ORDER,
     write: (d) => String(BigInt(d.p.tsSec) * 1_000_000n + BigInt(Math.floor(d.p.tsNsec / 1000))),
-    parse: (t) => (/^\d+$/.test(t) ? BigInt(t) : undefined),
+    parse: (t) => (/^\d+$/.test(t) && BigInt(t) * 1000n <= MAX_TIME_NS ? BigInt(t) : undefined),
     inject: (b, v) => {
       const us = v as bigint;
       b.p.tsSec = Number(us / 1_000_000n);

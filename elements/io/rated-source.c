@@ -167,7 +167,7 @@ static int rated_source_write_data(struct rated_source *e, const char *v, CvmStr
 static int rated_source_write_rate(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t rate;
-    if (ct_parse_integer(v, strlen(v), &rate) < 0 || rate < 0 || rate > 0xffffffffLL) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_integer_in(v, strlen(v), 0, 0xffffffffLL, &rate) < 0) return cvm_str_printf(err, "syntax error"), -1;
     rated_source_bucket_assign(e, (uint64_t)rate, rated_source_burst_for((uint64_t)rate));
     return 0;
 }
@@ -175,7 +175,7 @@ static int rated_source_write_rate(struct rated_source *e, const char *v, CvmStr
 static int rated_source_write_limit(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_int32(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     e->limit = n;
     return 0;
 }
@@ -192,7 +192,7 @@ static int rated_source_write_active(struct rated_source *e, const char *v, CvmS
 static int rated_source_write_length(struct rated_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_int32(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     return rated_source_set_data(e, e->src.data, e->src.len, n, err);
 }
 

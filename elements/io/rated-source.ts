@@ -25,7 +25,7 @@ import { a } from '../../config-lang/args/args.js';
 import { stringToBytes, T } from '../../config-lang/args/types.js';
 import type { Out, Task, Timer } from '../../host-engine/element.js';
 import type { PacketBatch } from '../../host-engine/packet.js';
-import { defineElement, HandlerError } from '../spec.js';
+import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { handlerInt } from '../lib/handler-values.js';
 import { activeHandler, PacketSourceElement, packetSourceHandlers } from './packet-source.js';
@@ -161,8 +161,7 @@ export const spec = defineElement<typeof args, RatedSourceConf, E>({
     rate: {
       read: (e: E) => String(e.bucket.rate),
       write: (e: E, v) => {
-        const rate = handlerInt(v, 'syntax error');
-        if (rate < 0 || rate > 0xffffffff) throw new HandlerError('syntax error');
+        const rate = handlerInt(v, 'syntax error', 0, 0xffffffff);
         e.bucket.assign(rate, burstFor(rate));
       },
     },

@@ -72,7 +72,7 @@ static int timed_source_write_data(struct timed_source *e, const char *v, CvmStr
 static int timed_source_write_limit(struct timed_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
+    if (ct_parse_int32(v, &n) < 0) return cvm_str_printf(err, "syntax error"), -1;
     e->limit = n;
     return 0;
 }
@@ -97,7 +97,7 @@ static int timed_source_write_active(struct timed_source *e, const char *v, CvmS
 static int timed_source_write_headroom(struct timed_source *e, const char *v, CvmStr *err)
 {
     int64_t n;
-    if (ct_parse_integer(v, strlen(v), &n) < 0 || n < 0 || n > 0x7fffffff) return cvm_str_printf(err, "bad headroom"), -1;
+    if (ct_parse_integer_in(v, strlen(v), 0, CT_INT32_MAX, &n) < 0) return cvm_str_printf(err, "bad headroom"), -1;
     uint32_t old = e->headroom;
     e->headroom = (uint32_t)n;
     if (source_data_set(&e->src, e->src.data, e->src.len, -1, e->headroom, err) < 0) {

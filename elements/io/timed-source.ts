@@ -130,8 +130,7 @@ export const spec = defineElement<typeof args, TimedSourceConf, E>({
     headroom: {
       read: (e: E) => String(e.headroom),
       write: (e: E, v) => {
-        const n = handlerInt(v, 'bad headroom');
-        if (n < 0) throw new HandlerError('bad headroom');
+        const n = handlerInt(v, 'bad headroom', 0, 2 ** 31 - 1);
         e.setHeadroom(n);
       },
     },

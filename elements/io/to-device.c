@@ -76,6 +76,10 @@ static unsigned to_device_send(struct to_device *e, Packet **ps, unsigned n, Cvm
         else out->self->stats.consumed++;   /* the device has it */
     }
     e->count += sent;
+    if (e->dev->tx_error) {     /* the device lost what it took (device-afpacket.c): said once */
+        cvm_chatter(e->base.name, "%s: send: %s (frames dropped until sending works again)", e->devname, strerror(e->dev->tx_error));
+        e->dev->tx_error = 0;
+    }
     return sent;
 }
 
@@ -104,6 +108,7 @@ static int to_device_run_task(struct to_device *e, CvmIn *in, CvmOut *out)
 
 static void to_device_read_count(struct to_device *e, CvmStr *o) { cvm_str_u64(o, e->count); }
 static void to_device_read_waiting(struct to_device *e, CvmStr *o) { cvm_str_printf(o, "%u", e->nwaiting); }
+static void to_device_read_drops(struct to_device *e, CvmStr *o) { cvm_str_u64(o, e->dev ? e->dev->tx_drops : 0); }
 
 static int to_device_write_reset_counts(struct to_device *e, const char *v, CvmStr *err)
 {

@@ -10,7 +10,10 @@
  *             which tries them first at its next run and pulls nothing more until they
  *             are sent, so a full ring pushes back on the queue before it, as Click's
  *             ToDevice does; they count as held. Output 1 is Click's, for packets a device
- *             refuses with an error; no back-end here refuses one. Packets must already
+ *             refuses with an error; no back-end here refuses one. A Linux interface that
+ *             is deleted (or down) while frames wait in its ring makes the kernel refuse
+ *             them: they are dropped and counted (drops), and the error is said once until
+ *             a send works again; the router goes on. Packets must already
  *             carry their link-level header. The task polls (it reschedules itself), as
  *             Discard's pulling task does.
  *             Devices come from the router's device back-end, as for FromDevice.
@@ -18,7 +21,7 @@
  *   BURST   packets pulled per task run (default 1, as Click; 0 means 1)
  *   QUIET   no note when the interface is down (default false)
  * Handlers:   count (r: packets sent), waiting (r: packets waiting for ring space),
- *             reset_counts (w).
+ *             drops (r: packets the device took and then lost), reset_counts (w).
  */
 
 import { a } from '../../config-lang/args/args.js';
@@ -46,6 +49,11 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
 
   protected deviceParams(): DeviceParams {
     return { receive: false };
+  }
+
+  /** Packets the device took and then lost. */
+  get drops(): number {
+    return this.device?.sendDrops ?? 0;
   }
 
   override held(): number {
@@ -86,6 +94,9 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
       else this.consume(p);
     });
     this.count += sent;
+    // The device lost what it took (device-afpacket.c: the interface was deleted or is down): said once.
+    const why = this.device!.takeError?.('send');
+    if (why) this.env.chatter(`${this.conf.devname}: send: ${why} (frames dropped until sending works again)`);
     return sent;
   }
 }
@@ -114,6 +125,7 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   handlers: {
     count: { read: (e: E) => String(e.count) },
     waiting: { read: (e: E) => String(e.waiting.length) },
+    drops: { read: (e: E) => String(e.drops) },
     reset_counts: { write: (e: E) => void (e.count = 0) },
   },
 });

@@ -53,6 +53,26 @@ static inline int ct_parse_integer(const char *s, size_t n, int64_t *out)
     return ct_integer_exact(s, n, out);
 }
 
+/* handlerInt: parseInteger within [lo, hi] (Click's IntArg into an int
+ * takes -2^31..2^31-1; beyond it the value is refused, never wrapped).
+ * 0 ok, -1 bad syntax or out of range (the caller's one message for both). */
+static inline int ct_parse_integer_in(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out)
+{
+    int64_t v;
+    if (ct_parse_integer(s, n, &v) != CT_INT_OK || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+#define CT_INT32_MIN (-2147483647LL - 1)
+#define CT_INT32_MAX 2147483647LL
+
+/* The same for Click's int (-2^31..2^31-1). */
+static inline int ct_parse_int32(const char *s, int64_t *out)
+{
+    return ct_parse_integer_in(s, strlen(s), CT_INT32_MIN, CT_INT32_MAX, out);
+}
+
 /* parseClickInt (route ports, capacities): the exact syntax, within int32. 0 ok, -1 bad. */
 static inline int ct_parse_click_int(CtText t, int64_t *out)
 {

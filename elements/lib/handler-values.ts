@@ -31,13 +31,20 @@ export function parseHandlerValue<V>(type: ArgType<V>, value: string): V {
   }
 }
 
-/** An integer (decimal, 0x hex, 0 octal), or HandlerError(message). */
-export function handlerInt(text: string, message: string): number {
+/**
+ * An integer (decimal, 0x hex, 0 octal) in [lo, hi] (default Click's int,
+ * -2^31..2^31-1: its IntArg refuses, never wraps, what does not fit), or
+ * HandlerError(message) for bad syntax and out of range alike.
+ */
+export function handlerInt(text: string, message: string, lo = -(2 ** 31), hi = 2 ** 31 - 1): number {
+  let v: number;
   try {
-    return parseInteger(text.trim());
+    v = parseInteger(text.trim());
   } catch {
     throw new HandlerError(message);
   }
+  if (v < lo || v > hi) throw new HandlerError(message);
+  return v;
 }
 
 /** A Click boolean (true/false, yes/no, 1/0, on/off...), or HandlerError(message). */
@@ -53,7 +60,7 @@ export function handlerBool(text: string, message: string): boolean {
 
 /** An integer in [lo, hi] (default: signed 32-bit). */
 export function intValue(value: string, handler: string, lo = -(2 ** 31), hi = 2 ** 31 - 1): number {
-  const v = handlerInt(value, `${handler}: '${value.trim()}' is not an integer`);
+  const v = handlerInt(value, `${handler}: '${value.trim()}' is not an integer`, -Infinity, Infinity);
   if (v < lo || v > hi) throw new HandlerError(`${handler}: ${v} is out of range (${lo} to ${hi})`);
   return v;
 }

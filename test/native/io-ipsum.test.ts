@@ -158,8 +158,16 @@ t.test('FromIPSummaryDump builds the packets the host builds', async (t) => {
   }
 });
 
-t.test('negative times from a dump: Print, IPPrint, ToDump and the dump fields as the host has them', async (t) => {
-  const text = '!data timestamp src first_timestamp count\n-3.25 1.1.1.1 - -\n-0.000005 2.2.2.2 -9.5 3\n2.000000007 3.3.3.3 - -\n-4 4.4.4.4 -1.5 2\n';
+t.test('negative and huge times from a dump: Print, IPPrint, ToDump and the dump fields as the host has them', async (t) => {
+  // Times whose nanoseconds pass a signed 64 bits either way are parse
+  // errors in both engines (the native one saturated whole seconds at
+  // 2^63-1 and wrote 0xffffffff to a capture, the host kept 1e20 as a float
+  // and wrote 0x63100000); 9223372036.854775807 s is the last that fits.
+  const text = [
+    '!data timestamp src first_timestamp count', '-3.25 1.1.1.1 - -', '-0.000005 2.2.2.2 -9.5 3', '2.000000007 3.3.3.3 - -', '-4 4.4.4.4 -1.5 2',
+    '99999999999999999999.5 5.5.5.5 - -', '9223372036.854775808 6.6.6.6 -9223372036.854775808 -', '9223372036.854775807 7.7.7.7 -9223372036.854775807 2',
+    '!data ts_usec1 src', '99999999999999999999999999 8.8.8.8', '9223372036854776 9.9.9.9', '9223372036854775 10.10.10.10',
+  ].join('\n') + '\n';
   for (const nano of ['true', 'false']) {
     await t.test(`NANO ${nano}`, async (t) =>
       differential(t, {
