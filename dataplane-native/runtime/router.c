@@ -1,6 +1,7 @@
 /* Router lifecycle, handler dispatch and the accounting check. */
 #include "router.h"
 #include "handlers.h"
+#include "hotswap.h"
 #include "packet.h"
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ int cvm_handler_access(int e, const char *name)
     if (h) return (h->read || h->read_param ? CVM_HANDLER_READ : 0) | (h->write ? CVM_HANDLER_WRITE : 0);
     if (e >= 0) return standard_text(e, name) ? CVM_HANDLER_READ : 0;
     if (!strcmp(name, "stop")) return CVM_HANDLER_WRITE;
+    if (cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) return CVM_HANDLER_WRITE;
     return global_text(name) ? CVM_HANDLER_READ : 0;
 }
 
@@ -123,6 +125,8 @@ int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr
         cvm_request_stops(end != value && !*end ? (int)n : 1);
         return 0;
     }
+    /* a writer in the router (a Script): the driver swaps at its next look, the write has no reply to wait for */
+    if (e < 0 && cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) return cvm_hotconfig_request(value, strlen(value), NULL, err);
     const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
     if (!h || !h->write) {
         CvmStr full = { 0 };

@@ -13,6 +13,12 @@ import { loadConfig } from '../../config-lang/load.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { NATIVE_CACHE_DIR } from './engines.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
+import { hostileConfigs, hostileStream } from '../util/hotconfig-hostile.js';
+import { NativeHotConfigDriver } from '../../dataplane-native/native-hotconfig.js';
+import { HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 t.test('the NAT swapped under a steady stream on the native dataplane: nothing lost or doubled, flows keep their mappings', async (t) => {
   const opts = { simtime: true, capture: true, devices: { capacity: 8 }, cacheDir: NATIVE_CACHE_DIR };
@@ -34,4 +40,44 @@ t.test('the NAT swapped under a steady stream on the native dataplane: nothing l
   t.same(warnings, []);
   t.same(d.libraryAccounting(), [], "the new library's pool holds just what its elements hold");
   d.cleanup();
+});
+
+t.test('hostile reconfigurations through the C ControlSocket under a stream, then a swap while gcc runs: nothing lost, nothing leaked', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotconfig-hostile-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = join(dir, 'c.sock');
+  const first = hostileConfigs(sock).first;
+  const warnings: string[] = [];
+  const hot = new NativeHotConfigDriver({ load: (text) => loadConfig(text, HOTCONFIG_FILE_NAME), warn: (m) => warnings.push(m) }, first, loadConfig(first, 'first.click'), {
+    capture: true,
+    devices: {},
+    cacheDir: NATIVE_CACHE_DIR,
+  });
+  hot.initialize();
+  // The library copies a swap loads (NativeDriver's private copies) still mapped, and this process's descriptors.
+  const copies = () => new Set(readFileSync('/proc/self/maps', 'utf8').match(new RegExp(`router-${process.pid}-\\d+\\.so`, 'g')) ?? []).size;
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const copyBase = copies();   // the test above leaves its last library loaded
+  let fdBase = -1;
+  const { forwardedDuringSwap } = await hostileStream(
+    t,
+    {
+      inject: (dev, f) => void hot.driver.inject(dev, f),
+      collect: (dev) => hot.driver.collect(dev),
+      step: async () => void (await hot.step({ sliceMs: 2 })),
+      read: (h) => hot.driver.readHandler(h),
+      balanced: () => hot.driver.accounting().ok && hot.driver.libraryAccounting().length === 0,
+      swaps: () => hot.swaps,
+    },
+    sock,
+    () => {
+      t.equal(copies(), copyBase, 'no refused library stays mapped');
+      if (fdBase < 0) fdBase = fds();
+      t.equal(fds(), fdBase, 'no descriptor left open');
+    },
+  );
+  t.equal(copies(), copyBase + 1, 'after the swap: the new library alone (the first is unloaded)');
+  t.same(warnings, []);
+  t.comment(`frames forwarded while the good configuration was prepared: ${forwardedDuringSwap}; swap step ${hot.lastSwapMs.toFixed(1)} ms`);
+  hot.cleanup();
 });
