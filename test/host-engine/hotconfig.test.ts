@@ -16,7 +16,7 @@ import { Router } from '../../host-engine/router.js';
 import { readCapture } from '../../host-engine/pcap.js';
 import { frames } from '../util/packets.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
-import { hostileConfigs, hostileStream } from '../util/hotconfig-hostile.js';
+import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../util/hotconfig-hostile.js';
 
 /** A driver over memory devices (ring capacity `capacity`) on simulated time. */
 function hotDriver(text: string, capacity: number, lines: string[] = []) {
@@ -219,8 +219,10 @@ t.test('hostile reconfigurations under a stream: each refused with its errors, t
   const dir = mkdtempSync(join(tmpdir(), 'hotconfig-hostile-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const sock = join(dir, 'c.sock');
-  const { driver, devices, round } = hotDriver(hostileConfigs(sock).first, 100_000);
-  await hostileStream(t, {
+  const dump = { from: join(dir, 'in.pcap'), to: join(dir, 'out.pcap') };
+  writeDumpInput(dump.from);
+  const { driver, devices, round } = hotDriver(hostileConfigs(sock, dump).first, 100_000);
+  const { replayed } = await hostileStream(t, {
     inject: (dev, f) => devices.inject(dev, f),
     collect: (dev) => devices.collect(dev),
     step: async () => {
@@ -230,6 +232,7 @@ t.test('hostile reconfigurations under a stream: each refused with its errors, t
     read: (h) => driver.router.readHandler(h),
     balanced: () => driver.router.accounting().ok,
     swaps: () => driver.swaps,
-  }, sock);
+  }, sock, dump);
   driver.cleanup();
+  checkDump(t, dump.from, dump.to, replayed);
 });

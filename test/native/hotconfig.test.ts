@@ -13,10 +13,10 @@ import { loadConfig } from '../../config-lang/load.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { NATIVE_CACHE_DIR } from './engines.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
-import { hostileConfigs, hostileStream } from '../util/hotconfig-hostile.js';
+import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../util/hotconfig-hostile.js';
 import { NativeHotConfigDriver } from '../../dataplane-native/native-hotconfig.js';
 import { HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,10 +43,15 @@ t.test('the NAT swapped under a steady stream on the native dataplane: nothing l
 });
 
 t.test('hostile reconfigurations through the C ControlSocket under a stream, then a swap while gcc runs: nothing lost, nothing leaked', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hotconfig-hostile-'));
+  // A fixed directory: its paths are in the configurations, which then stay in the build cache.
+  const dir = join(tmpdir(), 'clickvm-native-hotconfig-hostile');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const sock = join(dir, 'c.sock');
-  const first = hostileConfigs(sock).first;
+  const dump = { from: join(dir, 'in.pcap'), to: join(dir, 'out.pcap') };
+  writeDumpInput(dump.from);
+  const first = hostileConfigs(sock, dump).first;
   const warnings: string[] = [];
   const hot = new NativeHotConfigDriver({ load: (text) => loadConfig(text, HOTCONFIG_FILE_NAME), warn: (m) => warnings.push(m) }, first, loadConfig(first, 'first.click'), {
     capture: true,
@@ -59,7 +64,7 @@ t.test('hostile reconfigurations through the C ControlSocket under a stream, the
   const fds = () => readdirSync('/proc/self/fd').length;
   const copyBase = copies();   // the test above leaves its last library loaded
   let fdBase = -1;
-  const { forwardedDuringSwap } = await hostileStream(
+  const { forwardedDuringSwap, replayed } = await hostileStream(
     t,
     {
       inject: (dev, f) => void hot.driver.inject(dev, f),
@@ -70,6 +75,7 @@ t.test('hostile reconfigurations through the C ControlSocket under a stream, the
       swaps: () => hot.swaps,
     },
     sock,
+    dump,
     () => {
       t.equal(copies(), copyBase, 'no refused library stays mapped');
       if (fdBase < 0) fdBase = fds();
@@ -80,4 +86,5 @@ t.test('hostile reconfigurations through the C ControlSocket under a stream, the
   t.same(warnings, []);
   t.comment(`frames forwarded while the good configuration was prepared: ${forwardedDuringSwap}; swap step ${hot.lastSwapMs.toFixed(1)} ms`);
   hot.cleanup();
+  checkDump(t, dump.from, dump.to, replayed);
 });

@@ -6,10 +6,34 @@
 // text with its error at the end, a text over the protocol's data limit),
 // then a good one. Each bad one is refused with its errors and the old
 // router forwards on; the good one swaps in under the stream. Every frame
-// comes out once, in order; the books balance.
+// comes out once, in order; the books balance. Beside the bridge a FromDump
+// replays a capture in time into a ToDump: the swap finds it half-way, and
+// the output file must hold the capture's first packets, each once, after
+// one header (the reader's position and the open file carried over).
 import type { Test } from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ControlClient, ControlError } from '../../host-engine/control/client.js';
+import { readCapture, writeCapture } from '../../host-engine/pcap.js';
 import { frames } from './packets.js';
+
+/** Packets in the replayed capture, 2 ms apart (40 s: never at its end during a test). */
+const DUMP_PACKETS = 20_000;
+
+/** The capture FromDump replays: numbered UDP frames. */
+export function writeDumpInput(path: string): void {
+  writeFileSync(path, writeCapture(numbered(0, DUMP_PACKETS).map((data, i) => ({ tsSec: 1000 + Math.floor(i / 500), tsNsec: (i % 500) * 2_000_000, origLen: data.length, data }))));
+}
+
+/** After the run (ToDump flushed): `to` holds the first packets of `from` (at least `count`), each once, in order, after one header. */
+export function checkDump(t: Test, from: string, to: string, count: number): void {
+  const got = readCapture(readFileSync(to)).packets;
+  const want = readCapture(readFileSync(from)).packets.slice(0, got.length);
+  t.ok(got.length >= count && got.length < DUMP_PACKETS, `ToDump wrote ${got.length} packets (${count} when last read)`);
+  t.ok(
+    got.every((p, i) => Buffer.from(p.data).equals(Buffer.from(want[i]!.data)) && p.tsSec === want[i]!.tsSec && p.tsNsec === want[i]!.tsNsec),
+    "the capture's first packets, each once, in order: the replay went on where it stood, into the same file",
+  );
+}
 
 /** What the scenario needs of an engine running `text` (from hostileConfigs) on memory devices a -> b. */
 export interface HostileEngine {
@@ -22,9 +46,10 @@ export interface HostileEngine {
   swaps(): number;
 }
 
-export const hostileConfigs = (sock: string) => {
+export const hostileConfigs = (sock: string, dump: { from: string; to: string }) => {
   const cs = `cs :: ControlSocket(UNIX, ${JSON.stringify(sock)});`;
-  const bridge = (extra = '') => `${cs} rx :: FromDevice(a) -> c :: Counter -> ${extra} q :: Queue(10000) -> tx :: ToDevice(b);`;
+  const replay = `fd :: FromDump(${JSON.stringify(dump.from)}, TIMING true) -> d :: ToDump(${JSON.stringify(dump.to)});`;
+  const bridge = (extra = '') => `${cs} rx :: FromDevice(a) -> c :: Counter -> ${extra} q :: Queue(10000) -> tx :: ToDevice(b); ${replay}`;
   return {
     first: bridge(),
     good: bridge('c2 :: Counter ->'),
@@ -54,8 +79,14 @@ const numberOf = (f: Uint8Array) => (f[42 + 2]! << 8) | f[42 + 3]!;
  * `between` runs after each refusal (leak checks). Returns how many frames
  * were forwarded while the good configuration was being prepared.
  */
-export async function hostileStream(t: Test, e: HostileEngine, sock: string, between: () => void = () => {}): Promise<{ forwardedDuringSwap: number }> {
-  const cfg = hostileConfigs(sock);
+export async function hostileStream(
+  t: Test,
+  e: HostileEngine,
+  sock: string,
+  dump: { from: string; to: string },
+  between: () => void = () => {},
+): Promise<{ forwardedDuringSwap: number; replayed: number }> {
+  const cfg = hostileConfigs(sock, dump);
   let sent = 0;
   const out: number[] = [];
   const pump = () => {
@@ -92,6 +123,7 @@ export async function hostileStream(t: Test, e: HostileEngine, sock: string, bet
     between();
   }
   const before = out.length;
+  const replayedBefore = Number(e.read('fd.count'));
   const ok = await underLoad(cfg.good);
   t.equal(ok, undefined, 'the good configuration is accepted');
   const forwardedDuringSwap = out.length - before;
@@ -105,6 +137,9 @@ export async function hostileStream(t: Test, e: HostileEngine, sock: string, bet
   t.equal(e.read('c.count'), String(sent), 'the counter went on through every refusal and the swap');
   t.ok(Number(e.read('c2.count')) > 0, 'the new configuration counts');
   t.ok(e.balanced(), 'books balance');
+  const replayed = Number(e.read('fd.count'));
+  t.ok(replayedBefore > 0 && replayed > replayedBefore && replayed < DUMP_PACKETS, `the swap found the replay half-way (${replayedBefore}, then ${replayed} of ${DUMP_PACKETS})`);
+  t.equal(e.read('d.count'), String(replayed), 'ToDump counted on');
   await stepping(client.close(), false);
-  return { forwardedDuringSwap };
+  return { forwardedDuringSwap, replayed };
 }
