@@ -17,6 +17,7 @@ import { readCapture } from '../../host-engine/pcap.js';
 import { frames } from '../util/packets.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
 import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../util/hotconfig-hostile.js';
+import { REWRITERS, rewritersAcrossSwap } from '../util/hotconfig-rewriters.js';
 
 /** A driver over memory devices (ring capacity `capacity`) on simulated time. */
 function hotDriver(text: string, capacity: number, lines: string[] = []) {
@@ -235,4 +236,20 @@ t.test('hostile reconfigurations under a stream: each refused with its errors, t
   }, sock, dump);
   driver.cleanup();
   checkDump(t, dump.from, dump.to, replayed);
+});
+
+t.test('UDPRewriter and TCPRewriter keep their flows, and TCP sequence deltas, across a swap', async (t) => {
+  const { driver, devices, round } = hotDriver(REWRITERS(), 64);
+  rewritersAcrossSwap(t, {
+    inject: (dev, f) => devices.inject(dev, f),
+    collect: (dev) => devices.collect(dev),
+    round,
+    read: (h) => driver.router.readHandler(h),
+    reconfigure: (text) => {
+      driver.router.writeHandler('hotconfig', text);
+      round();
+    },
+    balanced: () => driver.router.accounting().ok,
+  });
+  driver.cleanup();
 });

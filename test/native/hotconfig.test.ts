@@ -1,12 +1,15 @@
 // Hot reconfiguration on the native dataplane (NativeDriver.hotswap): the
 // new configuration is a second shared library loaded beside the first;
-// queues, counters, ToDevice, IPRewriter and ARPQuerier hand their state
-// over through their C take_state functions (packets copied into the new
-// library's pool), frames on the memory devices' rings move along, then the
-// old library is finished and unloaded: the NAT scenario of the host
-// engine's test, with the same checks. Two library builds (cached); the
-// refusals of bad configurations are the host engine's tests (here each
-// would cost a third build).
+// queues, counters, ToDevice, rewriters (IPRewriter, UDPRewriter,
+// TCPRewriter with its sequence deltas), ARPQuerier, FromDump, ToDump and
+// ControlSocket hand their state over through their C take_state functions
+// (packets copied into the new library's pool), frames on the memory
+// devices' rings move along, then the old library is finished and unloaded:
+// the NAT scenario of the host engine's test with the same checks; the
+// rewriter check; and `clickvm run --engine native -R`'s path
+// (NativeHotConfigDriver): hostile configurations written to the C
+// ControlSocket under a stream, then a swap while gcc runs. Seven library
+// builds (cached).
 import t from 'tap';
 import '../../elements/registry.js';
 import { loadConfig } from '../../config-lang/load.js';
@@ -14,6 +17,7 @@ import { NativeDriver } from '../../dataplane-native/native-driver.js';
 import { NATIVE_CACHE_DIR } from './engines.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
 import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../util/hotconfig-hostile.js';
+import { REWRITERS, rewritersAcrossSwap } from '../util/hotconfig-rewriters.js';
 import { NativeHotConfigDriver } from '../../dataplane-native/native-hotconfig.js';
 import { HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -87,4 +91,26 @@ t.test('hostile reconfigurations through the C ControlSocket under a stream, the
   t.comment(`frames forwarded while the good configuration was prepared: ${forwardedDuringSwap}; swap step ${hot.lastSwapMs.toFixed(1)} ms`);
   hot.cleanup();
   checkDump(t, dump.from, dump.to, replayed);
+});
+
+t.test('UDPRewriter and TCPRewriter hand their flows and TCP sequence deltas over through C take_state', async (t) => {
+  const opts = { simtime: true, capture: true, devices: { capacity: 64 }, cacheDir: NATIVE_CACHE_DIR };
+  const first = REWRITERS();
+  let d = new NativeDriver(loadConfig(first, 'rewriters.click'), { ...opts, configText: first });
+  d.initialize();
+  const warnings: string[] = [];
+  rewritersAcrossSwap(t, {
+    inject: (dev, f) => void d.inject(dev, f),
+    collect: (dev) => d.collect(dev),
+    round: () => d.run({ until: d.now() + 1_000_000n }),
+    read: (h) => d.readHandler(h),
+    reconfigure: (text) => {
+      const r = d.hotswap(loadConfig(text, 'rewriters-2.click'), text);
+      warnings.push(...r.warnings);
+      d = r.driver;
+    },
+    balanced: () => d.accounting().ok && d.libraryAccounting().length === 0,
+  });
+  t.same(warnings, []);
+  d.cleanup();
 });
