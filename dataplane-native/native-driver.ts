@@ -219,7 +219,7 @@ export class NativeDriver {
     return { driver: next, warnings };
   }
 
-  /** A hotconfig text written in the router (ControlSocket, Script), waiting for the driver; taking it marks it under way. */
+  /** A hotconfig text written through a ControlSocket, waiting for the driver; taking it marks it under way. */
   takeHotconfig(): string | undefined {
     return this.lib.takeHotconfig();
   }

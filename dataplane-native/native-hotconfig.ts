@@ -2,7 +2,7 @@
 // the native counterpart of host-engine/hotconfig.ts. The router runs in C;
 // a `hotconfig` write can arrive two ways:
 //
-// - Written in the router (a ControlSocket's `WRITE hotconfig`, a Script):
+// - Written through a ControlSocket (`WRITE hotconfig`; a Script's write is refused):
 //   the C side keeps the text, parks the writer's connection (its later
 //   commands wait, runtime/control.c) and makes the run loop yield
 //   (runtime/hotswap.c). This driver takes the text, parses and checks it at

@@ -107,7 +107,7 @@ export class NativeRouter {
     this.lib.hotPredecessor(-1, null);
   }
 
-  /** Before start(): provide the global `hotconfig` write handler to writers in the router (ControlSockets, Scripts). */
+  /** Before start(): provide the global `hotconfig` write handler to ControlSocket clients. */
   enableHotconfig(on: boolean): void {
     this.lib.hotconfigEnable(on ? 1 : 0);
   }

@@ -202,7 +202,7 @@ void cvm_lib_hot_predecessor(int e, void *old)
 /* The `hotconfig` global handler (clickvm run -R; before start). */
 void cvm_lib_hotconfig_enable(int on) { cvm_hotconfig_enabled = on; }
 
-/* A hotconfig text written in the router (ControlSocket, Script), waiting
+/* A hotconfig text written through a ControlSocket, waiting
  * for the driver: its length (may exceed cap; copied when it fits, and then
  * taken: the reconfiguration is under way), or -1 when there is none. */
 int cvm_lib_hotconfig_pending(char *buf, int cap)

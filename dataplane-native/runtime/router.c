@@ -125,8 +125,11 @@ int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr
         cvm_request_stops(end != value && !*end ? (int)n : 1);
         return 0;
     }
-    /* a writer in the router (a Script): the driver swaps at its next look, the write has no reply to wait for */
-    if (e < 0 && cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) return cvm_hotconfig_request(value, strlen(value), NULL, err);
+    /* hotconfig is served by control.c (the writer waits for the driver) and by the driver itself */
+    if (e < 0 && cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) {
+        cvm_str_printf(err, "hotconfig: write it through a ControlSocket or the driver");
+        return -1;
+    }
     const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
     if (!h || !h->write) {
         CvmStr full = { 0 };

@@ -20,6 +20,7 @@ import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../uti
 import { REWRITERS, rewritersAcrossSwap } from '../util/hotconfig-rewriters.js';
 import { NativeHotConfigDriver } from '../../dataplane-native/native-hotconfig.js';
 import { HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
+import { HandlerError } from '../../host-engine/handlers.js';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,24 +94,38 @@ t.test('hostile reconfigurations through the C ControlSocket under a stream, the
   checkDump(t, dump.from, dump.to, replayed);
 });
 
-t.test('UDPRewriter and TCPRewriter hand their flows and TCP sequence deltas over through C take_state', async (t) => {
-  const opts = { simtime: true, capture: true, devices: { capacity: 64 }, cacheDir: NATIVE_CACHE_DIR };
+t.test('UDPRewriter and TCPRewriter hand their flows and TCP sequence deltas over through C take_state (the driver\'s own hotconfig write)', async (t) => {
   const first = REWRITERS();
-  let d = new NativeDriver(loadConfig(first, 'rewriters.click'), { ...opts, configText: first });
-  d.initialize();
   const warnings: string[] = [];
+  const hot = new NativeHotConfigDriver({ load: (text) => loadConfig(text, HOTCONFIG_FILE_NAME), warn: (m) => warnings.push(m) }, first, loadConfig(first, 'rewriters.click'), {
+    simtime: true,
+    capture: true,
+    devices: { capacity: 64 },
+    cacheDir: NATIVE_CACHE_DIR,
+  });
+  hot.initialize();
+  const d = () => hot.driver;
   rewritersAcrossSwap(t, {
-    inject: (dev, f) => void d.inject(dev, f),
-    collect: (dev) => d.collect(dev),
-    round: () => d.run({ until: d.now() + 1_000_000n }),
-    read: (h) => d.readHandler(h),
+    inject: (dev, f) => void d().inject(dev, f),
+    collect: (dev) => d().collect(dev),
+    round: () => d().run({ until: d().now() + 1_000_000n }),
+    read: (h) => d().readHandler(h),
     reconfigure: (text) => {
-      const r = d.hotswap(loadConfig(text, 'rewriters-2.click'), text);
-      warnings.push(...r.warnings);
-      d = r.driver;
+      const refused = (() => {
+        try {
+          hot.writeHandler('hotconfig', text.replace('Counter', 'Countr'));
+        } catch (e) {
+          return e;
+        }
+      })();
+      t.type(refused, HandlerError, 'a refused direct write throws');
+      t.match((refused as Error).message, /^<hotconfig>:\d+:\d+: error: unknown element class 'Countr'/, 'with its positioned errors');
+      t.equal(hot.swaps, 0);
+      hot.writeHandler('hotconfig', text);
+      t.equal(hot.swaps, 1, 'a direct write swaps in the call');
     },
-    balanced: () => d.accounting().ok && d.libraryAccounting().length === 0,
+    balanced: () => d().accounting().ok && d().libraryAccounting().length === 0,
   });
   t.same(warnings, []);
-  d.cleanup();
+  hot.cleanup();
 });
