@@ -2,7 +2,7 @@
 // a hash of everything that goes into the build.
 
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GeneratedProgram } from './codegen.js';
@@ -144,8 +144,8 @@ export function runtimeObject(opts: BuildOptions, build = true): string {
   return output;
 }
 
-/** Compile a generated program, reusing a cached build when nothing changed. */
-export function buildNative(program: GeneratedProgram, opts: BuildOptions): BuildResult {
+/** Where a build goes and the command that makes it (its cache key from everything that goes into it). */
+function planBuild(program: GeneratedProgram, opts: BuildOptions): BuildResult {
   const hash = buildHash(JSON.stringify({ ...opts, cacheDir: undefined }), compilerCommand(opts, 'router', 'cold.o').join(' '), program.source);
   const headers = new Set<string>();
   for (const f of program.elementSources) {
@@ -156,14 +156,54 @@ export function buildNative(program: GeneratedProgram, opts: BuildOptions): Buil
   const key = hash.digest('hex').slice(0, 24);
   const dir = join(opts.cacheDir ?? join(repoRoot, '.cache', 'native'), key);
   const output = join(dir, opts.kind === 'exe' ? 'router' : 'router.so');
-  if (existsSync(output)) return { output, dir, command: compilerCommand(opts, output, runtimeObject(opts, false)), cached: true };
-  const command = compilerCommand(opts, output, runtimeObject(opts));
+  const cached = existsSync(output);
+  // The runtime object is built (once per flag set) only when something is to be compiled.
+  return { output, dir, command: compilerCommand(opts, output, runtimeObject(opts, !cached)), cached };
+}
 
+let buildSerial = 0;
+
+/** Write the sources of a build into its directory; the compiler's arguments, writing to a temporary name. */
+function prepareBuild(program: GeneratedProgram, plan: BuildResult): { args: string[]; tmp: string } {
+  const { dir, command, output } = plan;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'generated.c'), program.source);
   writeFileSync(join(dir, 'build.sh'), `#!/bin/sh\ncd "$(dirname "$0")" && ${command.map(shellQuote).join(' ')}\n`, { mode: 0o755 });
-  compileTo(command, output, dir);
-  return { output, dir, command, cached: false };
+  const tmp = `${output}.tmp${process.pid}.${++buildSerial}`;
+  const args = command.slice(1);
+  args[args.lastIndexOf(output)] = tmp;
+  return { args, tmp };
+}
+
+function buildFailed(dir: string, e: unknown): NativeBuildError {
+  const stderr = (e as { stderr?: Buffer | string }).stderr?.toString() ?? String(e);
+  return new NativeBuildError(`C compilation failed in ${dir}:\n${stderr}`);
+}
+
+/** Compile a generated program, reusing a cached build when nothing changed. */
+export function buildNative(program: GeneratedProgram, opts: BuildOptions): BuildResult {
+  const plan = planBuild(program, opts);
+  if (plan.cached) return plan;
+  const { args, tmp } = prepareBuild(program, plan);
+  try {
+    execFileSync(plan.command[0]!, args, { cwd: plan.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw buildFailed(plan.dir, e);
+  }
+  renameSync(tmp, plan.output);
+  return plan;
+}
+
+/** buildNative with the compiler running beside the event loop (hot reconfiguration: the old router forwards meanwhile). */
+export async function buildNativeAsync(program: GeneratedProgram, opts: BuildOptions): Promise<BuildResult> {
+  const plan = planBuild(program, opts);
+  if (plan.cached) return plan;
+  const { args, tmp } = prepareBuild(program, plan);
+  await new Promise<void>((resolve, reject) => {
+    execFile(plan.command[0]!, args, { cwd: plan.dir, maxBuffer: 16 << 20 }, (e, _stdout, stderr) => (e ? reject(buildFailed(plan.dir, { stderr })) : resolve()));
+  });
+  renameSync(tmp, plan.output);
+  return plan;
 }
 
 function shellQuote(s: string): string {

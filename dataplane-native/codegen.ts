@@ -33,6 +33,8 @@ export interface CodegenOptions {
   readonly configText?: string;
   /** Every class the `classes` handler lists (default: the classes the router uses). */
   readonly classNames?: () => readonly string[];
+  /** The global `hotconfig` write handler is provided (`clickvm run -R`): it appears in the `handlers` listing. */
+  readonly hotconfig?: boolean;
 }
 
 /** C string literal for arbitrary text (bytes 0-255). */
@@ -310,7 +312,7 @@ export function generateC(graph: CheckedGraph, opts: CodegenOptions = {}): Gener
   // Standard and global handler texts come from the same functions as the
   // host engine's (host-engine/handler-tables.ts).
   const tables = graph.elements.map((_, i) => elementHandlerSet(graph, i, (def) => ({ read: def.read ? () => '' : undefined, readParam: def.readParam ? () => '' : undefined, write: def.write ? () => {} : undefined })));
-  const globals = globalHandlerSet(graph, { configText: opts.configText, classNames: opts.classNames, requestStop: () => {} });
+  const globals = globalHandlerSet(graph, { configText: opts.configText, classNames: opts.classNames, requestStop: () => {}, hotconfig: opts.hotconfig ? () => {} : undefined });
   const portInfo = graph.elements.map((_, i) => cString(portsText(graph, i)));
   const listings = tables.map((t) => cString(t.listing()));
   const globalText = (name: string) => cString(globals.get(name)!.read!());

@@ -11,8 +11,8 @@ import type { CheckedGraph } from '../graph/router-graph.js';
 import { accountCounts, type AccountingReport } from '../host-engine/accounting.js';
 import { elementHandlerSet, globalHandlerSet } from '../host-engine/handler-tables.js';
 import { HandlerError, type HandlerEntry, type HandlerSet } from '../host-engine/handlers.js';
-import { buildNative, type BuildResult } from './build.js';
-import { generateC } from './codegen.js';
+import { buildNative, buildNativeAsync, type BuildOptions, type BuildResult } from './build.js';
+import { generateC, type GeneratedProgram } from './codegen.js';
 import { NativeRouter, NativeRouterError } from './native-router.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,8 @@ export interface NativeDriverOptions {
   readonly kernelDevices?: boolean;
   /** Memory devices (NativeRouter.start's `devices`), fed with inject() and drained with collect(). */
   readonly devices?: { readonly capacity?: number };
+  /** Provide the global `hotconfig` write handler (`clickvm run -R`; NativeHotConfigDriver serves it). */
+  readonly hotconfig?: boolean;
 }
 
 /** Libraries loaded from private copies so far (a name dlopen has not seen). */
@@ -50,18 +52,18 @@ export class NativeDriver {
   private readonly handlerSets: HandlerSet[];
   private readonly globals: HandlerSet;
 
-  /** `privateCopy`: load a copy of the library, so it stays apart from a loaded one of the same configuration (hotswap). */
+  /**
+   * `privateCopy`: load a copy of the library, so it stays apart from a
+   * loaded one of the same configuration (hotswap). `build`: the library,
+   * built already (NativeDriver.compile).
+   */
   constructor(
     readonly graph: CheckedGraph,
     private readonly options: NativeDriverOptions = {},
     privateCopy = false,
+    build?: BuildResult,
   ) {
-    this.build = buildNative(generateC(graph, { configText: options.configText, classNames: options.classNames }), {
-      kind: 'shared',
-      marchNative: options.marchNative,
-      batch: options.batch,
-      cacheDir: options.cacheDir,
-    });
+    this.build = build ?? buildNative(NativeDriver.program(graph, options), NativeDriver.buildOptions(options));
     if (privateCopy) {
       // dlopen gives the same handle (the same statics) for a path it has loaded: load a copy under a new name.
       const dir = mkdtempSync(join(tmpdir(), 'cvm-hot-'));
@@ -91,6 +93,24 @@ export class NativeDriver {
     });
   }
 
+  private static program(graph: CheckedGraph, options: NativeDriverOptions): GeneratedProgram {
+    return generateC(graph, { configText: options.configText, classNames: options.classNames, hotconfig: options.hotconfig });
+  }
+
+  private static buildOptions(options: NativeDriverOptions): BuildOptions {
+    return { kind: 'shared', marchNative: options.marchNative, batch: options.batch, cacheDir: options.cacheDir };
+  }
+
+  /** Build the library for `graph` with the compiler beside the event loop (what hotswap's `build` takes). */
+  static compile(graph: CheckedGraph, options: NativeDriverOptions): Promise<BuildResult> {
+    return buildNativeAsync(NativeDriver.program(graph, options), NativeDriver.buildOptions(options));
+  }
+
+  /** This driver's options for a configuration `configText` replacing it (what NativeDriver.compile takes for hotswap). */
+  successorOptions(configText: string): NativeDriverOptions {
+    return { ...this.options, configText };
+  }
+
   private call<T>(f: () => T, fail: (e: unknown) => never): T {
     try {
       return f();
@@ -101,6 +121,7 @@ export class NativeDriver {
 
   /** Initialize every element; a failure is the host engine's diagnostic for it. */
   initialize(): void {
+    this.lib.enableHotconfig(this.options.hotconfig ?? false);
     try {
       this.lib.start({
         simtime: this.options.simtime,
@@ -152,9 +173,17 @@ export class NativeDriver {
    * the problems the transfer reported (and any imbalance left in the old
    * library's books, elements' or pool's).
    */
-  hotswap(graph: CheckedGraph, configText: string): { driver: NativeDriver; warnings: string[] } {
+  hotswap(graph: CheckedGraph, configText: string, build?: BuildResult): { driver: NativeDriver; warnings: string[] } {
     const simtime = this.options.simtime === undefined || this.options.simtime === false ? false : this.lib.now();
-    const next = new NativeDriver(graph, { ...this.options, configText, simtime }, true);
+    const next = new NativeDriver(graph, { ...this.options, configText, simtime }, true, build);
+    // Pairs that hand state over (same name, same C struct), known to the new elements from initialization on.
+    const pairs: [number, number][] = [];
+    graph.elements.forEach((ge, i) => {
+      const j = this.byName.get(ge.name);
+      const prev = j === undefined ? undefined : this.graph.elements[j]!;
+      if (prev && ge.spec.native?.hooks?.takeState && prev.spec.native?.prefix === ge.spec.native.prefix) pairs.push([i, j!]);
+    });
+    for (const [i, j] of pairs) next.lib.setPredecessor(i, this.lib, j);
     try {
       next.initialize();
     } catch (e) {
@@ -162,13 +191,12 @@ export class NativeDriver {
       throw e;
     }
     const warnings: string[] = [];
-    graph.elements.forEach((ge, i) => {
-      const j = this.byName.get(ge.name);
-      const prev = j === undefined ? undefined : this.graph.elements[j]!;
-      if (!prev || !ge.spec.native?.hooks?.takeState || prev.spec.native?.prefix !== ge.spec.native.prefix) return;
-      const r = next.lib.takeStateFrom(i, this.lib, j!);
+    for (const [i, j] of pairs) {
+      const ge = graph.elements[i]!;
+      const r = next.lib.takeStateFrom(i, this.lib, j);
       if (r.problems) warnings.push(...r.problems.trimEnd().split('\n').map((m) => `While hot-swapping state into '${ge.name} :: ${ge.className}': ${m}`));
-    });
+    }
+    next.lib.clearPredecessors();
     // Memory devices are the wire: what it brought and the old router did not
     // receive yet is on the new ring, what the old router sent is collected first.
     for (const ge of this.options.devices ? this.graph.elements : []) {
@@ -182,9 +210,28 @@ export class NativeDriver {
     }
     // Everything handed over was freed from the old pool: its books must balance still.
     warnings.push(...this.lib.accounting().map((m) => `the replaced library: ${m}`));
+    // The swap is done: a writer of `hotconfig` waiting for its reply gets 200,
+    // from the new library if its ControlSocket came along, else from this one before it closes.
+    this.lib.hotconfigDone();
+    next.lib.hotconfigDone();
     this.lib.finish();
     this.lib.unload();
     return { driver: next, warnings };
+  }
+
+  /** A hotconfig text written through a ControlSocket, waiting for the driver; taking it marks it under way. */
+  takeHotconfig(): string | undefined {
+    return this.lib.takeHotconfig();
+  }
+
+  /** The reconfiguration taken with takeHotconfig failed: its writer gets 520 with `error`'s lines; this router goes on. */
+  hotconfigFailed(error: string): void {
+    this.lib.hotconfigDone(error);
+  }
+
+  /** Run as run() does; `yield`: a hotconfig write waits for the driver (takeHotconfig), the router may run on. */
+  runFor(opts: { until?: bigint } = {}): 'done' | 'deadline' | 'yield' {
+    return this.lib.runFor(opts);
   }
 
   /** The native run cannot yield to the event loop; it returns when the run ends. */

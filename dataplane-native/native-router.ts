@@ -30,6 +30,10 @@ interface Lib {
   element(e: number): unknown;
   hotswapOps(): unknown;
   takeState(e: number, old: unknown, oldOps: unknown): number;
+  hotPredecessor(e: number, old: unknown): void;
+  hotconfigEnable(on: number): void;
+  hotconfigPending(buf: Buffer, cap: number): number;
+  hotconfigDone(ok: number, msg: Buffer): void;
 }
 
 /** Frames moved per crossing when collecting. */
@@ -76,6 +80,10 @@ export class NativeRouter {
       element: h.func('void *cvm_lib_element(int)'),
       hotswapOps: h.func('const void *cvm_lib_hotswap_ops(void)'),
       takeState: h.func('int cvm_lib_take_state(int, void *, const void *)'),
+      hotPredecessor: h.func('void cvm_lib_hot_predecessor(int, void *)'),
+      hotconfigEnable: h.func('void cvm_lib_hotconfig_enable(int)'),
+      hotconfigPending: h.func('int cvm_lib_hotconfig_pending(_Out_ uint8_t *buf, int cap)'),
+      hotconfigDone: h.func('void cvm_lib_hotconfig_done(int, const uint8_t *)'),
     };
   }
 
@@ -88,6 +96,37 @@ export class NativeRouter {
   takeStateFrom(e: number, old: NativeRouter, oldIndex: number): { took: boolean; problems: string } {
     const took = this.lib.takeState(e, old.lib.element(oldIndex), old.lib.hotswapOps()) === 1;
     return { took, problems: this.lastError() };
+  }
+
+  /** Before start(): element `e` will take the state of element `oldIndex` of `old` (hot reconfiguration); see clearPredecessors. */
+  setPredecessor(e: number, old: NativeRouter, oldIndex: number): void {
+    this.lib.hotPredecessor(e, old.lib.element(oldIndex));
+  }
+
+  clearPredecessors(): void {
+    this.lib.hotPredecessor(-1, null);
+  }
+
+  /** Before start(): provide the global `hotconfig` write handler to ControlSocket clients. */
+  enableHotconfig(on: boolean): void {
+    this.lib.hotconfigEnable(on ? 1 : 0);
+  }
+
+  /** A hotconfig text written in the router and not yet taken (taking it marks the reconfiguration under way), or undefined. */
+  takeHotconfig(): string | undefined {
+    let cap = 4096;
+    for (;;) {
+      const buf = Buffer.alloc(cap);
+      const n = this.lib.hotconfigPending(buf, cap);
+      if (n < 0) return undefined;
+      if (n < cap) return buf.subarray(0, n).toString('latin1');
+      cap = n + 1;
+    }
+  }
+
+  /** The reconfiguration ended: its writer, if it waits in this library, gets 200 or 520 with `error`'s lines. */
+  hotconfigDone(error?: string): void {
+    this.lib.hotconfigDone(error === undefined ? 1 : 0, Buffer.from((error ?? '') + '\0', 'latin1'));
   }
 
   /** Unload the library (after finish()); nothing of it may be called again. */
@@ -158,7 +197,13 @@ export class NativeRouter {
    * stopped may run again. Returns whether the deadline ended the run.
    */
   run(opts: { until?: bigint } = {}): boolean {
-    return (opts.until === undefined ? this.lib.run() : this.lib.runUntil(opts.until)) === 2;
+    return this.runFor(opts) === 'deadline';
+  }
+
+  /** The same, saying why the run ended: `yield` when a hotconfig write is waiting (takeHotconfig). */
+  runFor(opts: { until?: bigint } = {}): 'done' | 'deadline' | 'yield' {
+    const r = opts.until === undefined ? this.lib.run() : this.lib.runUntil(opts.until);
+    return r === 2 ? 'deadline' : r === 3 ? 'yield' : 'done';
   }
 
   /** Engine time in ns (simulated in simtime runs). */

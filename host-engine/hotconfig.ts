@@ -116,8 +116,8 @@ export class HotConfigDriver {
   }
 }
 
-/** A configuration's errors as the write's error: the positioned diagnostics, as `clickvm check` prints them. */
-function handlerError(e: unknown): HandlerError {
+/** A configuration's errors as the write's error: the positioned diagnostics, as `clickvm check` prints them (both engines' hotconfig). */
+export function handlerError(e: unknown): HandlerError {
   if (e instanceof ClickError) return new HandlerError(formatDiagnostics(e.diagnostics).trimEnd());
   return new HandlerError(e instanceof Error ? e.message : String(e));
 }

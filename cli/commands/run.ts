@@ -25,7 +25,9 @@
 //                              `hotconfig`: writing a configuration to it
 //                              (e.g. through a ControlSocket) swaps it in
 //                              while running, state carried over
-//                              (host-engine/hotconfig.ts)
+//                              (host-engine/hotconfig.ts; with --engine
+//                              native, dataplane-native/native-hotconfig.ts:
+//                              gcc runs while the old router forwards)
 //
 // FromDevice(eth0)/ToDevice(eth0) open the Linux interface eth0 through
 // AF_PACKET rings on either engine (dataplane-native/runtime/device-afpacket.c;
@@ -51,6 +53,7 @@ import { KernelDevices } from '../../host-engine/kernel-devices.js';
 import { ElementFailure, Router } from '../../host-engine/router.js';
 import { HotConfigDriver, HOTCONFIG_FILE_NAME } from '../../host-engine/hotconfig.js';
 import { NativeDriver } from '../../dataplane-native/native-driver.js';
+import { NativeHotConfigDriver } from '../../dataplane-native/native-hotconfig.js';
 import { INPUT_POSITIONALS, inputOptions, readInput, type InputArgs } from '../input.js';
 import { diagnosticStyle, ExitStatus, io, printDiagnostics, UsageError, writeOutput } from '../report.js';
 
@@ -193,16 +196,23 @@ export async function runHandler(args: RunArgs): Promise<void> {
     out.flush();
   };
   const classNames = () => [...registry.keys()];
-  if (args['allow-reconfigure'] && args.engine === 'native') throw new UsageError('-R (hotconfig) runs on the host engine only');
   const devices = new KernelDevices();
+  // New configurations get the same ControlSockets, as in Click's driver (they take the old ones' sockets).
+  const loadHot = (text: string) => checkGraph(elaborateConfig(text + socketText, HOTCONFIG_FILE_NAME, { defines: input.defines }), { lookupClass, knownClasses: [...registry.keys()] });
+  const warnHot = (m: string) => err.line(`clickvm: warning: ${m}`);
   // -R: the driver owns the current router, which each `hotconfig` write may replace.
-  const hot = args['allow-reconfigure']
+  const hotNative =
+    args['allow-reconfigure'] && args.engine === 'native'
+      ? new NativeHotConfigDriver({ load: loadHot, warn: warnHot }, input.text, graph, {
+          simtime: sim.start, seed, warnings, classNames, marchNative: args['march-native'], kernelDevices: true,
+        })
+      : undefined;
+  const hot = args['allow-reconfigure'] && !hotNative
     ? new HotConfigDriver(
         {
-          // New configurations get the same ControlSockets, as in Click's driver (they take the old ones' sockets).
-          load: (text) => checkGraph(elaborateConfig(text + socketText, HOTCONFIG_FILE_NAME, { defines: input.defines }), { lookupClass, knownClasses: [...registry.keys()] }),
+          load: loadHot,
           makeRouter: (g, hotOpts) => new Router(g, { simtime: sim.start, seed, warnings, classNames, stderr: err.line, stdout: out.line, devices, ...hotOpts }),
-          warn: (m) => err.line(`clickvm: warning: ${m}`),
+          warn: warnHot,
         },
         input.text,
         graph,
@@ -210,11 +220,12 @@ export async function runHandler(args: RunArgs): Promise<void> {
     : undefined;
   const first =
     hot?.router ??
+    hotNative?.driver ??
     (args.engine === 'native'
       ? new NativeDriver(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, marchNative: args['march-native'], kernelDevices: true })
       : new Router(graph, { simtime: sim.start, seed, warnings, configText: input.text, classNames, stderr: err.line, stdout: out.line, devices }));
   /** The router now running: with -R, the latest configuration swapped in. */
-  const current = () => hot?.router ?? first;
+  const current = () => hot?.router ?? hotNative?.driver ?? first;
 
   let status = 0;
   try {
@@ -227,7 +238,20 @@ export async function runHandler(args: RunArgs): Promise<void> {
 
     const cpuBefore = process.cpuUsage();
     const wallBefore = process.hrtime.bigint();
-    if (!args.quit && graph.elements.length > 0 && first instanceof NativeDriver) {
+    if (!args.quit && graph.elements.length > 0 && hotNative) {
+      flushAll();
+      // slices of C run between which Node compiles and swaps (dataplane-native/native-hotconfig.ts)
+      const ac = new AbortController();
+      const onSignal = () => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await hotNative.runAsync({ signal: ac.signal });
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
+    } else if (!args.quit && graph.elements.length > 0 && first instanceof NativeDriver) {
       flushAll();
       first.run(); // the C driver loop handles SIGINT/SIGTERM itself
     } else if (!args.quit && graph.elements.length > 0) {
@@ -281,7 +305,7 @@ export async function runHandler(args: RunArgs): Promise<void> {
     }
   } finally {
     try {
-      (hot ?? current()).cleanup();
+      (hot ?? hotNative ?? current()).cleanup();
     } finally {
       flushAll();
     }
@@ -311,7 +335,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('march-native', { type: 'boolean', describe: 'with --engine native: compile for this CPU (-march=native)' })
       .option('port', { alias: 'p', type: 'string', describe: 'listen for ControlSocket connections on TCP port PORT (127.0.0.1; repeatable)', requiresArg: true })
       .option('unix', { alias: 'u', type: 'string', describe: 'listen for ControlSocket connections on UNIX socket PATH (repeatable)', requiresArg: true })
-      .option('allow-reconfigure', { alias: 'R', type: 'boolean', describe: "provide the write-only 'hotconfig' handler: swap in a new configuration while running (host engine)" })
+      .option('allow-reconfigure', { alias: 'R', type: 'boolean', describe: "provide the write-only 'hotconfig' handler: swap in a new configuration while running" })
       .option('accounting', { type: 'boolean', describe: "print every element's packet counts to stderr after the run" })
       .example('$0 run router.click -h c.count', 'run, then print handler c.count')
       .example('$0 run --simtime -e "InfiniteSource(LIMIT 5, STOP true) -> c :: Counter -> Discard" -h c.count', 'inline configuration')

@@ -6,6 +6,7 @@
 #ifndef CVM_TARGET_VM
 #include "control-posix.h"
 #include "control.h"
+#include "hotswap.h"
 #include "io.h"
 #include "output.h"
 #include "sched.h"
@@ -71,6 +72,7 @@ static void conn_write(void *ctx, const char *data, size_t n)
 {
     struct control_conn *c = ctx;
     cvm_str_append(&c->out, data, n);
+    c->src.want_out = 1;   /* a reply given outside conn_poll (hotconfig's) goes out when the socket takes it */
 }
 
 /* Send what the socket takes. -1: the peer is gone. */
@@ -143,6 +145,7 @@ static int conn_poll(CvmIoSource *src)
             return 1;
         }
     }
+    if (!c->closing && cvm_control_closed(c->proto)) c->closing = 1;   /* e.g. a QUIT run after a hotconfig reply */
     if (conn_flush(c) < 0) {
         conn_close(c, "peer gone");
         return 1;
@@ -155,7 +158,7 @@ static int conn_poll(CvmIoSource *src)
      * run loop then polls every millisecond) while output drains. Blind
      * too while lingering, so the linger's end is seen without input. */
     c->src.fd = c->peer_eof || c->shut ? -1 : c->sock;
-    if (c->closing && c->out.len == 0) {
+    if (c->closing && c->out.len == 0 && !cvm_control_busy(c->proto)) {
         if (c->peer_eof || (c->shut && mono_ns() > c->linger_until)) {
             conn_close(c, NULL);
             return 1;
@@ -356,6 +359,70 @@ CvmControlServer *cvm_control_listen(const CvmControlListen *how, CvmStr *err)
 int cvm_control_server_port(const CvmControlServer *s) { return s->src.fd >= 0 || s->paused_fd >= 0 ? s->port : 0; }
 
 const char *cvm_control_server_path(const CvmControlServer *s) { return s->path; }
+
+/* Hot reconfiguration: a server like `old` (the old library's) on its very
+ * listening socket and connections, each connection's protocol state and
+ * unsent output moved as they are; `old`'s sources leave the old library's
+ * run loop and its memory is freed (one C library serves both). */
+CvmControlServer *cvm_control_server_adopt(CvmControlServer *old, const char *who, CvmHotswap *hs)
+{
+    CvmControlServer *s = calloc(1, sizeof *s);
+    if (!s) {
+        cvm_str_printf(hs->err, "out of memory: the control socket was closed");
+        return NULL;
+    }
+    hs->old->io_remove(&old->src);
+    *s = *old;
+    s->how.path = s->path;
+    s->how.who = who;   /* the old name's text goes with the old library */
+    memset(&s->src, 0, sizeof s->src);
+    s->src.poll = server_poll;
+    s->src.when_ready = 1;
+    s->src.fd = old->src.fd;
+    s->src.live = old->src.live;
+    s->conns = NULL;
+    struct control_conn **tail = &s->conns;
+    for (struct control_conn *o = old->conns, *next; o; o = next) {
+        next = o->next;
+        hs->old->io_remove(&o->src);
+        struct control_conn *c = calloc(1, sizeof *c);
+        if (!c) {
+            close(o->sock);
+            cvm_control_free(o->proto);
+            cvm_str_free(&o->out);
+            free(o);
+            cvm_str_printf(hs->err, "out of memory: a control connection was closed\n");
+            continue;
+        }
+        *c = *o;
+        memset(&c->src, 0, sizeof c->src);
+        c->src.poll = conn_poll;
+        c->src.fd = o->src.fd;
+        c->src.when_ready = 1;
+        c->src.want_out = c->out.len > c->out_pos;
+        c->server = s;
+        c->next = NULL;
+        cvm_control_rebind(c->proto, conn_write, c);
+        if (hs->old->hotconfig_waiter() == c->proto) {
+            /* the writer of the hotconfig being swapped in gets its reply from here */
+            hs->old->hotconfig_forget();
+            cvm_hotconfig_adopt(c->proto);
+        }
+        free(o);
+        *tail = c;
+        tail = &c->next;
+        cvm_io_add(&c->src);
+    }
+    free(old);
+    cvm_io_add(&s->src);
+    return s;
+}
+
+int cvm_control_server_same(const CvmControlServer *s, const CvmControlListen *how)
+{
+    if (!s || s->how.unix_socket != how->unix_socket) return 0;
+    return how->unix_socket ? how->path && !strcmp(s->path, how->path) : s->how.port == how->port;
+}
 
 void cvm_control_server_close(CvmControlServer *s)
 {

@@ -33,4 +33,12 @@ const char *cvm_control_server_path(const CvmControlServer *s);
  * listener; a UNIX socket file is removed. */
 void cvm_control_server_close(CvmControlServer *s);
 
+struct CvmHotswap;
+/* Hot reconfiguration (hotswap.h): take over the old library's server `old`
+ * (its socket, connections and their state; `old` is freed; `who` names
+ * the new element in messages); is `s` a
+ * server for the socket `how` names (same type and port or path)? */
+CvmControlServer *cvm_control_server_adopt(CvmControlServer *old, const char *who, struct CvmHotswap *hs);
+int cvm_control_server_same(const CvmControlServer *s, const CvmControlListen *how);
+
 #endif

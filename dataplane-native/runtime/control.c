@@ -4,6 +4,7 @@
  * terminator). Replies for one command are gathered and written at once. */
 #include "control.h"
 #include "router.h"
+#include "hotswap.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ struct CvmControl {
     size_t scan;        /* a pending *UNTIL command: where the terminator search resumes */
     size_t skip;        /* bytes of refused oversized data still to discard */
     int eof, closed;
+    int parked;         /* a WRITE hotconfig waits for its reply (cvm_control_resume); later commands wait */
     int cr_tail;        /* the current line ends in a CR that is the last byte received */
     CvmStr reply;       /* replies of the command being run */
 };
@@ -224,8 +226,15 @@ static int cs_write_command(CvmControl *c, const char *hname, size_t hlen, const
         return cs_messagef(c, CS_PERMISSION, "Handler '%.*s' read-only", t.full_len, t.full);
     if (c->flags & CVM_CONTROL_READONLY)
         return cs_messagef(c, CS_PERMISSION, "Permission denied for '%.*s'", t.full_len, t.full);
-    char *v = cs_dup(value, vlen);
     CvmStr err = { 0 };
+    if (t.element < 0 && cvm_hotconfig_enabled && !strcmp(t.hname, "hotconfig")) {
+        /* compiled by the driver while the router runs on: the reply comes later */
+        if (cvm_hotconfig_request(value, vlen, c, &err) == 0) c->parked = 1;
+        else cs_error_lines(c, CS_HANDLER_ERROR, "Write handler 'hotconfig' error", &err);
+        cvm_str_free(&err);
+        return CS_RUN_DONE;
+    }
+    char *v = cs_dup(value, vlen);
     int r = cvm_write_element_handler(t.element, t.hname, v, &err);
     free(v);
     CvmStr summary = { 0 };
@@ -449,7 +458,7 @@ CvmControl *cvm_control_new(CvmControlWrite out, void *ctx, unsigned flags)
 /* Run every command the input holds whole. */
 static int cs_process(CvmControl *c)
 {
-    while (!c->closed) {
+    while (!c->closed && !c->parked) {
         if (c->skip) {
             size_t have = c->in.len - c->pos, k = have < c->skip ? have : c->skip;
             c->pos += k;
@@ -504,7 +513,7 @@ static int cs_process(CvmControl *c)
         c->in.s[c->in.len] = 0;
         c->pos = 0;
     }
-    if (c->eof) c->closed = 1;
+    if (c->eof && !c->parked) c->closed = 1;
     return c->closed ? -1 : 0;
 }
 
@@ -516,9 +525,36 @@ int cvm_control_input(CvmControl *c, const char *data, size_t n)
     return cs_process(c);
 }
 
+int cvm_control_busy(const CvmControl *c) { return c->parked; }
+
+int cvm_control_closed(const CvmControl *c) { return c->closed; }
+
+void cvm_control_resume(CvmControl *c, int ok, const char *msg)
+{
+    if (!c->parked) return;
+    c->parked = 0;
+    if (ok) {
+        cs_messagef(c, CS_OK, "Write handler 'hotconfig' OK");
+    } else {
+        CvmStr m = { 0 };
+        cvm_str_printf(&m, "%s", msg ? msg : "");
+        cs_error_lines(c, CS_HANDLER_ERROR, "Write handler 'hotconfig' error", &m);
+        cvm_str_free(&m);
+    }
+    cs_flush_reply(c);
+    cs_process(c);   /* the commands that came meanwhile */
+}
+
+void cvm_control_rebind(CvmControl *c, CvmControlWrite out, void *ctx)
+{
+    c->out = out;
+    c->ctx = ctx;
+}
+
 void cvm_control_free(CvmControl *c)
 {
     if (!c) return;
+    cvm_hotconfig_forget_waiter(c);
     cvm_str_free(&c->in);
     cvm_str_free(&c->reply);
     free(c);

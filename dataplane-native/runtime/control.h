@@ -45,4 +45,14 @@ int cvm_control_input(CvmControl *c, const char *data, size_t n);
 
 void cvm_control_free(CvmControl *c);
 
+/* Hot reconfiguration (hotswap.h): a `WRITE hotconfig` parks the
+ * connection (busy: later commands wait, input is kept) until
+ * cvm_control_resume gives its reply (200, or 520 with `msg`'s lines) and
+ * runs what came meanwhile. closed: the protocol is done with it. rebind:
+ * the connection moved to another transport object (the next library's). */
+int cvm_control_busy(const CvmControl *c);
+int cvm_control_closed(const CvmControl *c);
+void cvm_control_resume(CvmControl *c, int ok, const char *msg);
+void cvm_control_rebind(CvmControl *c, CvmControlWrite out, void *ctx);
+
 #endif

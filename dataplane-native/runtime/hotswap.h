@@ -14,8 +14,16 @@
 #include "str.h"
 
 /* What a library offers the one that replaces it. */
+struct CvmIoSource;
+struct CvmControl;
+
 typedef struct CvmHotswapOps {
     void (*free_packet)(Packet *p);
+    /* Take an I/O source (a ControlSocket's listener or connection) off the old library's run loop. */
+    void (*io_remove)(struct CvmIoSource *s);
+    /* The connection whose `WRITE hotconfig` waits for its reply there (NULL: none), and forgetting it. */
+    struct CvmControl *(*hotconfig_waiter)(void);
+    void (*hotconfig_forget)(void);
 } CvmHotswapOps;
 
 typedef struct CvmHotswap {
@@ -37,5 +45,31 @@ static inline void cvm_hotswap_took(CvmElement *e, CvmElement *old, uint64_t n)
     e->stats.created += n;
     old->stats.consumed += n;
 }
+
+/* The old library's element this one will take state from (NULL: none),
+ * known from before initialization on (NativeDriver sets it): an element
+ * whose resource the old one holds (a ControlSocket's listening socket)
+ * waits for take_state instead of opening it again. */
+void *cvm_hotswap_predecessor(const CvmElement *e);
+void cvm_hotswap_set_predecessor(int e, void *old);
+void cvm_hotswap_clear_predecessors(void);
+
+/* The `hotconfig` global handler (clickvm run -R): written through a
+ * ControlSocket, the text waits here for the driver (NativeDriver), the
+ * run loop yields at the next step, and the writer's connection waits for
+ * its reply (cvm_hotconfig_done), the router forwarding meanwhile. One
+ * reconfiguration at a time: a second write while one is under way is
+ * refused. */
+extern int cvm_hotconfig_enabled;
+int cvm_hotconfig_request(const char *text, size_t n, struct CvmControl *waiter, CvmStr *err);
+/* The text waiting for the driver, or NULL; taking it marks it under way. */
+const CvmStr *cvm_hotconfig_pending(void);
+void cvm_hotconfig_taken(void);
+/* The reconfiguration ended: reply to the waiting writer (200, or 520 with `msg`). */
+void cvm_hotconfig_done(int ok, const char *msg);
+/* The waiting connection, adopted from the old library (after its ControlSocket moved here). */
+void cvm_hotconfig_adopt(struct CvmControl *waiter);
+/* A connection closes: if it was the waiting one, its reply has no one to go to. */
+void cvm_hotconfig_forget_waiter(const struct CvmControl *c);
 
 #endif

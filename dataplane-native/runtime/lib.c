@@ -3,6 +3,7 @@
  * per run or per handler) because each crossing costs ~100 ns. */
 #include "router.h"
 #include "device.h"
+#include "hotswap.h"
 #include <signal.h>
 #include <string.h>
 
@@ -188,3 +189,30 @@ int cvm_lib_take_state(int e, void *old, const void *old_ops)
     cvm_str_clear(&lib_err);
     return cvm_router.take_state(e, old, &hs);
 }
+
+/* Before start: element `e` will take the state of `old` (the old library's
+ * struct), so it can leave what the old one holds to take_state; NULL
+ * clears every one (after the swap). */
+void cvm_lib_hot_predecessor(int e, void *old)
+{
+    if (old) cvm_hotswap_set_predecessor(e, old);
+    else cvm_hotswap_clear_predecessors();
+}
+
+/* The `hotconfig` global handler (clickvm run -R; before start). */
+void cvm_lib_hotconfig_enable(int on) { cvm_hotconfig_enabled = on; }
+
+/* A hotconfig text written through a ControlSocket, waiting
+ * for the driver: its length (may exceed cap; copied when it fits, and then
+ * taken: the reconfiguration is under way), or -1 when there is none. */
+int cvm_lib_hotconfig_pending(char *buf, int cap)
+{
+    const CvmStr *t = cvm_hotconfig_pending();
+    if (!t) return -1;
+    int n = copy_out(t, buf, cap);
+    if (n < cap) cvm_hotconfig_taken();
+    return n;
+}
+
+/* The reconfiguration ended: the waiting writer (if this library has it) gets 200, or 520 with `msg`. */
+void cvm_lib_hotconfig_done(int ok, const char *msg) { cvm_hotconfig_done(ok, msg); }

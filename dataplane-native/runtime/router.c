@@ -1,6 +1,7 @@
 /* Router lifecycle, handler dispatch and the accounting check. */
 #include "router.h"
 #include "handlers.h"
+#include "hotswap.h"
 #include "packet.h"
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ int cvm_handler_access(int e, const char *name)
     if (h) return (h->read || h->read_param ? CVM_HANDLER_READ : 0) | (h->write ? CVM_HANDLER_WRITE : 0);
     if (e >= 0) return standard_text(e, name) ? CVM_HANDLER_READ : 0;
     if (!strcmp(name, "stop")) return CVM_HANDLER_WRITE;
+    if (cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) return CVM_HANDLER_WRITE;
     return global_text(name) ? CVM_HANDLER_READ : 0;
 }
 
@@ -122,6 +124,11 @@ int cvm_write_element_handler(int e, const char *name, const char *value, CvmStr
         while (*end == ' ' || *end == '\t' || *end == '\n') end++;
         cvm_request_stops(end != value && !*end ? (int)n : 1);
         return 0;
+    }
+    /* hotconfig is served by control.c (the writer waits for the driver) and by the driver itself */
+    if (e < 0 && cvm_hotconfig_enabled && !strcmp(name, "hotconfig")) {
+        cvm_str_printf(err, "hotconfig: write it through a ControlSocket or the driver");
+        return -1;
     }
     const CvmHandler *h = e >= 0 ? find_handler(e, name) : NULL;
     if (!h || !h->write) {

@@ -30,6 +30,10 @@ int64_t cvm_now(void)
 
 void cvm_request_stop(void) { runcount--; }
 
+static int yield_asked;
+
+void cvm_request_yield(void) { yield_asked = 1; }
+
 void cvm_request_stops(int n) { runcount -= n; }
 
 void cvm_random_seed(uint32_t seed) { rng_state = seed ? seed : 0x2545F491u; }
@@ -187,6 +191,10 @@ int cvm_run_loop_until(int64_t deadline)
     for (;;) {
         if (deadline >= 0 && cvm_now() > deadline) return CVM_RUN_DEADLINE;
         if (stopped()) return 0;
+        if (yield_asked) {
+            yield_asked = 0;
+            return CVM_RUN_YIELD;
+        }
         uint64_t moved_before = cvm_packets_moved;
         int worked = 0, fired = 0;
         if (++steps % IO_POLL_EVERY == 0 && cvm_io_sources() && cvm_io_poll()) worked = 1;
@@ -230,6 +238,7 @@ int cvm_run_loop(void) { return cvm_run_loop_until(-1); }
 void cvm_sched_reset(void)
 {
     runcount = 1;
+    yield_asked = 0;
     cvm_packets_moved = 0;
     run_head = run_tail = NULL;
     task_count = 0;

@@ -50,6 +50,10 @@ int cvm_run_loop(void);
 /* The same, but also ending (CVM_RUN_DEADLINE) when engine time would pass
  * `deadline` (ns; -1: never): timers due at the deadline still fire. */
 #define CVM_RUN_DEADLINE 2
+/* ... or (CVM_RUN_YIELD) at the next step after cvm_request_yield: the
+ * driver has something to do between steps (a hotconfig write arrived). */
+#define CVM_RUN_YIELD 3
+void cvm_request_yield(void);
 int cvm_run_loop_until(int64_t deadline);
 void cvm_sched_reset(void);
 

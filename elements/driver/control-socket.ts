@@ -294,7 +294,7 @@ export const spec = defineElement<typeof args, ControlSocketConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'control-socket.c'),
     prefix: 'control_socket',
-    hooks: { init: true, cleanup: true },
+    hooks: { init: true, cleanup: true, takeState: true },
     init: (c, ctx) =>
       [
         `.unix_socket = ${+(c.type === 'UNIX')}, .port = ${c.port}, .port_tries = ${c.portTries}, .localhost = ${+c.localhost}`,

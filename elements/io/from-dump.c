@@ -97,6 +97,42 @@ static int from_dump_init(struct from_dump *e, CvmStr *err)
     return 0;
 }
 
+/* Hot reconfiguration (from-dump.ts's takeState): a FromDump of the same
+ * file goes on from where the old one stood (the open reader, its position,
+ * a packet waiting for its time), with its count and timing. */
+static void from_dump_take_state(struct from_dump *e, struct from_dump *old, CvmHotswap *hs)
+{
+    if (!old->open || strcmp(e->filename, old->filename) != 0) return;
+    if (e->open) io_pcap_close(&e->reader);
+    e->reader = old->reader;
+    e->open = 1;
+    old->open = 0;
+    memset(&old->reader, 0, sizeof old->reader);
+    if (old->pending) {
+        cvm_hotswap_took(&e->base, &old->base, 1);
+        Packet *p = cvm_hotswap_packet(hs, old->pending);
+        old->pending = NULL;
+        from_dump_drop_pending(e);
+        if (p) e->pending = p;
+        else e->base.stats.dropped++;
+    }
+    e->link_type = old->link_type;
+    e->forcing = old->forcing;
+    e->count = old->count;
+    e->packet_filepos = old->packet_filepos;
+    e->end_reached = old->end_reached;
+    e->damaged = old->damaged;
+    e->first_time = old->first_time;
+    e->have_first_time = old->have_first_time;
+    e->first_relative = old->first_relative;
+    e->last_time = old->last_time;
+    e->have_last_time = old->have_last_time;
+    e->last_relative = old->last_relative;
+    e->last_interval = old->last_interval;
+    e->have_any_times = old->have_any_times;
+    e->timing_offset = old->timing_offset;
+}
+
 static void from_dump_cleanup(struct from_dump *e)
 {
     if (e->open) io_pcap_close(&e->reader);

@@ -385,7 +385,7 @@ export const spec = defineElement<typeof args, FromDumpConf, E>({
   native: {
     source: nativeSource(import.meta.url, 'from-dump.c'),
     prefix: 'from_dump',
-    hooks: { init: true, cleanup: true, task: true, timer: true, pull: true, held: true },
+    hooks: { init: true, cleanup: true, task: true, timer: true, pull: true, held: true, takeState: true },
     usesTask: (_c, ports) => ports.outputs[0] === 'push',
     init: (c, ctx) => {
       const action = c.endAction;

@@ -109,10 +109,25 @@ static int to_dump_encap_from_sources(struct to_dump *e, CvmStr *err)
     return r;
 }
 
+/* Hot reconfiguration: can `e` go on writing `old`'s file (a ToDump of the
+ * same file, link type, snaplen and format, still open)? Then it neither
+ * opens the file again (that would truncate it) nor writes a header. */
+static int to_dump_continues(const struct to_dump *e, const struct to_dump *old)
+{
+    return old && old->active && (old->fd >= 0 || old->to_stdout) && !strcmp(e->filename, old->filename) && e->link_type == old->link_type &&
+           e->snaplen == old->snaplen && e->nano == old->nano;
+}
+
 static int to_dump_init(struct to_dump *e, CvmStr *err)
 {
     e->fd = -1;
     if (e->nencap_from && to_dump_encap_from_sources(e, err) < 0) return -1;
+    if (to_dump_continues(e, cvm_hotswap_predecessor(&e->base))) {
+        /* take_state brings the file, its buffer and the count */
+        e->active = 1;
+        if (e->pull_task) cvm_task_schedule(&e->task);
+        return 0;
+    }
     if (!strcmp(e->filename, "-")) e->to_stdout = 1;
     else {
         e->fd = open(io_path(e->filename), O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -127,6 +142,24 @@ static int to_dump_init(struct to_dump *e, CvmStr *err)
     if (e->unbuffered) to_dump_flush(e);
     if (e->pull_task) cvm_task_schedule(&e->task);
     return 0;
+}
+
+/* Hot reconfiguration (to-dump.ts's takeState): the open file with what is buffered for it, and the count. */
+static void to_dump_take_state(struct to_dump *e, struct to_dump *old, CvmHotswap *hs)
+{
+    (void)hs;
+    if (e->fd >= 0 || e->to_stdout || e->buf || !to_dump_continues(e, old)) return;
+    e->fd = old->fd;
+    e->to_stdout = old->to_stdout;
+    e->buf = old->buf;
+    e->cap = old->cap;
+    e->buffered = old->buffered;
+    e->count = old->count;
+    old->fd = -1;
+    old->to_stdout = 0;
+    old->buf = NULL;
+    old->cap = old->buffered = 0;
+    old->active = 0;
 }
 
 static void to_dump_cleanup(struct to_dump *e)

@@ -253,7 +253,7 @@ export const spec = defineElement<typeof args, ToDumpConf, E>({
     source: nativeSource(import.meta.url, 'to-dump.c'),
     prefix: 'to_dump',
     inPlace: true,
-    hooks: { init: true, cleanup: true, task: true, pull: true },
+    hooks: { init: true, cleanup: true, task: true, pull: true, takeState: true },
     usesTask: (_c, ports) => ports.inputs[0] === 'pull' && ports.outputs.length === 0,
     init: (c, ctx) =>
       [

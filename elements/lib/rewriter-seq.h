@@ -31,6 +31,26 @@ static void rw_seq_free(RwSeqDelta *t)
     }
 }
 
+/* A copy of the list (hot reconfiguration: the new library's flow gets its
+ * own); NULL for none, or when out of memory (then *oom is set). */
+static RwSeqDelta *rw_seq_clone(const RwSeqDelta *t, int *oom)
+{
+    RwSeqDelta *head = NULL, **tail = &head;
+    for (; t; t = t->next) {
+        RwSeqDelta *c = malloc(sizeof *c);
+        if (!c) {
+            *oom = 1;
+            rw_seq_free(head);
+            return NULL;
+        }
+        *c = *t;
+        c->next = NULL;
+        *tail = c;
+        tail = &c->next;
+    }
+    return head;
+}
+
 /* Clear direction d's trigger; a node with none left ends the list. */
 static void rw_seq_drop_trigger(RwSeqDelta *t, int d)
 {

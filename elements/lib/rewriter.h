@@ -395,7 +395,7 @@ static int rw_taken_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* rewriter-base.ts's takeState: every flow the old rewriter made (guaranteed
+/* rewriter-base.ts's takeState (IPRewriter, UDPRewriter, TCPRewriter): every flow the old rewriter made (guaranteed
  * ones first, then by expiry, as the host engine orders them) is entered
  * here with the same translation, outputs, expiry and connection state,
  * under the input of the same number; flows whose input or outputs this
@@ -432,6 +432,9 @@ static void rw_core_take_state(RwCore *rw, RwCore *old, CvmHotswap *hs)
         }
         nf->tflags = f->tflags;
         nf->reply_anno = f->reply_anno;
+        int oom = 0;
+        nf->dt = rw_seq_clone(f->dt, &oom);   /* TCPRewriter's sequence deltas */
+        if (oom) cvm_str_printf(hs->err, "out of memory: a flow's sequence deltas were lost\n");
         RwMap *map = rw_flow_map(rw, nf);
         rw_map_set(map, &nf->e[0]);
         rw_map_set(map, &nf->e[1]);

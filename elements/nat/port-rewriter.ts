@@ -88,9 +88,8 @@ export abstract class PortRewriter<C extends PortRewriterConf> extends RewriterB
     return f.expiry + this.flowTimeout(f) - this.timeoutsOf(f.ipP)[1];
   }
 
-  /** Hot reconfiguration hands over IPRewriter's flows only (the native dataplane's takeState does the same). */
+  /** Hot reconfiguration (IPRewriter, UDPRewriter, TCPRewriter; the native dataplane's take_state does the same): where a taken flow goes. */
   protected override flowMaps(f: Flow): [Map<string, Entry>, Map<string, Entry>] | undefined {
-    if (this.variant !== 'ip') return undefined;
     const map = this.maps[this.mapIndex(f.ipP)]!;
     return [map, map];
   }

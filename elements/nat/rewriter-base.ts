@@ -351,6 +351,7 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
       const flow = new Flow(input, fwd.flowid, f.rewrittenFlowid(false), fwd.output, rev.output, f.ipP, f.guaranteed, f.expiry);
       flow.tflags = f.tflags;
       flow.replyAnno = f.replyAnno;
+      flow.dt = f.dt; // TCPRewriter's sequence deltas (the old router is done with them)
       const maps = this.flowMaps(flow);
       if (!maps) return;
       maps[0].set(flow.e[0].key, flow.e[0]);

@@ -60,7 +60,7 @@ export function rewriterNative<C extends RewriterBaseConf>(
     source: nativeSource(moduleUrl, file),
     prefix,
     inPlace: true,
-    hooks: { init: true, cleanup: true, timer: true, takeState: kind === 'ipRewriter' },
+    hooks: { init: true, cleanup: true, timer: true, takeState: kind === 'ipRewriter' || kind === 'udp' || kind === 'tcp' },
     init: (c, ctx) => `.rw = {\n        ${[...coreInit(c, ctx, kind, kind === 'ipRewriter' ? 2 : 1), ...extra(c)].join(',\n        ')}\n    }`,
   };
 }

@@ -13,6 +13,8 @@ struct tcp_rewriter {
 static int tcp_rewriter_init(struct tcp_rewriter *e, CvmStr *err) { return rw_element_init(&e->rw, &e->timer, err); }
 static void tcp_rewriter_run_timer(struct tcp_rewriter *e, CvmIn *in, CvmOut *out) { rw_element_gc(&e->rw, &e->timer); }
 static void tcp_rewriter_cleanup(struct tcp_rewriter *e) { rw_element_cleanup(&e->rw, &e->timer); }
+/* Hot reconfiguration: the old TCPRewriter's flows and their sequence deltas go on here (rw_core_take_state). */
+static void tcp_rewriter_take_state(struct tcp_rewriter *e, struct tcp_rewriter *old, CvmHotswap *hs) { rw_core_take_state(&e->rw, &old->rw, hs); }
 
 static inline void tcp_rewriter_push(struct tcp_rewriter *e, int port, Packet **in, unsigned n, CvmOut *out) { rw_port_push(&e->rw, port, in, n, out); }
 

@@ -13,6 +13,8 @@ struct udp_rewriter {
 static int udp_rewriter_init(struct udp_rewriter *e, CvmStr *err) { return rw_element_init(&e->rw, &e->timer, err); }
 static void udp_rewriter_run_timer(struct udp_rewriter *e, CvmIn *in, CvmOut *out) { rw_element_gc(&e->rw, &e->timer); }
 static void udp_rewriter_cleanup(struct udp_rewriter *e) { rw_element_cleanup(&e->rw, &e->timer); }
+/* Hot reconfiguration: the old UDPRewriter's flows go on here (rw_core_take_state). */
+static void udp_rewriter_take_state(struct udp_rewriter *e, struct udp_rewriter *old, CvmHotswap *hs) { rw_core_take_state(&e->rw, &old->rw, hs); }
 
 static inline void udp_rewriter_push(struct udp_rewriter *e, int port, Packet **in, unsigned n, CvmOut *out) { rw_port_push(&e->rw, port, in, n, out); }
 

@@ -203,10 +203,11 @@ t.test('a reader that stops early is not an error', async (t) => {
   t.same(result, { code: 0, stderr: '' });
 });
 
-t.test('run -R: hotconfig through the ControlSocket; a refused configuration leaves the first running', async (t) => {
-  const sock = join(dir, 'hot.sock');
+for (const engine of ['host', 'native'] as const)
+t.test(`run -R --engine ${engine}: hotconfig through the ControlSocket; a refused configuration leaves the first running`, async (t) => {
+  const sock = join(dir, `hot-${engine}.sock`);
   const first = file('hot1.click', 'src :: RatedSource(RATE 200) -> c :: Counter -> q :: Queue -> Discard;\n');
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), 'run', '-R', '-u', sock, first, '-h', 'c.count', '-h', 'c2.count'], { cwd: dir });
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), 'run', '--engine', engine, '-R', '-u', sock, first, '-h', 'c.count', '-h', 'c2.count'], { cwd: dir });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -214,7 +215,7 @@ t.test('run -R: hotconfig through the ControlSocket; a refused configuration lea
   const closed = new Promise<number | null>((r) => child.on('close', r));
   t.teardown(() => void child.kill('SIGKILL'));
   let c: ControlClient | undefined;
-  for (let k = 0; k < 200 && !c; k++) {
+  for (let k = 0; k < 600 && !c; k++) {
     c = await ControlClient.connect({ path: sock }, { timeoutMs: 1000 }).catch(() => undefined);
     if (!c) await new Promise((r) => setTimeout(r, 50));
   }

@@ -16,6 +16,8 @@ import { Router } from '../../host-engine/router.js';
 import { readCapture } from '../../host-engine/pcap.js';
 import { frames } from '../util/packets.js';
 import { NAT_FIRST, natSwapUnderStream } from '../util/hotconfig-nat.js';
+import { checkDump, hostileConfigs, hostileStream, writeDumpInput } from '../util/hotconfig-hostile.js';
+import { REWRITERS, rewritersAcrossSwap } from '../util/hotconfig-rewriters.js';
 
 /** A driver over memory devices (ring capacity `capacity`) on simulated time. */
 function hotDriver(text: string, capacity: number, lines: string[] = []) {
@@ -211,5 +213,43 @@ t.test('the NAT swapped under a steady stream: nothing lost or doubled, flows ke
   });
   t.equal(driver.swaps, 1);
   t.same(lines.filter((l) => l.startsWith('warning')), []);
+  driver.cleanup();
+});
+
+t.test('hostile reconfigurations under a stream: each refused with its errors, the old router forwards on, then a swap', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotconfig-hostile-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = join(dir, 'c.sock');
+  const dump = { from: join(dir, 'in.pcap'), to: join(dir, 'out.pcap') };
+  writeDumpInput(dump.from);
+  const { driver, devices, round } = hotDriver(hostileConfigs(sock, dump).first, 100_000);
+  const { replayed } = await hostileStream(t, {
+    inject: (dev, f) => devices.inject(dev, f),
+    collect: (dev) => devices.collect(dev),
+    step: async () => {
+      round();
+      await new Promise((r) => setImmediate(r));
+    },
+    read: (h) => driver.router.readHandler(h),
+    balanced: () => driver.router.accounting().ok,
+    swaps: () => driver.swaps,
+  }, sock, dump);
+  driver.cleanup();
+  checkDump(t, dump.from, dump.to, replayed);
+});
+
+t.test('UDPRewriter and TCPRewriter keep their flows, and TCP sequence deltas, across a swap', async (t) => {
+  const { driver, devices, round } = hotDriver(REWRITERS(), 64);
+  rewritersAcrossSwap(t, {
+    inject: (dev, f) => devices.inject(dev, f),
+    collect: (dev) => devices.collect(dev),
+    round,
+    read: (h) => driver.router.readHandler(h),
+    reconfigure: (text) => {
+      driver.router.writeHandler('hotconfig', text);
+      round();
+    },
+    balanced: () => driver.router.accounting().ok,
+  });
   driver.cleanup();
 });
