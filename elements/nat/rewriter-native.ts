@@ -19,8 +19,8 @@ export function patternInit(p: PatternConf): string {
 }
 
 /** Which rewriter an RwCore belongs to (its RW_KIND_). */
-export type RewriterKind = 'ipRewriter' | 'udp' | 'tcp' | 'addr' | 'icmpPing';
-const KIND: Record<RewriterKind, string> = { ipRewriter: 'RW_KIND_IPREWRITER', udp: 'RW_KIND_UDP', tcp: 'RW_KIND_TCP', addr: 'RW_KIND_ADDR', icmpPing: 'RW_KIND_ICMP_PING' };
+export type RewriterKind = 'ipRewriter' | 'udp' | 'tcp' | 'addr' | 'icmpPing' | 'addrPair';
+const KIND: Record<RewriterKind, string> = { ipRewriter: 'RW_KIND_IPREWRITER', udp: 'RW_KIND_UDP', tcp: 'RW_KIND_TCP', addr: 'RW_KIND_ADDR', icmpPing: 'RW_KIND_ICMP_PING', addrPair: 'RW_KIND_ADDR_PAIR' };
 
 /** The RwCore fields every rewriter has (`.rw = { ... }` without braces). */
 function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: RewriterKind, nmaps: number): string[] {

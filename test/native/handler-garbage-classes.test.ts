@@ -66,6 +66,8 @@ const VALID: Readonly<Record<string, RegExp>> = {
   burst: /^-1$/, switch: /^-1$/, native_vlan: /^-1$/,
   // An empty IPClassifier pattern matches everything; 'true false' is an expression (true and false).
   pattern: /^(\s*|true false)$/,
+  // RandomSeed: no seed (the run's own generator again).
+  seed: /^\s*$/,
   // No route commands at all.
   ctrl: /^\s*$/,
   // '1/0' is the route 1.0.0.0/0, i.e. the default route, which the table has.
