@@ -1,5 +1,6 @@
 // Element classes of elements/ethernet/. Add each new class's spec here.
 import type { AnyElementSpec } from '../spec.js';
+import { spec as ARPPrint } from './arp-print.js';
 import { spec as ARPQuerier } from './arp-querier.js';
 import { spec as ARPResponder } from './arp-responder.js';
 import { spec as EtherEncap } from './ether-encap.js';
@@ -11,5 +12,5 @@ import { spec as VLANDecap } from './vlan-decap.js';
 import { spec as VLANEncap } from './vlan-encap.js';
 
 export const specs: AnyElementSpec[] = [
-  ARPQuerier, ARPResponder, EtherEncap, EtherMirror, EtherRewrite, HostEtherFilter, StoreEtherAddress, VLANDecap, VLANEncap,
+  ARPPrint, ARPQuerier, ARPResponder, EtherEncap, EtherMirror, EtherRewrite, HostEtherFilter, StoreEtherAddress, VLANDecap, VLANEncap,
 ];

@@ -173,6 +173,7 @@ t.test('ARPResponder table handlers: add (ordering of nested and disjoint prefix
       ['a.add', '1.2.3.4 bogus 1:2:3:4:5:6'], ['a.add', '"9.9.9.9" /* comment */ \'1:2:3:4:5:7\''], ['a.add', ''],
       ['a.remove', '172.16.0.0/12'], ['a.remove', '172.16.0.0/12'], ['a.remove', '10.1.2.3/255.255.0.255'], ['a.remove', 'x'],
       ['a.remove', '9.9.9.9'], ['a.remove', '10.0.0.0 255.0.0.0'],
+      ['a.add', '0/0 10/8 00:00:00:00:00:07'], ['a.remove', '10/8'], ['a.remove', '10/7'], ['a.remove', '10/16'],
     ],
     reads: ['a.table', 'l.log', 'l2.count', 'a.lookup 10.1.2.3', 'a.lookup 192.168.1.1', 'a.lookup 8.8.8.8', 'a.lookup x', 'a.lookup'],
   });
