@@ -680,16 +680,27 @@ static void rw_unparse_ports(const RwFlow *f, int direction, int64_t now, CvmStr
     cvm_str_printf(o, " [%s%d %s%d] i%d exp%lld", direction ? "" : "*", f->e[0].output, direction ? "*" : "", f->e[1].output, f->owner->number, (long long)secs);
 }
 
-static void rw_read_patterns(const RwCore *rw, CvmStr *o)
+/* Input spec i as the patterns handler shows it (Click's patternN read handler). */
+static void rw_read_pattern(const RwCore *rw, uint32_t i, CvmStr *o)
 {
     static const char *const fixed[] = { "<drop>", "<nochange>", "<keep>", NULL, NULL, "<mapper>" };
-    for (uint32_t i = 0; i < rw->ninputs; i++) {
-        const RwInput *in = &rw->inputs[i];
-        if (fixed[in->kind]) cvm_str_printf(o, "%s", fixed[in->kind]);
-        else if (in->pattern) rw_pattern_unparse(in->pattern, o);
-        if (in->count) cvm_str_printf(o, " [%lld]", (long long)in->count);
-        cvm_str_append(o, "\n", 1);
-    }
+    const RwInput *in = &rw->inputs[i];
+    if (fixed[in->kind]) cvm_str_printf(o, "%s", fixed[in->kind]);
+    else if (in->pattern) rw_pattern_unparse(in->pattern, o);
+    if (in->count) cvm_str_printf(o, " [%lld]", (long long)in->count);
+    cvm_str_append(o, "\n", 1);
+}
+
+static void rw_read_patterns(const RwCore *rw, CvmStr *o)
+{
+    for (uint32_t i = 0; i < rw->ninputs; i++) rw_read_pattern(rw, i, o);
+}
+
+/* A patternN write: the input specs are compiled in (the host engine replaces the spec). */
+static int rw_write_pattern(uint32_t i, CvmStr *err)
+{
+    cvm_str_printf(err, "input spec %u cannot change in the native dataplane: the input specs are compiled into its code", i);
+    return -1;
 }
 
 static void rw_read_nmappings(const RwCore *rw, CvmStr *o)

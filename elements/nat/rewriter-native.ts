@@ -62,5 +62,15 @@ export function rewriterNative<C extends RewriterBaseConf>(
     inPlace: true,
     hooks: { init: true, cleanup: true, timer: true, takeState: kind === 'ipRewriter' },
     init: (c, ctx) => `.rw = {\n        ${[...coreInit(c, ctx, kind, kind === 'ipRewriter' ? 2 : 1), ...extra(c)].join(',\n        ')}\n    }`,
+    // The handlers of rewriterInstanceHandlers (rewriter-base.ts): table_size and one patternN per input.
+    instanceCode: (c, _ctx, inst) =>
+      [
+        `static inline void ${inst}_push(struct ${prefix} *e, int port, Packet **in, unsigned n, CvmOut *out) { ${prefix}_push(e, port, in, n, out); }`,
+        `static void ${inst}_read_table_size(struct ${prefix} *e, CvmStr *o) { rw_read_nmappings(&e->rw, o); }`,
+        ...c.inputs.flatMap((_, i) => [
+          `static void ${inst}_read_pattern${i}(struct ${prefix} *e, CvmStr *o) { rw_read_pattern(&e->rw, ${i}, o); }`,
+          `static int ${inst}_write_pattern${i}(struct ${prefix} *e, const char *v, CvmStr *err) { (void)e, (void)v; return rw_write_pattern(${i}, err); }`,
+        ]),
+      ].join('\n'),
   };
 }

@@ -335,3 +335,18 @@ t.test('IPAddrPairRewriter, ICMPIPEncap and RandomSeed: pairs both ways, ICMP er
     });
   }
 });
+
+t.test('patternN and table_size in both engines; a patternN write: the host replaces the spec, the native dataplane refuses', async (t) => {
+  const config = `rw :: IPRewriter(pattern 192.0.2.1 1024-65534# - - 0 1, keep 0 1, drop);
+    c0 :: CheckIPHeader -> [0] rw; c1 :: CheckIPHeader -> [1] rw; Idle -> [2] rw; rw[0] -> Discard; rw[1] -> Discard;
+    ${sources([tcpP('10.0.0.1', 7, '198.51.100.5', 80), udpP('10.0.0.2', 7, '198.51.100.5', 53)], 'c0')}
+    ${sources([udpP('10.0.0.3', 7, '198.51.100.5', 53)], 'c1')}
+    ${STOP_AFTER_SOURCES}`;
+  const reads = ['rw.pattern0', 'rw.pattern1', 'rw.pattern2', 'rw.table_size', 'rw.nmappings'];
+  const { host, native } = paramReads(config, reads);
+  t.same(native, host, 'reads identical');
+  t.same(host, ['192.0.2.1 1024-65534 - - [2]\n', '<keep> [1]\n', '<drop>\n', '3', '3'].map((value) => ({ value })));
+  const write = (engine: Engine) => runSession(engine, { config, after: [['w', 'rw.pattern1', 'drop'], ['r', 'rw.pattern1'], ['r', 'rw.size']] }).after;
+  t.same(write('host'), [{ ok: true }, { ok: true, value: '<drop>\n' }, { ok: true, value: '2' }]);
+  t.match(write('native'), [{ ok: false, message: 'input spec 1 cannot change in the native dataplane: the input specs are compiled into its code' }, { ok: true, value: '<keep> [1]\n' }, { ok: true, value: '3' }]);
+});
