@@ -7,10 +7,11 @@ import { spec as EtherEncap } from './ether-encap.js';
 import { spec as EtherMirror } from './ether-mirror.js';
 import { spec as EtherRewrite } from './ether-rewrite.js';
 import { spec as HostEtherFilter } from './host-ether-filter.js';
+import { spec as SetVLANAnno } from './set-vlan-anno.js';
 import { spec as StoreEtherAddress } from './store-ether-address.js';
 import { spec as VLANDecap } from './vlan-decap.js';
 import { spec as VLANEncap } from './vlan-encap.js';
 
 export const specs: AnyElementSpec[] = [
-  ARPPrint, ARPQuerier, ARPResponder, EtherEncap, EtherMirror, EtherRewrite, HostEtherFilter, StoreEtherAddress, VLANDecap, VLANEncap,
+  ARPPrint, ARPQuerier, ARPResponder, EtherEncap, EtherMirror, EtherRewrite, HostEtherFilter, StoreEtherAddress, VLANDecap, VLANEncap, SetVLANAnno,
 ];

@@ -195,3 +195,16 @@ t.test('IP frames through a whole Ethernet path', async (t) => {
     handlers: ['l.log'],
   });
 });
+
+t.test('SetVLANAnno: TCI or ID with PCP into the annotation, read by VLANEncap(ANNO); handlers', async (t) => {
+  handlerRun(t, {
+    config: `${framesSource([udpFrame, udpFrame])} -> s1 :: SetVLANAnno(2, 1) -> VLANEncap(ANNO, NATIVE_VLAN 1) -> a :: EIPLog;
+      ${framesSource([udpFrame])} -> s2 :: SetVLANAnno(VLAN_ID 9, VLAN_PCP 7) -> VLANEncap(ANNO) -> b :: EIPLog;
+      ${framesSource([udpFrame])} -> s3 :: SetVLANAnno -> VLANEncap(ANNO, NATIVE_VLAN -1) -> c :: EIPLog;`,
+    writes: [
+      ['s2.vlan_id', '4096'], ['s2.vlan_id', 'x'], ['s2.vlan_id', ' 10 '], ['s2.vlan_pcp', '8'], ['s2.vlan_pcp', '3'],
+      ['s1.vlan_tci', '65536'], ['s1.vlan_tci', '0x1234'], ['s1.vlan_id', '5'],
+    ],
+    reads: ['a.log', 'b.log', 'c.log', 's1.config', 's1.vlan_tci', 's1.vlan_id', 's1.vlan_pcp', 's2.config', 's2.vlan_tci', 's3.config', 's3.vlan_tci'],
+  });
+});
