@@ -10,6 +10,7 @@ import { spec as FrontDropQueue } from './front-drop-queue.js';
 import { spec as HashSwitch } from './hash-switch.js';
 import { spec as Meter } from './meter.js';
 import { spec as Null, pullNullSpec as PullNull, pushNullSpec as PushNull } from './null.js';
+import { spec as Pad } from './pad.js';
 import { spec as Paint } from './paint.js';
 import { spec as PaintSwitch } from './paint-switch.js';
 import { spec as PaintTee } from './paint-tee.js';
@@ -42,7 +43,7 @@ export const specs: AnyElementSpec[] = [
   Tee, PullTee, Switch, StaticSwitch, RoundRobinSwitch, HashSwitch, RandomSample,
   Paint, PaintTee, PaintSwitch, CheckPaint, CheckLength,
   // packet shape
-  Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData,
+  Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData, Pad,
   // information
   RandomSeed,
 ];
