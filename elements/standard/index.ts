@@ -7,6 +7,7 @@ import { spec as CheckLength } from './check-length.js';
 import { spec as CheckPaint } from './check-paint.js';
 import { spec as Counter } from './counter.js';
 import { spec as FrontDropQueue } from './front-drop-queue.js';
+import { spec as Hub } from './hub.js';
 import { spec as HashSwitch } from './hash-switch.js';
 import { spec as Meter } from './meter.js';
 import { spec as Null, pullNullSpec as PullNull, pushNullSpec as PushNull } from './null.js';
@@ -40,7 +41,7 @@ export const specs: AnyElementSpec[] = [
   Queue, FullNoteQueue, SimpleQueue, FrontDropQueue, Unqueue, RatedUnqueue, BandwidthRatedUnqueue,
   RoundRobinSched, PrioSched, Null, PushNull, PullNull,
   // steering
-  Tee, PullTee, Switch, StaticSwitch, RoundRobinSwitch, HashSwitch, RandomSample,
+  Tee, PullTee, Hub, Switch, StaticSwitch, RoundRobinSwitch, HashSwitch, RandomSample,
   Paint, PaintTee, PaintSwitch, CheckPaint, CheckLength,
   // packet shape
   Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData, Pad,
