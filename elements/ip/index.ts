@@ -8,6 +8,7 @@ import { spec as GetIPAddress } from './get-ip-address.js';
 import { spec as IPEncap } from './ip-encap.js';
 import { spec as IPFragmenter } from './ip-fragmenter.js';
 import { spec as IPGWOptions } from './ip-gw-options.js';
+import { spec as MarkIPCE } from './mark-ip-ce.js';
 import { spec as MarkIPHeader } from './mark-ip-header.js';
 import { spec as PortInfo } from './port-info.js';
 import { spec as SetIPAddress } from './set-ip-address.js';
@@ -18,5 +19,5 @@ import { spec as UDPIPEncap } from './udp-ip-encap.js';
 
 export const specs: AnyElementSpec[] = [
   CheckIPHeader, DecIPTTL, DropBroadcasts, FixIPSrc, GetIPAddress, IPEncap, IPFragmenter, IPGWOptions, MarkIPHeader,
-  SetIPAddress, SetIPChecksum, SetIPDSCP, StoreIPAddress, UDPIPEncap, PortInfo,
+  SetIPAddress, SetIPChecksum, SetIPDSCP, StoreIPAddress, UDPIPEncap, PortInfo, MarkIPCE,
 ];
