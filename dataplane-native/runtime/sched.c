@@ -296,6 +296,6 @@ void cvm_sched_reset(void)
     heap_n = 0;
     timer_seq = 0;
     sim_now = cvm_sim_start;
-    rng_state = 0x2545F491u;
+    cvm_random_reset();   /* the run's seed, given before the router starts */
     cvm_io_reset();
 }
