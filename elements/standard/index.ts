@@ -19,7 +19,6 @@ import { spec as PrioSched } from './prio-sched.js';
 import { spec as PullTee } from './pull-tee.js';
 import { fullNoteQueueSpec as FullNoteQueue, spec as Queue } from './queue.js';
 import { spec as RandomSample } from './random-sample.js';
-import { spec as RandomSeed } from './random-seed.js';
 import { spec as RatedUnqueue } from './rated-unqueue.js';
 import { spec as RoundRobinSched } from './round-robin-sched.js';
 import { spec as RoundRobinSwitch } from './round-robin-switch.js';
@@ -45,6 +44,4 @@ export const specs: AnyElementSpec[] = [
   Paint, PaintTee, PaintSwitch, CheckPaint, CheckLength,
   // packet shape
   Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData, Pad,
-  // information
-  RandomSeed,
 ];

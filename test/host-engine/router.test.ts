@@ -5,7 +5,7 @@ import { SIMTIME_EPOCH_NS } from '../../host-engine/clock.js';
 import { ElementFailure, Router, type RouterOptions } from '../../host-engine/router.js';
 import { defineElement } from '../../elements/spec.js';
 import { clickRandomRange, GlibcRandom, Xorshift32 } from '../../host-engine/random.js';
-import { spec as RandomSeed } from '../../elements/standard/random-seed.js';
+import { spec as RandomSeed } from '../../elements/driver/random-seed.js';
 import type { CheckedGraph } from '../../graph/router-graph.js';
 import { buildGraph, chain } from './graph-builder.js';
 import { Drain, Fifo, Leaky, Pass, Sink, Source, Ticker, Value, type SinkEl, type SourceEl, type TickerEl, type ValueEl } from './test-elements.js';
