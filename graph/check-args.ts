@@ -8,6 +8,7 @@ import { keywordLength, splitArgs } from '../config-lang/args/split.js';
 import type { Diagnostic, DiagnosticBag } from '../config-lang/diagnostics.js';
 import type { SourceSpan } from '../config-lang/source.js';
 import type { AnyElementSpec } from '../elements/spec.js';
+import { lookupPortName, type PortScopes } from '../elements/ip/port-info.js';
 import { declaration } from './check-ports.js';
 import type { GraphElement } from './router-graph.js';
 
@@ -61,6 +62,7 @@ class ElementContext implements ConfigContext {
     readonly noutputs: number,
     private readonly classOf: ReadonlyMap<string, string>,
     private readonly bag: DiagnosticBag,
+    private readonly ports: PortScopes,
   ) {
     this.elementName = el.name;
     this.className = el.className;
@@ -68,6 +70,10 @@ class ElementContext implements ConfigContext {
 
   lookupElement(name: string): string | undefined {
     return lookupInScope(this.classOf, this.el.name, name);
+  }
+
+  lookupPort(proto: number, name: string): number | undefined {
+    return lookupPortName(this.ports, this.el.name, proto, name);
   }
 
   warn(message: string): void {
@@ -83,8 +89,9 @@ export function checkArguments(
   ports: { ninputs: number; noutputs: number },
   classOf: ReadonlyMap<string, string>,
   bag: DiagnosticBag,
+  portNames: PortScopes = new Map(),
 ): ArgCheck {
-  const ctx = new ElementContext(el, ports.ninputs, ports.noutputs, classOf, bag);
+  const ctx = new ElementContext(el, ports.ninputs, ports.noutputs, classOf, bag, portNames);
   let sources: { index: number; offset: number; length: number }[] = [];
   try {
     const parsed = parseArgs(spec.args, el.config, ctx);

@@ -8,6 +8,8 @@ import { closestName, ClickError, DiagnosticBag, type Diagnostic } from '../conf
 import { lookupClass as registryLookup, registry } from '../elements/registry.js';
 import type { AnyElementSpec } from '../elements/spec.js';
 import { checkArguments } from './check-args.js';
+import { splitArgs } from '../config-lang/args/split.js';
+import { portScopes } from '../elements/ip/port-info.js';
 import { checkPorts, declaration } from './check-ports.js';
 import type { CheckedElement, CheckedGraph, GraphConnection, RouterGraph } from './router-graph.js';
 
@@ -74,13 +76,15 @@ export function checkGraph(graph: RouterGraph, opts: CheckOptions = {}): CheckRe
 
   const classOf = new Map<string, string>();
   for (const el of elements) classOf.set(el.name, el.className);
+  // PortInfo names hold for every element, wherever the PortInfo stands (Click configures it first).
+  const portNames = portScopes(elements.filter((el) => el.className === 'PortInfo').map((el) => ({ name: el.name, args: splitArgs(el.config).map((a) => a.text) })));
   const checked: CheckedElement[] = [];
   elements.forEach((el, i) => {
     const spec = specs[i];
     if (!spec) return;
     const inputs = ports.inputs[i]!;
     const outputs = ports.outputs[i]!;
-    const args = checkArguments(el, spec, { ninputs: inputs.length, noutputs: outputs.length }, classOf, bag);
+    const args = checkArguments(el, spec, { ninputs: inputs.length, noutputs: outputs.length }, classOf, bag, portNames);
     if (args.ok) checked.push({ ...el, spec, conf: args.conf, inputs, outputs });
   });
 

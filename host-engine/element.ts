@@ -99,6 +99,12 @@ export interface ElementEnv {
   /** Deterministic pseudo-random 32-bit unsigned integers, same sequence in every engine. */
   random32(): number;
   /**
+   * RandomSeed: with a seed, random32 is Click's userlevel click_random()
+   * after click_srandom(seed) from now on (glibc's random(), 31-bit values);
+   * without one, the router's own generator restarts from the run's seed.
+   */
+  randomSeed?(seed: number | undefined): void;
+  /**
    * Router-wide named storage, one Map per router shared by all its elements:
    * for state Click keeps per router (Router::force_attachment) or in statics
    * shared by every instance of a class (ICMPError's IP ID counter,

@@ -38,7 +38,7 @@ import {
 import { FdLineSink, type LineWriter } from './output.js';
 import { makeOut, type EngineOut } from './out.js';
 import type { PacketBatch } from './packet.js';
-import { DEFAULT_SEED, Xorshift32 } from './random.js';
+import { DEFAULT_SEED, GlibcRandom, Xorshift32 } from './random.js';
 import { TaskQueue, TimerQueue, type TaskImpl, type TimerImpl } from './scheduler.js';
 import { elementHandlerSet, globalHandlerSet } from './handler-tables.js';
 import { resolve } from 'node:path';
@@ -138,7 +138,7 @@ export class Router {
   private readonly outs: EngineOut[];
   private readonly tasks = new TaskQueue();
   private readonly timers: TimerQueue;
-  private readonly rng: Xorshift32;
+  private rng: { next(): number };
   private readonly handlerSets: HandlerSet[];
   private readonly globals: HandlerSet;
   /** Elements that created a task, and the one of them that may batch (see canBatch). */
@@ -290,6 +290,9 @@ export class Router {
       resolvePath: (p) => resolve(this.baseDir, p),
       openDevice: (name) => (this.options.devices ?? noDevices).open(name),
       random32: () => this.rng.next(),
+      randomSeed: (seed) => {
+        this.rng = seed === undefined ? new Xorshift32(this.options.seed ?? DEFAULT_SEED) : new GlibcRandom(seed);
+      },
       attachments: this.attachments,
       canBatch: () => this.canBatch(index),
       ioSource: () => this.addIoSource(),

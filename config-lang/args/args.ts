@@ -29,6 +29,13 @@ export interface ConfigContext {
   /** Class name of another element of the router, or undefined if absent. */
   lookupElement(name: string): string | undefined;
   warn(message: string): void;
+  /**
+   * A port name for IP protocol `proto` (6, 17, ...) as Click's NameInfo
+   * finds it for this element: PortInfo definitions of its compound, then
+   * of the enclosing ones, then the default names (TCP and UDP). Absent
+   * outside a configuration (handler writes): names are then unknown.
+   */
+  lookupPort?(proto: number, name: string): number | undefined;
 }
 
 /** A typed argument parser. Throws ConfigError (or any Error) with a short reason. */

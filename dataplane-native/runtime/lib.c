@@ -32,8 +32,8 @@ int cvm_lib_start(int sim_time, int64_t sim_start_ns, unsigned seed, int capture
     cvm_sim_time = sim_time;
     cvm_device_forget_all();
     cvm_memdev_reset();
+    cvm_random_seed(seed);   /* before initialization: RandomSeed may choose Click's generator there */
     if (cvm_router_start(&lib_err) < 0) return -1;
-    if (seed) cvm_random_seed(seed);
     return 0;
 }
 

@@ -71,11 +71,11 @@ int main(int argc, char **argv)
 #ifndef CVM_TARGET_VM
     cvm_afpdev_enable(1);   /* FromDevice(eth0) is the Linux interface eth0 */
 #endif
+    cvm_random_seed(seed);   /* before initialization: RandomSeed may choose Click's generator there */
     if (cvm_router_start(&err) < 0) {
         fprintf(stderr, "%s\n", err.s ? err.s : "router initialization failed");
         return 1;
     }
-    if (seed) cvm_random_seed(seed);
 #ifndef CVM_TARGET_VM
     CvmControlServer *servers[2] = { NULL, NULL };
     for (int k = 0; k < 2; k++) {

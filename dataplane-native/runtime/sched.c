@@ -36,10 +36,70 @@ void cvm_request_yield(void) { yield_asked = 1; }
 
 void cvm_request_stops(int n) { runcount -= n; }
 
-void cvm_random_seed(uint32_t seed) { rng_state = seed ? seed : 0x2545F491u; }
+/* The run's seed, and Click's generator once RandomSeed chose it (host-engine/random.ts GlibcRandom):
+ * glibc's random() TYPE_3, 31 words, Park-Miller seeding, 310 outputs discarded. */
+static uint32_t run_seed = 0x2545F491u;
+static int glibc_mode;
+static int32_t glibc_r[31];
+static int glibc_f, glibc_b;
+
+void cvm_random_seed(uint32_t seed)
+{
+    rng_state = run_seed = seed ? seed : 0x2545F491u;
+    glibc_mode = 0;
+}
+
+static uint32_t glibc_next(void)
+{
+    uint32_t v = (uint32_t)glibc_r[glibc_f] + (uint32_t)glibc_r[glibc_b];
+    glibc_r[glibc_f] = (int32_t)v;
+    glibc_f = glibc_f == 30 ? 0 : glibc_f + 1;
+    glibc_b = glibc_b == 30 ? 0 : glibc_b + 1;
+    return (v >> 1) & 0x7fffffffu;
+}
+
+void cvm_random_srandom(uint32_t seed)
+{
+    int32_t word = (int32_t)(seed ? seed : 1);
+    glibc_r[0] = word;
+    for (int i = 1; i < 31; i++) {
+        int32_t hi = word / 127773, lo = word % 127773;
+        word = 16807 * lo - 2836 * hi;
+        if (word < 0) word += 2147483647;
+        glibc_r[i] = word;
+    }
+    glibc_f = 3;
+    glibc_b = 0;
+    for (int i = 0; i < 310; i++) glibc_next();
+    glibc_mode = 1;
+}
+
+void cvm_random_reset(void)
+{
+    rng_state = run_seed;
+    glibc_mode = 0;
+}
+
+uint32_t cvm_random_range(uint32_t low, uint32_t high)
+{
+    if (low > high) return low;
+    uint32_t span = high - low, r;
+    if (span > 0x7fffffffu) {
+        do {
+            uint32_t a = cvm_random32() & 0x7fffffffu;
+            r = (a << 17) ^ ((cvm_random32() & 0x7fffffffu) >> 14);
+        } while (r > span);
+        return r + low;
+    }
+    if (span == 1) return low + (((cvm_random32() & 0x7fffffffu) >> 14) & 1);
+    uint32_t count = 0x80000000u / (span + 1), max = count * (span + 1);
+    while ((r = cvm_random32() & 0x7fffffffu) >= max) { /* again */ }
+    return r / count + low;
+}
 
 uint32_t cvm_random32(void)
 {
+    if (glibc_mode) return glibc_next();
     uint32_t x = rng_state;
     x ^= x << 13;
     x ^= x >> 17;
@@ -245,6 +305,6 @@ void cvm_sched_reset(void)
     heap_n = 0;
     timer_seq = 0;
     sim_now = cvm_sim_start;
-    rng_state = 0x2545F491u;
+    cvm_random_reset();   /* the run's seed, given before the router starts */
     cvm_io_reset();
 }

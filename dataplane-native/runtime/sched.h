@@ -43,7 +43,13 @@ void cvm_request_stops(int n);
  * stop (DriverManager). */
 void cvm_sched_hooks(int (*reserve)(void));
 uint32_t cvm_random32(void);
+/* The run's seed (0: the default): the xorshift32 generator restarts from it. */
 void cvm_random_seed(uint32_t seed);
+/* RandomSeed: Click's click_srandom(seed), glibc's random() from now on; reset: back to the run's seed. */
+void cvm_random_srandom(uint32_t seed);
+void cvm_random_reset(void);
+/* Click's click_random(low, high), inclusive, from cvm_random32 taken as 31-bit. */
+uint32_t cvm_random_range(uint32_t low, uint32_t high);
 
 /* Run until stopped or quiescent. Returns 0. */
 int cvm_run_loop(void);

@@ -62,6 +62,11 @@ const PORTS: ReadonlyMap<string, number> = new Map([
   ['snmp', 161], ['snmp-trap', 162], ['ssh', 22], ['sunrpc', 111], ['telnet', 23], ['tftp', 69], ['www', 80],
 ]);
 
+/** A TCP or UDP port name of Click's default name database (ssh, www, ...). */
+export function wellKnownPort(name: string): number | undefined {
+  return PORTS.get(name);
+}
+
 const TCP_FLAGS: ReadonlyMap<string, number> = new Map([['ack', 0x10], ['fin', 0x01], ['psh', 0x08], ['rst', 0x04], ['syn', 0x02], ['urg', 0x20]]);
 
 const ICMP_TYPES: ReadonlyMap<string, number> = new Map([

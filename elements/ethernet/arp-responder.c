@@ -187,7 +187,7 @@ static int arp_responder_parse_entries(const char *value, struct arp_responder_e
         ct_unquote(ct_word(&words, i), words.at[i].len, &w);
         uint32_t addr, mask;
         uint8_t x[6];
-        if (ip_parse_prefix(w.s, w.len, 1, &addr, &mask) == 0) {
+        if (ip_parse_click_prefix((CtText){ w.s, w.len }, 1, &addr, &mask) == 0) {
             v[n + added].dst = addr & mask;
             v[n + added].mask = mask;
             added++;
@@ -239,7 +239,7 @@ static int arp_responder_write_remove(struct arp_responder *e, const char *value
     CvmStr u = { 0 };
     ct_unquote(t, len, &u);
     uint32_t addr, mask;
-    int ok = ip_parse_prefix(u.s, u.len, 1, &addr, &mask) == 0;
+    int ok = ip_parse_click_prefix((CtText){ u.s, u.len }, 1, &addr, &mask) == 0;
     cvm_str_free(&u);
     if (!ok) return cvm_str_printf(err, "expected IP/MASK"), -1;
     addr &= mask;

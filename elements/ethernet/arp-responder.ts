@@ -21,7 +21,8 @@
  */
 
 import { ConfigError, a, type ConfigContext } from '../../config-lang/args/args.js';
-import { T, formatIPv4, maskFromLength, parseEther, parseIPPrefix } from '../../config-lang/args/types.js';
+import { T, formatIPv4, maskFromLength, parseEther } from '../../config-lang/args/types.js';
+import { parseClickPrefix } from '../lib/ip-route.js';
 import { splitWords, unquote } from '../../config-lang/args/split.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import { ANNO, Packet, type PacketBatch } from '../../host-engine/packet.js';
@@ -51,12 +52,8 @@ export function parseEntries(arg: string): ARPEntry[] {
   let eth: Uint8Array | undefined;
   for (const w of splitWords(arg)) {
     const word = unquote(w.text);
-    let prefix: { addr: number; mask: number } | undefined;
-    try {
-      prefix = parseIPPrefix(word, true);
-    } catch {
-      prefix = undefined;
-    }
+    // Click's IPPrefixArg: `0/0` and `10/8` are prefixes too.
+    const prefix = parseClickPrefix(word, true);
     if (prefix) {
       entries.push({ dst: (prefix.addr & prefix.mask) >>> 0, mask: prefix.mask, eth: new Uint8Array(6) });
       continue;
@@ -278,12 +275,8 @@ export const spec = defineElement({
     },
     remove: {
       write: (e: ARPResponderElement, value: string) => {
-        let prefix: { addr: number; mask: number };
-        try {
-          prefix = parseIPPrefix(unquote(value.trim()), true);
-        } catch {
-          throw new HandlerError('expected IP/MASK');
-        }
+        const prefix = parseClickPrefix(unquote(value.trim()), true);
+        if (!prefix) throw new HandlerError('expected IP/MASK');
         const dst = (prefix.addr & prefix.mask) >>> 0;
         const i = e.entries.findIndex((x) => x.dst === dst && x.mask === prefix.mask);
         if (i < 0) throw new HandlerError(`${unparsePrefix(dst, prefix.mask)} not found`);

@@ -2,6 +2,7 @@
 import type { AnyElementSpec } from '../spec.js';
 import { spec as checkICMPHeader } from './check-icmp-header.js';
 import { spec as icmpError } from './icmp-error.js';
+import { spec as icmpIPEncap } from './icmp-ip-encap.js';
 import { spec as icmpPingResponder } from './icmp-ping-responder.js';
 
-export const specs: AnyElementSpec[] = [icmpError, icmpPingResponder, checkICMPHeader];
+export const specs: AnyElementSpec[] = [icmpError, icmpPingResponder, checkICMPHeader, icmpIPEncap];

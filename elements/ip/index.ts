@@ -8,7 +8,9 @@ import { spec as GetIPAddress } from './get-ip-address.js';
 import { spec as IPEncap } from './ip-encap.js';
 import { spec as IPFragmenter } from './ip-fragmenter.js';
 import { spec as IPGWOptions } from './ip-gw-options.js';
+import { spec as MarkIPCE } from './mark-ip-ce.js';
 import { spec as MarkIPHeader } from './mark-ip-header.js';
+import { spec as PortInfo } from './port-info.js';
 import { spec as SetIPAddress } from './set-ip-address.js';
 import { spec as SetIPChecksum } from './set-ip-checksum.js';
 import { spec as SetIPDSCP } from './set-ip-dscp.js';
@@ -17,5 +19,5 @@ import { spec as UDPIPEncap } from './udp-ip-encap.js';
 
 export const specs: AnyElementSpec[] = [
   CheckIPHeader, DecIPTTL, DropBroadcasts, FixIPSrc, GetIPAddress, IPEncap, IPFragmenter, IPGWOptions, MarkIPHeader,
-  SetIPAddress, SetIPChecksum, SetIPDSCP, StoreIPAddress, UDPIPEncap,
+  SetIPAddress, SetIPChecksum, SetIPDSCP, StoreIPAddress, UDPIPEncap, PortInfo, MarkIPCE,
 ];

@@ -12,7 +12,7 @@
  *   destination comes from the packet's destination IP annotation.
  * Arguments:
  *   SRC, DST      IP addresses (DST may be DST_ANNO).
- *   SPORT, DPORT  UDP ports.
+ *   SPORT, DPORT  UDP ports: numbers, or names (PortInfo's, or Click's defaults such as ssh).
  *   CHECKSUM      boolean, default false (see below).
  * Handlers:
  *   src, sport, dst, dport (read/write)  the corresponding arguments
@@ -33,6 +33,7 @@ import { IPH, IP_PROTO, setU16, setU32 } from '../lib/ip-header.js';
 import { HandlerError, defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBool, cU32 } from '../lib/native-init.js';
+import { ipPortArg } from './port-info.js';
 
 export interface UDPIPEncapConf {
   src: number;
@@ -100,9 +101,9 @@ export const spec = defineElement({
   processing: 'a/a',
   args: {
     SRC: a.mp(T.ip),
-    SPORT: a.mp(T.port),
+    SPORT: a.mp(ipPortArg(IP_PROTO.UDP)),
     DST: a.mp(T.raw),
-    DPORT: a.mp(T.port),
+    DPORT: a.mp(ipPortArg(IP_PROTO.UDP)),
     CHECKSUM: a.p(T.bool, false),
   },
   configure: (v): UDPIPEncapConf => {

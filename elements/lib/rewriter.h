@@ -21,7 +21,7 @@
 enum { RW_DROP = -1, RW_ADDMAP = -2 };
 enum { RW_SPEC_DROP, RW_SPEC_NOCHANGE, RW_SPEC_KEEP, RW_SPEC_PATTERN, RW_SPEC_NAMED, RW_SPEC_MAPPER };
 /* IPRewriter (TCP and UDP tables), UDPRewriter and TCPRewriter (one table), IPAddrRewriter, ICMPPingRewriter. */
-enum { RW_KIND_IPREWRITER, RW_KIND_UDP, RW_KIND_TCP, RW_KIND_ADDR, RW_KIND_ICMP_PING };
+enum { RW_KIND_IPREWRITER, RW_KIND_UDP, RW_KIND_TCP, RW_KIND_ADDR, RW_KIND_ICMP_PING, RW_KIND_ADDR_PAIR };
 
 /* TCP connection-state bits (Click's TCPFlow). */
 enum { RW_TCP_FORWARD_DONE = 1, RW_TCP_BOTH_DONE = 3, RW_TCP_FORWARD_DATA = 4, RW_TCP_BOTH_DATA = 12 };
@@ -134,7 +134,7 @@ static int rw_pattern_rewrite(RwPattern *c, const RwFlowID *flowid, const RwMap 
         found = !taken || !rw_map_find(taken, &lookup);
     }
     if (!found) {
-        val = c->sequential ? (c->next_variation > top ? 0 : c->next_variation) : cvm_random32() % (top + 1);
+        val = c->sequential ? (c->next_variation > top ? 0 : c->next_variation) : cvm_random_range(0, (uint32_t)top);   /* Click's click_random(0, top) */
         for (uint64_t count = 0; count <= top; count++, val = val == top ? 0 : val + 1) {
             if (c->is_napt) lookup.dport = (uint16_t)((base + val) & 0xffff);
             else lookup.daddr = (uint32_t)(base + val);
@@ -271,7 +271,7 @@ static inline int rw_map_index(const RwCore *rw, uint8_t ip_p) { return rw->kind
 static int64_t rw_best_effort_expiry(const RwFlow *f)
 {
     const RwCore *rw = f->owner->rw;
-    if (rw->kind == RW_KIND_ADDR || rw->kind == RW_KIND_ICMP_PING) return f->expiry + rw->timeouts[0] - rw->timeouts[1];
+    if (rw->kind == RW_KIND_ADDR || rw->kind == RW_KIND_ICMP_PING || rw->kind == RW_KIND_ADDR_PAIR) return f->expiry + rw->timeouts[0] - rw->timeouts[1];
     if (rw_tcp_way(rw, f->ip_p)) return f->expiry + rw_tcp_flow_timeout(rw, f) - rw->timeouts[1];
     return f->expiry + rw_udp_flow_timeout(rw, f) - rw->udp[1];
 }
@@ -524,6 +524,17 @@ static inline void rw_apply_addr(RwFlow *f, Packet *p, const TcHeaders *h, int d
     else if (proto == 17 && tlen >= 8 && cvm_be16(h->trans + 6)) rw_update_sum(h->trans + 6, direction, f->udp_delta);
 }
 
+/* Address pairs (IPAddrPairRewriter): both addresses as a port rewriter
+ * does, then only a first fragment's TCP or UDP checksum. */
+static inline void rw_apply_addr_pair(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
+{
+    if (!rw_apply_ip(f, p, h, direction, annos)) return;
+    uint8_t proto = h->ip[9];
+    int64_t tlen = tc_transport_length(h);
+    if (proto == 6 && tlen >= 18) rw_update_sum(h->trans + 16, direction, f->udp_delta);
+    else if (proto == 17 && tlen >= 8 && cvm_be16(h->trans + 6)) rw_update_sum(h->trans + 6, direction, f->udp_delta);
+}
+
 /* ICMP echo and echo reply (ICMPPingRewriter): addresses, then the identifier and the ICMP checksum. */
 static inline void rw_apply_icmp_ping(RwFlow *f, Packet *p, const TcHeaders *h, int direction, uint32_t annos)
 {
@@ -552,7 +563,8 @@ static inline void rw_emit_or_drop(CvmOut *out, int port, Packet *p)
 /* A flow with no mapping yet (Click's rewrite_flowid, then add): the input
  * spec's rewrite and, where it asks for a mapping, a new flow stored with
  * the guaranteed timeout if there is one (timeouts[1]), else the default
- * (timeouts[0]); IPAddrRewriter (addr_only) maps only source addresses.
+ * (timeouts[0]); IPAddrRewriter (addr_only 1) maps only source addresses,
+ * IPAddrPairRewriter (addr_only 2) only addresses.
  * `p` (the packet, for the reply annotation) may be NULL.
  * Returns the forward entry (the reply annotation set), or NULL with the
  * packet's output (or RW_DROP) in *port. */
@@ -562,7 +574,7 @@ static RwEntry *rw_new_mapping(RwCore *rw, RwInput *spec, const RwFlowID *id, in
     RwFlowID nid;
     int r = rw_input_rewrite(spec, id, mapid, &nid);
     RwEntry *m = NULL;
-    int ok = !(addr_only && (nid.sport || nid.dport || nid.daddr));
+    int ok = !(addr_only && (nid.sport || nid.dport || (addr_only == 1 && nid.daddr)));
     if (rw->kind == RW_KIND_ICMP_PING) {
         /* The reply's flow ID swaps the identifiers: the destination "port" is the identifier plus one. */
         nid.dport = rw_raw_port_plus_one(nid.sport);
@@ -671,16 +683,27 @@ static void rw_unparse_ports(const RwFlow *f, int direction, int64_t now, CvmStr
     cvm_str_printf(o, " [%s%d %s%d] i%d exp%lld", direction ? "" : "*", f->e[0].output, direction ? "*" : "", f->e[1].output, f->owner->number, (long long)secs);
 }
 
-static void rw_read_patterns(const RwCore *rw, CvmStr *o)
+/* Input spec i as the patterns handler shows it (Click's patternN read handler). */
+static void rw_read_pattern(const RwCore *rw, uint32_t i, CvmStr *o)
 {
     static const char *const fixed[] = { "<drop>", "<nochange>", "<keep>", NULL, NULL, "<mapper>" };
-    for (uint32_t i = 0; i < rw->ninputs; i++) {
-        const RwInput *in = &rw->inputs[i];
-        if (fixed[in->kind]) cvm_str_printf(o, "%s", fixed[in->kind]);
-        else if (in->pattern) rw_pattern_unparse(in->pattern, o);
-        if (in->count) cvm_str_printf(o, " [%lld]", (long long)in->count);
-        cvm_str_append(o, "\n", 1);
-    }
+    const RwInput *in = &rw->inputs[i];
+    if (fixed[in->kind]) cvm_str_printf(o, "%s", fixed[in->kind]);
+    else if (in->pattern) rw_pattern_unparse(in->pattern, o);
+    if (in->count) cvm_str_printf(o, " [%lld]", (long long)in->count);
+    cvm_str_append(o, "\n", 1);
+}
+
+static void rw_read_patterns(const RwCore *rw, CvmStr *o)
+{
+    for (uint32_t i = 0; i < rw->ninputs; i++) rw_read_pattern(rw, i, o);
+}
+
+/* A patternN write: the input specs are compiled in (the host engine replaces the spec). */
+static int rw_write_pattern(uint32_t i, CvmStr *err)
+{
+    cvm_str_printf(err, "input spec %u cannot change in the native dataplane: the input specs are compiled into its code", i);
+    return -1;
 }
 
 static void rw_read_nmappings(const RwCore *rw, CvmStr *o)
@@ -786,6 +809,12 @@ static RwEntry *rw_get_entry(RwCore *rw, uint8_t ip_p, const RwFlowID *xid, int 
         RwFlowID reply = { 0, xid->daddr, 0, 0 };
         if ((m = rw_map_find(&rw->maps[0], &id)) || (m = rw_map_find(&rw->maps[0], &reply)) || !made) return m;
         return rw_new_mapping(rw, spec, &id, 0, 0, rw->timeouts, 1, NULL, &r);
+    }
+    if (rw->kind == RW_KIND_ADDR_PAIR) {
+        /* The address pair, ports ignored. */
+        id = (RwFlowID){ xid->saddr, xid->daddr, 0, 0 };
+        if ((m = rw_map_find(&rw->maps[0], &id)) || !made) return m;
+        return rw_new_mapping(rw, spec, &id, 0, 0, rw->timeouts, 2, NULL, &r);
     }
     if (rw->kind == RW_KIND_ICMP_PING) {
         if (ip_p != 1) return NULL;

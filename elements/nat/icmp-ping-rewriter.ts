@@ -23,8 +23,10 @@
  *   table, mappings (read)   `(SADDR, DADDR, ID) => (SADDR', DADDR', ID') [*F R] iN expSECS`
  *   nmappings, mapping_failures, size (read); capacity (read/write); clear (write)
  *   patterns (read)          each input spec, with ` [COUNT]` if it made mappings
+ *   patternN (read/write)    input spec N; a write replaces it, removing its flows
+ *   table_size (read)        as nmappings (Click's name)
  * Differences: as IPRewriter (table order, engine random numbers,
- *             resolution at initialization, no patternN handlers, a packet
+ *             resolution at initialization, patternN writes, a packet
  *             without IP header dropped).
  */
 
@@ -39,7 +41,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be16, be32, isFirstFragment } from '../lib/transport-checksum.js';
 import { flowKey, rawPortPlusOne, type FlowID } from './flow-id.js';
 import { applyICMPPing } from './rewriter-apply.js';
-import { annoBits, baseKeywords, configureBase, GET_ENTRY_REPLY, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, GET_ENTRY_REPLY, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput, rewriterInstanceHandlers } from './rewriter-base.js';
 import type { Entry } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
@@ -117,6 +119,7 @@ export const spec = anySpec(defineElement<typeof args, RewriterBaseConf, ICMPPin
   processing: 'h/h',
   args,
   configure,
+  instanceHandlers: (_c, ports) => rewriterInstanceHandlers(ports.ninputs),
   handlers: {
     table: { read: (e) => e.table(), doc: 'echo mappings' },
     mappings: { read: (e) => e.table(), doc: 'echo mappings (deprecated name)' },

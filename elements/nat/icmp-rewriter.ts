@@ -4,7 +4,7 @@
  * Synopsis:   ICMPRewriter(MAPS [, keywords])
  * Ports:      1 input, 1 or more outputs; push.
  * Processing: MAPS is a space-separated list of rewriters (IPRewriter,
- *             UDPRewriter, TCPRewriter, IPAddrRewriter, ICMPPingRewriter),
+ *             UDPRewriter, TCPRewriter, IPAddrRewriter, IPAddrPairRewriter, ICMPPingRewriter),
  *             each optionally `NAME:OFFSET`. An ICMP error (unreachable,
  *             time exceeded, parameter problem, source quench, redirect)
  *             quotes the IP header and first transport bytes of a packet

@@ -24,7 +24,7 @@ export type InputSpecConf =
 export const IP_MAPPER_CLASSES: ReadonlySet<string> = new Set(['RoundRobinIPMapper']);
 
 /** Element classes that are rewriters (may share a MAPPING_CAPACITY). */
-export const REWRITER_CLASSES: ReadonlySet<string> = new Set(['IPRewriter', 'UDPRewriter', 'TCPRewriter', 'IPAddrRewriter', 'ICMPPingRewriter']);
+export const REWRITER_CLASSES: ReadonlySet<string> = new Set(['IPRewriter', 'UDPRewriter', 'TCPRewriter', 'IPAddrRewriter', 'ICMPPingRewriter', 'IPAddrPairRewriter']);
 
 /** `FOUTPUT ROUTPUT` (Click's parse_ports). */
 export function parsePorts(words: string[]): { foutput: number; routput: number } {

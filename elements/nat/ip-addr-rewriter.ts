@@ -23,8 +23,10 @@
  *   table, mappings (read)    `OLDADDR => NEWADDR [*F R] iN expSECS` per entry
  *   nmappings, mapping_failures, size (read); capacity (read/write); clear (write)
  *   patterns (read)           each input spec, with ` [COUNT]` if it made mappings
+ *   patternN (read/write)     input spec N; a write replaces it, removing its flows
+ *   table_size (read)         as nmappings (Click's name)
  * Differences: as IPRewriter (table order, random choice, resolution at
- *             initialization, no patternN handlers, missing IP header dropped).
+ *             initialization, patternN writes, missing IP header dropped).
  */
 
 import { a, type ArgValues, type ConfigContext } from '../../config-lang/args/args.js';
@@ -38,7 +40,7 @@ import type { HeaderPositions } from '../lib/packet-headers.js';
 import { be32 } from '../lib/transport-checksum.js';
 import { flowKey, type FlowID } from './flow-id.js';
 import { applyAddr } from './rewriter-apply.js';
-import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, OneMapRewriter, replyAnnoKeyword, rewriterBaseHandlers, RW_ADDMAP, secondsArg, type RewriterBaseConf, type RewriterInput, rewriterInstanceHandlers } from './rewriter-base.js';
 import type { Entry } from './rewriter-flow.js';
 import { rewriterNative } from './rewriter-native.js';
 
@@ -101,6 +103,7 @@ export const spec = anySpec(defineElement<typeof args, RewriterBaseConf, IPAddrR
   processing: 'h/h',
   args,
   configure,
+  instanceHandlers: (_c, ports) => rewriterInstanceHandlers(ports.ninputs),
   handlers: {
     table: { read: (e) => e.table(), doc: 'address mappings' },
     mappings: { read: (e) => e.table(), doc: 'address mappings (deprecated name)' },

@@ -44,12 +44,16 @@
  *   tcp_lookup SADDR SPORT DADDR DPORT (read)  the rewritten TCP flow, or empty
  *   nmappings, mapping_failures, size (read); capacity (read/write); clear (write)
  *   patterns (read)               each input spec, with ` [COUNT]` if it made mappings
+ *   patternN (read/write)         input spec N; a write replaces it, removing its flows
+ *   table_size (read)             as nmappings (Click's name)
  * Differences: tables list mappings in creation order (Click's hash order
  *             is not reproduced); random port choices use the engine's
  *             random numbers; named patterns and mappers are resolved at
- *             initialization; per-input `patternN` handlers are not
- *             provided; a packet without an IP header (Click crashes) is
- *             dropped.
+ *             initialization; a `patternN` write with a bad spec is
+ *             refused (Click reports it but the write succeeds), and the
+ *             native dataplane refuses every `patternN` write (its input
+ *             specs are compiled in); a packet without an IP header (Click
+ *             crashes) is dropped.
  */
 
 import { a, type ArgValues, type ConfigContext } from '../../config-lang/args/args.js';
@@ -57,7 +61,7 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, MAPID_IPREWRITER_UDP, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, MAPID_DEFAULT, MAPID_IPREWRITER_UDP, replyAnnoKeyword, rewriterBaseHandlers, secondsArg, rewriterInstanceHandlers } from './rewriter-base.js';
 import { PortRewriter, portRewriterNative, tcpKeywords, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
@@ -98,6 +102,7 @@ export const spec = anySpec(defineElement<typeof args, PortRewriterConf, IPRewri
   processing: 'h/h',
   args,
   configure,
+  instanceHandlers: (_c, ports) => rewriterInstanceHandlers(ports.ninputs),
   handlers: {
     tcp_table: { read: (e) => e.table(TCP_MAP), doc: 'TCP mappings' },
     udp_table: { read: (e) => e.table(UDP_MAP), doc: 'UDP mappings' },

@@ -101,3 +101,16 @@ export function applyICMPPing(flow: Flow, p: Packet, h: HeaderPositions, directi
   updateSum(h, h.trans + 2, direction, flow.udpCsumDelta);
   fixZeroChecksum(h.buf, h.trans + 2, h.trans, h.end - h.trans);
 }
+
+/**
+ * Address-pair rewriting (IPAddrPairRewriter): both addresses, annotations
+ * and the IP checksum as for a port rewriter, then only the TCP (18+
+ * transport bytes) or UDP (8+, nonzero) checksum of a first fragment.
+ */
+export function applyAddrPair(flow: Flow, p: Packet, h: HeaderPositions, direction: boolean, annos: number): void {
+  if (!applyIP(flow, p, h, direction, annos)) return;
+  const proto = h.buf[h.ip + 9];
+  const tlen = h.end - h.trans;
+  if (proto === 6 && tlen >= 18) updateSum(h, h.trans + 16, direction, flow.udpCsumDelta);
+  else if (proto === 17 && tlen >= 8 && be16(h.buf, h.trans + 6)) updateSum(h, h.trans + 6, direction, flow.udpCsumDelta);
+}

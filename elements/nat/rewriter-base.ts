@@ -418,6 +418,41 @@ export abstract class RewriterBase<C extends RewriterBaseConf> extends HostEleme
     return this.inputSpecs.map((i) => `${i.describe()}${i.count ? ` [${i.count}]` : ''}\n`).join('');
   }
 
+  /** Click's patternN read handler: input spec i, with its mapping count. */
+  patternText(i: number): string {
+    const input = this.inputSpecs[i]!;
+    return `${input.describe()}${input.count ? ` [${input.count}]` : ''}\n`;
+  }
+
+  /**
+   * Click's patternN write handler: a new input spec for input i. Every
+   * flow the old spec made is destroyed first, and the new one starts
+   * counting from zero. A bad spec is refused (Click reports it and
+   * changes nothing, but the write succeeds).
+   */
+  writePattern(i: number, text: string): void {
+    let conf: InputSpecConf;
+    try {
+      conf = parseInputSpec(text.trim(), i, { noutputs: this.noutputs, lookupElement: (name) => this.env.lookup(name)?.className });
+    } catch (e) {
+      throw new HandlerError((e as Error).message);
+    }
+    const input = new RewriterInput(this, i, conf);
+    if (conf.kind === 'named') {
+      input.pattern = namedPatterns(this.env).get(conf.name);
+      if (!input.pattern) throw new HandlerError(`input spec ${i}: no such pattern '${conf.name}'`);
+    } else if (conf.kind === 'mapper') {
+      const m = this.env.lookup(conf.element);
+      if (!isIPMapper(m)) throw new HandlerError(`input spec ${i}: element is not an IPMapper`);
+      const errors = m.notifyRewriter(this, input);
+      if (errors.length) throw new HandlerError(errors.map((e) => `input spec ${i}: ${e}`).join('\n'));
+      input.mapper = m;
+    }
+    const old = this.inputSpecs[i]!;
+    for (const f of [...this.heap.heaps[0], ...this.heap.heaps[1]].filter((f) => f.owner === old)) this.destroy(f);
+    this.inputSpecs[i] = input;
+  }
+
   setCapacity(text: string): void {
     const n = parseClickInt(text.trim());
     if (n === undefined) throw new HandlerError('CAPACITY: expected integer');
@@ -437,6 +472,21 @@ export const rewriterBaseHandlers: { readonly [name: string]: HandlerDef<Rewrite
   capacity: { read: (e) => String(e.heap.capacity), write: (e, v) => e.setCapacity(v), doc: 'maximum number of flows' },
   clear: { write: (e) => e.shrinkHeap(true), doc: 'remove every flow' },
 };
+
+/**
+ * The handlers of every rewriter whose names depend on its inputs: one
+ * patternN (read/write) per input spec, and table_size (Click's name for
+ * nmappings), generated with them in the native dataplane.
+ */
+export function rewriterInstanceHandlers(ninputs: number): { readonly [name: string]: HandlerDef<RewriterBase<RewriterBaseConf>> } {
+  const handlers: { [name: string]: HandlerDef<RewriterBase<RewriterBaseConf>> } = {
+    table_size: { read: (e) => String(e.inputSpecs.reduce((n, i) => n + i.count, 0)), doc: 'mappings made by this rewriter' },
+  };
+  for (let i = 0; i < ninputs; i++) {
+    handlers[`pattern${i}`] = { read: (e) => e.patternText(i), write: (e, v) => e.writePattern(i, v), doc: `input spec ${i}; writing replaces it and removes its flows` };
+  }
+  return handlers;
+}
 
 /** A rewriter with one mapping table (IPAddrRewriter, ICMPPingRewriter). */
 export abstract class OneMapRewriter extends RewriterBase<RewriterBaseConf> {

@@ -19,8 +19,8 @@ export function patternInit(p: PatternConf): string {
 }
 
 /** Which rewriter an RwCore belongs to (its RW_KIND_). */
-export type RewriterKind = 'ipRewriter' | 'udp' | 'tcp' | 'addr' | 'icmpPing';
-const KIND: Record<RewriterKind, string> = { ipRewriter: 'RW_KIND_IPREWRITER', udp: 'RW_KIND_UDP', tcp: 'RW_KIND_TCP', addr: 'RW_KIND_ADDR', icmpPing: 'RW_KIND_ICMP_PING' };
+export type RewriterKind = 'ipRewriter' | 'udp' | 'tcp' | 'addr' | 'icmpPing' | 'addrPair';
+const KIND: Record<RewriterKind, string> = { ipRewriter: 'RW_KIND_IPREWRITER', udp: 'RW_KIND_UDP', tcp: 'RW_KIND_TCP', addr: 'RW_KIND_ADDR', icmpPing: 'RW_KIND_ICMP_PING', addrPair: 'RW_KIND_ADDR_PAIR' };
 
 /** The RwCore fields every rewriter has (`.rw = { ... }` without braces). */
 function coreInit(c: RewriterBaseConf, ctx: NativeInitContext, kind: RewriterKind, nmaps: number): string[] {
@@ -62,5 +62,15 @@ export function rewriterNative<C extends RewriterBaseConf>(
     inPlace: true,
     hooks: { init: true, cleanup: true, timer: true, takeState: kind === 'ipRewriter' || kind === 'udp' || kind === 'tcp' },
     init: (c, ctx) => `.rw = {\n        ${[...coreInit(c, ctx, kind, kind === 'ipRewriter' ? 2 : 1), ...extra(c)].join(',\n        ')}\n    }`,
+    // The handlers of rewriterInstanceHandlers (rewriter-base.ts): table_size and one patternN per input.
+    instanceCode: (c, _ctx, inst) =>
+      [
+        `static inline void ${inst}_push(struct ${prefix} *e, int port, Packet **in, unsigned n, CvmOut *out) { ${prefix}_push(e, port, in, n, out); }`,
+        `static void ${inst}_read_table_size(struct ${prefix} *e, CvmStr *o) { rw_read_nmappings(&e->rw, o); }`,
+        ...c.inputs.flatMap((_, i) => [
+          `static void ${inst}_read_pattern${i}(struct ${prefix} *e, CvmStr *o) { rw_read_pattern(&e->rw, ${i}, o); }`,
+          `static int ${inst}_write_pattern${i}(struct ${prefix} *e, const char *v, CvmStr *err) { (void)e, (void)v; return rw_write_pattern(${i}, err); }`,
+        ]),
+      ].join('\n'),
   };
 }

@@ -8,6 +8,7 @@
 import { unquote } from '../../config-lang/args/split.js';
 import { maskToPrefixLen, parseClickIP, parseClickInt, parseClickPrefix, unparseIP } from '../lib/ip-route.js';
 import { flowKey, reverseFlow, type FlowID } from './flow-id.js';
+import { clickRandomRange } from '../../host-engine/random.js';
 
 export interface PatternConf {
   readonly saddr: number;
@@ -181,7 +182,7 @@ export class RewriterPattern {
       found = free();
     }
     if (!found) {
-      val = c.sequential ? (this.nextVariation > top ? 0 : this.nextVariation) : random() % (top + 1);
+      val = c.sequential ? (this.nextVariation > top ? 0 : this.nextVariation) : clickRandomRange(random, 0, top);
       for (let count = 0; count <= top; count++, val = val === top ? 0 : val + 1) {
         if (c.isNapt) lookup.dport = (base + val) & 0xffff;
         else lookup.daddr = (base + val) >>> 0;

@@ -24,6 +24,8 @@
  *   lookup SADDR SPORT DADDR DPORT (read)  the rewritten flow, or empty
  *   nmappings, mapping_failures, size (read); capacity (read/write); clear (write)
  *   patterns (read)          each input spec, with ` [COUNT]` if it made mappings
+ *   patternN (read/write)    input spec N; a write replaces it, removing its flows
+ *   table_size (read)        as nmappings (Click's name)
  * Differences: as IPRewriter.
  */
 
@@ -32,7 +34,7 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, rewriterInstanceHandlers } from './rewriter-base.js';
 import { PortRewriter, portRewriterNative, tcpKeywords, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
@@ -61,6 +63,7 @@ export const spec = anySpec(defineElement<typeof args, PortRewriterConf, TCPRewr
   processing: 'h/h',
   args,
   configure,
+  instanceHandlers: (_c, ports) => rewriterInstanceHandlers(ports.ninputs),
   handlers: {
     table: { read: (e) => e.table(), doc: 'mappings' },
     mappings: { read: (e) => e.table(), doc: 'mappings (deprecated name)' },

@@ -22,8 +22,10 @@
  *   table, mappings (read)   `(FLOW) => (NEWFLOW) [*F R] iN expSECS` per entry
  *   nmappings, mapping_failures, size (read); capacity (read/write); clear (write)
  *   patterns (read)          each input spec, with ` [COUNT]` if it made mappings
+ *   patternN (read/write)    input spec N; a write replaces it, removing its flows
+ *   table_size (read)        as nmappings (Click's name)
  * Differences: as IPRewriter (table order, engine random numbers,
- *             resolution at initialization, no patternN handlers, a packet
+ *             resolution at initialization, patternN writes, a packet
  *             without IP header dropped).
  */
 
@@ -32,7 +34,7 @@ import { T } from '../../config-lang/args/types.js';
 import type { ElementInit } from '../../host-engine/element.js';
 import { defineElement } from '../spec.js';
 import { anySpec } from '../lib/any-spec.js';
-import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, secondsArg } from './rewriter-base.js';
+import { annoBits, baseKeywords, configureBase, replyAnnoKeyword, rewriterBaseHandlers, secondsArg, rewriterInstanceHandlers } from './rewriter-base.js';
 import { PortRewriter, portRewriterNative, type PortRewriterConf } from './port-rewriter.js';
 
 const args = {
@@ -67,6 +69,7 @@ export const spec = anySpec(defineElement<typeof args, PortRewriterConf, UDPRewr
   processing: 'h/h',
   args,
   configure,
+  instanceHandlers: (_c, ports) => rewriterInstanceHandlers(ports.ninputs),
   handlers: {
     table: { read: (e) => e.table(), doc: 'mappings' },
     mappings: { read: (e) => e.table(), doc: 'mappings (deprecated name)' },

@@ -7,9 +7,11 @@ import { spec as CheckLength } from './check-length.js';
 import { spec as CheckPaint } from './check-paint.js';
 import { spec as Counter } from './counter.js';
 import { spec as FrontDropQueue } from './front-drop-queue.js';
+import { spec as Hub } from './hub.js';
 import { spec as HashSwitch } from './hash-switch.js';
 import { spec as Meter } from './meter.js';
 import { spec as Null, pullNullSpec as PullNull, pushNullSpec as PushNull } from './null.js';
+import { spec as Pad } from './pad.js';
 import { spec as Paint } from './paint.js';
 import { spec as PaintSwitch } from './paint-switch.js';
 import { spec as PaintTee } from './paint-tee.js';
@@ -38,8 +40,8 @@ export const specs: AnyElementSpec[] = [
   Queue, FullNoteQueue, SimpleQueue, FrontDropQueue, Unqueue, RatedUnqueue, BandwidthRatedUnqueue,
   RoundRobinSched, PrioSched, Null, PushNull, PullNull,
   // steering
-  Tee, PullTee, Switch, StaticSwitch, RoundRobinSwitch, HashSwitch, RandomSample,
+  Tee, PullTee, Hub, Switch, StaticSwitch, RoundRobinSwitch, HashSwitch, RandomSample,
   Paint, PaintTee, PaintSwitch, CheckPaint, CheckLength,
   // packet shape
-  Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData,
+  Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData, Pad,
 ];

@@ -4,7 +4,8 @@ import { HostElement, type Out, type Task } from '../../host-engine/element.js';
 import { SIMTIME_EPOCH_NS } from '../../host-engine/clock.js';
 import { ElementFailure, Router, type RouterOptions } from '../../host-engine/router.js';
 import { defineElement } from '../../elements/spec.js';
-import { Xorshift32 } from '../../host-engine/random.js';
+import { clickRandomRange, GlibcRandom, Xorshift32 } from '../../host-engine/random.js';
+import { spec as RandomSeed } from '../../elements/driver/random-seed.js';
 import type { CheckedGraph } from '../../graph/router-graph.js';
 import { buildGraph, chain } from './graph-builder.js';
 import { Drain, Fifo, Leaky, Pass, Sink, Source, Ticker, Value, type SinkEl, type SourceEl, type TickerEl, type ValueEl } from './test-elements.js';
@@ -291,6 +292,49 @@ t.test('deterministic random32: xorshift32 with seed 0x2545F491 unless given', a
   quiet(buildGraph([{ name: 'r', spec }], []), { seed: 1 }).r.initialize();
   t.same(seen.slice(0, 3), [270369, 67634689, 2647435461], 'the textbook xorshift32 sequence for seed 1');
   t.throws(() => new Xorshift32(0));
+});
+
+t.test('RandomSeed: Click\'s generator (glibc random()) from a seed, click_random(low, high), back to the run\'s own', async (t) => {
+  // glibc's srandom/random outputs (seed 0 acts as 1; seeds above 2^31 are taken as signed).
+  const first3 = (seed: number) => {
+    const g = new GlibcRandom(seed);
+    return [g.next(), g.next(), g.next()];
+  };
+  t.same(first3(1), [1804289383, 846930886, 1681692777]);
+  t.same(first3(0), first3(1));
+  t.same(first3(12345), [383100999, 858300821, 357768173]);
+  t.same(first3(4294967295), [254925627, 1205188300, 366127624]);
+  // Click's UDPRewriter-11 test: seed 1, pattern 1024-65534 picks 55226 first.
+  const g = new GlibcRandom(1);
+  t.equal(1024 + clickRandomRange(() => g.next(), 0, 64510), 55226);
+  const seq = (vals: number[]) => () => vals.shift()!;
+  t.equal(clickRandomRange(seq([0x7fffffff, 5 << 14]), 10, 11), 11, 'two values: bit 14');
+  t.equal(clickRandomRange(seq([0x7fffffff, 0]), 0, 2), 0, 'rejects values past the last whole bucket');
+  t.equal(clickRandomRange(seq([]), 5, 4), 5, 'low above high');
+  t.equal(clickRandomRange(seq([1, 2]), 0, 0xffffffff), ((1 << 17) ^ 0) >>> 0, 'wide ranges combine two draws');
+
+  const seen: number[] = [];
+  class Rand extends HostElement<Record<string, never>> {
+    override initialize() {
+      for (let i = 0; i < 3; i++) seen.push(this.draw());
+    }
+    draw(): number {
+      return this.env.random32();
+    }
+  }
+  const rand = defineElement({ name: 'Rand', ports: '0/0', processing: 'h/h', args: {}, host: (i) => new Rand(i as never) });
+  const { r } = quiet(buildGraph([{ name: 'rs', spec: RandomSeed, conf: { seed: 12345 } }, { name: 'x', spec: rand }], []), { seed: 7 });
+  r.initialize();
+  t.same(seen, first3(12345));
+  t.equal(r.readHandler('rs.seed'), '12345');
+  const own = new Xorshift32(7);
+  r.writeHandler('rs.seed', ' ');
+  t.equal(r.readHandler('rs.seed'), '');
+  t.same([0, 1].map(() => (r.element('x') as Rand).draw()), [own.next(), own.next()], 'empty: the run\'s generator from its seed');
+  r.writeHandler('rs.seed', '1');
+  t.equal((r.element('x') as Rand).draw(), 1804289383);
+  t.throws(() => r.writeHandler('rs.seed', '-1'), /unsigned integer/);
+  t.equal(r.readHandler('rs.seed'), '1', 'a refused write changes nothing');
 });
 
 t.test('accounting: balanced runs pass, a lost packet is reported', async (t) => {

@@ -92,3 +92,28 @@ t.test('handlers: insert, delete, ipaddr, broadcast and their errors; clear with
     reads: ['out.count', 'queries.count', ...READS],
   });
 });
+
+t.test('ARPPrint: every operation, trailer, other hardware, silent protocols, truncated and short headers, ETHER, with ARPQuerier and ARPResponder (0/0)', async (t) => {
+  const a = (o: Parameters<typeof arp>[0], edit?: (b: Uint8Array) => void) => {
+    const b = arp(o);
+    edit?.(b);
+    return ether(b, { type: 0x0806, src: '00:00:c0:00:00:0a', dst: 'ff:ff:ff:ff:ff:ff' });
+  };
+  const weird = [
+    a({ op: 1, tha: '00:00:c0:00:00:0b' }), a({ op: 2 }), a({ op: 3 }), a({ op: 4 }), a({ op: 8 }), a({ op: 9 }), a({ op: 77 }),
+    a({ op: 1 }, (b) => (b[2] = 0x10, b[3] = 0)), // trailer
+    a({ op: 2 }, (b) => (b[1] = 6)), // hardware #6
+    a({ op: 1 }, (b) => (b[2] = 0x86, b[3] = 0xdd)), // not IP: nothing
+    a({ op: 1 }, (b) => (b[5] = 6)), // protocol addresses of 6 bytes: nothing
+    a({ op: 1 }, (b) => (b[4] = 0)), // no hardware address: nothing
+    a({ op: 1, tha: '00:00:00:00:00:01' }, (b) => (b[4] = 5)), // only 5 bytes of THA compared
+    a({ op: 1 }).slice(0, 14 + 5), // truncated-arp (5)
+    a({ op: 2 }).slice(0, 14 + 17), // fields past the end read as 0
+  ];
+  differential(t, {
+    config: `${framesSource(weird, 'INTERVAL 10ms')} -> MarkIPHeader(14) -> ap :: ARPPrint(w, ETHER true) -> ARPPrint(TIMESTAMP false) -> Discard;
+      ${framesSource([toIP('10.0.0.5', 1), toIP('10.0.0.6', 2)], 'INTERVAL 40ms, STOP true')} -> GetIPAddress(16) -> q :: ${QUERIER}) -> Discard;
+      q[1] -> ARPPrint(qp, ETHER true) -> ARPResponder(0/0 00:00:c0:00:00:09) -> ARPPrint(rp, ACTIVE false) -> Queue -> ARPPrint(pull) -> Unqueue -> [1]q;`,
+    handlers: ['ap.active', 'q.table'],
+  });
+});

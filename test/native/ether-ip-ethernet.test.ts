@@ -173,6 +173,7 @@ t.test('ARPResponder table handlers: add (ordering of nested and disjoint prefix
       ['a.add', '1.2.3.4 bogus 1:2:3:4:5:6'], ['a.add', '"9.9.9.9" /* comment */ \'1:2:3:4:5:7\''], ['a.add', ''],
       ['a.remove', '172.16.0.0/12'], ['a.remove', '172.16.0.0/12'], ['a.remove', '10.1.2.3/255.255.0.255'], ['a.remove', 'x'],
       ['a.remove', '9.9.9.9'], ['a.remove', '10.0.0.0 255.0.0.0'],
+      ['a.add', '0/0 10/8 00:00:00:00:00:07'], ['a.remove', '10/8'], ['a.remove', '10/7'], ['a.remove', '10/16'],
     ],
     reads: ['a.table', 'l.log', 'l2.count', 'a.lookup 10.1.2.3', 'a.lookup 192.168.1.1', 'a.lookup 8.8.8.8', 'a.lookup x', 'a.lookup'],
   });
@@ -192,5 +193,18 @@ t.test('IP frames through a whole Ethernet path', async (t) => {
     config: `${framesSource([p, p, p])} -> HostEtherFilter(00:00:c0:11:22:33) -> VLANEncap(VLAN_ID 12) -> VLANDecap -> EtherMirror
       -> EtherRewrite(02:00:00:00:00:01, 02:00:00:00:00:02) -> StoreEtherAddress(02:00:00:00:00:03, 6) -> l :: EIPLog;`,
     handlers: ['l.log'],
+  });
+});
+
+t.test('SetVLANAnno: TCI or ID with PCP into the annotation, read by VLANEncap(ANNO); handlers', async (t) => {
+  handlerRun(t, {
+    config: `${framesSource([udpFrame, udpFrame])} -> s1 :: SetVLANAnno(2, 1) -> VLANEncap(ANNO, NATIVE_VLAN 1) -> a :: EIPLog;
+      ${framesSource([udpFrame])} -> s2 :: SetVLANAnno(VLAN_ID 9, VLAN_PCP 7) -> VLANEncap(ANNO) -> b :: EIPLog;
+      ${framesSource([udpFrame])} -> s3 :: SetVLANAnno -> VLANEncap(ANNO, NATIVE_VLAN -1) -> c :: EIPLog;`,
+    writes: [
+      ['s2.vlan_id', '4096'], ['s2.vlan_id', 'x'], ['s2.vlan_id', ' 10 '], ['s2.vlan_pcp', '8'], ['s2.vlan_pcp', '3'],
+      ['s1.vlan_tci', '65536'], ['s1.vlan_tci', '0x1234'], ['s1.vlan_id', '5'],
+    ],
+    reads: ['a.log', 'b.log', 'c.log', 's1.config', 's1.vlan_tci', 's1.vlan_id', 's1.vlan_pcp', 's2.config', 's2.vlan_tci', 's3.config', 's3.vlan_tci'],
   });
 });

@@ -199,3 +199,14 @@ t.test('UDPIPEncap: with and without the UDP checksum, odd lengths, DST_ANNO; ha
     reads: ['u.src', 'u.sport', 'u.dst', 'u.dport', 'l.log'],
   });
 });
+
+t.test('MarkIPCE: ECT marked CE with the checksum patched, CE unchanged, Not-ECT dropped unless FORCE; short and unmarked packets', async (t) => {
+  const tos = (v: number) => ipv4(udp(new Uint8Array(2)), { tos: v });
+  const fs = [tos(0x00), tos(0x01), tos(0x02), tos(0x03), tos(0xfe), good.slice(0, 19)];
+  differential(t, {
+    config: `${framesSource(fs, 'BURST 4')} -> MarkIPHeader -> m1 :: MarkIPCE -> CheckIPHeader -> a :: EIPLog;
+      ${framesSource(fs)} -> MarkIPHeader -> m2 :: MarkIPCE(true) -> b :: EIPLog;
+      ${framesSource(fs)} -> m3 :: MarkIPCE -> c :: EIPLog;`,
+    handlers: ['a.log', 'b.log', 'c.count', 'm1.drops', 'm2.drops', 'm3.drops'],
+  });
+});

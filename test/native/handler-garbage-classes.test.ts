@@ -73,6 +73,8 @@ const VALID: Readonly<Record<string, RegExp | ((value: string) => boolean)>> = {
   pattern: /^(\s*|true false)$/,
   // A whole number of seconds is an interval while its nanoseconds fit 64 bits (TimedSource, FromDevice).
   interval: wholeSeconds, extend_interval: wholeSeconds,
+  // RandomSeed: no seed (the run's own generator again).
+  seed: /^\s*$/,
   // No route commands at all.
   ctrl: /^\s*$/,
   // '1/0' is the route 1.0.0.0/0, i.e. the default route, which the table has.

@@ -296,3 +296,57 @@ t.test('sanitizer build: many flows, random ports, eviction and reaping', async 
     handlers: TABLES,
   });
 });
+
+t.test('IPAddrPairRewriter, ICMPIPEncap and RandomSeed: pairs both ways, ICMP errors back, Click\'s random choices, handlers', async (t) => {
+  const out = (src: string, dst: string) => udpP(src, 1000, dst, 53);
+  const steps: Step[] = [
+    [out('198.51.100.5', '192.0.2.1'), 0], // no mapping yet: input 1 drops it
+    [new Uint8Array(12).fill(0x11), 2], // ICMPIPEncap payloads
+    [tcpP('198.51.100.5', 53, '192.0.2.2', 1000), 0],
+    [udpP('198.51.100.5', 53, '1.0.0.2', 1024), 1],
+    null,
+    [new Uint8Array(3), 2],
+    [udpP('198.51.100.99', 53, '192.0.2.20', 1000, { sum: 0 }), 0],
+    null, null, null, null, null, null, null, null, null,
+    [out('198.51.100.5', '192.0.2.1'), 0], // after the timeout
+    [new Uint8Array(0), 2],
+  ];
+  for (const seed of [1, 4000000000]) {
+    outputsIdentical(t, {
+      config: `rs :: RandomSeed(${seed});
+        pr :: IPAddrPairRewriter(pattern 192.0.2.1-192.0.2.3# - 0 1, drop, keep 0 1, pattern 192.0.2.16/28 198.51.100.99 0 1, TIMEOUT 9, GUARANTEE 2, REAP_INTERVAL 4);
+        ur :: UDPRewriter(pattern 1.0.0.2 1024-65534 - - 0 1, drop);
+        c0 :: CheckIPHeader -> [0] pr; c3 :: CheckIPHeader -> [3] pr; u0 :: CheckIPHeader -> [0] ur;
+        tc0 :: CheckIPHeader -> [1] pr; tc1 :: CheckIPHeader -> [1] ur;
+        ie :: ICMPIPEncap(10.0.7.1, 198.51.100.5, echo, IDENTIFIER 77) -> [2] pr;
+        ie2 :: ICMPIPEncap(10.0.7.2, 198.51.100.5, timestamp) -> [2] pr;
+        ie3 :: ICMPIPEncap(10.0.7.3, 198.51.100.6, unreachable, port) -> [2] pr;
+        pr[0] -> tee :: Tee -> @OUT(out); pr[1] -> @OUT(back);
+        tee[1] -> ICMPError(198.51.100.5, unreachable, host) -> icrw :: ICMPRewriter(pr) -> @OUT(icmp);
+        ur[0] -> @OUT(uout); ur[1] -> @OUT(uback);
+        ${sources([out('10.0.0.1', '198.51.100.5'), tcpP('10.0.0.2', 1000, '198.51.100.5', 53), out('10.0.0.1', '198.51.100.5'), out('10.0.0.3', '198.51.100.7'), out('10.0.0.4', '198.51.100.5')], 'c0')}
+        ${sources(['10.0.1.1', '10.0.1.2', '10.0.1.3', '10.0.1.4'].map((s) => out(s, '203.0.113.1')), 'c3')}
+        ${sources(['10.0.2.1', '10.0.2.2', '10.0.2.3', '10.0.2.4', '10.0.2.5'].map((s) => udpP(s, 1024, '1.0.0.2', 20)), 'u0')}
+        ${sources([new Uint8Array(8)], 'ie')}
+        ${sources([new Uint8Array(5).fill(0xab), new Uint8Array(0)], 'ie2')}
+        ${sources([new Uint8Array(28).fill(0x45)], 'ie3')}
+        ${timeline(steps, ['tc0', 'tc1', 'ie'], [[4, 'ie.src 10.0.7.9'], [9, 'rs.seed 77']])}`,
+      handlers: ['pr.table', 'pr.mappings', 'pr.nmappings', 'pr.mapping_failures', 'pr.patterns', 'pr.size', 'ur.table', 'ie.src', 'ie.dst', 'rs.seed'],
+    });
+  }
+});
+
+t.test('patternN and table_size in both engines; a patternN write: the host replaces the spec, the native dataplane refuses', async (t) => {
+  const config = `rw :: IPRewriter(pattern 192.0.2.1 1024-65534# - - 0 1, keep 0 1, drop);
+    c0 :: CheckIPHeader -> [0] rw; c1 :: CheckIPHeader -> [1] rw; Idle -> [2] rw; rw[0] -> Discard; rw[1] -> Discard;
+    ${sources([tcpP('10.0.0.1', 7, '198.51.100.5', 80), udpP('10.0.0.2', 7, '198.51.100.5', 53)], 'c0')}
+    ${sources([udpP('10.0.0.3', 7, '198.51.100.5', 53)], 'c1')}
+    ${STOP_AFTER_SOURCES}`;
+  const reads = ['rw.pattern0', 'rw.pattern1', 'rw.pattern2', 'rw.table_size', 'rw.nmappings'];
+  const { host, native } = paramReads(config, reads);
+  t.same(native, host, 'reads identical');
+  t.same(host, ['192.0.2.1 1024-65534 - - [2]\n', '<keep> [1]\n', '<drop>\n', '3', '3'].map((value) => ({ value })));
+  const write = (engine: Engine) => runSession(engine, { config, after: [['w', 'rw.pattern1', 'drop'], ['r', 'rw.pattern1'], ['r', 'rw.size']] }).after;
+  t.same(write('host'), [{ ok: true }, { ok: true, value: '<drop>\n' }, { ok: true, value: '2' }]);
+  t.match(write('native'), [{ ok: false, message: 'input spec 1 cannot change in the native dataplane: the input specs are compiled into its code' }, { ok: true, value: '<keep> [1]\n' }, { ok: true, value: '3' }]);
+});

@@ -83,3 +83,14 @@ t.test('sanitizer: Strip/Unstrip at the edges of the buffer, growth, StoreData G
       c :: InfiniteSource(${data(1600)}, LIMIT 2) -> StoreData(1590, \\<${'ab'.repeat(40)}>, GROW true) -> Unstrip(70) -> ToDump(d.pcap);`,
   });
 });
+
+t.test('Pad: up to LENGTH, or back by the extra-length annotation (after Truncate), which it clears; pull mode', async (t) => {
+  differential(t, {
+    config: `
+      a :: InfiniteSource(${data(30)}, LIMIT 3, BURST 2) -> Truncate(12) -> Pad -> ToDump(back.pcap);
+      b :: InfiniteSource(${data(30)}, LIMIT 2) -> Truncate(10) -> Pad(20) -> c1 :: Counter -> Pad -> ToDump(len.pcap);
+      c :: InfiniteSource(${data(30)}, LIMIT 2) -> Pad(20) -> Pad(0, ZERO false) -> ToDump(long.pcap);
+      d :: InfiniteSource(\\<>, LIMIT 2) -> q :: Queue -> Pad(7) -> u :: Unqueue -> ToDump(pull.pcap);`,
+    handlers: ['c1.byte_count'],
+  });
+});

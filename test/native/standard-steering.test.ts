@@ -200,3 +200,14 @@ t.test('sanitizer: Tee clones, PaintSwitch broadcast, RandomSample', async (t) =
     handlers: ['rs.drops'],
   });
 });
+
+t.test('Hub: every output but the input\'s, clones first; one port drops', async (t) => {
+  differential(t, {
+    config: `
+      h :: Hub;
+      InfiniteSource(${data(20)}, LIMIT 3, BURST 2) -> [0] h; InfiniteSource(${data(21)}, LIMIT 2) -> [1] h; InfiniteSource(${data(22)}, LIMIT 2) -> [2] h;
+      h[0] -> StoreData(0, \\<aa>) -> ToDump(h0.pcap); h[1] -> ToDump(h1.pcap); h[2] -> ToDump(h2.pcap);
+      InfiniteSource(${data(23)}, LIMIT 2) -> one :: Hub -> c :: Counter -> ToDump(none.pcap);`,
+    handlers: ['c.count'],
+  });
+});

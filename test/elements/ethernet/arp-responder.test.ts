@@ -1,5 +1,6 @@
 import t from 'tap';
 import { spec, type ARPResponderElement } from '../../../elements/ethernet/arp-responder.js';
+import { spec as printSpec } from '../../../elements/ethernet/arp-print.js';
 import { ANNO, Packet } from '../../../host-engine/packet.js';
 import { configError, configureWithWarnings, harness } from '../../util/element-harness.js';
 import { arp, ether, frames, toHex } from '../../util/packets.js';
@@ -63,4 +64,51 @@ t.test('configuration errors in Click words', async (t) => {
   t.equal(configError(spec, '10.0.0.1 1:1:1:1:1:1, 1:1:1:1:1:1'), 'argument 1: missing IP/MASK');
   t.equal(configError(spec, '10.0.0.1'), 'argument 0: missing ETH');
   t.equal(configError(spec, '10.0.0.1 banana'), 'argument 0: expected IP/MASK ETH');
+});
+
+t.test('0/0 and other short-address prefixes, as Click\'s IPPrefixArg reads them', async (t) => {
+  const h = harness<ARPResponderElement>(spec, '0/0 00:00:c0:11:22:33, 10/8 00:00:c0:11:22:44', two);
+  h.push(0, request('10.1.2.3'), request('192.0.2.7'));
+  t.same(h.outputs[0]!.map((p) => toHex(p.data.subarray(22, 28))), ['0000c0112244', '0000c0112233']);
+  t.equal(configError(spec, '10/16 00:00:c0:11:22:33'), 'argument 0: expected IP/MASK ETH', 'a mask longer than the address written');
+  h.write('remove', '10/8');
+  t.throws(() => h.write('remove', '10/8'), /not found/);
+});
+
+t.test('ARPPrint: Click\'s text for each ARP operation', async (t) => {
+  const line = (config: string, bytes: Uint8Array, mac = true) => {
+    const h = harness(printSpec, config);
+    const p = Packet.make(ether(bytes, { type: 0x0806, src: '00:00:c0:00:00:0a', dst: 'ff:ff:ff:ff:ff:ff' }));
+    if (mac) p.setMacHeader(0);
+    p.setNetworkHeader(14, 8);
+    p.tsSec = 2;
+    h.push(0, p);
+    t.equal(h.outputs[0]!.length, 1, 'the packet passes on');
+    return h.stderr;
+  };
+  const req = arp({ op: 1, spa: '10.0.0.2', tpa: '10.0.0.1' });
+  t.same(line('x', req), ['x: 2.000000: arp who-has 10.0.0.1 tell 10.0.0.2']);
+  t.same(line('x, ETHER true, TIMESTAMP false', req), ['x: 00-00-C0-00-00-0A > FF-FF-FF-FF-FF-FF: arp who-has 10.0.0.1 tell 10.0.0.2']);
+  t.same(line('TIMESTAMP false', arp({ op: 1, tha: '00:00:c0:00:00:0b' })), ['arp who-has 10.0.0.1 (00-00-C0-00-00-0B) tell 10.0.0.2']);
+  t.same(line('TIMESTAMP false', arp({ op: 2, sha: '00:00:c0:00:00:05', spa: '10.0.0.5' })), ['arp reply 10.0.0.5 is-at 00-00-C0-00-00-05']);
+  t.same(line('TIMESTAMP false', arp({ op: 3 })), ['rarp who-is 00-00-00-00-00-00 tell 00-00-C0-AA-00-01']);
+  t.same(line('TIMESTAMP false', arp({ op: 9 })), ['invarp reply 00-00-00-00-00-00 at 10.0.0.1']);
+  t.same(line('TIMESTAMP false', arp({ op: 77 })), ['arp-#77']);
+  const trailer = arp({ op: 2 });
+  trailer[2] = 0x10;
+  trailer[3] = 0;
+  trailer[1] = 6;
+  t.same(line('TIMESTAMP false', trailer), ['trailer-arp reply 10.0.0.2 is-at 00-00-C0-AA-00-01hardware #6']);
+  const v6 = arp({ op: 1 });
+  v6[2] = 0x86;
+  t.same(line('', v6), [], 'other protocols print nothing');
+  t.same(line('TIMESTAMP false', req.slice(0, 5)), ['truncated-arp (5)']);
+  t.same(line('TIMESTAMP false, ETHER true', req, false), ['00-00-C0-00-00-0A > FF-FF-FF-FF-FF-FF: arp who-has 10.0.0.1 tell 10.0.0.2'], 'no MAC header: the data start');
+  const h = harness(printSpec, 'ACTIVE false');
+  h.push(0, Packet.make(req));
+  t.same(h.stderr, [], 'no network header, or inactive: nothing');
+  t.equal(h.read('active'), 'false');
+  h.write('active', 'true');
+  h.push(0, Packet.make(req));
+  t.same(h.stderr, []);
 });

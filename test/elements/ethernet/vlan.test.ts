@@ -1,6 +1,7 @@
 import t from 'tap';
 import { spec as VLANDecap } from '../../../elements/ethernet/vlan-decap.js';
 import { spec as VLANEncap } from '../../../elements/ethernet/vlan-encap.js';
+import { spec as SetVLANAnno } from '../../../elements/ethernet/set-vlan-anno.js';
 import { ANNO, Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
 import { hex, toHex } from '../../util/packets.js';
@@ -75,4 +76,27 @@ t.test('VLANDecap strips tags and sets the TCI annotation', async (t) => {
   h.push(0, Packet.make(new Uint8Array(13)), Packet.make(tagged.subarray(0, 15)));
   t.equal(h.element.stats.dropped, 2, 'runts dropped');
   t.match(configError(VLANDecap, 'ETHERTYPE x'), /ETHERTYPE/);
+});
+
+t.test('SetVLANAnno sets the TCI annotation: VLAN_TCI or VLAN_ID, VLAN_PCP on top; handlers; ranges', async (t) => {
+  const tci = (config: string) => {
+    const h = harness(SetVLANAnno, config);
+    const p = Packet.make(plain);
+    h.push(0, p);
+    return (p.anno[ANNO.VLAN_TCI]! << 8) | p.anno[ANNO.VLAN_TCI + 1]!;
+  };
+  t.equal(tci('2, 1'), 0x2002, 'Click\'s VLANEncap-01: SetVLANAnno(2, 1)');
+  t.equal(tci('VLAN_ID 9, VLAN_PCP 7'), 0xe009);
+  t.equal(tci(''), 0);
+  t.equal(tci('0xffff, 7'), 0xffff);
+  const h = harness(SetVLANAnno, 'VLAN_ID 9');
+  t.equal(h.read('config'), 'VLAN_ID 9, VLAN_PCP 0');
+  h.write('vlan_pcp', '2');
+  t.equal(h.read('vlan_tci'), String(0x4009));
+  h.write('vlan_tci', '0x1234');
+  t.equal(h.read('config'), 'VLAN_ID 564, VLAN_PCP 2', 'VLAN_TCI wins over VLAN_ID; the PCP bits are added');
+  t.throws(() => h.write('vlan_id', '4096'), /out of range/);
+  t.equal(configError(SetVLANAnno, 'VLAN_ID 4096'), 'VLAN_ID: 4096 is out of range (0 to 4095)');
+  t.equal(configError(SetVLANAnno, '1, 8'), 'VLAN_PCP: 8 is out of range (0 to 7)');
+  t.equal(configError(SetVLANAnno, '65536'), 'VLAN_TCI: 65536 is out of range (0 to 65535)');
 });

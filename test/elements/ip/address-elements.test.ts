@@ -5,6 +5,7 @@ import { spec as DropBroadcasts } from '../../../elements/ip/drop-broadcasts.js'
 import { spec as FixIPSrc } from '../../../elements/ip/fix-ip-src.js';
 import { spec as GetIPAddress } from '../../../elements/ip/get-ip-address.js';
 import { spec as MarkIPHeader } from '../../../elements/ip/mark-ip-header.js';
+import { spec as MarkIPCE, type MarkIPCEElement } from '../../../elements/ip/mark-ip-ce.js';
 import { spec as SetIPAddress } from '../../../elements/ip/set-ip-address.js';
 import { spec as SetIPChecksum } from '../../../elements/ip/set-ip-checksum.js';
 import { spec as SetIPDSCP } from '../../../elements/ip/set-ip-dscp.js';
@@ -174,3 +175,22 @@ t.test('DropBroadcasts diverts link-level broadcasts and multicasts', async (t) 
   one.push(0, mk(PacketType.BROADCAST));
   t.equal(one.element.stats.dropped, 1);
 });
+
+t.test('MarkIPCE: ECT(0)/ECT(1) become CE with a valid checksum; CE passes; Not-ECT dropped and counted unless FORCE', async (t) => {
+  const mk = (tos: number) => ipPacketWithTos(tos);
+  const h = harness<MarkIPCEElement>(MarkIPCE, '');
+  h.push(0, mk(0x01), mk(0x02), mk(0x03), mk(0x00), mk(0xfc));
+  t.same(h.outputs[0]!.map((p) => p.data[1]), [0x03, 0x03, 0x03]);
+  for (const p of h.outputs[0]!) t.equal(checksum(p.data, 0, 20), 0, 'checksum valid');
+  t.equal(h.read('drops'), '2');
+  const f = harness(MarkIPCE, 'FORCE true');
+  f.push(0, mk(0x00), mk(0xfc));
+  t.same(f.outputs[0]!.map((p) => p.data[1]), [0x03, 0xff]);
+  t.equal(f.read('drops'), '0');
+});
+
+function ipPacketWithTos(tos: number): Packet {
+  const p = Packet.make(ipv4(udp(new Uint8Array(2)), { tos }));
+  p.setNetworkHeader(0, 20);
+  return p;
+}

@@ -5,6 +5,7 @@ import { checksum, pseudoHeaderSum } from '../../../elements/lib/checksum.js';
 import { Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
 import { toHex } from '../../util/packets.js';
+import { loadConfig } from '../../../config-lang/load.js';
 
 const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
 
@@ -99,4 +100,33 @@ t.test('UDPIPEncap configuration errors', async (t) => {
   t.equal(configError(UDPIPEncap, '10.0.0.1, 1, nowhere, 2'), 'bad DST');
   t.match(configError(UDPIPEncap, '10.0.0.1, 65536, 10.0.0.2, 2'), /SPORT/);
   t.match(configError(UDPIPEncap, '10.0.0.1, 1, 10.0.0.2'), /DPORT/);
+});
+
+t.test('UDPIPEncap ports by name: PortInfo scopes (compound first), Click\'s defaults, PortInfo errors', async (t) => {
+  const g = loadConfig(
+    `Idle -> a :: UDPIPEncap(1.0.0.1, foo, 1.0.0.1, ssh) -> Discard;
+     Idle -> c :: { input -> b :: UDPIPEncap(1.0.0.3, foo, 1.0.0.3, ssh) -> output; PortInfo(foo 80/udp ssh) } -> Discard;
+     Idle -> d :: UDPIPEncap(1.0.0.1, bar, 1.0.0.1, 0x10) -> Discard;
+     PortInfo(foo 79/udp # ssh 25/udp comment, # ssh 26/udp comment, , bar 7 baz, tcponly 9/tcp, odd 5/nosuchproto);`,
+    'test.click',
+  );
+  const conf = (name: string) => g.elements.find((e) => e.name === name)!.conf as { sport: number; dport: number };
+  t.same([conf('a').sport, conf('a').dport], [79, 22], 'top level: PortInfo, then the default ssh');
+  t.same([conf('c/b').sport, conf('c/b').dport], [80, 80], 'inside the compound its own PortInfo wins');
+  t.same([conf('d').sport, conf('d').dport], [7, 16], 'no protocol: TCP and UDP; numbers in hex');
+  const bad = (cfg: string) => {
+    try {
+      loadConfig(cfg, 'x.click');
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  t.match(bad('Idle -> UDPIPEncap(1.0.0.1, tcponly, 1.0.0.1, 1) -> Discard; PortInfo(tcponly 9/tcp);'), /SPORT/, 'a TCP name is no UDP port');
+  t.match(bad('Idle -> UDPIPEncap(1.0.0.1, odd, 1.0.0.1, 1) -> Discard; PortInfo(odd 5/nosuchproto);'), /SPORT/, 'an unknown protocol: ignored');
+  t.match(bad('Idle -> UDPIPEncap(1.0.0.1, big, 1.0.0.1, 1) -> Discard; PortInfo(big 70000);'), /out of range/);
+  t.match(bad('PortInfo(foo bar);'), /expected 'NAME PORT\/PROTO'/);
+  t.match(bad('PortInfo(foo 12x);'), /expected 'NAME PORT\/PROTO'/);
+  t.equal(bad('PortInfo(foo 12/udp, # just a comment, );'), '');
+  t.match(bad('Idle -> UDPIPEncap(1.0.0.1, nosuchname, 1.0.0.1, 1) -> Discard;'), /SPORT/);
 });

@@ -201,3 +201,27 @@ t.test('a new reply entry that displaces another flow destroys that flow', async
   rw.push(0, a());
   t.equal(flow(rw.outputs[1]!.at(-1)!), '10.0.0.1:1 > 10.0.0.5:7', "A's packets now take B's reply path");
 });
+
+t.test('patternN and table_size: a write replaces one input spec and removes the flows it made', async (t) => {
+  const rw = rewriter(spec, 'pattern 192.0.2.1 1024-65534# - - 0 1, pattern 192.0.2.2 1024-65534# - - 0 1');
+  rw.push(0, ipPacket(frames.tcp({ src: '10.0.0.1', sport: 7, dst: '198.51.100.5', dport: 80 })));
+  rw.push(1, ipPacket(frames.tcp({ src: '10.0.0.2', sport: 7, dst: '198.51.100.5', dport: 80 })), ipPacket(frames.udp({ src: '10.0.0.3', sport: 7, dst: '198.51.100.5', dport: 53 })));
+  t.equal(rw.read('pattern0'), '192.0.2.1 1024-65534 - - [1]\n');
+  t.equal(rw.read('pattern1'), '192.0.2.2 1024-65534 - - [2]\n');
+  t.equal(rw.read('table_size'), '3');
+  rw.write('pattern1', 'pattern 192.0.2.4 1024-65534# - - 0 1');
+  t.equal(rw.read('pattern1'), '192.0.2.4 1024-65534 - -\n', 'the new spec counts from zero');
+  t.equal(rw.read('size'), '1', "input 1's flows are gone, input 0's stays");
+  t.equal(rw.read('patterns'), '192.0.2.1 1024-65534 - - [1]\n192.0.2.4 1024-65534 - -\n');
+  rw.push(1, ipPacket(frames.tcp({ src: '10.0.0.2', sport: 7, dst: '198.51.100.5', dport: 80 })));
+  t.equal(addrAt(rw.outputs[0]!.at(-1)!.data, 12), '192.0.2.4', 'the same flow is mapped by the new spec');
+  rw.push(1, ipPacket(frames.tcp({ src: '198.51.100.5', sport: 80, dst: '192.0.2.2', dport: 1024 })));
+  t.equal(rw.outputs[1]!.length, 0, 'a reply to a removed flow finds no mapping (the new spec maps it as a new flow)');
+  t.throws(() => rw.write('pattern0', 'pattern 1.0.0.0/33 - 0 1'), /input spec 0: bad source address/);
+  t.throws(() => rw.write('pattern0', 'keep 0 2'), /input spec 0: output port out of range/);
+  t.throws(() => rw.write('pattern1', 'pattern nosuch 0 1'), /input spec 1: no such pattern 'nosuch'/);
+  t.equal(rw.read('table_size'), '3', 'refused writes change nothing');
+  rw.write('pattern0', 'drop');
+  t.equal(rw.read('pattern0'), '<drop>\n');
+  t.equal(rw.read('size'), '2');
+});

@@ -26,7 +26,7 @@ t.test('unparse as the patterns handler shows it', async (t) => {
   t.equal(unparsePattern(parse('1.0.0.1 5 - -')), '1.0.0.1 5 - -');
 });
 
-t.test('choosing ports: own port first, else the next free one after a random start', async (t) => {
+t.test('choosing ports: own port first, else the next free one after a random start (Click\'s click_random)', async (t) => {
   const p = new RewriterPattern(parse('9.9.9.9 100-103 - -'));
   const taken = new Set<string>();
   const use = (sport: number, rnd: number) => {
@@ -34,9 +34,11 @@ t.test('choosing ports: own port first, else the next free one after a random st
     if (r.result === RW_ADDMAP) taken.add(flowKey({ saddr: 2, sport: 80, daddr: r.flowid.saddr, dport: r.flowid.sport }));
     return r.result === RW_ADDMAP ? r.flowid.sport : r.result;
   };
+  // Click's click_random(0, 3): the 31-bit value divided into four equal buckets.
+  const bucket = 2 ** 31 / 4;
   t.equal(use(101, 0), 101, 'own port inside the range');
-  t.equal(use(101, 1), 102, 'own port taken: random start 1 -> 101 taken -> 102');
-  t.equal(use(5000, 7), 103, 'outside the range: start 7 % 4 = 3');
+  t.equal(use(101, bucket), 102, 'own port taken: random start 1 -> 101 taken -> 102');
+  t.equal(use(5000, 3 * bucket + 7), 103, 'outside the range: start 3');
   t.equal(use(5000, 0), 100);
   t.equal(use(5000, 0), RW_DROP, 'all four taken');
 });

@@ -45,6 +45,8 @@ const setups: Record<string, { config: string; inputs: PortMode[]; outputs: Port
   StripToNetworkHeader: { config: '', inputs: ['push'], outputs: ['push'] },
   Truncate: { config: '20', inputs: ['push'], outputs: ['push'] },
   StoreData: { config: '6, \\<01 02 03>', inputs: ['push'], outputs: ['push'] },
+  Pad: { config: '', inputs: ['push'], outputs: ['push'] },
+  Hub: { config: '', inputs: ['push', 'push'], outputs: ['push', 'push'] },
 };
 
 function traffic(): Packet[] {

@@ -5,6 +5,7 @@ import { spec as StoreData } from '../../../elements/standard/store-data.js';
 import { spec as Strip } from '../../../elements/standard/strip.js';
 import { spec as StripToNetworkHeader } from '../../../elements/standard/strip-to-network-header.js';
 import { spec as Truncate } from '../../../elements/standard/truncate.js';
+import { spec as Pad } from '../../../elements/standard/pad.js';
 import { spec as Unstrip } from '../../../elements/standard/unstrip.js';
 import { ANNO, Packet } from '../../../host-engine/packet.js';
 import { configError, harness } from '../../util/element-harness.js';
@@ -138,4 +139,24 @@ t.test('packet-shape elements never throw on empty packets', async (t) => {
     t.doesNotThrow(() => h.push(0, empty()), spec.name);
     t.equal(h.outputs[0]!.length, 1, spec.name);
   }
+});
+
+t.test('Pad: zeros up to LENGTH, or the extra-length annotation\'s bytes; the annotation is cleared', async (t) => {
+  const h = harness(Pad, '');
+  const cut = Packet.make(hex('01020304'));
+  cut.setAnnoU32(ANNO.EXTRA_LENGTH, 3);
+  h.push(0, cut, Packet.make(hex('0506')));
+  t.same(h.outputs[0]!.map((p) => toHex(p.data)), ['01020304000000', '0506']);
+  t.equal(h.outputs[0]![0]!.annoU32(ANNO.EXTRA_LENGTH), 0);
+  const l = harness(Pad, '6');
+  const q = Packet.make(hex('0102'));
+  q.setAnnoU32(ANNO.EXTRA_LENGTH, 9);
+  l.push(0, q, Packet.make(hex('0102030405060708')));
+  t.same(l.outputs[0]!.map((p) => toHex(p.data)), ['010200000000', '0102030405060708'], 'LENGTH ignores the annotation');
+  t.equal(l.outputs[0]![0]!.annoU32(ANNO.EXTRA_LENGTH), 0, 'and clears it');
+  const big = Packet.make(hex('01'));
+  big.setAnnoU32(ANNO.EXTRA_LENGTH, 0xffffffff);
+  h.push(0, big);
+  t.equal(h.element.stats.dropped, 1, 'a pad past 16 MiB drops the packet');
+  t.equal(configError(Pad, '-1'), 'LENGTH: -1 is out of range (0 to 4294967295)');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { spec as HashSwitch } from '../../../elements/standard/hash-switch.js';
+import { spec as Hub } from '../../../elements/standard/hub.js';
 import { pullNullSpec, pushNullSpec, spec as Null } from '../../../elements/standard/null.js';
 import { spec as PrioSched } from '../../../elements/standard/prio-sched.js';
 import { spec as PullTee } from '../../../elements/standard/pull-tee.js';
@@ -164,4 +165,19 @@ t.test('Null, PushNull and PullNull pass packets unchanged', async (t) => {
     h.pullable[0]!.push(...tagged(2));
     t.same(tags(h.pull(0, 5)), [0, 1], spec.name);
   }
+});
+
+t.test('Hub: a packet from input I goes to every other output, the packet itself last', async (t) => {
+  const h = harness(Hub, '', { inputs: ['push', 'push', 'push'], outputs: ['push', 'push', 'push'] });
+  const a = pkt(Uint8Array.of(1));
+  const b = pkt(Uint8Array.of(2));
+  h.push(1, a);
+  h.push(2, b);
+  t.same(h.outputs.map((o) => o.map((p) => p.data[0])), [[1, 2], [2], [1]]);
+  t.equal(h.outputs[2]![0], a, 'input 1: the packet itself on output 2');
+  t.equal(h.outputs[1]![0], b, 'input 2: the packet itself on output 1');
+  const one = harness(Hub, '');
+  one.push(0, pkt(Uint8Array.of(3)));
+  t.equal(one.element.stats.dropped, 1, 'no other output: dropped');
+  t.equal(configError(Hub, '', 2, 3), 'need as many outputs as inputs (2 inputs, 3 outputs)');
 });
