@@ -287,6 +287,10 @@ if (reason) {
         await send(burst(10, 2));
         t.equal(await until('td.drops', 10), 10, `${engine}: the 10 sent while m1 is down are dropped and counted`);
         execFileSync('ip', ['-n', net.middle, 'link', 'set', 'm1', 'up']);
+        // The kernel activates the link's queueing (and says operstate up)
+        // through linkwatch, up to a second later: frames sent before that
+        // are dropped by the kernel, not by the router.
+        for (let k = 0; k < 100 && !/^up$/m.test(execFileSync('ip', ['netns', 'exec', net.middle, 'cat', '/sys/class/net/m1/operstate'], { encoding: 'utf8' })); k++) await sleep(50);
         await sleep(200);
         const after = burst(20, 3);
         await send(after);
