@@ -38,7 +38,7 @@ export class KernelDevice implements NetDevice {
 
   setup(params: DeviceParams): void {
     const err = Buffer.alloc(ERR_CAP);
-    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, err, ERR_CAP) < 0) {
+    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, params.method === 'XDP' ? 1 : 0, err, ERR_CAP) < 0) {
       throw new Error(errText(err));
     }
   }
