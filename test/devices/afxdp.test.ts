@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 import { runDeviceSession } from '../native/engines.js';
 import { ENGINES, exchange, hex, mixedFrames, startMiddlebox } from './exchange.js';
-import { buildFrameTool, cannotRun, interrupt, makeNetwork, removeDir, waitXdp } from './netns.js';
+import { frames } from '../util/packets.js';
+import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, waitXdp, writeFrames } from './netns.js';
 
 /** Does `iface` in `ns` have an XDP program attached? */
 function hasXdp(ns: string, iface: string): boolean {
@@ -71,7 +72,7 @@ if (reason) {
     }
   });
 
-  t.test('an interface whose queue another router holds: a clear open-time error; a killed router leaves no program behind', async (t) => {
+  t.test('an interface whose queue another router holds: a clear open-time error; a killed router leaves no program behind; kernel drops counted', async (t) => {
     const net = network(t, 'xb');
     const first = startMiddlebox(net, 'native', config, [], dir);
     try {
@@ -85,6 +86,29 @@ if (reason) {
       await interrupt(first);
     }
     t.notOk(hasXdp(net.middle, 'm0'), 'the kernel detaches the program of a killed router (its BPF link closes with the process)');
+
+    // The interface is free again. Frames sent while the router is stopped
+    // fill its 2048 receive chunks; the kernel drops the rest and says so.
+    const handlers = ['rx.count', 'rx.kernel_drops', 'tx.count'];
+    const again = startMiddlebox(net, 'native', config, handlers, dir);
+    let status: number | string;
+    try {
+      t.ok(await waitXdp(net.middle, ['m0'], 30000), 'a new router attaches', { stderr: again.stderr() });
+      again.child.kill('SIGSTOP');
+      const file = join(dir, 'burst.send');
+      writeFrames(file, Array.from({ length: 3000 }, (_, i) => frames.udp({ payload: Uint8Array.from({ length: 18 }, (_, k) => (i + k) & 255) })));
+      execFileSync('ip', ['netns', 'exec', net.sender, tool, 'send', 's0', file]);
+      again.child.kill('SIGCONT');
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      again.child.kill('SIGCONT');
+      status = await interrupt(again);
+    }
+    t.equal(status, 0, 'it stops cleanly', { stderr: again.stderr() });
+    const h = parseHandlers(again.stdout());
+    t.equal(h['rx.count'], '2048', 'the receive chunks were all used');
+    t.equal(h['rx.kernel_drops'], '952', 'the frames that found none are kernel_drops (XDP_STATISTICS)');
+    t.equal(h['tx.count'], '2048', 'and what was received went out');
   });
 
   t.test('a bad METHOD, or OUTBOUND with METHOD XDP, is a positioned configuration error on both engines', async (t) => {
