@@ -3,7 +3,9 @@
  * rings and socket filter as the compiled dataplane's (device-afpacket.c,
  * compiled in here), with frames crossing a batch per call as bytes back to
  * back plus their lengths, copied straight between the rings and the
- * caller's buffers. Nothing here is per frame on the TypeScript side. */
+ * caller's buffers. Nothing here is per frame on the TypeScript side. A side
+ * set up with METHOD XDP (method 1) is served by the AF_XDP socket of
+ * device-afxdp.c through the same calls. */
 #include "str.c"
 #include "packet.c"
 #include "io.c"
