@@ -19,7 +19,7 @@
 // (the kernel hands over a block 1 ms after its first frame, part full); the
 // rest are the kernel drops of those rows, and the rate is over what it held.
 //
-//   node --import tsx benchmarks/veth.ts [--frames 200000] [--runs 3]
+//   node --import tsx benchmarks/veth.ts [--frames 200000] [--runs 3] [--method LINUX|XDP]
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ import { buildNative } from '../dataplane-native/build.js';
 import { generateC } from '../dataplane-native/codegen.js';
 import { repoRoot } from '../dataplane-native/native-spec.js';
 import { writeCapture } from '../host-engine/pcap.js';
-import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, spawnIn, waitOutput, waitPacketSockets, type Network } from '../test/devices/netns.js';
+import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, spawnIn, waitOutput, waitPacketSockets, waitXdp, type Network } from '../test/devices/netns.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,7 +51,10 @@ try {
   process.exit(1);
 }
 
-const CONFIG = 'rx :: FromDevice(m0, BURST 256) -> q :: Queue(4096) -> tx :: ToDevice(m1, BURST 256);';
+// --method XDP: the middlebox's devices through AF_XDP (METHOD XDP) instead of the packet rings.
+const methodAt = process.argv.indexOf('--method');
+const METHOD = methodAt >= 0 ? process.argv[methodAt + 1]!.toUpperCase() : 'LINUX';
+const CONFIG = `rx :: FromDevice(m0, BURST 256, METHOD ${METHOD}) -> q :: Queue(4096) -> tx :: ToDevice(m1, BURST 256, METHOD ${METHOD});`;
 const HANDLERS = ['rx.count', 'rx.kernel_drops', 'tx.count', 'q.drops'];
 
 interface Sample {
@@ -83,7 +86,8 @@ async function throughEngine(net: Network, tool: string, pcap: string, engine: '
       : [buildNative(generateC(loadConfig(CONFIG, file), { configText: CONFIG }), { kind: 'exe' }).output, ...hs];
   const mb = spawnIn(net.middle, argv, repoRoot);
   try {
-    if (!(await waitPacketSockets(net.middle, 2, 120000))) throw new Error(`the middlebox did not start: ${mb.stderr()}`);
+    const ready = METHOD === 'XDP' ? await waitXdp(net.middle, ['m0'], 120000) : await waitPacketSockets(net.middle, 2, 120000);
+    if (!ready) throw new Error(`the middlebox did not start: ${mb.stderr()}`);
     let r: { arrived: number; seconds: number; senderPps: number };
     if (drain) {
       mb.child.kill('SIGSTOP');

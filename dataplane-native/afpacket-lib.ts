@@ -14,7 +14,7 @@ import { repoRoot } from './native-spec.js';
 /** The library's functions (afpacket-host.c). Handles are opaque pointers. */
 export interface AfpacketLib {
   open(name: string, err: Buffer, cap: number): unknown;
-  setup(h: unknown, receive: number, snaplen: number, promisc: number, outbound: number, err: Buffer, cap: number): number;
+  setup(h: unknown, receive: number, snaplen: number, promisc: number, outbound: number, method: number, err: Buffer, cap: number): number;
   rx(h: unknown, buf: Buffer, cap: bigint, lens: Uint32Array, max: number): number;
   tx(h: unknown, data: Buffer, lens: Uint32Array, n: number): number;
   drops(h: unknown): bigint;
@@ -27,7 +27,7 @@ export interface AfpacketLib {
 }
 
 /** Every file the library is built from: afpacket-host.c and what it includes. */
-const SOURCES = ['afpacket-host.c', 'device-afpacket.c', 'device.c', 'device.h', 'io.c', 'io.h', 'packet.c', 'packet.h', 'str.c', 'str.h', 'output.c', 'output.h'];
+const SOURCES = ['afpacket-host.c', 'device-afpacket.c', 'device-afxdp.c', 'device.c', 'device.h', 'io.c', 'io.h', 'packet.c', 'packet.h', 'str.c', 'str.h', 'output.c', 'output.h'];
 
 let loaded: AfpacketLib | undefined;
 
@@ -58,7 +58,7 @@ export function afpacketLib(): AfpacketLib {
   const handle = koffi.pointer('CvmAfpDevice', koffi.opaque());
   loaded = {
     open: h.func('cvm_hafp_open', handle, ['const char *', koffi.out('uint8_t *'), 'int']),
-    setup: h.func('cvm_hafp_setup', 'int', [handle, 'int', 'uint32_t', 'int', 'int', koffi.out('uint8_t *'), 'int']),
+    setup: h.func('cvm_hafp_setup', 'int', [handle, 'int', 'uint32_t', 'int', 'int', 'int', koffi.out('uint8_t *'), 'int']),
     rx: h.func('cvm_hafp_rx', 'unsigned int', [handle, koffi.out('uint8_t *'), 'uint64_t', koffi.out('uint32_t *'), 'unsigned int']),
     tx: h.func('cvm_hafp_tx', 'unsigned int', [handle, 'const uint8_t *', 'const uint32_t *', 'unsigned int']),
     drops: h.func('cvm_hafp_drops', 'uint64_t', [handle]),

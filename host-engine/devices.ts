@@ -9,9 +9,14 @@
 // (dataplane-native/runtime/device.h), so a configuration with devices runs
 // the same in both engines.
 
+/** How a kernel interface is reached (METHOD): the AF_PACKET ring or an AF_XDP socket. */
+export type DeviceMethod = 'LINUX' | 'XDP';
+
 /** What FromDevice (receive) or ToDevice (transmit) asks of a device after opening it. */
 export interface DeviceParams {
   readonly receive: boolean;
+  /** Kernel devices: the AF_PACKET ring (default) or AF_XDP; memory devices ignore it. */
+  readonly method?: DeviceMethod;
   /** Receive: longest frame kept. */
   readonly snaplen?: number;
   readonly promisc?: boolean;

@@ -2,7 +2,9 @@
 // native runtime (dataplane-native/runtime/device-afpacket.c), reached
 // through koffi (dataplane-native/afpacket-lib.ts). Frames cross into and
 // out of C a batch per call: the ring's frames are copied into one buffer
-// with their lengths, and sent ones go back the same way.
+// with their lengths, and sent ones go back the same way. A side set up
+// with METHOD XDP goes through the same calls to an AF_XDP socket
+// (runtime/device-afxdp.c).
 
 import { afpacketLib, type AfpacketLib } from '../dataplane-native/afpacket-lib.js';
 import type { DeviceBackend, DeviceParams, NetDevice } from './devices.js';
@@ -38,7 +40,7 @@ export class KernelDevice implements NetDevice {
 
   setup(params: DeviceParams): void {
     const err = Buffer.alloc(ERR_CAP);
-    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, err, ERR_CAP) < 0) {
+    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, params.method === 'XDP' ? 1 : 0, err, ERR_CAP) < 0) {
       throw new Error(errText(err));
     }
   }

@@ -3,7 +3,9 @@
  * rings and socket filter as the compiled dataplane's (device-afpacket.c,
  * compiled in here), with frames crossing a batch per call as bytes back to
  * back plus their lengths, copied straight between the rings and the
- * caller's buffers. Nothing here is per frame on the TypeScript side. */
+ * caller's buffers. Nothing here is per frame on the TypeScript side. A side
+ * set up with METHOD XDP (method 1) is served by the AF_XDP socket of
+ * device-afxdp.c through the same calls. */
 #include "str.c"
 #include "packet.c"
 #include "io.c"
@@ -35,10 +37,10 @@ void *cvm_hafp_open(const char *name, char *err, int cap)
 
 /* FromDevice (receive 1) or ToDevice (receive 0) needs its side of the
  * device; 0, or -1 with the reason in err. */
-int cvm_hafp_setup(void *h, int receive, uint32_t snaplen, int promisc, int outbound, char *err, int cap)
+int cvm_hafp_setup(void *h, int receive, uint32_t snaplen, int promisc, int outbound, int method, char *err, int cap)
 {
     AfpDevice *a = h;
-    CvmDeviceParams p = { .receive = receive, .snaplen = snaplen, .promisc = (uint8_t)promisc, .outbound = (uint8_t)outbound, .quiet = 1 };
+    CvmDeviceParams p = { .receive = receive, .snaplen = snaplen, .promisc = (uint8_t)promisc, .outbound = (uint8_t)outbound, .quiet = 1, .method = (uint8_t)method };
     cvm_str_clear(&host_err);
     int r = afp_setup(&a->dev, &p, &host_err);
     host_error(err, cap);
@@ -68,7 +70,7 @@ unsigned cvm_hafp_rx(void *h, uint8_t *buf, uint64_t cap, uint32_t *lens, unsign
 unsigned cvm_hafp_tx(void *h, const uint8_t *data, const uint32_t *lens, unsigned n)
 {
     AfpDevice *a = h;
-    if (!a->tx_ring) return 0;
+    if (!a->tx_ring && !a->tx_xdp) return 0;
     unsigned k = 0;
     for (; k < n && afp_tx_frame(a, data, lens[k]); k++) data += lens[k];
     afp_tx_done(a, k < n);
@@ -102,7 +104,7 @@ int cvm_hafp_take_error(void *h, int receive, char *err, int cap)
 int cvm_hafp_down(void *h)
 {
     AfpDevice *a = h;
-    int fd = a->rx_fd >= 0 ? a->rx_fd : a->tx_fd;
+    int fd = afp_any_fd(a);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     strncpy(ifr.ifr_name, a->name, IFNAMSIZ - 1);

@@ -47,6 +47,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "device-afxdp.c"
 
 /* Receive ring: 512 blocks of 32 KiB (16 MiB). The kernel hands a block
  * over when it is full or 1 ms after its first frame, so under a moderate
@@ -96,6 +97,10 @@ typedef struct AfpDevice {
     int tx_failing;              /* the last flush was refused for good (reported once per run of them) */
     CvmIoSource tx_src;
     int tx_src_added;
+
+    /* METHOD XDP (device-afxdp.c): a side moved through the XDP socket */
+    Xsk *xsk;
+    uint8_t rx_xdp, tx_xdp;
 } AfpDevice;
 
 static int afp_enabled;
@@ -118,6 +123,7 @@ static struct tpacket_block_desc *afp_block(AfpDevice *a, unsigned i)
 
 static int afp_block_ready(AfpDevice *a)
 {
+    if (a->rx_xdp) return xsk_rx_ready(a->xsk);
     if (!a->rx_ring) return 0;
     if (a->rx_frame) return 1;
     return (__atomic_load_n(&afp_block(a, a->rx_block)->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) != 0;
@@ -126,6 +132,7 @@ static int afp_block_ready(AfpDevice *a)
 /* The kernel's drop count since the last call (reading it resets it). */
 static void afp_refresh_drops(AfpDevice *a)
 {
+    if (a->rx_xdp) a->dev.rx_drops += xsk_new_drops(a->xsk);
     if (a->rx_fd < 0) return;
     struct tpacket_stats_v3 st;
     socklen_t len = sizeof st;
@@ -135,6 +142,10 @@ static void afp_refresh_drops(AfpDevice *a)
 /* Give the current block back to the kernel if every frame of it was read. */
 static void afp_rx_release_done(AfpDevice *a)
 {
+    if (a->rx_xdp) {
+        xsk_rx_release(a->xsk);   /* the batch's chunks back on the fill ring */
+        return;
+    }
     if (!a->rx_frame || a->rx_left) return;
     struct tpacket_block_desc *b = afp_block(a, a->rx_block);
     __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
@@ -147,6 +158,11 @@ static void afp_rx_release_done(AfpDevice *a)
  * 0: none waiting. */
 static int afp_rx_peek(AfpDevice *a, const uint8_t **data, uint32_t *len)
 {
+    if (a->rx_xdp) {
+        if (!xsk_rx_peek(a->xsk, data, len)) return 0;
+        if (*len > a->snaplen) *len = a->snaplen;
+        return 1;
+    }
     for (;;) {
         if (!a->rx_frame) {
             if (!afp_block_ready(a)) return 0;
@@ -177,6 +193,10 @@ static int afp_rx_peek(AfpDevice *a, const uint8_t **data, uint32_t *len)
 /* Take the frame afp_rx_peek showed. */
 static void afp_rx_take(AfpDevice *a)
 {
+    if (a->rx_xdp) {
+        xsk_rx_take(a->xsk);
+        return;
+    }
     a->rx_frame += ((const struct tpacket3_hdr *)a->rx_frame)->tp_next_offset;
     a->rx_left--;
 }
@@ -234,9 +254,37 @@ static int afp_attach_filter(AfpDevice *a, CvmStr *err)
     return -1;
 }
 
+/* The XDP socket of the device, made by whichever side asks first. */
+static int afp_xsk(AfpDevice *a, CvmStr *err)
+{
+    if (!a->xsk) a->xsk = xsk_open(a->name, a->ifindex, err);
+    return a->xsk ? 0 : -1;
+}
+
+static int afp_xdp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
+{
+    if (p->outbound) {
+        cvm_str_printf(err, "%s: METHOD XDP cannot see the frames the host sends (OUTBOUND true needs METHOD LINUX)", a->name);
+        return -1;
+    }
+    a->snaplen = p->snaplen ? p->snaplen : 2046;
+    if (afp_xsk(a, err) < 0 || xsk_attach_rx(a->xsk, a->name, a->ifindex, p->promisc, err) < 0) return -1;
+    a->rx_xdp = 1;
+    xsk_new_drops(a->xsk);       /* start counting from here */
+    a->dev.rx_drops = 0;
+    a->rx_src = (CvmIoSource){ .poll = afp_rx_poll, .fd = a->xsk->fd, .live = 1 };
+    cvm_io_add(&a->rx_src);
+    return 0;
+}
+
 static int afp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 {
-    if (a->rx_fd >= 0) return 0;  /* a second FromDevice on the device shares the ring */
+    if (a->rx_fd >= 0 || a->rx_xdp) {   /* a second FromDevice on the device shares the ring */
+        if ((p->method == CVM_DEV_METHOD_XDP) == a->rx_xdp) return 0;
+        cvm_str_printf(err, "%s: another FromDevice receives from it with a different METHOD", a->name);
+        return -1;
+    }
+    if (p->method == CVM_DEV_METHOD_XDP) return afp_xdp_rx_setup(a, p, err);
     a->snaplen = p->snaplen ? p->snaplen : 2046;
     a->outbound = p->outbound;
     /* Protocol 0 until the ring and the filter are in place: nothing is
@@ -327,6 +375,7 @@ static void afp_tx_lose(AfpDevice *a, int err)
  * again later). */
 static int afp_tx_flush(AfpDevice *a)
 {
+    if (a->tx_xdp) return xsk_tx_kick(a->xsk) ? -1 : 0;
     if (a->tx_fd < 0 || a->tx_unflushed == 0) return 0;
     if (sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
         a->tx_errors++;
@@ -347,6 +396,7 @@ static int afp_tx_flush(AfpDevice *a)
  * is taken and dropped, counted in tx_too_long); 0: the ring is full. */
 static int afp_tx_frame(AfpDevice *a, const uint8_t *data, uint32_t len)
 {
+    if (a->tx_xdp) return xsk_tx_frame(a->xsk, data, len);
     struct tpacket2_hdr *h = afp_slot(a, a->tx_head);
     if (!afp_slot_free(h)) return 0;
     if (len > AFP_TX_MAX_LEN) {
@@ -361,6 +411,13 @@ static int afp_tx_frame(AfpDevice *a, const uint8_t *data, uint32_t len)
     return 1;
 }
 
+/* Frames wait in the ring for the kernel, or there is no room for one more. */
+static int afp_tx_waiting(AfpDevice *a)
+{
+    if (a->tx_xdp) return a->xsk->tx_pending || a->xsk->n_free == 0;
+    return a->tx_unflushed || !afp_slot_free(afp_slot(a, a->tx_head));
+}
+
 /* While frames wait in the ring for the kernel, or the ring is full, the run
  * loop comes back here (every millisecond when idle: the source has no
  * descriptor) and flushes again; it is live, so a run does not end with a
@@ -370,7 +427,7 @@ static int afp_tx_poll(CvmIoSource *s)
 {
     AfpDevice *a = afp_of_tx(s);
     afp_tx_flush(a);
-    if (a->tx_unflushed || !afp_slot_free(afp_slot(a, a->tx_head))) return 0;
+    if (afp_tx_waiting(a)) return 0;
     cvm_io_remove(s);
     a->tx_src_added = 0;
     return 1;
@@ -381,7 +438,7 @@ static int afp_tx_poll(CvmIoSource *s)
 static void afp_tx_done(AfpDevice *a, int ring_full)
 {
     afp_tx_flush(a);
-    if ((a->tx_unflushed || ring_full) && !a->tx_src_added) {
+    if ((a->tx_unflushed || (a->tx_xdp && a->xsk->tx_pending) || ring_full) && !a->tx_src_added) {
         a->tx_src = (CvmIoSource){ .poll = afp_tx_poll, .fd = -1, .live = 1 };
         cvm_io_add(&a->tx_src);
         a->tx_src_added = 1;
@@ -391,16 +448,25 @@ static void afp_tx_done(AfpDevice *a, int ring_full)
 static unsigned afp_tx_burst(CvmDevice *d, Packet **pkts, unsigned n)
 {
     AfpDevice *a = (AfpDevice *)d;
-    if (!a->tx_ring) return 0;
+    if (!a->tx_ring && !a->tx_xdp) return 0;
     unsigned k = 0;
     while (k < n && afp_tx_frame(a, pkts[k]->data, pkts[k]->len)) cvm_packet_free(pkts[k++]);
     afp_tx_done(a, k < n);
     return k;
 }
 
-static int afp_tx_setup(AfpDevice *a, CvmStr *err)
+static int afp_tx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 {
-    if (a->tx_fd >= 0) return 0;
+    if (a->tx_fd >= 0 || a->tx_xdp) {
+        if ((p->method == CVM_DEV_METHOD_XDP) == a->tx_xdp) return 0;
+        cvm_str_printf(err, "%s: another ToDevice sends on it with a different METHOD", a->name);
+        return -1;
+    }
+    if (p->method == CVM_DEV_METHOD_XDP) {
+        if (afp_xsk(a, err) < 0) return -1;
+        a->tx_xdp = 1;
+        return 0;
+    }
     int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         cvm_str_printf(err, "%s: AF_PACKET socket: %s%s", a->name, strerror(errno), errno == EPERM ? " (needs root or CAP_NET_RAW)" : "");
@@ -453,17 +519,34 @@ static void afp_note_down(AfpDevice *a, int fd, const char *element)
     cvm_chatter(element ? element : a->name, "%s: interface is down", a->name);
 }
 
+/* A socket of the device, for interface ioctls. */
+static int afp_any_fd(AfpDevice *a)
+{
+    return a->rx_fd >= 0 ? a->rx_fd : a->tx_fd >= 0 ? a->tx_fd : a->xsk ? a->xsk->fd : -1;
+}
+
 static int afp_setup(CvmDevice *d, const CvmDeviceParams *p, CvmStr *err)
 {
     AfpDevice *a = (AfpDevice *)d;
     if (p->quiet) a->quiet = 1;
-    int r = p->receive ? afp_rx_setup(a, p, err) : afp_tx_setup(a, err);
-    if (r == 0) afp_note_down(a, p->receive ? a->rx_fd : a->tx_fd, p->element);
+    int r = p->receive ? afp_rx_setup(a, p, err) : afp_tx_setup(a, p, err);
+    if (r == 0) afp_note_down(a, afp_any_fd(a), p->element);
     return r;
 }
 
 static void afp_free(AfpDevice *a)
 {
+    if (a->rx_xdp) cvm_io_remove(&a->rx_src);
+    if (a->tx_xdp) {
+        /* Frames already on the transmit ring go out before the socket closes. */
+        for (int tries = 0; tries < 200 && afp_tx_flush(a) < 0; tries++) {
+            struct timespec ts = { 0, 100000 };
+            nanosleep(&ts, NULL);
+        }
+        if (a->tx_src_added) cvm_io_remove(&a->tx_src);
+        a->tx_src_added = 0;
+    }
+    xsk_free(a->xsk);
     if (a->rx_fd >= 0) {
         cvm_io_remove(&a->rx_src);
         if (a->rx_ring) munmap(a->rx_ring, a->rx_ring_len);

@@ -24,7 +24,13 @@ typedef struct CvmDeviceParams {
     uint8_t sniffer;             /* receive: leave the frames to the kernel too */
     uint8_t outbound;            /* receive: also frames the host sends */
     uint8_t quiet;               /* no notes about the device */
+    uint8_t method;              /* CVM_DEV_METHOD_*: how a kernel interface is reached (METHOD) */
 } CvmDeviceParams;
+
+/* METHOD of FromDevice/ToDevice: the AF_PACKET ring (LINUX, the default) or
+ * an AF_XDP socket (XDP). Memory devices ignore it. */
+#define CVM_DEV_METHOD_RING 0
+#define CVM_DEV_METHOD_XDP 1
 
 typedef struct CvmDeviceOps {
     /* Up to `max` received packets into pkts (pool packets, owned by the
@@ -88,7 +94,8 @@ void cvm_memdev_reset(void);
 
 #ifndef CVM_TARGET_VM
 /* The AF_PACKET back-end (device-afpacket.c): Linux interfaces by name,
- * through memory-mapped rings; off until enabled. */
+ * through memory-mapped rings, or per side through an AF_XDP socket
+ * (METHOD XDP, device-afxdp.c); off until enabled. */
 void cvm_afpdev_enable(int enable);
 CvmDevice *cvm_afpdev_open(const char *name, CvmStr *err);
 #endif

@@ -13,7 +13,7 @@ struct from_device {
     CvmTask task;
     const char *devname;
     uint32_t burst, snaplen;
-    uint8_t timestamp, force_ip, promisc, sniffer, outbound, quiet;
+    uint8_t timestamp, force_ip, promisc, sniffer, outbound, quiet, method;
     CvmDevice *dev;
     uint64_t count;
 };
@@ -21,7 +21,7 @@ struct from_device {
 static int from_device_init(struct from_device *e, CvmStr *err)
 {
     const CvmDeviceParams p = { .receive = 1, .element = e->base.name, .burst = e->burst, .snaplen = e->snaplen, .promisc = e->promisc,
-                                .sniffer = e->sniffer, .outbound = e->outbound, .quiet = e->quiet };
+                                .sniffer = e->sniffer, .outbound = e->outbound, .quiet = e->quiet, .method = e->method };
     return device_element_init(&e->dev, e->devname, &p, &e->task, err);
 }
 

@@ -35,6 +35,13 @@
  *              behaves the same; keep the host stack out of the way by giving the interface
  *              no address (or filtering in the kernel) when that matters
  *   QUIET      no note when the interface is down (default false)
+ *   METHOD     how a Linux interface is reached: LINUX (default: the AF_PACKET TPACKET_V3
+ *              ring) or XDP (an AF_XDP socket in copy mode with a small XDP program attached
+ *              in generic mode, runtime/device-afxdp.c, detached when the router closes the
+ *              device or its process ends). Under XDP the frames of the interface's queue 0
+ *              are taken from the kernel (SNIFFER does not apply), OUTBOUND true is an error,
+ *              and kernel_drops counts the socket's rx_dropped and rx_ring_full. Another
+ *              value is a configuration error
  *   The memory back-end has no kernel: PROMISC, OUTBOUND, SNIFFER and QUIET change nothing
  *   there. The AF_PACKET back-end (Linux interfaces by name) cuts frames to SNAPLEN in the
  *   kernel already.
@@ -42,15 +49,15 @@
  *             router saw them, a full receive ring), encap (r: ETHER).
  */
 
-import { a } from '../../config-lang/args/args.js';
+import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { DeviceParams } from '../../host-engine/devices.js';
+import type { DeviceMethod, DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import { Packet, PacketType } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { setPacketTimeNs } from '../lib/click-time.js';
 import { defineElement } from '../spec.js';
-import { DeviceElement } from './device-element.js';
+import { DeviceElement, methodArg, methodCode } from './device-element.js';
 import { DLT, forceIP } from './link-types.js';
 
 /** Frames a run takes at least when no other task can interleave (env.canBatch). */
@@ -66,6 +73,7 @@ export interface FromDeviceConf {
   readonly sniffer: boolean;
   readonly outbound: boolean;
   readonly quiet: boolean;
+  readonly method: DeviceMethod;
 }
 
 /** Click's packet type from a frame's destination address. */
@@ -78,7 +86,7 @@ export class FromDeviceElement extends DeviceElement<FromDeviceConf> {
   count = 0;
 
   protected deviceParams(): DeviceParams {
-    return { receive: true, snaplen: this.conf.snaplen, promisc: this.conf.promisc, outbound: this.conf.outbound };
+    return { receive: true, snaplen: this.conf.snaplen, promisc: this.conf.promisc, outbound: this.conf.outbound, method: this.conf.method };
   }
 
   get kernelDrops(): number {
@@ -122,6 +130,7 @@ const args = {
   PROMISC: a.kw(T.bool, false),
   OUTBOUND: a.kw(T.bool, false),
   QUIET: a.kw(T.bool, false),
+  METHOD: methodArg,
 };
 
 export const spec = defineElement<typeof args, FromDeviceConf, E>({
@@ -129,17 +138,21 @@ export const spec = defineElement<typeof args, FromDeviceConf, E>({
   ports: '0/1-2',
   processing: 'h/h',
   args,
-  configure: (v): FromDeviceConf => ({
-    devname: v.DEVNAME,
-    burst: Math.max(1, v.BURST),
-    snaplen: v.SNAPLEN,
-    timestamp: v.TIMESTAMP,
-    forceIP: v.FORCE_IP,
-    promisc: v.PROMISC,
-    sniffer: v.SNIFFER,
-    outbound: v.OUTBOUND,
-    quiet: v.QUIET,
-  }),
+  configure: (v): FromDeviceConf => {
+    if (v.METHOD === 'XDP' && v.OUTBOUND) throw new ConfigError('OUTBOUND true needs METHOD LINUX (XDP sees only the frames that arrive)');
+    return {
+      devname: v.DEVNAME,
+      burst: Math.max(1, v.BURST),
+      snaplen: v.SNAPLEN,
+      timestamp: v.TIMESTAMP,
+      forceIP: v.FORCE_IP,
+      promisc: v.PROMISC,
+      sniffer: v.SNIFFER,
+      outbound: v.OUTBOUND,
+      quiet: v.QUIET,
+      method: v.METHOD,
+    };
+  },
   host: (init) => new FromDeviceElement(init),
   native: {
     source: nativeSource(import.meta.url, 'from-device.c'),
@@ -149,7 +162,7 @@ export const spec = defineElement<typeof args, FromDeviceConf, E>({
       [
         `.devname = ${ctx.cString(c.devname)}, .burst = ${ctx.canBatch ? Math.max(c.burst, FROMDEVICE_BATCH) : c.burst}u`,
         `.snaplen = ${c.snaplen}u, .timestamp = ${+c.timestamp}, .force_ip = ${+c.forceIP}`,
-        `.promisc = ${+c.promisc}, .sniffer = ${+c.sniffer}, .outbound = ${+c.outbound}, .quiet = ${+c.quiet}`,
+        `.promisc = ${+c.promisc}, .sniffer = ${+c.sniffer}, .outbound = ${+c.outbound}, .quiet = ${+c.quiet}, .method = ${methodCode(c.method)}`,
       ].join(', '),
   },
   handlers: {

@@ -14,7 +14,7 @@ struct to_device {
     CvmTask task;
     const char *devname;
     uint32_t burst;
-    uint8_t quiet;
+    uint8_t quiet, method;
     CvmDevice *dev;
     uint64_t count;
     Packet *waiting[TO_DEVICE_PULL];
@@ -40,7 +40,7 @@ static void to_device_take_state(struct to_device *e, struct to_device *old, Cvm
 
 static int to_device_init(struct to_device *e, CvmStr *err)
 {
-    const CvmDeviceParams p = { .receive = 0, .element = e->base.name, .burst = e->burst, .quiet = e->quiet };
+    const CvmDeviceParams p = { .receive = 0, .element = e->base.name, .burst = e->burst, .quiet = e->quiet, .method = e->method };
     return device_element_init(&e->dev, e->devname, &p, &e->task, err);
 }
 

@@ -20,23 +20,26 @@
  * Keywords:
  *   BURST   packets pulled per task run (default 1, as Click; 0 means 1)
  *   QUIET   no note when the interface is down (default false)
+ *   METHOD  LINUX (default: the AF_PACKET transmit ring) or XDP (an AF_XDP socket in copy
+ *           mode, runtime/device-afxdp.c), as for FromDevice; memory devices ignore it
  * Handlers:   count (r: packets sent), waiting (r: packets waiting for ring space),
  *             drops (r: packets the device took and then lost), reset_counts (w).
  */
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { DeviceParams } from '../../host-engine/devices.js';
+import type { DeviceMethod, DeviceParams } from '../../host-engine/devices.js';
 import type { HostElement, Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement } from '../spec.js';
-import { DeviceElement } from './device-element.js';
+import { DeviceElement, methodArg, methodCode } from './device-element.js';
 
 export interface ToDeviceConf {
   readonly devname: string;
   readonly burst: number;
   readonly quiet: boolean;
+  readonly method: DeviceMethod;
 }
 
 /** Packets pulled at most per pull (TO_DEVICE_PULL in to-device.c), so both engines hold back the same packets. */
@@ -48,7 +51,7 @@ export class ToDeviceElement extends DeviceElement<ToDeviceConf> {
   waiting: Packet[] = [];
 
   protected deviceParams(): DeviceParams {
-    return { receive: false };
+    return { receive: false, method: this.conf.method };
   }
 
   /** Packets the device took and then lost. */
@@ -107,6 +110,7 @@ const args = {
   DEVNAME: a.mp(T.string),
   BURST: a.kw(T.unsigned, 1),
   QUIET: a.kw(T.bool, false),
+  METHOD: methodArg,
 };
 
 export const spec = defineElement<typeof args, ToDeviceConf, E>({
@@ -114,13 +118,13 @@ export const spec = defineElement<typeof args, ToDeviceConf, E>({
   ports: '1/0-2',
   processing: 'l/h',
   args,
-  configure: (v): ToDeviceConf => ({ devname: v.DEVNAME, burst: Math.max(1, v.BURST), quiet: v.QUIET }),
+  configure: (v): ToDeviceConf => ({ devname: v.DEVNAME, burst: Math.max(1, v.BURST), quiet: v.QUIET, method: v.METHOD }),
   host: (init) => new ToDeviceElement(init),
   native: {
     source: nativeSource(import.meta.url, 'to-device.c'),
     prefix: 'to_device',
     hooks: { init: true, cleanup: true, task: true, held: true, takeState: true },
-    init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u, .quiet = ${+c.quiet}`,
+    init: (c, ctx) => `.devname = ${ctx.cString(c.devname)}, .burst = ${c.burst}u, .quiet = ${+c.quiet}, .method = ${methodCode(c.method)}`,
   },
   handlers: {
     count: { read: (e: E) => String(e.count) },

@@ -178,3 +178,13 @@ export function parseHandlers(stdout: string): Record<string, string> {
   for (const m of stdout.matchAll(/^([A-Za-z0-9_@/.]+\.[A-Za-z0-9_]+):\n([^\n]*)\n/gm)) out[m[1]!] = m[2]!;
   return out;
 }
+
+/** Wait until each of `ifaces` in namespace `ns` has an XDP program attached (generic mode: `xdpgeneric`). */
+export async function waitXdp(ns: string, ifaces: readonly string[], ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (ifaces.every((i) => /xdpgeneric/.test(execFileSync('ip', ['-n', ns, 'link', 'show', i], { encoding: 'utf8' })))) return true;
+    await sleep(50);
+  }
+  return false;
+}
