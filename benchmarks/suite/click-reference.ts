@@ -20,7 +20,7 @@ interface ClickRun {
 
 function runClick(click: string, file: string, handler: string, cwd: string, n: number): ClickRun {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(click, ['-h', handler, file, `N=${n}`], { cwd, encoding: 'utf8' });
+  const r = spawnSync(click, ['-h', handler, file, `N=${n}`], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`reference click failed on ${file}: ${r.stderr.slice(0, 500)}`);
   return { wallSeconds, packets: Number(r.stdout.trim()) };

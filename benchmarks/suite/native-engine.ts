@@ -41,7 +41,8 @@ export interface NativeSample {
 
 export function runNative(binary: string, handler: string, cwd: string): NativeSample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(binary, ['-t', '-h', handler], { cwd, encoding: 'utf8' });
+  // The monitor example prints a sample of its packets: room for its chatter.
+  const r = spawnSync(binary, ['-t', '-h', handler], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${binary} failed: ${r.stderr}`);
   const ns = /clickvm-run-ns (\d+)/.exec(r.stderr);

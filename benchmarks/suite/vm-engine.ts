@@ -28,7 +28,7 @@ export function compileVm(text: string, file: string, n: number): string {
 
 export function runVm(image: string, handler: string, accel: 'tcg' | 'kvm' = vmAccel()): VmSample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(QEMU, qemuArgs({ image, append: `-t -h ${handler}`, accel }), { encoding: 'latin1', timeout: 600_000, killSignal: 'SIGKILL' });
+  const r = spawnSync(QEMU, qemuArgs({ image, append: `-t -h ${handler}`, accel }), { encoding: 'latin1', timeout: 600_000, killSignal: 'SIGKILL', maxBuffer: 1 << 28 });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   // The guest's stdout and stderr share the console: the count, then the timing lines.
   const ns = /clickvm-run-ns (\d+)/.exec(r.stdout ?? '');
