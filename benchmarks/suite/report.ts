@@ -17,7 +17,8 @@ const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(
 const range = (s: Spread): string => `${f(s.min)}-${f(s.max)}`;
 const cell = (r: Row, e: Measured): string => {
   const m = r.results[e];
-  if (m) return `${f(m.mpps.median)} (${range(m.mpps)})`;
+  // A run that counted nothing readable has no rate (NaN is null in the JSON).
+  if (m && Number.isFinite(m.mpps.median)) return `${f(m.mpps.median)} (${range(m.mpps)})`;
   return r.errors[e] ? 'failed' : '-';
 };
 
@@ -110,11 +111,11 @@ export function markdown(r: Results, charts: readonly string[]): string {
   const hasClick = r.rows.some((x) => x.results.click);
   const hasIpp = r.rows.some((x) => x.nativeInstructionsPerPacket !== undefined);
   const engines = r.matrix.engines;
-  const ratio = (x: Row, e: Engine): string => (x.ratioToClick[e] !== undefined ? `${x.ratioToClick[e]!.toFixed(2)}x` : '-');
+  const ratio = (x: Row, e: Engine): string => (Number.isFinite(x.ratioToClick[e]) ? `${x.ratioToClick[e]!.toFixed(2)}x` : '-');
   const head = ['configuration', 'frame B', '10GbE Mpps', ...engines.map((e) => `${e} Mpps`), 'native Gbit/s (10GbE)'];
   if (hasClick) head.push('Click Mpps', ...engines.map((e) => `${e} / Click`));
   if (hasIpp) head.push('native instr/pkt');
-  const cyc = (x: Row, e: Measured): string => (x.cyclesPerPacket?.[e] !== undefined ? x.cyclesPerPacket[e]!.toFixed(0) : '-');
+  const cyc = (x: Row, e: Measured): string => (Number.isFinite(x.cyclesPerPacket?.[e]) ? x.cyclesPerPacket![e]!.toFixed(0) : '-');
   const hasCycles = r.rows.some((x) => x.cyclesPerPacket?.native !== undefined);
   if (hasCycles) head.push('native cycles/pkt', ...(hasClick ? ['Click cycles/pkt'] : []));
   const rows = r.rows.map((x) => {
