@@ -122,8 +122,7 @@ function compileTo(command: readonly string[], output: string, cwd: string): voi
     args[args.lastIndexOf(output)] = tmp;
     execFileSync(command[0]!, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
-    throw new NativeBuildError(`C compilation failed in ${cwd}:\n${stderr}`);
+    throw buildFailed(cwd, e);
   }
   renameSync(tmp, output);
 }

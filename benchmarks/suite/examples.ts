@@ -10,7 +10,7 @@
 // engine and in Click.
 
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readCapture } from '../../host-engine/pcap.js';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
 
@@ -29,7 +29,7 @@ export interface ExampleBench {
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 
-/** The statement that starts at `from` (a class name followed by `(`) up to its closing parenthesis and `;`. */
+/** Where the statement whose argument list opens at `open` ends: after its closing parenthesis and `;`. */
 function statementEnd(text: string, open: number): number {
   let depth = 0;
   let quote: string | undefined;
@@ -95,6 +95,3 @@ export const examplesDir = join(repoRoot, 'examples');
 export function exampleFiles(names: readonly string[]): ExampleFile[] {
   return names.map((n) => ({ name: `x_${n}`, file: join(examplesDir, n, `${n}.click`) }));
 }
-
-/** The example's folder name from its row name. */
-export const exampleFolder = (file: string): string => basename(dirname(file));
