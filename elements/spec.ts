@@ -70,6 +70,12 @@ export interface ElementSpec<A extends ArgDefs = ArgDefs, C = ArgValues<A>, E ex
    */
   readonly sharedState?: readonly string[];
   /**
+   * Whether this configuration can take from `sharedState` at all (default:
+   * it can). IPFragmenter draws a random IP ID only with HONOR_DF false; with
+   * the default it needs none of the ordering, and its packets go on in batches.
+   */
+  takesSharedState?(conf: C): boolean;
+  /**
    * The element acts on the rest of the router while it handles a packet
    * (Counter's COUNT_CALL writes a handler): packets it emits must go on one
    * at a time, or earlier packets of a batch would see the later effect.

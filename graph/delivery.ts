@@ -61,7 +61,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
       if (r.elements.has(e)) continue;
       r.elements.add(e);
       const el = g.elements[e]!;
-      for (const x of sharedSequences(el.spec)) r.streams.add(x);
+      for (const x of sharedSequences(el)) r.streams.add(x);
       el.outputs.forEach((mode, port) => {
         if (mode !== 'push') return;
         for (const t of targets[e]?.[port] ?? []) stack.push(t.element);
@@ -87,7 +87,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
     const el = g.elements[e]!;
     const pushPorts = el.outputs.map((m, p) => (m === 'push' ? p : -1)).filter((p) => p >= 0);
     const reaches = pushPorts.map((p) => portReach(e, p));
-    const own = sharedSequences(el.spec);
+    const own = sharedSequences(el);
     if (own.some((x) => reaches.some((r) => r.streams.has(x))) || el.spec.perPacketEffects?.(el.conf)) {
       mode.push('single');
       continue;
@@ -113,7 +113,7 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
       const x = stack.pop()!;
       if (seen.has(x)) continue;
       seen.add(x);
-      for (const w of sharedSequences(g.elements[x]!.spec)) streams.add(w);
+      for (const w of sharedSequences(g.elements[x]!)) streams.add(w);
       stack.push(...pullUpstream(x));
     }
     return streams;
@@ -141,8 +141,10 @@ export function analyzeDelivery(g: CheckedGraph): Delivery {
  * share: its output stream, and named shared state (ICMP error IDs, the
  * random sequence). Order on each must be Click's.
  */
-function sharedSequences(spec: { readonly writesStream?: string; readonly sharedState?: readonly string[] }): string[] {
-  return [...(spec.writesStream ? [spec.writesStream] : []), ...(spec.sharedState ?? []).map((x) => `state:${x}`)];
+function sharedSequences(el: CheckedGraph['elements'][number]): string[] {
+  const spec = el.spec;
+  const state = spec.sharedState && (spec.takesSharedState?.(el.conf) ?? true) ? spec.sharedState : [];
+  return [...(spec.writesStream ? [spec.writesStream] : []), ...state.map((x) => `state:${x}`)];
 }
 
 function intersects<T>(a: Set<T>, b: Set<T>): boolean {

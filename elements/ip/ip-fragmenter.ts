@@ -170,6 +170,7 @@ export const spec = defineElement({
   ports: '1/1-2',
   processing: 'h/h',
   sharedState: ['random'],   // a fresh IP ID per packet whose DF it ignores
+  takesSharedState: (c) => !c.honorDF,
   args: {
     MTU: a.mp(T.unsigned),
     HONOR_DF: a.p(T.bool, true),

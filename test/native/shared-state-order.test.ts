@@ -43,3 +43,17 @@ t.test('the router-wide random sequence is shared state too: RandomSample and IP
   t.not(mode[at('c')], 'batch', 'branches that both draw: in order');
   t.equal(mode[at('d')], 'batch', 'branches that share nothing still take whole batches');
 });
+
+t.test('IPFragmenter takes from the random sequence only with HONOR_DF false: otherwise its packets go on in batches', async (t) => {
+  // Each fragmenter's error output loops back into the other's input, as in
+  // the IP router example, so each reaches the other: ordered only when they draw.
+  const text = (honor: string) => `${framesSource(packets, 'BURST 6')} -> CheckIPHeader -> c :: IPClassifier(dst host 10.0.0.1, -);
+    c[0] -> f0 :: IPFragmenter(576${honor}) -> la :: EIPLog; f0[1] -> ICMPError(10.0.0.9, unreachable, needfrag) -> c;
+    c[1] -> f1 :: IPFragmenter(576${honor}) -> lb :: EIPLog; f1[1] -> ICMPError(10.0.0.9, unreachable, needfrag) -> c;`;
+  for (const [honor, want] of [['', 'runs'], [', HONOR_DF true', 'runs'], [', HONOR_DF false', 'single']] as const) {
+    const g = loadConfig(text(honor), 'frag.click');
+    const mode = analyzeDelivery(g).mode;
+    const f0 = g.elements.findIndex((e) => e.name === 'f0');
+    t.equal(mode[f0], want, `IPFragmenter(576${honor}): ${want}`);
+  }
+});
