@@ -2,7 +2,9 @@
 // UndefinedBehaviorSanitizer (test/fuzz/native/): each target configuration
 // fuzzed for a few seconds from the conformance-pcap seeds must neither crash
 // nor break the accounting check, and every saved regression input replays
-// cleanly. `npm run fuzz:native` runs the long campaigns.
+// cleanly; then the campaign's corpus, the seeds and the regressions go
+// through the host engine too, which must make the same frames and text of
+// every input (differential.ts). `npm run fuzz:native` runs the long campaigns.
 
 import t from 'tap';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFuzzer, campaign, clangVersion, encodeFrames, regressionsOf, replay, writeSeeds } from './native/fuzzer.js';
 import { targets } from './native/targets.js';
+import { divergences } from './native/differential.js';
 
 const clang = clangVersion();
 const SECONDS = 3;
@@ -32,6 +35,12 @@ t.test('native targets under libFuzzer', { skip: clang ? false : 'clang is not i
       const regs = regressionsOf(target.name);
       const rr = replay(bin, regs);
       t.equal(rr.status, 0, `${regs.length} regression input(s) replay cleanly`, { log: rr.log.slice(-4000) });
+      if (target.inputFile) return;   // the host engine's file readers are compared by the conformance cases
+      const corpus = join(work, target.name);
+      const inputs = [...readdirSync(corpus).map((f) => join(corpus, f)), ...readdirSync(seedDir).map((f) => join(seedDir, f)), ...regs];
+      const d = divergences(target, bin, inputs);
+      t.ok(d.framesOut > 0, `the inputs made frames to compare (${d.framesOut} from ${inputs.length} inputs)`);
+      t.same(d.found.slice(0, 3), [], `the host engine makes what the native code made of every input (${d.found.length} of ${inputs.length} differ)`);
     });
   }
 });

@@ -11,7 +11,13 @@
  * FromDump, FromIPSummaryDump), the whole input is that file instead,
  * written in a private folder the harness works in, and no frames arrive.
  * With CVM_FUZZ_LEAK=1 in the environment, the harness itself leaks a
- * pool packet per input: the accounting check must catch it (its test). */
+ * pool packet per input: the accounting check must catch it (its test).
+ * With CVM_FUZZ_DUMP=PATH, what every input made is appended to PATH, for
+ * the host engine to be compared with (test/fuzz/native/differential.ts):
+ * per input, the input itself (u32 length and bytes: libFuzzer may run an
+ * input more than once), then for out0..out3 a little-endian u32 frame count then each frame
+ * as u32 length and bytes; then the captured stdout and stderr, each as u32
+ * length and bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +46,55 @@ unsigned cvm_lib_collect(const char *device, uint8_t *buf, uint64_t cap, uint32_
 
 static uint8_t out_buf[1 << 20];
 static uint32_t out_lens[256];
+static FILE *dump;
+
+static void dump_u32(uint32_t v)
+{
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    if (fwrite(b, 1, 4, dump) != 4) abort();
+}
+
+static void dump_bytes(const void *p, uint32_t n)
+{
+    dump_u32(n);
+    if (n && fwrite(p, 1, n, dump) != n) abort();
+}
+
+/* The frames collected from one device, all of them (a count first: they are gathered before writing). */
+static void collect_device(const char *name)
+{
+    static uint8_t frames_out[1 << 22];
+    static uint32_t lens_out[4096];
+    unsigned total = 0;
+    uint64_t used = 0;
+    for (;;) {
+        unsigned got = cvm_lib_collect(name, out_buf, sizeof out_buf, out_lens, 256);
+        if (!got) break;
+        uint64_t off = 0;
+        for (unsigned i = 0; i < got; i++) {
+            if (dump && total < 4096 && used + out_lens[i] <= sizeof frames_out) {
+                memcpy(frames_out + used, out_buf + off, out_lens[i]);
+                used += out_lens[i];
+                lens_out[total++] = out_lens[i];
+            } else if (dump) {
+                fprintf(stderr, "fuzz harness: more output than the dump holds\n");
+                abort();
+            }
+            off += out_lens[i];
+        }
+    }
+    if (!dump) return;
+    dump_u32(total);
+    for (unsigned i = 0, at = 0; i < total; at += lens_out[i], i++) dump_bytes(frames_out + at, lens_out[i]);
+}
+
+/* Captured output stream `s` (0 stdout, 1 stderr), into the dump or away. */
+static void take_stream(int s)
+{
+    static char text[1 << 20];
+    int n = cvm_lib_take_output(s, dump ? text : NULL, dump ? (int)sizeof text : 0);
+    if (dump) dump_bytes(text, n < 0 ? 0 : (uint32_t)(n < (int)sizeof text ? n : (int)sizeof text));
+}
 static char report[1 << 16];
 
 #ifdef CVM_FUZZ_INPUT_FILE
@@ -71,6 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned n = 0;
     size_t off = 0, start = 0;
     static uint8_t frames[1 << 17];
+    const uint8_t *input = data;
+    const size_t input_size = size;
 #ifdef CVM_FUZZ_INPUT_FILE
     write_input_file(data, size);
     size = 0;
@@ -99,13 +156,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (n && cvm_lib_inject("in", frames, lens, n) < 0) abort();
     cvm_lib_run_until(cvm_lib_now() + RUN_NS);
+    static int dump_checked;
+    if (!dump_checked) {
+        const char *path = getenv("CVM_FUZZ_DUMP");
+        if (path && !(dump = fopen(path, "ab"))) abort();
+        dump_checked = 1;
+    }
+    if (dump) dump_bytes(input, (uint32_t)input_size);
     for (int i = 0; i < MAX_OUTPUTS; i++) {
         char name[16];
         snprintf(name, sizeof name, "out%d", i);
-        unsigned got;
-        do {
-            got = cvm_lib_collect(name, out_buf, sizeof out_buf, out_lens, 256);
-        } while (got);
+        collect_device(name);
     }
     static int leak = -1;
     if (leak < 0) leak = getenv("CVM_FUZZ_LEAK") && !strcmp(getenv("CVM_FUZZ_LEAK"), "1");
@@ -117,8 +178,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz harness: accounting violated after %u frames:\n%s", n, report);
         abort();
     }
-    cvm_lib_take_output(0, NULL, 0);
-    cvm_lib_take_output(1, NULL, 0);
+    take_stream(0);
+    take_stream(1);
+    if (dump && fflush(dump)) abort();
     cvm_lib_finish();
     return 0;
 }
