@@ -38,6 +38,9 @@ pvh_start32:
     shr $2, %ecx
     xor %eax, %eax
     rep stosl
+    rdtsc
+    mov %eax, boot_tsc_steps
+    mov %edx, boot_tsc_steps + 4
 
     /* PML4[0] -> PDPT; PDPT[0..3] -> four page directories of 2 MiB pages,
      * except that the first 2 MiB go through a page table of 4 KiB pages so
@@ -86,6 +89,9 @@ pvh_start32:
     shr $12, %eax
     movl $0, boot_pt0(,%eax,8)
 5:
+    rdtsc
+    mov %eax, boot_tsc_steps + 8
+    mov %edx, boot_tsc_steps + 12
 
     mov %cr4, %eax
     or $CR4_PAE, %eax

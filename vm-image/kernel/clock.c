@@ -84,6 +84,7 @@ static uint64_t calibrate_pit(void)
         if (pit_read() != first) break;
         if (rdtsc() > until) return 0;                  /* no PIT (microvm,pit=off) */
     }
+    boot_mark("pit");
     uint64_t got[CALIBRATE_WINDOWS];
     int n = 0;
     for (int i = 0; i < CALIBRATE_TRIES && n < CALIBRATE_WINDOWS; i++) {
@@ -243,6 +244,7 @@ void clock_init(void)
     base_tsc = boot_tsc;
     set_rate(hz, boot_tsc);
     if (pit) refine_anchor();
+    boot_mark("rtc");
     /* The RTC's second began up to a second ago; the boot instant is the best guess. */
     rtc_epoch_ns = rtc_read() * 1000000000ll - vm_monotonic_ns();
 }
