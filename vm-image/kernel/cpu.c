@@ -111,9 +111,13 @@ static void enable_sse(void)
     cr4 |= (1ull << 9) | (1ull << 10);    /* OSFXSR, OSXMMEXCPT */
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
     /* Linux's initial state: x87 control word 0x37f (64-bit precision,
-     * all exceptions masked), MXCSR 0x1f80. */
-    uint32_t mxcsr = 0x1f80;
-    __asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
+     * all exceptions masked), MXCSR 0x1f80, every register clear. Loaded
+     * with one fxrstor rather than fninit and ldmxcsr: KVM's instruction
+     * emulator, which runs ring-0 code on some hosts (PVM), knows fxrstor
+     * but not ldmxcsr. */
+    static struct { uint16_t fcw, fsw; uint8_t ftw, pad; uint16_t fop; uint64_t fip, fdp; uint32_t mxcsr, mxcsr_mask; uint8_t regs[480]; }
+        __attribute__((aligned(16))) initial = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+    __asm__ volatile("fxrstor64 %0" : : "m"(initial));
 }
 
 void cpu_init(void)

@@ -55,6 +55,9 @@ size_t kstrlen(const char *s);
 void serial_init(void);
 /* The router is up (vm_control_start): the end of boot, reported under clickvm.verbose. */
 void vm_boot_ready(void);
+/* A boot milestone (a string literal) at this instant, for the verbose
+ * report's step list (start.c); up to 32 are kept, only until ready. */
+void boot_mark(const char *what);
 /* Write out what the console held since boot, and stop holding (serial.c). */
 void console_release(void);
 void kputs(const char *s);

@@ -108,6 +108,7 @@ static long sys_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd,
     if (flags & MAP_FIXED) return -E_NOMEM;          /* no address-space control */
     if (!len) return -E_INVAL;
     void *p = mem_map(len);
+    boot_mark("mmap");
     return p ? (long)(uintptr_t)p : -E_NOMEM;
 }
 
@@ -219,7 +220,7 @@ long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long
     case SYS_close: return a1 >= 0 && a1 <= 2 ? 0 : -E_BADF;
     case SYS_ioctl: return a1 >= 0 && a1 <= 2 ? -E_NOTTY : -E_BADF;
     case SYS_lseek: return a1 >= 0 && a1 <= 2 ? -E_SPIPE : -E_BADF;
-    case SYS_brk: return (long)mem_brk((uintptr_t)a1);
+    case SYS_brk: boot_mark("brk"); return (long)mem_brk((uintptr_t)a1);
     case SYS_mmap: return sys_mmap((uintptr_t)a1, (size_t)a2, a3, a4, a5, a6);
     case SYS_munmap: return mem_unmap((void *)a1, (size_t)a2) ? -E_INVAL : 0;
     case SYS_mremap: return -E_NOMEM;    /* musl's realloc then copies */

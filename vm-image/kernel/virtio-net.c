@@ -4,6 +4,7 @@
 #include "virtio-net.h"
 #include "io.h"
 #include "vm-image/platform.h"
+#include "kernel.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -426,7 +427,9 @@ CvmDevice *vnet_open(const char *name, CvmStr *err)
     }
     VnetNic *nic = &nics[n];
     VnetPort *port = &nic->ports[name[0] == 'e'];
+    boot_mark("open");
     if (nic->users++ == 0) rx_refill(nic, 1);
+    boot_mark("filled");
     port->dev.rx_drops = nic->rx_drops;
     return &port->dev;
 }
