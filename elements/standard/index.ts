@@ -32,6 +32,11 @@ import { spec as Tee } from './tee.js';
 import { spec as Truncate } from './truncate.js';
 import { spec as Unqueue } from './unqueue.js';
 import { spec as Unstrip } from './unstrip.js';
+import { spec as NotifierQueue } from './notifier-queue.js';
+import { spec as MixedQueue } from './mixed-queue.js';
+import { simplePullSwitchSpec as SimplePullSwitch, spec as PullSwitch } from './pull-switch.js';
+import { spec as RatedSplitter } from './rated-splitter.js';
+import { spec as BandwidthRatedSplitter } from './bandwidth-rated-splitter.js';
 
 export const specs: AnyElementSpec[] = [
   // counters and meters
@@ -44,4 +49,6 @@ export const specs: AnyElementSpec[] = [
   Paint, PaintTee, PaintSwitch, CheckPaint, CheckLength,
   // packet shape
   Strip, Unstrip, StripToNetworkHeader, Truncate, StoreData, Pad,
+  // queues, schedulers and shapers (issue 12)
+  NotifierQueue, MixedQueue, PullSwitch, SimplePullSwitch, RatedSplitter, BandwidthRatedSplitter,
 ];

@@ -21,6 +21,7 @@ struct queue {
     CvmTimer timer;              /* delivers what `reset` drained, out of output 1 */
     uint32_t capacity;
     uint8_t front_drop;
+    uint8_t mixed;               /* MixedQueue: input 1 is LIFO */
     uint8_t has_drop_output;     /* output 1 exists */
     /* state */
     Packet **ring;
@@ -99,6 +100,20 @@ static inline void queue_append(struct queue *e, Packet *p)
     if (seen > e->highwater) e->highwater = seen;
 }
 
+/* MixedQueue's input 1: the packet goes to the head (taken first). */
+static inline void queue_prepend(struct queue *e, Packet *p)
+{
+    if (e->len == e->size && queue_resize(e, e->size > 0x7fffffffu ? 0xffffffffu : e->size * 2) < 0) {
+        e->base.stats.dropped++;
+        cvm_packet_free(p);
+        return;
+    }
+    e->head = e->head == 0 ? e->size - 1 : e->head - 1;
+    e->ring[e->head] = p;
+    e->len++;
+    if (e->len > e->highwater) e->highwater = e->len;
+}
+
 /* Before every lock-step source run: may the pair batch (`may`: the drain
  * can keep pace)? Only from an empty queue with room for the whole batch, so
  * no round can overflow; a refused round leaves the high-water mark free. */
@@ -119,10 +134,23 @@ static inline void queue_overflow(struct queue *e, Packet *p, CvmOut *out)
 
 static inline void queue_push(struct queue *e, int port, Packet **in, unsigned n, CvmOut *out)
 {
-    (void)port;
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
-        if (!e->front_drop) {
+        if (e->mixed && port == 1) {
+            if (e->capacity == 0) {
+                queue_overflow(e, p, out);
+                continue;
+            }
+            Packet *last = NULL;
+            if (e->len >= e->capacity) {
+                uint32_t tail = e->head + e->len - 1;
+                if (tail >= e->size) tail -= e->size;
+                last = e->ring[tail];
+                e->len--;
+            }
+            queue_prepend(e, p);
+            if (last) queue_overflow(e, last, out);
+        } else if (!e->front_drop) {
             if (e->len < e->capacity) queue_append(e, p);
             else queue_overflow(e, p, out);
         } else if (e->capacity == 0) {

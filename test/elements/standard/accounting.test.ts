@@ -47,6 +47,12 @@ const setups: Record<string, { config: string; inputs: PortMode[]; outputs: Port
   StoreData: { config: '6, \\<01 02 03>', inputs: ['push'], outputs: ['push'] },
   Pad: { config: '', inputs: ['push'], outputs: ['push'] },
   Hub: { config: '', inputs: ['push', 'push'], outputs: ['push', 'push'] },
+  NotifierQueue: { config: '3', inputs: ['push'], outputs: ['pull', 'push'] },
+  MixedQueue: { config: '3', inputs: ['push', 'push'], outputs: ['pull', 'push'] },
+  PullSwitch: { config: '1', inputs: ['pull', 'pull'], outputs: ['pull'] },
+  SimplePullSwitch: { config: '0', inputs: ['pull', 'pull'], outputs: ['pull'] },
+  RatedSplitter: { config: '2', inputs: ['push'], outputs: ['push', 'push'] },
+  BandwidthRatedSplitter: { config: '100Bps', inputs: ['push'], outputs: ['push'] },
 };
 
 function traffic(): Packet[] {

@@ -1,0 +1,2 @@
+/* BandwidthRatedSplitter: see rated-splitter.h (tokens are bytes). */
+#include "rated-splitter.h"

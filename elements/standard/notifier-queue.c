@@ -1,0 +1,2 @@
+/* NotifierQueue: the FIFO of queue.h (no notifiers: tasks poll). */
+#include "queue.h"

@@ -1,0 +1,2 @@
+/* RatedSplitter: see rated-splitter.h (tokens are packets). */
+#include "rated-splitter.h"
