@@ -35,9 +35,6 @@ pvh_start32:
      * the PVH loader zeroes an ELF segment's memory beyond its file bytes
      * (QEMU's ELF loader does, at every reset), and clearing it again cost
      * about 0.2 ms of the boot budget under TCG. */
-    rdtsc
-    mov %eax, boot_tsc_steps
-    mov %edx, boot_tsc_steps + 4
 
     /* PML4[0] -> PDPT; PDPT[0..3] -> four page directories of 2 MiB pages,
      * except that the first 2 MiB go through a page table of 4 KiB pages so
@@ -86,9 +83,9 @@ pvh_start32:
     shr $12, %eax
     movl $0, boot_pt0(,%eax,8)
 5:
-    rdtsc
-    mov %eax, boot_tsc_steps + 8
-    mov %edx, boot_tsc_steps + 12
+    rdtsc                               /* the page tables are built (the verbose boot steps) */
+    mov %eax, boot_tsc_paging
+    mov %edx, boot_tsc_paging + 4
 
     mov %cr4, %eax
     or $CR4_PAE, %eax

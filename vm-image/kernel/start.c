@@ -98,9 +98,9 @@ static uintptr_t *aux(uintptr_t *p, uintptr_t key, uintptr_t value)
 }
 
 /* Boot milestones (guest clock), for the verbose report. boot.S stores
- * the TSC after clearing the BSS and after building the page tables. */
+ * the TSC once it has built the page tables. */
 static int64_t calibrated_ns, devices_ns;
-uint64_t boot_tsc_steps[2] __attribute__((section(".data")));
+uint64_t boot_tsc_paging __attribute__((section(".data")));
 #define MAX_MARKS 32
 static struct { const char *what; uint64_t tsc; } marks[MAX_MARKS];
 static int nmarks, boot_over;
@@ -123,10 +123,8 @@ static int64_t mark_us(uint64_t tsc)
 
 static void report_marks(void)
 {
-    kputs("clickvm: boot steps (us): bss ");
-    kput_dec(mark_us(boot_tsc_steps[0]));
-    kputs(", paging ");
-    kput_dec(mark_us(boot_tsc_steps[1]));
+    kputs("clickvm: boot steps (us): paging ");
+    kput_dec(mark_us(boot_tsc_paging));
     for (int i = 0; i < nmarks; i++) {
         kputs(", ");
         kputs(marks[i].what);
