@@ -11,7 +11,12 @@ import { spec as SetVLANAnno } from './set-vlan-anno.js';
 import { spec as StoreEtherAddress } from './store-ether-address.js';
 import { spec as VLANDecap } from './vlan-decap.js';
 import { spec as VLANEncap } from './vlan-encap.js';
+// Classes of issue 12 (Click's regression tests), one per line.
+import { spec as EtherVLANEncap } from './ether-vlan-encap.js';
+import { spec as StripEtherVLANHeader } from './strip-ether-vlan-header.js';
 
 export const specs: AnyElementSpec[] = [
   ARPPrint, ARPQuerier, ARPResponder, EtherEncap, EtherMirror, EtherRewrite, HostEtherFilter, StoreEtherAddress, VLANDecap, VLANEncap, SetVLANAnno,
+  EtherVLANEncap,
+  StripEtherVLANHeader,
 ];

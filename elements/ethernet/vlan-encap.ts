@@ -51,7 +51,8 @@ const TAG_LEN = 4;
 /** Click's header length for tagged frames: sizeof a pointer on 64-bit hosts. */
 const CLICK_TAGGED_MAC_LEN = 8;
 
-function parseTci(word: string): { tci: number; useAnno: boolean } {
+/** A VLAN_TCI word: `ANNO` (any word starting so, as Click compares 4 characters) or a 16-bit number. */
+export function parseTci(word: string): { tci: number; useAnno: boolean } {
   if (word.startsWith('ANNO')) return { tci: -1, useAnno: true };
   const v = parseInteger(word);
   if (v < 0 || v > 0xffff) throw new Error(`${v} is out of range (0 to 65535)`);
