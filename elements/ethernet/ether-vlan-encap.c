@@ -4,26 +4,19 @@
  * TCI annotation (ether-vlan-encap.ts). */
 #include "cvm.h"
 #include "../lib/ether-header.h"
+#include "vlan-tag.h"
 
 struct ether_vlan_encap {
     CvmElement base;
     int32_t ethertype;
     uint8_t src[6], dst[6];
-    int32_t tci;                 /* VLAN_TCI, or -1 if not given */
-    uint8_t use_anno;
-    int32_t pcp, id, native_vlan;
-    uint16_t tag_tci;            /* the TCI written when not in ANNO mode */
+    struct vlan_tag tag;
 };
-
-static void ether_vlan_encap_update(struct ether_vlan_encap *e)
-{
-    e->tag_tci = (uint16_t)(((e->tci >= 0 ? e->tci : e->id) | (e->pcp << 13)) & 0xffff);
-}
 
 static int ether_vlan_encap_init(struct ether_vlan_encap *e, CvmStr *err)
 {
     (void)err;
-    ether_vlan_encap_update(e);
+    vlan_tag_update(&e->tag);
     return 0;
 }
 
@@ -32,8 +25,8 @@ static inline void ether_vlan_encap_push(struct ether_vlan_encap *e, int port, P
     (void)port;
     for (unsigned i = 0; i < n; i++) {
         Packet *p = in[i];
-        uint16_t tci = e->use_anno ? (uint16_t)(p->anno[CVM_ANNO_VLAN_TCI] << 8 | p->anno[CVM_ANNO_VLAN_TCI + 1]) : e->tag_tci;
-        int plain = (int32_t)(tci & 0xfff) == e->native_vlan;
+        uint16_t tci = vlan_tag_tci(&e->tag, p);
+        int plain = (int32_t)(tci & 0xfff) == e->tag.native_vlan;
         uint32_t len = plain ? ETH_LEN : 18;
         if (!cvm_packet_push(p, len)) {
             cvm_drop(out, p);
@@ -60,9 +53,10 @@ static void ether_vlan_encap_read_config(struct ether_vlan_encap *e, CvmStr *o)
     cvm_str_printf(o, ", ");
     ether_unparse(o, e->dst);
     cvm_str_printf(o, ", %d", e->ethertype);
-    if (e->use_anno) cvm_str_printf(o, ", ANNO");
-    else cvm_str_printf(o, ", VLAN_ID %d, VLAN_PCP %d", e->tag_tci & 0xfff, (e->tag_tci >> 13) & 7);
-    if (e->native_vlan != 0) cvm_str_printf(o, ", NATIVE_VLAN %d", e->native_vlan & 0xffff);
+    const struct vlan_tag *t = &e->tag;
+    if (t->use_anno) cvm_str_printf(o, ", ANNO");
+    else cvm_str_printf(o, ", VLAN_ID %d, VLAN_PCP %d", t->tag_tci & 0xfff, (t->tag_tci >> 13) & 7);
+    if (t->native_vlan != 0) cvm_str_printf(o, ", NATIVE_VLAN %d", t->native_vlan & 0xffff);
 }
 
 static void ether_vlan_encap_read_src(struct ether_vlan_encap *e, CvmStr *o) { ether_unparse(o, e->src); }
@@ -79,59 +73,11 @@ static int ether_vlan_encap_write_ethertype(struct ether_vlan_encap *e, const ch
     return 0;
 }
 
-static void ether_vlan_encap_read_vlan_tci(struct ether_vlan_encap *e, CvmStr *o)
-{
-    if (e->use_anno) cvm_str_printf(o, "ANNO");
-    else cvm_str_printf(o, "%u", e->tag_tci);
-}
-
-static int ether_vlan_encap_write_vlan_tci(struct ether_vlan_encap *e, const char *v, CvmStr *err)
-{
-    const char *w;
-    size_t n;
-    ct_trim(v, strlen(v), &w, &n);
-    if (n >= 4 && !memcmp(w, "ANNO", 4)) {
-        e->tci = -1;
-        e->use_anno = 1;
-    } else {
-        int64_t x;
-        if (hv_value_int(v, "a 16-bit TCI or ANNO", 0, 0xffff, &x, err) < 0) return -1;
-        e->tci = (int32_t)x;
-        e->use_anno = 0;
-    }
-    ether_vlan_encap_update(e);
-    return 0;
-}
-
-/* A setting written as T.int, then checked against its own range. */
-static int ether_vlan_encap_write_ranged(int32_t *field, const char *v, int32_t lo, int32_t hi, CvmStr *err)
-{
-    int64_t x;
-    if (hv_value_int(v, HV_INT, &x, err) < 0) return -1;
-    if (x < lo || x > hi) return cvm_str_printf(err, "%lld is out of range (%d to %d)", (long long)x, lo, hi), -1;
-    *field = (int32_t)x;
-    return 0;
-}
-
-static void ether_vlan_encap_read_vlan_id(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->id); }
-static void ether_vlan_encap_read_vlan_pcp(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->pcp); }
-static void ether_vlan_encap_read_native_vlan(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->native_vlan); }
-
-static int ether_vlan_encap_write_vlan_id(struct ether_vlan_encap *e, const char *v, CvmStr *err)
-{
-    if (ether_vlan_encap_write_ranged(&e->id, v, 0, 0xfff, err) < 0) return -1;
-    ether_vlan_encap_update(e);
-    return 0;
-}
-
-static int ether_vlan_encap_write_vlan_pcp(struct ether_vlan_encap *e, const char *v, CvmStr *err)
-{
-    if (ether_vlan_encap_write_ranged(&e->pcp, v, 0, 7, err) < 0) return -1;
-    ether_vlan_encap_update(e);
-    return 0;
-}
-
-static int ether_vlan_encap_write_native_vlan(struct ether_vlan_encap *e, const char *v, CvmStr *err)
-{
-    return ether_vlan_encap_write_ranged(&e->native_vlan, v, -1, 0xfff, err);
-}
+static void ether_vlan_encap_read_vlan_tci(struct ether_vlan_encap *e, CvmStr *o) { vlan_tag_read_tci(&e->tag, o); }
+static int ether_vlan_encap_write_vlan_tci(struct ether_vlan_encap *e, const char *v, CvmStr *err) { return vlan_tag_write_tci(&e->tag, v, err); }
+static void ether_vlan_encap_read_vlan_id(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->tag.id); }
+static void ether_vlan_encap_read_vlan_pcp(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->tag.pcp); }
+static void ether_vlan_encap_read_native_vlan(struct ether_vlan_encap *e, CvmStr *o) { cvm_str_printf(o, "%d", e->tag.native_vlan); }
+static int ether_vlan_encap_write_vlan_id(struct ether_vlan_encap *e, const char *v, CvmStr *err) { return vlan_tag_write_id(&e->tag, v, err); }
+static int ether_vlan_encap_write_vlan_pcp(struct ether_vlan_encap *e, const char *v, CvmStr *err) { return vlan_tag_write_pcp(&e->tag, v, err); }
+static int ether_vlan_encap_write_native_vlan(struct ether_vlan_encap *e, const char *v, CvmStr *err) { return vlan_tag_write_native_vlan(&e->tag, v, err); }

@@ -35,21 +35,15 @@ import { ETH, ETHERTYPE_8021Q, setMacHeader, unparseEther } from '../lib/ether-h
 import { etherField } from '../lib/field-handlers.js';
 import { parseHandlerValue } from '../lib/handler-values.js';
 import { setU16 } from '../lib/ip-header.js';
-import { cBool, cBytes } from '../lib/native-init.js';
-import { HandlerError, defineElement } from '../spec.js';
+import { cBytes } from '../lib/native-init.js';
+import { defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
-import { parseTci } from './vlan-encap.js';
+import { parseTci, tagTci, vlanTagHandlers, vlanTagInit, type VlanTagSettings } from './vlan-encap.js';
 
-export interface EtherVLANEncapConf {
+export interface EtherVLANEncapConf extends VlanTagSettings {
   ethertype: number;
   src: Uint8Array;
   dst: Uint8Array;
-  /** VLAN_TCI, or -1 if not given (VLAN_ID then counts). */
-  tci: number;
-  useAnno: boolean;
-  pcp: number;
-  id: number;
-  nativeVlan: number;
 }
 
 const VLAN_HEADER_LEN = 18;
@@ -61,8 +55,7 @@ export class EtherVLANEncapElement extends SimpleElement<EtherVLANEncapConf> {
 
   /** The TCI written when not in ANNO mode. */
   get tci(): number {
-    const s = this.settings;
-    return ((s.tci >= 0 ? s.tci : s.id) | (s.pcp << 13)) & 0xffff;
+    return tagTci(this.settings);
   }
 
   action(p: Packet): number {
@@ -84,14 +77,6 @@ export class EtherVLANEncapElement extends SimpleElement<EtherVLANEncapConf> {
     setMacHeader(p, 0, len);
     return 0;
   }
-}
-
-function rangeWriter(key: 'pcp' | 'id' | 'nativeVlan' | 'ethertype', lo: number, hi: number) {
-  return (e: EtherVLANEncapElement, value: string) => {
-    const v = parseHandlerValue(T.int, value);
-    if (v < lo || v > hi) throw new HandlerError(`${v} is out of range (${lo} to ${hi})`);
-    e.settings[key] = v;
-  };
 }
 
 export const spec = defineElement({
@@ -130,9 +115,7 @@ export const spec = defineElement({
     prefix: 'ether_vlan_encap',
     inPlace: true,
     hooks: { init: true },
-    init: (c) =>
-      `.ethertype = ${c.ethertype}, .src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}, .tci = ${c.tci}, .use_anno = ${cBool(c.useAnno)}, ` +
-      `.pcp = ${c.pcp}, .id = ${c.id}, .native_vlan = ${c.nativeVlan}`,
+    init: (c) => `.ethertype = ${c.ethertype}, .src = ${cBytes(c.src)}, .dst = ${cBytes(c.dst)}, .tag = { ${vlanTagInit(c)} }`,
   },
   handlers: {
     config: {
@@ -154,23 +137,6 @@ export const spec = defineElement({
       },
       doc: 'the encapsulated Ethernet type',
     },
-    vlan_tci: {
-      read: (e: EtherVLANEncapElement) => (e.settings.useAnno ? 'ANNO' : String(e.tci)),
-      write: (e: EtherVLANEncapElement, value: string) => {
-        try {
-          Object.assign(e.settings, parseTci(value.trim()));
-        } catch (err) {
-          throw new HandlerError(`expected a 16-bit TCI or ANNO: ${(err as Error).message}`);
-        }
-      },
-      doc: 'the tag control information',
-    },
-    vlan_id: { read: (e: EtherVLANEncapElement) => String(e.settings.id), write: rangeWriter('id', 0, 0xfff), doc: 'the VLAN ID' },
-    vlan_pcp: { read: (e: EtherVLANEncapElement) => String(e.settings.pcp), write: rangeWriter('pcp', 0, 7), doc: 'the priority' },
-    native_vlan: {
-      read: (e: EtherVLANEncapElement) => String(e.settings.nativeVlan),
-      write: rangeWriter('nativeVlan', -1, 0xfff),
-      doc: 'the VLAN sent with a plain Ethernet header',
-    },
+    ...vlanTagHandlers<EtherVLANEncapElement>('the VLAN sent with a plain Ethernet header'),
   },
 });

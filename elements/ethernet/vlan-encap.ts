@@ -37,14 +37,28 @@ import { HandlerError, defineElement } from '../spec.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { cBool } from '../lib/native-init.js';
 
-export interface VLANEncapConf {
+/** The 802.1Q tag settings VLANEncap and EtherVLANEncap share (C: vlan-tag.h). */
+export interface VlanTagSettings {
   /** TCI from VLAN_TCI, or -1 if VLAN_TCI was not given. */
   tci: number;
   useAnno: boolean;
   pcp: number;
   id: number;
   nativeVlan: number;
+}
+
+export interface VLANEncapConf extends VlanTagSettings {
   ethertype: number;
+}
+
+/** The TCI written into tags when not in ANNO mode. */
+export function tagTci(s: VlanTagSettings): number {
+  return ((s.tci >= 0 ? s.tci : s.id) | (s.pcp << 13)) & 0xffff;
+}
+
+/** The C initializer of a `struct vlan_tag`. */
+export function vlanTagInit(c: VlanTagSettings): string {
+  return `.tci = ${c.tci}, .use_anno = ${cBool(c.useAnno)}, .pcp = ${c.pcp}, .id = ${c.id}, .native_vlan = ${c.nativeVlan}`;
 }
 
 const TAG_LEN = 4;
@@ -64,8 +78,7 @@ export class VLANEncapElement extends SimpleElement<VLANEncapConf> {
 
   /** The TCI written into tags when not in ANNO mode. */
   get tci(): number {
-    const s = this.settings;
-    return ((s.tci >= 0 ? s.tci : s.id) | (s.pcp << 13)) & 0xffff;
+    return tagTci(this.settings);
   }
 
   action(p: Packet): number {
@@ -86,11 +99,30 @@ export class VLANEncapElement extends SimpleElement<VLANEncapConf> {
   }
 }
 
-function rangeWriter(key: 'pcp' | 'id' | 'nativeVlan' | 'ethertype', lo: number, hi: number) {
-  return (e: VLANEncapElement, value: string) => {
-    const v = parseHandlerValue(T.int, value);
-    if (v < lo || v > hi) throw new HandlerError(`${v} is out of range (${lo} to ${hi})`);
-    e.settings[key] = v;
+/** A setting written as an integer, then checked against its own range. */
+function setRanged<K extends string>(settings: Record<K, number>, key: K, value: string, lo: number, hi: number): void {
+  const v = parseHandlerValue(T.int, value);
+  if (v < lo || v > hi) throw new HandlerError(`${v} is out of range (${lo} to ${hi})`);
+  settings[key] = v;
+}
+
+/** The tag's handlers: vlan_tci, vlan_id, vlan_pcp, native_vlan (`nativeDoc` says what the native VLAN gets). */
+export function vlanTagHandlers<E extends { settings: VlanTagSettings; readonly tci: number }>(nativeDoc: string) {
+  return {
+    vlan_tci: {
+      read: (e: E) => (e.settings.useAnno ? 'ANNO' : String(e.tci)),
+      write: (e: E, value: string) => {
+        try {
+          Object.assign(e.settings, parseTci(value.trim()));
+        } catch (err) {
+          throw new HandlerError(`expected a 16-bit TCI or ANNO: ${(err as Error).message}`);
+        }
+      },
+      doc: 'the tag control information',
+    },
+    vlan_id: { read: (e: E) => String(e.settings.id), write: (e: E, v: string) => setRanged(e.settings, 'id', v, 0, 0xfff), doc: 'the VLAN ID' },
+    vlan_pcp: { read: (e: E) => String(e.settings.pcp), write: (e: E, v: string) => setRanged(e.settings, 'pcp', v, 0, 7), doc: 'the priority' },
+    native_vlan: { read: (e: E) => String(e.settings.nativeVlan), write: (e: E, v: string) => setRanged(e.settings, 'nativeVlan', v, -1, 0xfff), doc: nativeDoc },
   };
 }
 
@@ -128,7 +160,7 @@ export const spec = defineElement({
     prefix: 'vlan_encap',
     inPlace: true,
     hooks: { init: true },
-    init: (c) => `.tci = ${c.tci}, .use_anno = ${cBool(c.useAnno)}, .pcp = ${c.pcp}, .id = ${c.id}, .native_vlan = ${c.nativeVlan}, .ethertype = ${c.ethertype}`,
+    init: (c) => `.tag = { ${vlanTagInit(c)} }, .ethertype = ${c.ethertype}`,
   },
   handlers: {
     config: {
@@ -140,27 +172,10 @@ export const spec = defineElement({
       },
       doc: 'the effective configuration',
     },
-    vlan_tci: {
-      read: (e: VLANEncapElement) => (e.settings.useAnno ? 'ANNO' : String(e.tci)),
-      write: (e: VLANEncapElement, value: string) => {
-        try {
-          Object.assign(e.settings, parseTci(value.trim()));
-        } catch (err) {
-          throw new HandlerError(`expected a 16-bit TCI or ANNO: ${(err as Error).message}`);
-        }
-      },
-      doc: 'the tag control information',
-    },
-    vlan_id: { read: (e: VLANEncapElement) => String(e.settings.id), write: rangeWriter('id', 0, 0xfff), doc: 'the VLAN ID' },
-    vlan_pcp: { read: (e: VLANEncapElement) => String(e.settings.pcp), write: rangeWriter('pcp', 0, 7), doc: 'the priority' },
-    native_vlan: {
-      read: (e: VLANEncapElement) => String(e.settings.nativeVlan),
-      write: rangeWriter('nativeVlan', -1, 0xfff),
-      doc: 'the VLAN sent untagged',
-    },
+    ...vlanTagHandlers<VLANEncapElement>('the VLAN sent untagged'),
     ethertype: {
       read: (e: VLANEncapElement) => String(e.settings.ethertype),
-      write: rangeWriter('ethertype', 0, 0xffff),
+      write: (e: VLANEncapElement, v: string) => setRanged(e.settings, 'ethertype', v, 0, 0xffff),
       doc: 'the tag type',
     },
   },
