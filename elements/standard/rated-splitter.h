@@ -8,11 +8,8 @@
 
 #include "cvm.h"
 #include "elements/lib/checked-output.h"
-#include "token-bucket.h"
-#include "handler-values.h"
-#include "bandwidth-arg.h"
+#include "rate-settings.h"
 
-#define RATED_SPLITTER_BANDWIDTH_THRESHOLD 131072u
 
 struct rated_splitter {
     CvmElement base;
@@ -24,16 +21,9 @@ struct rated_splitter {
     TokenBucket bucket;
 };
 
-/* Bucket capacity from the rate and the burst settings (bucketCapacity in rated-unqueue.ts). */
 static uint32_t rated_splitter_capacity(const struct rated_splitter *e)
 {
-    uint64_t tokens = e->has_burst_tokens ? e->burst_tokens : (uint64_t)e->rate * e->burst_ms / 1000;
-    if (tokens > 0xffffffffu) tokens = 0xffffffffu;
-    if (e->bandwidth) {
-        tokens += RATED_SPLITTER_BANDWIDTH_THRESHOLD;
-        if (tokens > 0xffffffffu) tokens = 0xffffffffu;
-    }
-    return tokens ? (uint32_t)tokens : 1;
+    return rate_bucket_capacity(e->rate, e->burst_ms, e->burst_tokens, e->has_burst_tokens, e->bandwidth);
 }
 
 static int rated_splitter_init(struct rated_splitter *e, CvmStr *err)
@@ -54,7 +44,7 @@ static inline void rated_splitter_push(struct rated_splitter *e, int port, Packe
         token_bucket_refill(&e->bucket, now);
         int ok;
         if (e->bandwidth) {
-            ok = token_bucket_contains(&e->bucket, RATED_SPLITTER_BANDWIDTH_THRESHOLD);
+            ok = token_bucket_contains(&e->bucket, RATE_BANDWIDTH_THRESHOLD);
             if (ok) token_bucket_remove(&e->bucket, p->len);
         } else {
             ok = token_bucket_contains(&e->bucket, 1);
@@ -65,12 +55,7 @@ static inline void rated_splitter_push(struct rated_splitter *e, int port, Packe
     }
 }
 
-static void rated_splitter_read_rate(struct rated_splitter *e, CvmStr *o)
-{
-    uint32_t r = token_bucket_rate(&e->bucket);
-    if (e->bandwidth) bandwidth_unparse(o, r);
-    else cvm_str_printf(o, "%u", r);
-}
+static void rated_splitter_read_rate(struct rated_splitter *e, CvmStr *o) { rate_read(&e->bucket, e->bandwidth, o); }
 
 static void rated_splitter_read_config(struct rated_splitter *e, CvmStr *o) { rated_splitter_read_rate(e, o); }
 
@@ -78,19 +63,7 @@ static void rated_splitter_read_config(struct rated_splitter *e, CvmStr *o) { ra
 static int rated_splitter_write_rate(struct rated_splitter *e, const char *v, CvmStr *err)
 {
     uint32_t rate;
-    if (e->bandwidth) {
-        CvmStr m = { 0 };
-        int r = bandwidth_parse(v, &rate, &m);
-        if (r < 0) cvm_str_printf(err, "rate: %s", m.s);
-        cvm_str_free(&m);
-        if (r < 0) return -1;
-    } else {
-        const char *s;
-        size_t n;
-        ct_trim(v, strlen(v), &s, &n);
-        if (n == 0) return cvm_str_printf(err, "rate: missing value"), -1;
-        if (std_unsigned_value(v, "rate", &rate, err) < 0) return -1;
-    }
+    if (rate_parse(v, e->bandwidth, &rate, err) < 0) return -1;
     e->rate = rate;
     token_bucket_assign(&e->bucket, rate, rated_splitter_capacity(e));
     return 0;

@@ -8,11 +8,8 @@
 #define CVM_STD_RATED_UNQUEUE_H
 
 #include "cvm.h"
-#include "token-bucket.h"
-#include "handler-values.h"
-#include "bandwidth-arg.h"
+#include "rate-settings.h"
 
-#define RATED_UNQUEUE_BANDWIDTH_THRESHOLD 131072u
 
 struct rated_unqueue {
     CvmElement base;
@@ -28,16 +25,9 @@ struct rated_unqueue {
     TokenBucket bucket;
 };
 
-/* Bucket capacity from the rate and the burst settings (bucketCapacity). */
 static uint32_t rated_unqueue_capacity(const struct rated_unqueue *e)
 {
-    uint64_t tokens = e->has_burst_tokens ? e->burst_tokens : (uint64_t)e->rate * e->burst_ms / 1000;
-    if (tokens > 0xffffffffu) tokens = 0xffffffffu;
-    if (e->bandwidth) {
-        tokens += RATED_UNQUEUE_BANDWIDTH_THRESHOLD;
-        if (tokens > 0xffffffffu) tokens = 0xffffffffu;
-    }
-    return tokens ? (uint32_t)tokens : 1;
+    return rate_bucket_capacity(e->rate, e->burst_ms, e->burst_tokens, e->has_burst_tokens, e->bandwidth);
 }
 
 static int rated_unqueue_init(struct rated_unqueue *e, CvmStr *err)
@@ -58,7 +48,7 @@ static int rated_unqueue_run_task(struct rated_unqueue *e, CvmIn *in, CvmOut *ou
         cvm_task_unschedule(&e->task);
         return 0;
     }
-    const uint32_t threshold = e->bandwidth ? RATED_UNQUEUE_BANDWIDTH_THRESHOLD : 1;
+    const uint32_t threshold = e->bandwidth ? RATE_BANDWIDTH_THRESHOLD : 1;
     token_bucket_refill(&e->bucket, click_jiffies());
     if (!token_bucket_contains(&e->bucket, threshold)) {
         cvm_timer_schedule_after(&e->timer, click_jiffies_to_ns(token_bucket_time_until_contains(&e->bucket, threshold)));
@@ -89,12 +79,7 @@ static void rated_unqueue_run_timer(struct rated_unqueue *e, CvmIn *in, CvmOut *
     cvm_task_schedule(&e->task);
 }
 
-static void rated_unqueue_read_rate(struct rated_unqueue *e, CvmStr *o)
-{
-    uint32_t r = token_bucket_rate(&e->bucket);
-    if (e->bandwidth) bandwidth_unparse(o, r);
-    else cvm_str_printf(o, "%u", r);
-}
+static void rated_unqueue_read_rate(struct rated_unqueue *e, CvmStr *o) { rate_read(&e->bucket, e->bandwidth, o); }
 
 static void rated_unqueue_read_config(struct rated_unqueue *e, CvmStr *o) { rated_unqueue_read_rate(e, o); }
 static void rated_unqueue_read_active(struct rated_unqueue *e, CvmStr *o) { std_bool_text(o, e->active); }
@@ -108,19 +93,7 @@ static void rated_unqueue_read_calls(struct rated_unqueue *e, CvmStr *o)
 static int rated_unqueue_write_rate(struct rated_unqueue *e, const char *v, CvmStr *err)
 {
     uint32_t rate;
-    if (e->bandwidth) {
-        CvmStr m = { 0 };
-        int r = bandwidth_parse(v, &rate, &m);
-        if (r < 0) cvm_str_printf(err, "rate: %s", m.s);
-        cvm_str_free(&m);
-        if (r < 0) return -1;
-    } else {
-        const char *s;
-        size_t n;
-        ct_trim(v, strlen(v), &s, &n);
-        if (n == 0) return cvm_str_printf(err, "rate: missing value"), -1;
-        if (std_unsigned_value(v, "rate", &rate, err) < 0) return -1;
-    }
+    if (rate_parse(v, e->bandwidth, &rate, err) < 0) return -1;
     e->rate = rate;
     token_bucket_assign(&e->bucket, rate, rated_unqueue_capacity(e));
     return 0;
