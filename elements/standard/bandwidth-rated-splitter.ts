@@ -13,18 +13,13 @@
  * Handlers:   rate (read/write, as a bandwidth), config (read: the rate).
  */
 
-import { a } from '../../config-lang/args/args.js';
-import { T } from '../../config-lang/args/types.js';
 import { defineElement, HandlerError } from '../spec.js';
-import { bandwidthArg, parseBandwidth, unparseBandwidth } from './bandwidth-arg.js';
+import { parseBandwidth, unparseBandwidth } from './bandwidth-arg.js';
+import { BANDWIDTH_RATED_ARGS } from './bandwidth-rated-unqueue.js';
 import { ratedConfigure, type RatedUnqueueConf } from './rated-unqueue.js';
 import { RatedSplitterElement, splitterHandlers, splitterNative } from './rated-splitter.js';
 
-const args = {
-  RATE: a.mp(bandwidthArg),
-  BURST_DURATION: a.ko(T.interval),
-  BURST_BYTES: a.ko(T.unsigned),
-};
+const args = BANDWIDTH_RATED_ARGS;
 
 export const spec = defineElement<typeof args, RatedUnqueueConf, RatedSplitterElement>({
   name: 'BandwidthRatedSplitter',

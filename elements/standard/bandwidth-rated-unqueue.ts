@@ -32,11 +32,13 @@ class BandwidthRatedUnqueueElement extends RatedUnqueueElement {
   }
 }
 
-const args = {
+/** BandwidthRatedUnqueue's arguments, BandwidthRatedSplitter's too. */
+export const BANDWIDTH_RATED_ARGS = {
   RATE: a.mp(bandwidthArg),
   BURST_DURATION: a.ko(T.interval),
   BURST_BYTES: a.ko(T.unsigned),
 };
+const args = BANDWIDTH_RATED_ARGS;
 
 export const spec = defineElement<typeof args, RatedUnqueueConf, RatedUnqueueElement>({
   name: 'BandwidthRatedUnqueue',

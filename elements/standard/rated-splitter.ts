@@ -16,14 +16,12 @@
  *   config (read)      the rate, as Click's RatedSplitter reports it
  */
 
-import { a } from '../../config-lang/args/args.js';
-import { T } from '../../config-lang/args/types.js';
 import { HostElement, type ElementInit, type Out } from '../../host-engine/element.js';
 import type { Packet, PacketBatch } from '../../host-engine/packet.js';
 import { defineElement, HandlerError, type HandlerDef } from '../spec.js';
 import { jiffiesAt } from '../lib/click-time.js';
 import { unsignedValue } from '../lib/handler-values.js';
-import { BANDWIDTH_THRESHOLD, bucketCapacity, ratedConfigure, type RatedUnqueueConf } from './rated-unqueue.js';
+import { BANDWIDTH_THRESHOLD, RATED_ARGS, bucketCapacity, ratedConfigure, type RatedUnqueueConf } from './rated-unqueue.js';
 import { TokenBucket } from './token-bucket.js';
 import { nativeSource, type NativeSpec } from '../../dataplane-native/native-spec.js';
 
@@ -93,11 +91,7 @@ export function splitterNative(file: string, bandwidth: boolean): NativeSpec<Rat
   };
 }
 
-const args = {
-  RATE: a.mp(T.unsigned),
-  BURST_DURATION: a.ko(T.interval),
-  BURST_SIZE: a.ko(T.unsigned),
-};
+const args = RATED_ARGS;
 
 export const spec = defineElement<typeof args, RatedUnqueueConf, RatedSplitterElement>({
   name: 'RatedSplitter',

@@ -153,11 +153,13 @@ export class RatedUnqueueElement extends HostElement<RatedUnqueueConf> {
   }
 }
 
-const args = {
+/** RatedUnqueue's arguments, RatedSplitter's too. */
+export const RATED_ARGS = {
   RATE: a.mp(T.unsigned),
   BURST_DURATION: a.ko(T.interval),
   BURST_SIZE: a.ko(T.unsigned),
 };
+const args = RATED_ARGS;
 
 export function ratedHandlers(readRate: (e: RatedUnqueueElement) => string, parseRate: (v: string) => number): Record<string, HandlerDef<RatedUnqueueElement>> {
   return {
