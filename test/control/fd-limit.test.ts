@@ -14,7 +14,7 @@
 // gone) is said once and the socket goes on serving; before, it reached
 // the bind-failure listener and stopped the router.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -33,19 +33,28 @@ import { cpuSeconds } from '../util/proc.js';
 const CONFIG = 'src :: RatedSource(LENGTH 60, RATE 2000) -> c :: Counter -> Discard; ControlSocket(unix, control.sock);';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-t.test('more clients than descriptors', async (t) => {
-  const bin = buildNative(generateC(loadConfig(CONFIG, 'fd.click'), { configText: CONFIG }), { kind: 'exe', cacheDir: NATIVE_CACHE_DIR }).output;
-  const dir = mkdtempSync(join(tmpdir(), 'clickvm-fd-limit-'));
-  const child = spawn('sh', ['-c', 'ulimit -n 32 && exec "$0"', bin], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const held: Socket[] = [];
+/**
+ * A router process started in `dir`, its standard error gathered; the
+ * teardown closes the client sockets the test holds, kills the process and
+ * removes `dir`.
+ */
+function watchedRouter(t: Test, dir: string, command: string, args: readonly string[]) {
+  const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = { child, stderr: '', held: [] as Socket[], exited: new Promise<number | null>((done) => child.on('exit', (code) => done(code))) };
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (r.stderr += d));
   t.teardown(() => {
-    for (const s of held) s.destroy();
+    for (const s of r.held) s.destroy();
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
+  return r;
+}
+
+t.test('more clients than descriptors', async (t) => {
+  const bin = buildNative(generateC(loadConfig(CONFIG, 'fd.click'), { configText: CONFIG }), { kind: 'exe', cacheDir: NATIVE_CACHE_DIR }).output;
+  const dir = mkdtempSync(join(tmpdir(), 'clickvm-fd-limit-'));
+  const router = watchedRouter(t, dir, 'sh', ['-c', 'ulimit -n 32 && exec "$0"', bin]);
+  const { held, exited } = router;
   const path = join(dir, 'control.sock');
   const first = await ControlClient.connectWhenUp({ path }, { timeoutMs: 5000 });
   const before = Number(await first.read('c.count'));
@@ -55,7 +64,7 @@ t.test('more clients than descriptors', async (t) => {
     held.push(s);
   }
   await sleep(1500);
-  const lines = stderr.split('\n').filter((l) => /accept: /.test(l));
+  const lines = router.stderr.split('\n').filter((l) => /accept: /.test(l));
   t.ok(lines.length >= 1 && lines.length <= 3, `running out of descriptors is said, not repeated at every poll (${lines.length} line(s): ${lines[0] ?? ''})`);
   const during = Number(await first.read('c.count'));
   t.ok(during > before, `the first client is still served and forwarding goes on (c.count ${before} -> ${during})`);
@@ -75,16 +84,8 @@ t.test('the host engine out of descriptors', async (t) => {
   writeFileSync(join(dir, 'fd.click'), 'src :: RatedSource(LENGTH 60, RATE 2000) -> c :: Counter -> Discard;\n');
   writeFileSync(join(dir, 'in.pcap'), readFileSync(join(import.meta.dirname, '../fixtures/conformance/01-counter/in.pcap')));
   const root = join(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'cli/main.ts'), 'run', '-R', '-u', path, 'fd.click'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const held: Socket[] = [];
-  t.teardown(() => {
-    for (const s of held) s.destroy();
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const router = watchedRouter(t, dir, process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'cli/main.ts'), 'run', '-R', '-u', path, 'fd.click']);
+  const { child, held, exited } = router;
   const first = await ControlClient.connectWhenUp({ path }, { timeoutMs: 5000 }, 200);
   const pid = child.pid!;
   // Not one descriptor more than it holds now, then back to what it had.
@@ -121,8 +122,8 @@ t.test('the host engine out of descriptors', async (t) => {
   t.equal(await first.read('c2.name'), 'c2', 'the same reconfiguration is taken once descriptors are free');
   await first.write('stop', '');
   await first.close();
-  t.equal(await exited, 0, `the router stops cleanly${stderr ? `: ${stderr}` : ''}`);
-  t.notMatch(stderr, /Error|at .*\.ts:\d+/, 'no exception reached stderr');
+  t.equal(await exited, 0, `the router stops cleanly${router.stderr ? `: ${router.stderr}` : ''}`);
+  t.notMatch(router.stderr, /Error|at .*\.ts:\d+/, 'no exception reached stderr');
 });
 
 t.test('an accept error passed up to the host engine is said once', async (t) => {

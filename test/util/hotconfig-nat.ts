@@ -5,7 +5,7 @@
 import type { Test } from 'tap';
 import { arp, ether, frames } from './packets.js';
 
-/** What the scenario needs of an engine running the NAT on memory devices (ring capacity 8). */
+/** What a swap scenario needs of an engine on memory devices (the NAT's: ring capacity 8; the rewriters' too). */
 export interface NatEngine {
   inject(device: string, frames: readonly Uint8Array[]): void;
   collect(device: string): Uint8Array[];

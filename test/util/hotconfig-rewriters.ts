@@ -5,6 +5,7 @@
 // longer) goes on shifting its sequence numbers.
 import type { Test } from 'tap';
 import { ether, frames, ipv4, tcp } from './packets.js';
+import type { NatEngine } from './hotconfig-nat.js';
 
 /** `extra` goes after the UDP side's counter (the second configuration adds one). */
 export const REWRITERS = (extra = '') => `
@@ -16,14 +17,6 @@ udp :: FromDevice(c) -> Strip(14) -> CheckIPHeader -> urw :: UDPRewriter(pattern
 urw[1] -> Discard;
 `;
 
-export interface RewriterEngine {
-  inject(device: string, frames: readonly Uint8Array[]): void;
-  collect(device: string): Uint8Array[];
-  round(): void;
-  read(handler: string): string;
-  reconfigure(text: string): void;
-  balanced(): boolean;
-}
 
 const cmd = (seq: number, s: string) =>
   ether(ipv4(tcp(Uint8Array.from(s, (c) => c.charCodeAt(0)), { src: '10.0.0.1', sport: 3000, dst: '198.51.100.7', dport: 21, seq, flags: 0x18 }), { src: '10.0.0.1', dst: '198.51.100.7', proto: 6 }));
@@ -31,7 +24,7 @@ const dgram = (sport: number) => frames.udp({ src: '10.0.0.2', sport, dst: '198.
 const be32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
 
-export function rewritersAcrossSwap(t: Test, e: RewriterEngine): void {
+export function rewritersAcrossSwap(t: Test, e: NatEngine): void {
   e.inject('a', [cmd(1, 'PORT 10,0,0,1,39,16\r\n')]);
   e.round();
   e.inject('a', [cmd(22, 'port 10,0,0,1,39,16\r\n')]);
