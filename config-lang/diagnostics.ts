@@ -17,14 +17,20 @@ export interface Diagnostic {
   readonly span: SourceSpan;
   readonly hint?: string;
   readonly related?: readonly RelatedNote[];
+  /**
+   * Click's own wording and place for this error, where they differ from ours
+   * (Click reports some errors at the element's declaration): what
+   * --click-diagnostics prints instead, without the related notes.
+   */
+  readonly click?: { readonly span: SourceSpan; readonly message: string };
 }
 
 /** Collects diagnostics so that one run reports every error of a file. */
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
 
-  error(span: SourceSpan, message: string, hint?: string, related?: readonly RelatedNote[]): void {
-    this.items.push({ severity: 'error', message, span, hint, related });
+  error(span: SourceSpan, message: string, hint?: string, related?: readonly RelatedNote[], click?: Diagnostic['click']): void {
+    this.items.push({ severity: 'error', message, span, hint, related, ...(click ? { click } : {}) });
   }
 
   warning(span: SourceSpan, message: string, hint?: string): void {
@@ -149,6 +155,11 @@ export function formatClickDiagnostics(ds: readonly Diagnostic[]): string {
   let context = '';
   for (const d of ds) {
     const prefix = d.severity === 'warning' ? 'warning: ' : '';
+    if (d.click) {
+      context = '';
+      out.push(where(d.click.span) + prefix + d.click.message);
+      continue;
+    }
     const m = ELEMENT_MESSAGE.exec(d.message);
     if (m) {
       const header = `${where(d.span)}While configuring '${m[1]} :: ${m[2]}':`;

@@ -7,6 +7,7 @@
 // run reports every problem.
 
 import type { DiagnosticBag, RelatedNote } from '../config-lang/diagnostics.js';
+import type { SourceSpan } from '../config-lang/source.js';
 import type { AnyElementSpec } from '../elements/spec.js';
 import type { PortMode } from '../host-engine/element.js';
 import { describePortCount, parsePortCount, portCounts, PortCodeError, type PortCountSpec } from './port-codes.js';
@@ -17,6 +18,11 @@ import type { GraphConnection, GraphElement } from './router-graph.js';
 /** `'name' :: Class`, how messages name an element (Click's declaration()). */
 export function declaration(el: GraphElement): string {
   return `'${el.name}' :: ${el.className}`;
+}
+
+/** Click words a reused push output or pull input this way, at the element's declaration. */
+function clickReuse(el: GraphElement, kind: string, port: number): { span: SourceSpan; message: string } {
+  return { span: el.span, message: `illegal reuse of '${el.name} :: ${el.className}' ${kind} ${port}` };
 }
 
 export interface PortCheck {
@@ -201,7 +207,7 @@ export function checkPorts(
       bag.error(c.span, `${declaration(el)} push output ${c.from.port} connected more than once`,
         'a push output sends each packet to one place; use a Tee to copy packets to several', [
           { span: connections[firstOut[go]!]!.span, message: `output ${c.from.port} first connected here` }, ...notes(c.context, el.context),
-        ]);
+        ], clickReuse(el, 'push output', c.from.port));
       continue;
     }
     if (firstIn[gi]! >= 0 && modes.inputs[c.to.element]![c.to.port] === 'pull') {
@@ -209,7 +215,7 @@ export function checkPorts(
       bag.error(c.span, `${declaration(el)} pull input ${c.to.port} connected more than once`,
         'a pull input pulls from one place; merge pull paths with a scheduler such as RoundRobinSched', [
           { span: connections[firstIn[gi]!]!.span, message: `input ${c.to.port} first connected here` }, ...notes(c.context, el.context),
-        ]);
+        ], clickReuse(el, 'pull input', c.to.port));
       continue;
     }
     if (firstOut[go]! < 0) firstOut[go] = index;

@@ -61,3 +61,16 @@ t.test('--click-diagnostics: element errors under "While configuring", then "Rou
   t.match(plain.stderr, "<expr>:1:26: error: 'p' :: Print output 0 unused\n", 'without the option, clickvm diagnostics');
   t.notMatch(plain.stderr, 'Router could not be initialized');
 });
+
+t.test("--click-diagnostics: a reused port is Click's 'illegal reuse', at the element's declaration", async (t) => {
+  // As Click prints it (checked against Click 2.1 on these texts).
+  const push = 'i :: InfiniteSource(LIMIT 1)\n  -> Discard;\ni -> Discard;';
+  const c = await clickvm(['run', '--click-diagnostics', '-e', push]);
+  t.equal(c.code, 1);
+  t.equal(c.stderr, "config:1: illegal reuse of 'i :: InfiniteSource' push output 0\nRouter could not be initialized!\n", 'push output: one line, no notes');
+  const pull = await clickvm(['run', '--click-diagnostics', '-e', 'q1, q2 :: Queue; Idle -> q1; Idle -> q2;\nu :: Unqueue;\nq1 -> u; q2 -> u; u -> Discard;']);
+  t.equal(pull.stderr, "config:2: illegal reuse of 'u :: Unqueue' pull input 0\nRouter could not be initialized!\n", 'pull input');
+  const plain = await clickvm(['run', '-e', push]);
+  t.match(plain.stderr, "<expr>:3:1: error: 'i' :: InfiniteSource push output 0 connected more than once", 'without the option: at the second connection');
+  t.match(plain.stderr, 'output 0 first connected here', 'with a note at the first');
+});
