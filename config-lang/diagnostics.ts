@@ -155,22 +155,21 @@ export function formatClickDiagnostics(ds: readonly Diagnostic[]): string {
   let context = '';
   for (const d of ds) {
     const prefix = d.severity === 'warning' ? 'warning: ' : '';
-    if (d.click) {
-      context = '';
-      out.push(where(d.click.span) + prefix + d.click.message);
-      continue;
-    }
-    const m = ELEMENT_MESSAGE.exec(d.message);
+    // Click's wording and place where they differ from ours; then our notes are left out.
+    const span = d.click?.span ?? d.span;
+    const message = d.click?.message ?? d.message;
+    const m = ELEMENT_MESSAGE.exec(message);
     if (m) {
-      const header = `${where(d.span)}While configuring '${m[1]} :: ${m[2]}':`;
+      const header = `${where(span)}While configuring '${m[1]} :: ${m[2]}':`;
       if (header !== context) out.push(header);
       context = header;
       // An element may report several errors at once, one a line (a rewriter's input specs).
       for (const line of m[3]!.split('\n')) out.push(`  ${prefix}${line}`);
     } else {
       context = '';
-      out.push(where(d.span) + prefix + d.message.replace(/'([^']*)' :: ([^\s:']+)/g, "'$1 :: $2'"));
+      out.push(where(span) + prefix + message.replace(/'([^']*)' :: ([^\s:']+)/g, "'$1 :: $2'"));
     }
+    if (d.click) continue;
     for (const r of d.related ?? []) {
       context = '';
       out.push(where(r.span) + r.message);

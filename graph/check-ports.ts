@@ -22,7 +22,7 @@ export function declaration(el: GraphElement): string {
 
 /** Click words a reused push output or pull input this way, at the element's declaration. */
 function clickReuse(el: GraphElement, kind: string, port: number): { span: SourceSpan; message: string } {
-  return { span: el.span, message: `illegal reuse of '${el.name} :: ${el.className}' ${kind} ${port}` };
+  return { span: el.span, message: `illegal reuse of ${declaration(el)} ${kind} ${port}` };
 }
 
 export interface PortCheck {
