@@ -24,12 +24,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config-lang/load.js';
-import { buildNative } from '../dataplane-native/build.js';
-import { generateC } from '../dataplane-native/codegen.js';
-import { repoRoot } from '../dataplane-native/native-spec.js';
 import { writeCapture } from '../host-engine/pcap.js';
-import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, spawnIn, waitOutput, waitPacketSockets, waitXdp, type Network } from '../test/devices/netns.js';
+import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, spawnIn, waitOutput, type Network } from '../test/devices/netns.js';
+import { startBridge, type DeviceMethod } from './suite/veth-bridge.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,8 +50,7 @@ try {
 
 // --method XDP: the middlebox's devices through AF_XDP (METHOD XDP) instead of the packet rings.
 const methodAt = process.argv.indexOf('--method');
-const METHOD = methodAt >= 0 ? process.argv[methodAt + 1]!.toUpperCase() : 'LINUX';
-const CONFIG = `rx :: FromDevice(m0, BURST 256, METHOD ${METHOD}) -> q :: Queue(4096) -> tx :: ToDevice(m1, BURST 256, METHOD ${METHOD});`;
+const METHOD: DeviceMethod = methodAt >= 0 && process.argv[methodAt + 1]?.toUpperCase() === 'XDP' ? 'XDP' : 'LINUX';
 const HANDLERS = ['rx.count', 'rx.kernel_drops', 'tx.count', 'q.drops'];
 
 interface Sample {
@@ -77,17 +73,8 @@ async function replay(net: Network, tool: string, pcap: string, countNs: string,
 }
 
 async function throughEngine(net: Network, tool: string, pcap: string, engine: 'host' | 'native', dir: string, drain = false): Promise<Sample> {
-  const file = join(dir, 'bridge.click');
-  writeFileSync(file, CONFIG);
-  const hs = HANDLERS.flatMap((h) => ['-h', h]);
-  const argv =
-    engine === 'host'
-      ? [process.execPath, '--import', 'tsx', join(repoRoot, 'cli', 'main.ts'), 'run', file, ...hs]
-      : [buildNative(generateC(loadConfig(CONFIG, file), { configText: CONFIG }), { kind: 'exe' }).output, ...hs];
-  const mb = spawnIn(net.middle, argv, repoRoot);
+  const mb = await startBridge(net, engine, METHOD, dir, HANDLERS);
   try {
-    const ready = METHOD === 'XDP' ? await waitXdp(net.middle, ['m0'], 120000) : await waitPacketSockets(net.middle, 2, 120000);
-    if (!ready) throw new Error(`the middlebox did not start: ${mb.stderr()}`);
     let r: { arrived: number; seconds: number; senderPps: number };
     if (drain) {
       mb.child.kill('SIGSTOP');

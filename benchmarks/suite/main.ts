@@ -18,6 +18,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: clickvm bench [op
   --march-native        build the native engine with -march=native
   --skip-frontend       skip the front-end timings (10,000-element configuration, examples through gcc)
   --skip-scaling        skip multi-core scaling (the native binary on 1 core, then one instance per core)
+  --skip-device-latency skip the latency rows on veth pairs (root) and through the VM's NICs
   --runs N              measured runs per figure (default 5, after one warm-up)
   --packets N           packets per run, native and Click (default 2000000)
   --host-packets N      packets per run, host engine (default 200000)
@@ -62,6 +63,7 @@ export const BENCH_OPTIONS = {
   'march-native': 'boolean',
   'skip-frontend': 'boolean',
   'skip-scaling': 'boolean',
+  'skip-device-latency': 'boolean',
   runs: 'string',
   packets: 'string',
   'host-packets': 'string',
@@ -103,6 +105,7 @@ export function benchArgs(v: BenchValues): BenchArgs {
     marchNative: v['march-native'] ?? false,
     frontend: !(v['skip-frontend'] ?? false),
     scaling: !(v['skip-scaling'] ?? false),
+    deviceLatency: !(v['skip-device-latency'] ?? false),
     ...opt('reference', v.reference),
     ...opt('render', v.render),
     ...opt('runs', int('runs', v.runs)),

@@ -54,6 +54,55 @@ function vmBootSection(v: VmBootResults): string[] {
   ];
 }
 
+function deviceLatencySection(r: Results): string[] {
+  const out: string[] = [];
+  const v = r.vethLatency;
+  if (v || r.vethLatencyError) {
+    out.push(`## Latency on veth pairs (${v?.frameBytes ?? 64} B frames)`, '');
+    if (!v) out.push(`Not measured: ${r.vethLatencyError}`, '');
+    else {
+      out.push(
+        `Sender, middlebox and receiver in three network namespaces joined by two veth pairs; one frame at a time out of the sender's link, timed until it arrives on the receiver's ` +
+          `(one process holds both sockets: one clock), ${v.gapUs} us between frames so that each sample includes the middlebox waking up. ` +
+          'The kernel row is the kernel forwarding between the two links itself (tc mirred, no user space): the floor. ' +
+          'METHOD LINUX is the TPACKET_V3 ring, which hands a block to user space when it fills or after its 1 ms timeout, so a lone frame waits for the timeout; METHOD XDP is AF_XDP (copy mode on veth).',
+        '',
+        table(
+          ['path', 'frames', 'lost', 'median us', '99th percentile us', 'max us', 'adds (us)'],
+          v.rows.map((x) => [
+            x.path === 'kernel' ? 'kernel forwarding (baseline)' : `${x.path} engine bridge, METHOD ${x.method}`,
+            String(x.frames),
+            String(x.lost),
+            ...(x.error ? ['failed', '-', '-', x.error] : [f(x.medianUs), f(x.p99Us), f(x.maxUs), x.addedUs !== undefined ? f(x.addedUs) : '-']),
+          ]),
+        ),
+        '',
+      );
+    }
+  }
+  const m = r.vmNicLatency;
+  if (m || r.vmNicLatencyError) {
+    out.push(`## Latency through the VM's NICs (${m?.frameBytes ?? 64} B frames)`, '');
+    if (!m) out.push(`Not measured: ${r.vmNicLatencyError}`, '');
+    else {
+      out.push(
+        `A bridge image (FromDevice(0) -> Queue -> ToDevice(1)) under QEMU ${m.accel}, its NICs on loopback UDP (-netdev dgram); one frame at a time into NIC 0, timed until it leaves NIC 1, ` +
+          `${m.frames.toLocaleString('en-US')} frames after a warm-up. The baseline is the same two datagrams with a relay socket in the measuring process where the VM would be.`,
+        '',
+        table(
+          ['path', 'median us', '99th percentile us', 'max us', 'adds (us)'],
+          [
+            ['UDP relay in-process (baseline)', f(m.baseline.medianUs), f(m.baseline.p99Us), f(m.baseline.maxUs), '-'],
+            [`VM, two virtio-net NICs (${m.accel})`, f(m.vm.medianUs), f(m.vm.p99Us), f(m.vm.maxUs), f(m.addedUs)],
+          ],
+        ),
+        '',
+      );
+    }
+  }
+  return out;
+}
+
 function scalingSection(r: Results): string[] {
   const rows = r.scaling ?? [];
   const sp = (s: Spread): string => `${f(s.median)} (${range(s)})`;
@@ -193,6 +242,7 @@ export function markdown(r: Results, charts: readonly string[]): string {
       '',
     );
   }
+  out.push(...deviceLatencySection(r));
   if (r.scaling?.length || r.scalingError) out.push(...scalingSection(r));
   if (r.vmBoot) out.push(...vmBootSection(r.vmBoot));
   else if (r.vmBootError) out.push('## VM image', '', `Not measured: ${r.vmBootError}`, '');

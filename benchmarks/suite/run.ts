@@ -17,6 +17,8 @@ import { measureVm, vmAccel } from './vm-engine.js';
 import { measureFrontend, type FrontendResults } from './frontend.js';
 import { measureVmBoot, type VmBootResults } from './vm-boot.js';
 import { measureLatency, type Latency } from './latency.js';
+import { measureVethLatency, vethLatencyUnavailable, type VethLatencyResults } from './latency-veth.js';
+import { measureVmNicLatency, type VmNicLatency } from './latency-vm.js';
 import { measureScaling, type ScalingRow } from './scaling.js';
 import { exampleBench } from './examples.js';
 import type { Measurement } from './stats.js';
@@ -71,6 +73,12 @@ export interface Results {
   /** The native binary alone on one core, then one instance per core at once (smallest frame size). */
   readonly scaling?: readonly ScalingRow[];
   readonly scalingError?: string;
+  /** One frame at a time across veth pairs: the kernel forwarding, then a bridge per engine and device method. */
+  readonly vethLatency?: VethLatencyResults;
+  readonly vethLatencyError?: string;
+  /** One frame at a time through the VM's two NICs, beside the same datagrams relayed in-process (with the vm engine). */
+  readonly vmNicLatency?: VmNicLatency;
+  readonly vmNicLatencyError?: string;
   readonly rows: readonly Row[];
   readonly loadAtEnd: number;
   readonly seconds: number;
@@ -86,6 +94,8 @@ export interface SuiteOptions extends MatrixChoice {
   readonly frontend?: boolean;
   /** Measure multi-core scaling of the native engine (default true when it is among the engines). */
   readonly scaling?: boolean;
+  /** Latency on veth pairs (needs root) and through the VM's NICs (with the vm engine); default true. */
+  readonly deviceLatency?: boolean;
   /** Where log lines go (default stdout). */
   readonly write?: (text: string) => void;
   /** Draw a progress bar (default: stdout is a TTY). */
@@ -251,6 +261,7 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
       write(`vm image figures failed: ${vmBootError}\n`);
     }
   }
+  const devices = opts.deviceLatency ?? true ? await deviceLatency(m.engines, opts.quick ?? false, write) : {};
   const { configs, ...rest } = m;
   return {
     schema: 'clickvm-bench/1',
@@ -266,8 +277,53 @@ export async function runSuite(opts: SuiteOptions = {}): Promise<Results> {
     ...(vmBootError ? { vmBootError } : {}),
     ...(scaling ? { scaling } : {}),
     ...(scalingError ? { scalingError } : {}),
+    ...devices,
     rows,
     loadAtEnd: loadavg()[0]!,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
+}
+
+const latencyLine = (name: string, l: { medianUs: number; p99Us: number }, added?: number): string =>
+  `latency ${name.padEnd(24)} median ${fmt(l.medianUs)} us, p99 ${fmt(l.p99Us)} us${added !== undefined ? `, adds ${fmt(added)} us` : ''}\n`;
+
+/** The veth rows for the host and native engines among `engines` (both device methods), and the VM NIC figure with the vm engine. */
+async function deviceLatency(
+  engines: readonly Engine[],
+  quick: boolean,
+  write: (t: string) => void,
+): Promise<Pick<Results, 'vethLatency' | 'vethLatencyError' | 'vmNicLatency' | 'vmNicLatencyError'>> {
+  const out: { -readonly [K in keyof Results]?: Results[K] } = {};
+  const frames = quick ? 200 : 2000;
+  const bridges = (['native', 'host'] as const).filter((e) => engines.includes(e)).flatMap((engine) => (['LINUX', 'XDP'] as const).map((method) => ({ engine, method })));
+  if (bridges.length) {
+    const reason = vethLatencyUnavailable();
+    if (reason) {
+      out.vethLatencyError = reason;
+      write(`latency on veth: not measured (${reason})\n`);
+    } else {
+      try {
+        const v = await measureVethLatency(frames, bridges);
+        out.vethLatency = v;
+        for (const row of v.rows) {
+          const name = row.path === 'kernel' ? 'veth, kernel forwarding' : `veth, ${row.path} ${row.method}`;
+          write(row.error ? `latency ${name} failed: ${row.error}\n` : latencyLine(name, row, row.addedUs));
+        }
+      } catch (e) {
+        out.vethLatencyError = why(e);
+        write(`latency on veth failed: ${why(e)}\n`);
+      }
+    }
+  }
+  if (engines.includes('vm')) {
+    try {
+      const v = await measureVmNicLatency(frames);
+      out.vmNicLatency = v;
+      write(latencyLine('UDP relay in-process', v.baseline) + latencyLine(`VM NICs (${v.accel})`, v.vm, v.addedUs));
+    } catch (e) {
+      out.vmNicLatencyError = why(e);
+      write(`latency through the VM's NICs failed: ${why(e)}\n`);
+    }
+  }
+  return out;
 }

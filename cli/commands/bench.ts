@@ -17,6 +17,7 @@ const DESCRIBE: Record<keyof typeof BENCH_OPTIONS, string> = {
   'host-packets': 'packets per run, host engine (default 200000)',
   'skip-frontend': 'skip the front-end timings (10,000-element configuration, examples through gcc)',
   'skip-scaling': 'skip multi-core scaling (the native binary on 1 core, then one instance per core)',
+  'skip-device-latency': "skip the latency rows on veth pairs (needs root) and through the VM's NICs",
   'vm-packets': 'packets per run inside the VM (default 1000000)',
   sizes: 'frame sizes in bytes, comma-separated (default 64,128,256,512,1024,1500)',
   configs: 'configurations by name prefix, comma-separated (default all)',

@@ -101,6 +101,27 @@ t.test('npm run bench -- --quick writes JSON, Markdown and SVG charts', async (t
   t.ok(vb.guestMainMs.median > 0 && vb.guestReadyMs.median >= vb.guestMainMs.min, 'guest boot milestones in order');
   t.ok(vb.firstFrameMs.median > 0 && vb.bootToExitMs.emptyProgram.median > 0, 'QEMU start to first frame, and the baseline');
   t.ok(vb.smallestMemoryMiB >= 2 && vb.smallestMemoryMiB <= 16, `runs in ${vb.smallestMemoryMiB} MiB`);
+  // Latency on veth pairs (as root: CI is) and through the VM's NICs: the shape, each row's own order, never a speed.
+  if (process.getuid?.() === 0) {
+    const v = res.vethLatency!;
+    t.ok(v, `veth latency${res.vethLatencyError ? `: ${res.vethLatencyError}` : ''}`);
+    t.equal(v.frameBytes, 64);
+    t.same(v.rows.map((x) => (x.path === 'kernel' ? 'kernel' : `${x.path} ${x.method}`)), ['kernel', 'native LINUX', 'native XDP', 'host LINUX', 'host XDP'], 'the baseline first, then each engine and method');
+    for (const x of v.rows) {
+      if (x.path === 'kernel' || x.method === 'LINUX') t.notOk(x.error, `${x.path} ${x.method ?? ''} measured`);
+      if (x.error) continue;
+      t.equal(x.lost, 0, `${x.path} ${x.method ?? ''}: every frame came back`);
+      t.ok(x.medianUs > 0 && x.medianUs <= x.p99Us && x.p99Us <= x.maxUs, `${x.path} ${x.method ?? ''}: median <= p99 <= max`);
+      if (x.path !== 'kernel') t.ok(Math.abs(x.addedUs! - (x.medianUs - v.rows[0]!.medianUs)) < 1e-9, 'what it adds: its median less the baseline');
+    }
+    t.match(md0(out), /## Latency on veth pairs \(64 B frames\)/);
+  }
+  const vn = res.vmNicLatency!;
+  t.ok(vn, `VM NIC latency${res.vmNicLatencyError ? `: ${res.vmNicLatencyError}` : ''}`);
+  t.ok(vn.baseline.medianUs > 0 && vn.vm.medianUs <= vn.vm.p99Us && vn.vm.p99Us <= vn.vm.maxUs, 'VM NIC latency: median <= p99 <= max');
+  t.ok(Math.abs(vn.addedUs - (vn.vm.medianUs - vn.baseline.medianUs)) < 1e-9, 'what the VM adds over the relay');
+  t.match(md0(out), /## Latency through the VM's NICs \(64 B frames\)/);
+
   // --quick: the front end on a 1,000-element configuration and one example through gcc.
   const fe = res.frontend!;
   t.ok(fe, 'front-end timings');
@@ -165,7 +186,7 @@ t.test('clickvm bench: its options in --help, bad ones a usage error', async (t)
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
   const help = cli(['bench', '--help']);
   t.equal(help.status, 0, help.stderr);
-  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets', '--skip-scaling']) t.match(help.stdout, o);
+  for (const o of ['--quick', '--reference', '--callgrind', '--dpdk', '--sizes', '--out', '--vm-packets', '--skip-scaling', '--skip-device-latency']) t.match(help.stdout, o);
   const bad = cli(['bench', '--engines', 'fpga']);
   t.equal(bad.status, 1);
   t.match(bad.stderr, /fpga/);

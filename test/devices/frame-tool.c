@@ -9,16 +9,24 @@
  *   frame-tool recv IFACE FILE IDLE_MS [MAX]
  *                                       capture frames arriving on IFACE into FILE until
  *                                       none came for IDLE_MS (or MAX arrived, or SIGINT)
+ *   frame-tool ping IFACE RX_NS RX_IFACE N LEN GAP_US
+ *                                       latency: N frames of LEN bytes, one in flight at a
+ *                                       time, out of IFACE and back on RX_IFACE in network
+ *                                       namespace RX_NS (one process, one clock); prints
+ *                                       "ping N lost L median_us M p99_us P max_us X"
  *
  * FILE holds frames as a 4-byte little-endian length and the bytes. The
  * receivers print "ready" once they listen (so the sender can start), then
  * "frames N seconds S" from the first to the last frame. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -190,6 +198,66 @@ static int do_count(const char *ifname, int idle_ms)
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each frame carries its sequence number; the next leaves GAP_US after the
+ * previous came back (or was given up on after 100 ms), so the path is idle
+ * between frames and a sample includes the middlebox waking up for it. The
+ * first tenth (at least 10) warm the path up and are not counted. */
+static int do_ping(const char *ifname, const char *rx_ns, const char *rx_ifname, unsigned long n, unsigned len, unsigned gap_us)
+{
+    int tx = open_socket(ifname, 0);
+    char nspath[256];
+    snprintf(nspath, sizeof nspath, "/var/run/netns/%s", rx_ns);
+    int nsfd = open(nspath, O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
+        fprintf(stderr, "%s: %s\n", nspath, strerror(errno));
+        return 2;
+    }
+    close(nsfd);
+    int rx = open_socket(rx_ifname, 0x88b5);
+    uint8_t buf[2048], in[2048];
+    if (len < 60 || len > sizeof buf) len = 60;
+    memset(buf, 0, sizeof buf);
+    const uint8_t hdr[14] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0xb5 };
+    memcpy(buf, hdr, sizeof hdr);
+    unsigned long warm = n / 10 < 10 ? 10 : n / 10, lost = 0, kept = 0;
+    double *samples = calloc(n ? n : 1, sizeof *samples);
+    if (!samples) return 2;
+    for (unsigned long i = 0; i < warm + n; i++) {
+        memcpy(buf + 14, &i, sizeof i);
+        double t0 = now_s(), t1 = 0;
+        send_frame(tx, buf, len);
+        for (;;) {
+            int left = (int)(100 - (now_s() - t0) * 1000);
+            struct pollfd p = { .fd = rx, .events = POLLIN };
+            if (left <= 0 || poll(&p, 1, left) <= 0) break;
+            ssize_t got = recv(rx, in, sizeof in, 0);
+            unsigned long seq;
+            if (got < 22) continue;
+            memcpy(&seq, in + 14, sizeof seq);
+            if (seq == i) {
+                t1 = now_s();
+                break;
+            }
+        }
+        if (i < warm) continue;
+        if (t1 == 0) lost++;
+        else samples[kept++] = (t1 - t0) * 1e6;
+        struct timespec ts = { 0, (long)gap_us * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    qsort(samples, kept, sizeof *samples, cmp_double);
+    double med = kept ? samples[kept / 2] : 0, p99 = kept ? samples[(size_t)(kept * 0.99)] : 0, max = kept ? samples[kept - 1] : 0;
+    printf("ping %lu lost %lu median_us %.2f p99_us %.2f max_us %.2f\n", n, lost, med, p99, max);
+    free(samples);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -198,6 +266,9 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "count")) return do_count(argv[2], atoi(argv[3]));
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recv"))
         return do_recv(argv[2], argv[3], atoi(argv[4]), argc == 6 ? strtoul(argv[5], NULL, 10) : 0);
-    fprintf(stderr, "usage: frame-tool send IFACE FILE | flood IFACE N LEN | count IFACE IDLE_MS | recv IFACE FILE IDLE_MS [MAX]\n");
+    if (argc == 8 && !strcmp(argv[1], "ping"))
+        return do_ping(argv[2], argv[3], argv[4], strtoul(argv[5], NULL, 10), (unsigned)atoi(argv[6]), (unsigned)atoi(argv[7]));
+    fprintf(stderr, "usage: frame-tool send IFACE FILE | flood IFACE N LEN | count IFACE IDLE_MS | recv IFACE FILE IDLE_MS [MAX]"
+                    " | ping IFACE RX_NS RX_IFACE N LEN GAP_US\n");
     return 1;
 }
