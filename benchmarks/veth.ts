@@ -19,14 +19,15 @@
 // (the kernel hands over a block 1 ms after its first frame, part full); the
 // rest are the kernel drops of those rows, and the rate is over what it held.
 //
-//   node --import tsx benchmarks/veth.ts [--frames 200000] [--runs 3] [--method LINUX|XDP]
+//   node --import tsx benchmarks/veth.ts [--frames 200000] [--runs 3] [--method LINUX|PCAP|XDP]
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCapture } from '../host-engine/pcap.js';
 import { buildFrameTool, cannotRun, interrupt, makeNetwork, parseHandlers, removeDir, spawnIn, waitOutput, type Network } from '../test/devices/netns.js';
-import { startBridge, type DeviceMethod } from './suite/veth-bridge.js';
+import type { DeviceMethod } from '../host-engine/devices.js';
+import { startBridge } from './suite/veth-bridge.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,9 +49,14 @@ try {
   process.exit(1);
 }
 
-// --method XDP: the middlebox's devices through AF_XDP (METHOD XDP) instead of the packet rings.
+// --method PCAP|XDP: the middlebox's devices through the ring of blocks (METHOD PCAP) or
+// AF_XDP (METHOD XDP) instead of the ring of frame slots (LINUX).
 const methodAt = process.argv.indexOf('--method');
-const METHOD: DeviceMethod = methodAt >= 0 && process.argv[methodAt + 1]?.toUpperCase() === 'XDP' ? 'XDP' : 'LINUX';
+const METHOD = (methodAt >= 0 ? process.argv[methodAt + 1]!.toUpperCase() : 'LINUX') as DeviceMethod;
+if (!['LINUX', 'PCAP', 'XDP'].includes(METHOD)) {
+  console.error(`veth benchmark: --method ${METHOD}: give LINUX, PCAP or XDP`);
+  process.exit(2);
+}
 const HANDLERS = ['rx.count', 'rx.kernel_drops', 'tx.count', 'q.drops'];
 
 interface Sample {

@@ -9,13 +9,18 @@
 // (dataplane-native/runtime/device.h), so a configuration with devices runs
 // the same in both engines.
 
-/** How a kernel interface is reached (METHOD): the AF_PACKET ring or an AF_XDP socket. */
-export type DeviceMethod = 'LINUX' | 'XDP';
+/** How a kernel interface is reached (METHOD): the AF_PACKET ring of frame slots or of blocks, or an AF_XDP socket. */
+export type DeviceMethod = 'LINUX' | 'PCAP' | 'XDP';
+
+/** The method's number in the C runtime (CVM_DEV_METHOD_* in dataplane-native/runtime/device.h). */
+export function methodCode(m: DeviceMethod | undefined): number {
+  return m === 'XDP' ? 1 : m === 'PCAP' ? 2 : 0;
+}
 
 /** What FromDevice (receive) or ToDevice (transmit) asks of a device after opening it. */
 export interface DeviceParams {
   readonly receive: boolean;
-  /** Kernel devices: the AF_PACKET ring (default) or AF_XDP; memory devices ignore it. */
+  /** Kernel devices: the AF_PACKET ring of slots (default) or of blocks, or AF_XDP; memory devices ignore it. */
   readonly method?: DeviceMethod;
   /** Receive: longest frame kept. */
   readonly snaplen?: number;

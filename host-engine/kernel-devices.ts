@@ -7,7 +7,7 @@
 // (runtime/device-afxdp.c).
 
 import { afpacketLib, type AfpacketLib } from '../dataplane-native/afpacket-lib.js';
-import type { DeviceBackend, DeviceParams, NetDevice } from './devices.js';
+import { methodCode, type DeviceBackend, type DeviceParams, type NetDevice } from './devices.js';
 
 const ERR_CAP = 512;
 /** Bytes and frames moved per receive call at most. */
@@ -40,7 +40,7 @@ export class KernelDevice implements NetDevice {
 
   setup(params: DeviceParams): void {
     const err = Buffer.alloc(ERR_CAP);
-    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, params.method === 'XDP' ? 1 : 0, err, ERR_CAP) < 0) {
+    if (this.lib.setup(this.handle, params.receive ? 1 : 0, params.snaplen ?? 2046, params.promisc ? 1 : 0, params.outbound ? 1 : 0, methodCode(params.method), err, ERR_CAP) < 0) {
       throw new Error(errText(err));
     }
   }

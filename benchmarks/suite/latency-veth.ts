@@ -14,7 +14,8 @@
 
 import { execFileSync } from 'node:child_process';
 import { buildFrameTool, cannotRun, interrupt, makeNetwork, removeDir, type Network } from '../../test/devices/netns.js';
-import { startBridge, type BridgeEngine, type DeviceMethod } from './veth-bridge.js';
+import type { DeviceMethod } from '../../host-engine/devices.js';
+import { startBridge, type BridgeEngine } from './veth-bridge.js';
 
 export interface PathLatency {
   /** What forwarded between the two links: `kernel` (the baseline) or an engine. */

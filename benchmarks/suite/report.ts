@@ -65,7 +65,7 @@ function deviceLatencySection(r: Results): string[] {
         `Sender, middlebox and receiver in three network namespaces joined by two veth pairs; one frame at a time out of the sender's link, timed until it arrives on the receiver's ` +
           `(one process holds both sockets: one clock), ${v.gapUs} us between frames so that each sample includes the middlebox waking up. ` +
           'The kernel row is the kernel forwarding between the two links itself (tc mirred, no user space): the floor. ' +
-          'METHOD LINUX is the TPACKET_V3 ring, which hands a block to user space when it fills or after its 1 ms timeout, so a lone frame waits for the timeout; METHOD XDP is AF_XDP (copy mode on veth).',
+          'METHOD LINUX is the TPACKET_V2 ring of frame slots (a frame is handed over as it arrives); METHOD PCAP the TPACKET_V3 ring of blocks, which hands a block over when it fills or after its 1 ms timeout, so a lone frame waits for the timeout; METHOD XDP is AF_XDP (copy mode on veth).',
         '',
         table(
           ['path', 'frames', 'lost', 'median us', '99th percentile us', 'max us', 'adds (us)'],

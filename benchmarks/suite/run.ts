@@ -295,7 +295,7 @@ async function deviceLatency(
 ): Promise<Pick<Results, 'vethLatency' | 'vethLatencyError' | 'vmNicLatency' | 'vmNicLatencyError'>> {
   const out: { -readonly [K in keyof Results]?: Results[K] } = {};
   const frames = quick ? 200 : 2000;
-  const bridges = (['native', 'host'] as const).filter((e) => engines.includes(e)).flatMap((engine) => (['LINUX', 'XDP'] as const).map((method) => ({ engine, method })));
+  const bridges = (['native', 'host'] as const).filter((e) => engines.includes(e)).flatMap((engine) => (['LINUX', 'PCAP', 'XDP'] as const).map((method) => ({ engine, method })));
   if (bridges.length) {
     const reason = vethLatencyUnavailable();
     if (reason) {

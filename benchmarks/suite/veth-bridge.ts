@@ -10,10 +10,10 @@ import { loadConfig } from '../../config-lang/load.js';
 import { buildNative } from '../../dataplane-native/build.js';
 import { generateC } from '../../dataplane-native/codegen.js';
 import { repoRoot } from '../../dataplane-native/native-spec.js';
+import type { DeviceMethod } from '../../host-engine/devices.js';
 import { spawnIn, waitPacketSockets, waitXdp, type Network, type NsProcess } from '../../test/devices/netns.js';
 
 export type BridgeEngine = 'host' | 'native';
-export type DeviceMethod = 'LINUX' | 'XDP';
 
 export const bridgeConfig = (method: DeviceMethod): string =>
   `rx :: FromDevice(m0, BURST 256, METHOD ${method}) -> q :: Queue(4096) -> tx :: ToDevice(m1, BURST 256, METHOD ${method});`;

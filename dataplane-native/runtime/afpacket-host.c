@@ -4,7 +4,7 @@
  * compiled in here), with frames crossing a batch per call as bytes back to
  * back plus their lengths, copied straight between the rings and the
  * caller's buffers. Nothing here is per frame on the TypeScript side. A side
- * set up with METHOD XDP (method 1) is served by the AF_XDP socket of
+ * set up with METHOD XDP (method 1; 2 is PCAP, 0 LINUX) is served by the AF_XDP socket of
  * device-afxdp.c through the same calls. */
 #include "str.c"
 #include "packet.c"

@@ -1,16 +1,25 @@
 /* The AF_PACKET back-end (Linux): a real interface, opened by name, moved
  * through memory-mapped rings the kernel shares with us.
  *
- * Receive: a TPACKET_V3 ring on its own socket. The kernel fills blocks of
- * variable-size frames and hands a whole block over at once (when it is full
- * or after a millisecond), so one block is one batch; rx_burst walks the
- * frames of the current block and gives the block back as soon as its last
- * frame is copied out. A classic BPF program attached to the socket cuts
- * frames to SNAPLEN in the kernel (a filter's return value is the length to
- * keep) and, unless OUTBOUND, refuses the frames the host itself sends on the
- * interface, so they never take ring space. The kernel's count of frames it
- * could not fit (PACKET_STATISTICS, tp_drops) is added to rx_drops. The
- * socket is an I/O source (io.h): an idle router waits in poll(2) on it.
+ * Receive: a ring on its own socket, in one of two shapes (METHOD):
+ * - LINUX: a TPACKET_V2 ring of fixed slots, one frame each. The kernel
+ *   marks a slot ours as soon as its frame is in and wakes a waiting
+ *   router, so a lone frame is handed over at once; rx_burst takes the
+ *   ready slots in order, up to the burst, and gives each back as soon as
+ *   it is copied out. Slots are sized to SNAPLEN.
+ * - PCAP: a TPACKET_V3 ring of blocks of variable-size frames (what
+ *   libpcap, and so Click's METHOD PCAP, reads). The kernel hands a whole
+ *   block over when it is full or 1 ms after its first frame, so one block
+ *   is one batch and small frames pack densely (the ring holds ~6x more
+ *   minimum-size frames), but at a low rate a frame waits up to that
+ *   millisecond: measured, a lone 64-byte frame took ~820 us more than
+ *   with LINUX.
+ * A classic BPF program attached to the socket cuts frames to SNAPLEN in
+ * the kernel (a filter's return value is the length to keep) and, unless
+ * OUTBOUND, refuses the frames the host itself sends on the interface, so
+ * they never take ring space. The kernel's count of frames it could not
+ * fit (PACKET_STATISTICS, tp_drops) is added to rx_drops. The socket is an
+ * I/O source (io.h): an idle router waits in poll(2) on it.
  *
  * Transmit: a TPACKET_V2 ring on a second socket (the packet version is per
  * socket, and a transmit-only socket bound to protocol 0 receives nothing),
@@ -49,16 +58,20 @@
 #include <unistd.h>
 #include "device-afxdp.c"
 
-/* Receive ring: 512 blocks of 32 KiB (16 MiB). The kernel hands a block
- * over when it is full or 1 ms after its first frame, so under a moderate
- * rate a block goes out part full: many small blocks keep the ring's
- * capacity in frames high at every rate (at 100k frames/s, ~100 frames a
- * block, ~50k frames in all), while a trickle is never held back long.
- * A block holds ~200 minimum-size frames or ~20 full ones. */
+/* Receive rings.
+ * PCAP: 512 blocks of 32 KiB (16 MiB). Under a moderate rate a block goes out part
+ * full (the 1 ms timeout): many small blocks keep the ring's capacity in
+ * frames high at every rate (at 100k frames/s, ~100 frames a block, ~50k
+ * frames in all). A block holds ~200 minimum-size frames or ~20 full ones.
+ * LINUX: 256 blocks of 128 KiB (32 MiB) cut into slots of SNAPLEN plus
+ * the kernel's header: with the default SNAPLEN, 62 slots a block, 15,872
+ * in all (several NIC receive rings' worth). */
 #define AFP_RX_BLOCK_SIZE (1u << 15)
 #define AFP_RX_BLOCKS 512u
 #define AFP_RX_FRAME_SIZE 2048u
 #define AFP_RX_RETIRE_MS 1u
+#define AFP_RX_SLOT_BLOCK_SIZE (1u << 17)
+#define AFP_RX_SLOT_BLOCKS 256u
 /* Transmit ring: 1024 slots of 2 KiB (a full Ethernet frame each). */
 #define AFP_TX_FRAME_SIZE 2048u
 #define AFP_TX_FRAMES 1024u
@@ -78,9 +91,12 @@ typedef struct AfpDevice {
     int rx_fd;
     uint8_t *rx_ring;
     size_t rx_ring_len;
-    unsigned rx_block;           /* the block being read */
-    uint8_t *rx_frame;           /* next frame in it; NULL: block not taken yet */
-    uint32_t rx_left;            /* frames of the block not yet read */
+    int rx_blocks;               /* METHOD PCAP: a TPACKET_V3 ring of blocks; else TPACKET_V2 slots */
+    unsigned rx_block;           /* PCAP: the block being read */
+    uint8_t *rx_frame;           /* PCAP: next frame in it; NULL: block not taken yet */
+    uint32_t rx_left;            /* PCAP: frames of the block not yet read */
+    unsigned rx_slot;            /* LINUX: the next slot to read */
+    unsigned rx_slots, rx_slot_size, rx_slots_per_block;
     uint32_t snaplen;
     int outbound;
     uint64_t rx_outgoing;        /* outgoing frames skipped in software (a kernel without the filter) */
@@ -121,10 +137,29 @@ static struct tpacket_block_desc *afp_block(AfpDevice *a, unsigned i)
     return (struct tpacket_block_desc *)(a->rx_ring + (size_t)i * AFP_RX_BLOCK_SIZE);
 }
 
+static struct tpacket2_hdr *afp_rx_slot(AfpDevice *a, unsigned i)
+{
+    return (struct tpacket2_hdr *)(a->rx_ring + (size_t)(i / a->rx_slots_per_block) * AFP_RX_SLOT_BLOCK_SIZE +
+                                   (size_t)(i % a->rx_slots_per_block) * a->rx_slot_size);
+}
+
+static int afp_rx_slot_ready(AfpDevice *a)
+{
+    return (__atomic_load_n(&afp_rx_slot(a, a->rx_slot)->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) != 0;
+}
+
+/* LINUX: the slot read is the kernel's again. */
+static void afp_rx_slot_release(AfpDevice *a)
+{
+    __atomic_store_n(&afp_rx_slot(a, a->rx_slot)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    a->rx_slot = (a->rx_slot + 1) % a->rx_slots;
+}
+
 static int afp_block_ready(AfpDevice *a)
 {
     if (a->rx_xdp) return xsk_rx_ready(a->xsk);
     if (!a->rx_ring) return 0;
+    if (!a->rx_blocks) return afp_rx_slot_ready(a);
     if (a->rx_frame) return 1;
     return (__atomic_load_n(&afp_block(a, a->rx_block)->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) != 0;
 }
@@ -134,7 +169,7 @@ static void afp_refresh_drops(AfpDevice *a)
 {
     if (a->rx_xdp) a->dev.rx_drops += xsk_new_drops(a->xsk);
     if (a->rx_fd < 0) return;
-    struct tpacket_stats_v3 st;
+    struct tpacket_stats_v3 st;  /* a TPACKET_V2 socket fills the first two fields, the same */
     socklen_t len = sizeof st;
     if (getsockopt(a->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) a->dev.rx_drops += st.tp_drops;
 }
@@ -146,7 +181,7 @@ static void afp_rx_release_done(AfpDevice *a)
         xsk_rx_release(a->xsk);   /* the batch's chunks back on the fill ring */
         return;
     }
-    if (!a->rx_frame || a->rx_left) return;
+    if (!a->rx_blocks || !a->rx_frame || a->rx_left) return;
     struct tpacket_block_desc *b = afp_block(a, a->rx_block);
     __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
     a->rx_block = (a->rx_block + 1) % AFP_RX_BLOCKS;
@@ -161,6 +196,19 @@ static int afp_rx_peek(AfpDevice *a, const uint8_t **data, uint32_t *len)
     if (a->rx_xdp) {
         if (!xsk_rx_peek(a->xsk, data, len)) return 0;
         if (*len > a->snaplen) *len = a->snaplen;
+        return 1;
+    }
+    while (!a->rx_blocks) {
+        if (!a->rx_ring || !afp_rx_slot_ready(a)) return 0;
+        const struct tpacket2_hdr *h = afp_rx_slot(a, a->rx_slot);
+        const struct sockaddr_ll *sll = (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof *h));
+        if (!a->outbound && sll->sll_pkttype == PACKET_OUTGOING) {   /* as below */
+            a->rx_outgoing++;
+            afp_rx_slot_release(a);
+            continue;
+        }
+        *data = (const uint8_t *)h + h->tp_mac;
+        *len = h->tp_snaplen < a->snaplen ? h->tp_snaplen : a->snaplen;
         return 1;
     }
     for (;;) {
@@ -195,6 +243,10 @@ static void afp_rx_take(AfpDevice *a)
 {
     if (a->rx_xdp) {
         xsk_rx_take(a->xsk);
+        return;
+    }
+    if (!a->rx_blocks) {
+        afp_rx_slot_release(a);
         return;
     }
     a->rx_frame += ((const struct tpacket3_hdr *)a->rx_frame)->tp_next_offset;
@@ -280,7 +332,8 @@ static int afp_xdp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 static int afp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 {
     if (a->rx_fd >= 0 || a->rx_xdp) {   /* a second FromDevice on the device shares the ring */
-        if ((p->method == CVM_DEV_METHOD_XDP) == a->rx_xdp) return 0;
+        int blocks = p->method == CVM_DEV_METHOD_BLOCKS;
+        if ((p->method == CVM_DEV_METHOD_XDP) == a->rx_xdp && (a->rx_xdp || blocks == a->rx_blocks)) return 0;
         cvm_str_printf(err, "%s: another FromDevice receives from it with a different METHOD", a->name);
         return -1;
     }
@@ -295,19 +348,37 @@ static int afp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
         return -1;
     }
     a->rx_fd = fd;
-    int v = TPACKET_V3;
-    struct tpacket_req3 req = {
-        .tp_block_size = AFP_RX_BLOCK_SIZE,
-        .tp_block_nr = AFP_RX_BLOCKS,
-        .tp_frame_size = AFP_RX_FRAME_SIZE,
-        .tp_frame_nr = AFP_RX_BLOCKS * (AFP_RX_BLOCK_SIZE / AFP_RX_FRAME_SIZE),
-        .tp_retire_blk_tov = AFP_RX_RETIRE_MS,
-    };
+    a->rx_blocks = p->method == CVM_DEV_METHOD_BLOCKS;
+    int v = a->rx_blocks ? TPACKET_V3 : TPACKET_V2;
+    struct tpacket_req3 req;
+    memset(&req, 0, sizeof req);
+    if (a->rx_blocks) {
+        req.tp_block_size = AFP_RX_BLOCK_SIZE;
+        req.tp_block_nr = AFP_RX_BLOCKS;
+        req.tp_frame_size = AFP_RX_FRAME_SIZE;
+        req.tp_frame_nr = AFP_RX_BLOCKS * (AFP_RX_BLOCK_SIZE / AFP_RX_FRAME_SIZE);
+        req.tp_retire_blk_tov = AFP_RX_RETIRE_MS;
+        a->rx_ring_len = (size_t)AFP_RX_BLOCK_SIZE * AFP_RX_BLOCKS;
+    } else {
+        /* The kernel puts the MAC header where the network header lands on
+         * a 16-byte boundary past its slot header (with at least 16 bytes
+         * for the MAC header): SNAPLEN bytes from there must fit the slot. */
+        size_t mac = TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - ETH_HLEN;
+        a->rx_slot_size = (unsigned)TPACKET_ALIGN(mac + a->snaplen);
+        if (a->rx_slot_size > AFP_RX_SLOT_BLOCK_SIZE) a->rx_slot_size = AFP_RX_SLOT_BLOCK_SIZE;
+        a->rx_slots_per_block = AFP_RX_SLOT_BLOCK_SIZE / a->rx_slot_size;
+        a->rx_slots = a->rx_slots_per_block * AFP_RX_SLOT_BLOCKS;
+        req.tp_block_size = AFP_RX_SLOT_BLOCK_SIZE;
+        req.tp_block_nr = AFP_RX_SLOT_BLOCKS;
+        req.tp_frame_size = a->rx_slot_size;
+        req.tp_frame_nr = a->rx_slots;
+        a->rx_ring_len = (size_t)AFP_RX_SLOT_BLOCK_SIZE * AFP_RX_SLOT_BLOCKS;
+    }
     const char *what = "PACKET_VERSION";
     if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) < 0) goto fail;
     what = "PACKET_RX_RING";
-    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) goto fail;
-    a->rx_ring_len = (size_t)AFP_RX_BLOCK_SIZE * AFP_RX_BLOCKS;
+    /* A TPACKET_V2 ring takes the first four fields (struct tpacket_req). */
+    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, a->rx_blocks ? sizeof req : sizeof(struct tpacket_req)) < 0) goto fail;
     what = "mmap of the receive ring";
     void *ring = mmap(NULL, a->rx_ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, fd, 0);
     if (ring == MAP_FAILED) ring = mmap(NULL, a->rx_ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -27,10 +27,13 @@ typedef struct CvmDeviceParams {
     uint8_t method;              /* CVM_DEV_METHOD_*: how a kernel interface is reached (METHOD) */
 } CvmDeviceParams;
 
-/* METHOD of FromDevice/ToDevice: the AF_PACKET ring (LINUX, the default) or
- * an AF_XDP socket (XDP). Memory devices ignore it. */
+/* METHOD of FromDevice/ToDevice: the AF_PACKET ring of frame slots (LINUX,
+ * the default), an AF_XDP socket (XDP), or the AF_PACKET ring of blocks
+ * (PCAP: received frames handed over a block at a time, as libpcap reads
+ * them; sending is the same as LINUX). Memory devices ignore it. */
 #define CVM_DEV_METHOD_RING 0
 #define CVM_DEV_METHOD_XDP 1
+#define CVM_DEV_METHOD_BLOCKS 2
 
 typedef struct CvmDeviceOps {
     /* Up to `max` received packets into pkts (pool packets, owned by the

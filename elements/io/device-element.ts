@@ -8,13 +8,8 @@ import { keywordOf } from '../../config-lang/args/types.js';
 import type { DeviceMethod, DeviceParams, NetDevice } from '../../host-engine/devices.js';
 import { HostElement, type ElementInit, type Task } from '../../host-engine/element.js';
 
-/** Click's METHOD keyword of FromDevice/ToDevice: LINUX (the AF_PACKET ring, the default) or XDP (an AF_XDP socket). */
-export const methodArg = a.kw(keywordOf<DeviceMethod>('device method (LINUX or XDP)', ['LINUX', 'XDP']), 'LINUX');
-
-/** The method's number in the C runtime (CVM_DEV_METHOD_* in runtime/device.h). */
-export function methodCode(m: DeviceMethod): number {
-  return m === 'XDP' ? 1 : 0;
-}
+/** Click's METHOD keyword of FromDevice/ToDevice: LINUX (the AF_PACKET ring of frame slots, the default), PCAP (the AF_PACKET ring of blocks) or XDP (an AF_XDP socket). */
+export const methodArg = a.kw(keywordOf<DeviceMethod>('device method (LINUX, PCAP or XDP)', ['LINUX', 'PCAP', 'XDP']), 'LINUX');
 
 export abstract class DeviceElement<C extends { readonly devname: string; readonly quiet: boolean }> extends HostElement<C> {
   protected device: NetDevice | undefined;

@@ -35,8 +35,11 @@
  *              behaves the same; keep the host stack out of the way by giving the interface
  *              no address (or filtering in the kernel) when that matters
  *   QUIET      no note when the interface is down (default false)
- *   METHOD     how a Linux interface is reached: LINUX (default: the AF_PACKET TPACKET_V3
- *              ring) or XDP (an AF_XDP socket in copy mode with a small XDP program attached
+ *   METHOD     how a Linux interface is reached: LINUX (default: an AF_PACKET TPACKET_V2
+ *              ring of frame slots; a frame is handed over the moment it arrives), PCAP (an
+ *              AF_PACKET TPACKET_V3 ring of blocks, as libpcap reads: denser for small frames,
+ *              but at a low rate a frame waits up to 1 ms for its block) or XDP (an AF_XDP
+ *              socket in copy mode with a small XDP program attached
  *              in generic mode, runtime/device-afxdp.c, detached when the router closes the
  *              device or its process ends). Under XDP the frames of the interface's queue 0
  *              are taken from the kernel (SNIFFER does not apply), OUTBOUND true is an error,
@@ -51,13 +54,13 @@
 
 import { a, ConfigError } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { DeviceMethod, DeviceParams } from '../../host-engine/devices.js';
+import { methodCode, type DeviceMethod, type DeviceParams } from '../../host-engine/devices.js';
 import type { Out } from '../../host-engine/element.js';
 import { Packet, PacketType } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { setPacketTimeNs } from '../lib/click-time.js';
 import { defineElement } from '../spec.js';
-import { DeviceElement, methodArg, methodCode } from './device-element.js';
+import { DeviceElement, methodArg } from './device-element.js';
 import { DLT, forceIP } from './link-types.js';
 
 /** Frames a run takes at least when no other task can interleave (env.canBatch). */
@@ -139,7 +142,7 @@ export const spec = defineElement<typeof args, FromDeviceConf, E>({
   processing: 'h/h',
   args,
   configure: (v): FromDeviceConf => {
-    if (v.METHOD === 'XDP' && v.OUTBOUND) throw new ConfigError('OUTBOUND true needs METHOD LINUX (XDP sees only the frames that arrive)');
+    if (v.METHOD === 'XDP' && v.OUTBOUND) throw new ConfigError('OUTBOUND true needs METHOD LINUX or PCAP (XDP sees only the frames that arrive)');
     return {
       devname: v.DEVNAME,
       burst: Math.max(1, v.BURST),

@@ -20,20 +20,21 @@
  * Keywords:
  *   BURST   packets pulled per task run (default 1, as Click; 0 means 1)
  *   QUIET   no note when the interface is down (default false)
- *   METHOD  LINUX (default: the AF_PACKET transmit ring) or XDP (an AF_XDP socket in copy
- *           mode, runtime/device-afxdp.c), as for FromDevice; memory devices ignore it
+ *   METHOD  LINUX or PCAP (default LINUX; both the AF_PACKET transmit ring) or XDP (an AF_XDP
+ *           socket in copy mode, runtime/device-afxdp.c), as for FromDevice; memory devices
+ *           ignore it
  * Handlers:   count (r: packets sent), waiting (r: packets waiting for ring space),
  *             drops (r: packets the device took and then lost), reset_counts (w).
  */
 
 import { a } from '../../config-lang/args/args.js';
 import { T } from '../../config-lang/args/types.js';
-import type { DeviceMethod, DeviceParams } from '../../host-engine/devices.js';
+import { methodCode, type DeviceMethod, type DeviceParams } from '../../host-engine/devices.js';
 import type { HostElement, Out } from '../../host-engine/element.js';
 import type { Packet } from '../../host-engine/packet.js';
 import { nativeSource } from '../../dataplane-native/native-spec.js';
 import { defineElement } from '../spec.js';
-import { DeviceElement, methodArg, methodCode } from './device-element.js';
+import { DeviceElement, methodArg } from './device-element.js';
 
 export interface ToDeviceConf {
   readonly devname: string;

@@ -35,14 +35,16 @@ if (reason) {
     return net;
   };
 
-  t.test('a bridge between two interfaces: every frame, byte for byte, in order, on both engines', async (t) => {
+  t.test('a bridge between two interfaces: every frame, byte for byte, in order, on both engines (and through the ring of blocks, METHOD PCAP)', async (t) => {
     const input = mixedFrames(400);
-    const config = `rx :: FromDevice(m0, BURST 32, PROMISC true) -> q :: Queue(1000) -> tx :: ToDevice(m1, BURST 32);`;
+    const bridge = (method: string) => `rx :: FromDevice(m0, BURST 32, PROMISC true, METHOD ${method}) -> q :: Queue(1000) -> tx :: ToDevice(m1, BURST 32, METHOD ${method});`;
     const handlers = ['rx.count', 'rx.kernel_drops', 'tx.count', 'tx.waiting', 'q.drops'];
-    const ref = runDeviceSession('host', { config, rounds: [{ inject: { m0: input }, collect: ['m1', 'm0'] }], handlers });
+    const ref = runDeviceSession('host', { config: bridge('LINUX'), rounds: [{ inject: { m0: input }, collect: ['m1', 'm0'] }], handlers });
     t.equal(ref.rounds[0]!.sent['m1']!.length, input.length, 'memory devices: every frame crosses');
-    for (const engine of ENGINES) {
-      const net = network(t, engine === 'host' ? 'bh' : 'bn');
+    const runs = [...ENGINES.map((e) => [e, 'LINUX'] as const), ['native', 'PCAP'] as const];
+    for (const [engine, method] of runs) {
+      const config = bridge(method);
+      const net = network(t, engine === 'host' ? 'bh' : method === 'PCAP' ? 'bp' : 'bn');
       let promisc = '';
       const r = await exchange(t, net, tool, dir, {
         engine,
@@ -53,11 +55,12 @@ if (reason) {
         expect: { s0: 0, r0: input.length },
         during: () => void (promisc = readLink(net.middle, 'm0')),
       });
-      t.same(hex(r.atReceiver), ref.rounds[0]!.sent['m1'], `${engine}: the frames that came out are the memory run's, byte for byte`);
-      t.same(r.atSender, [], `${engine}: nothing goes back toward the sender`);
-      t.same(r.handlers, { 'rx.count': '400', 'rx.kernel_drops': '0', 'tx.count': '400', 'tx.waiting': '0', 'q.drops': '0' }, `${engine}: counters`);
-      t.match(promisc, /promiscuity 1/, `${engine}: PROMISC true puts the interface in promiscuous mode while it runs`);
-      t.match(readLink(net.middle, 'm0'), /promiscuity 0/, `${engine}: and out of it when the router is gone`);
+      const who = `${engine} ${method}`;
+      t.same(hex(r.atReceiver), ref.rounds[0]!.sent['m1'], `${who}: the frames that came out are the memory run's, byte for byte`);
+      t.same(r.atSender, [], `${who}: nothing goes back toward the sender`);
+      t.same(r.handlers, { 'rx.count': '400', 'rx.kernel_drops': '0', 'tx.count': '400', 'tx.waiting': '0', 'q.drops': '0' }, `${who}: counters`);
+      t.match(promisc, /promiscuity 1/, `${who}: PROMISC true puts the interface in promiscuous mode while it runs`);
+      t.match(readLink(net.middle, 'm0'), /promiscuity 0/, `${who}: and out of it when the router is gone`);
     }
   });
 

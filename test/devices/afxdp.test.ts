@@ -113,13 +113,13 @@ if (reason) {
 
   t.test('a bad METHOD, or OUTBOUND with METHOD XDP, is a positioned configuration error on both engines', async (t) => {
     const bad = join(dir, 'bad-method.click');
-    writeFileSync(bad, 'rx :: FromDevice(m0,\n  METHOD PCAP) -> Discard;\n');
+    writeFileSync(bad, 'rx :: FromDevice(m0,\n  METHOD NETMAP) -> Discard;\n');
     const outbound = join(dir, 'outbound.click');
     writeFileSync(outbound, 'Idle -> ToDevice(m1, METHOD xdp);\nFromDevice(m0, OUTBOUND true, METHOD XDP) -> Discard;\n');
     const runs = await Promise.all([cli(['run', bad]), cli(['run', '--engine', 'native', bad]), cli(['run', outbound]), cli(['run', '--engine', 'native', outbound])]);
     for (const [i, engine] of ['host', 'native'].entries()) {
-      t.not(runs[i]!.code, 0, `${engine}: METHOD PCAP fails`);
-      t.match(runs[i]!.stderr, /bad-method\.click:2:10: error: 'rx' :: FromDevice: METHOD: 'PCAP' is not one of LINUX, XDP/, `${engine}: at the value, naming the methods`);
+      t.not(runs[i]!.code, 0, `${engine}: METHOD NETMAP fails`);
+      t.match(runs[i]!.stderr, /bad-method\.click:2:10: error: 'rx' :: FromDevice: METHOD: 'NETMAP' is not one of LINUX, PCAP, XDP/, `${engine}: at the value, naming the methods`);
       t.not(runs[2 + i]!.code, 0, `${engine}: OUTBOUND true with METHOD XDP fails`);
       t.match(runs[2 + i]!.stderr, /outbound\.click:2:12: error: 'FromDevice@3' ::[\s\S]*OUTBOUND true needs METHOD LINUX/, `${engine}: at the element`);
       t.notMatch(runs[2 + i]!.stderr, /ToDevice/, `${engine}: METHOD is case-insensitive (xdp)`);
