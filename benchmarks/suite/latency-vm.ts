@@ -6,11 +6,11 @@
 // loopback datagrams with a relay socket in this process where the VM
 // would be, so what the VM adds is its median less the baseline's.
 
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { loadConfig } from '../../config-lang/load.js';
 import { generateC } from '../../dataplane-native/codegen.js';
 import { buildImage } from '../../vm-image/build.js';
-import { TestVm } from '../../test/vm-image/vm-harness.js';
+import { bound, TestVm } from '../../test/vm-image/vm-harness.js';
 import { FRAME_BYTES } from './latency-veth.js';
 
 export interface VmNicLatency {
@@ -23,14 +23,6 @@ export interface VmNicLatency {
 }
 
 const CONFIG = 'FromDevice(0) -> Queue(1000) -> ToDevice(1);\n';
-
-function bound(): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => resolve(s));
-  });
-}
 
 function frame(seq: number): Buffer {
   const f = Buffer.alloc(FRAME_BYTES);

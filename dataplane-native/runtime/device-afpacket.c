@@ -59,10 +59,11 @@
 #include "device-afxdp.c"
 
 /* Receive rings.
- * PCAP: 512 blocks of 32 KiB (16 MiB). Under a moderate rate a block goes out part
- * full (the 1 ms timeout): many small blocks keep the ring's capacity in
- * frames high at every rate (at 100k frames/s, ~100 frames a block, ~50k
- * frames in all). A block holds ~200 minimum-size frames or ~20 full ones.
+ * PCAP: 512 blocks of 32 KiB (16 MiB). Under a moderate rate a block goes
+ * out part full (the 1 ms timeout): many small blocks keep the ring's
+ * capacity in frames high at every rate (at 100k frames/s, ~100 frames a
+ * block, ~50k frames in all). A block holds ~200 minimum-size frames or
+ * ~20 full ones.
  * LINUX: 256 blocks of 128 KiB (32 MiB) cut into slots of SNAPLEN plus
  * the kernel's header: with the default SNAPLEN, 62 slots a block, 15,872
  * in all (several NIC receive rings' worth). */
@@ -332,8 +333,8 @@ static int afp_xdp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 static int afp_rx_setup(AfpDevice *a, const CvmDeviceParams *p, CvmStr *err)
 {
     if (a->rx_fd >= 0 || a->rx_xdp) {   /* a second FromDevice on the device shares the ring */
-        int blocks = p->method == CVM_DEV_METHOD_BLOCKS;
-        if ((p->method == CVM_DEV_METHOD_XDP) == a->rx_xdp && (a->rx_xdp || blocks == a->rx_blocks)) return 0;
+        int have = a->rx_xdp ? CVM_DEV_METHOD_XDP : a->rx_blocks ? CVM_DEV_METHOD_BLOCKS : CVM_DEV_METHOD_RING;
+        if (p->method == have) return 0;
         cvm_str_printf(err, "%s: another FromDevice receives from it with a different METHOD", a->name);
         return -1;
     }

@@ -39,7 +39,8 @@ export function nicArgs(n: number, guestPort: number, hostPort: number): string[
   ];
 }
 
-function bound(): Promise<Socket> {
+/** A UDP socket bound to a free port on 127.0.0.1. */
+export function bound(): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
     s.once('error', reject);
